@@ -1,0 +1,58 @@
+// kiln: the command-line front end. Parses options, builds the machine, runs
+// it, and turns every configuration error into one line and exit status 2.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "apps/cli.h"
+#include "roms/demo_image.h"
+
+int main(int argc, char** argv) {
+  using namespace kiln;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Result<apps::Options> parsed = apps::parse_args(args);
+  if (!parsed) {
+    std::fprintf(stderr, "kiln: %s\n", parsed.error().c_str());
+    return 2;
+  }
+  apps::Options& o = *parsed;
+  if (o.help) {
+    std::fputs(apps::usage().c_str(), stdout);
+    return 0;
+  }
+  if (o.version) {
+    std::printf("kiln %s\n", KILN_VERSION);
+    return 0;
+  }
+  Log log;
+  log.set_mask(o.log_mask);
+  if (!o.log_file.empty() && !log.open_file(o.log_file)) {
+    std::fprintf(stderr, "kiln: -D: cannot open '%s'\n", o.log_file.c_str());
+    return 2;
+  }
+  if (o.machine.kernel.empty() && o.machine.bios.empty())
+    o.machine.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
+
+  Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(o.machine, log);
+  if (!m) {
+    std::fprintf(stderr, "kiln: %s\n", m.error().c_str());
+    return 2;
+  }
+  int code = (*m)->run();
+  std::fflush(stdout);
+  if (o.stats) {
+    machine::RunStats s = (*m)->stats();
+    double mips = s.engine.seconds > 0 ? double(s.guest_insns) / s.engine.seconds / 1e6 : 0;
+    std::fprintf(stderr,
+                 "kiln: guest instructions: %llu\n"
+                 "kiln: blocks translated: %llu\n"
+                 "kiln: blocks executed: %llu\n"
+                 "kiln: code invalidations: %llu\n"
+                 "kiln: time: %.3f s\n"
+                 "kiln: guest MIPS: %.1f\n",
+                 (unsigned long long)s.guest_insns, (unsigned long long)s.engine.blocks_translated,
+                 (unsigned long long)s.engine.blocks_executed, (unsigned long long)s.engine.invalidations,
+                 s.engine.seconds, mips);
+  }
+  return code;
+}

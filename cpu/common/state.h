@@ -1,0 +1,29 @@
+// The part of every CPU's state that the architecture-independent layers see.
+// Each frontend's state struct derives from StateHeader, so the IR's Get/Set
+// offsets, the interpreter and the JIT all address one block of memory from
+// one base pointer ("env"). Layout matters: the JIT will bake these offsets.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "mem/tlb.h"
+
+namespace kiln::cpu {
+
+// Interpreter temporaries live inside the state so an operand is one offset
+// from env, whether it names a temporary or a guest register.
+constexpr unsigned kScratchSlots = 2048;
+
+struct StateHeader {
+  mem::MemContext mem;
+  uint64_t pc = 0;                        // guest pc (virtual)
+  uint64_t insns_retired = 0;             // guest instructions completed
+  std::atomic<uint32_t> exit_request{0};  // set by devices, timers, the debugger: leave at the next block
+  uint32_t fault = 0;                     // a helper or memory access recorded a guest exception
+  alignas(64) uint64_t scratch[kScratchSlots];
+};
+
+constexpr size_t kScratchOffset = offsetof(StateHeader, scratch);
+
+}  // namespace kiln::cpu

@@ -1,0 +1,52 @@
+// One RV64GC hart: the engine's cpu::Cpu (translation, traps, interrupts) and
+// the softTLB's mem::Translator (address translation; Bare mode for now, the
+// Sv39/Sv48 walks and PMP checks arrive with the privileged-architecture work).
+#pragma once
+#include <chrono>
+#include <memory>
+
+#include "common/log.h"
+#include "cpu/common/cpu.h"
+#include "cpu/riscv/state.h"
+
+namespace kiln::riscv {
+
+class RiscvCpu final : public cpu::Cpu, public mem::Translator {
+ public:
+  RiscvCpu(mem::PhysMap& map, Log& log, uint64_t hartid);
+  ~RiscvCpu() override;
+
+  RiscvState& s() { return *state_; }
+  void reset(uint64_t pc);
+
+  // cpu::Cpu
+  cpu::StateHeader& state() override { return *state_; }
+  uint32_t mode_bits() const override;
+  bool code_address(uint64_t pc, uint64_t* pa) override;
+  void translate_block(ir::Block& out, unsigned max_insns) override;
+  void take_exception() override;
+  bool take_interrupt() override;
+  std::string disassemble(uint64_t pc) override;
+
+  // mem::Translator
+  bool translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) override;
+  void raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) override;
+
+  // The `time` CSR: a 10 MHz virtual clock (host time, for now).
+  uint64_t time_ticks() const;
+  static constexpr uint64_t kTimebaseHz = 10'000'000;
+
+ private:
+  void deliver_trap(uint64_t cause, uint64_t tval, bool interrupt);
+  // Reads one instruction at va; false (fault recorded) if it cannot be fetched.
+  bool fetch(uint64_t va, uint32_t* raw, unsigned* len);
+
+  struct StateDeleter {
+    void operator()(RiscvState* p) const;
+  };
+  std::unique_ptr<RiscvState, StateDeleter> state_;
+  Log& log_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace kiln::riscv

@@ -1,0 +1,170 @@
+#include "engine/engine.h"
+
+#include <cinttypes>
+
+#include "ir/passes/passes.h"
+
+namespace kiln::engine {
+
+Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
+    : cpu_(cpu), map_(map), log_(log), opts_(opts) {
+  cpu_.state().mem.code_watcher = this;
+}
+
+Engine::~Engine() { cpu_.state().mem.code_watcher = nullptr; }
+
+void Engine::request_stop(int code) {
+  stop_code_ = code;
+  stop_ = true;
+  cpu_.state().exit_request = 1;
+}
+
+void Engine::retire(CachedBlock* b) {
+  auto it = cache_.find(key(b->phys_pc, b->mode));
+  if (it == cache_.end()) return;
+  retired_.push_back(std::move(it->second));
+  cache_.erase(it);
+}
+
+void Engine::flush_all() {
+  for (auto& [k, b] : cache_) retired_.push_back(std::move(b));
+  cache_.clear();
+  for (auto& [page, blocks] : page_blocks_) map_.set_code_page(page, false);
+  page_blocks_.clear();
+  vpc_.fill(VpcEntry{});
+  stats_.invalidations++;
+}
+
+void Engine::invalidate_page(uint64_t page) {
+  auto it = page_blocks_.find(page);
+  if (it == page_blocks_.end()) return;
+  std::vector<CachedBlock*> blocks = std::move(it->second);
+  page_blocks_.erase(it);
+  map_.set_code_page(page, false);
+  for (CachedBlock* b : blocks) {
+    // A block spanning two pages is listed under both; drop it from the other list too.
+    uint64_t other = b->first_page == page ? b->last_page : b->first_page;
+    if (other != page) {
+      auto o = page_blocks_.find(other);
+      if (o != page_blocks_.end()) std::erase(o->second, b);
+    }
+    retire(b);
+  }
+  vpc_.fill(VpcEntry{});
+  stats_.invalidations++;
+}
+
+void Engine::code_written(uint64_t pa, unsigned size) {
+  invalidate_page(pa & mem::kPageMask);
+  if (((pa + size - 1) & mem::kPageMask) != (pa & mem::kPageMask)) invalidate_page((pa + size - 1) & mem::kPageMask);
+}
+
+Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
+  cpu::StateHeader& st = cpu_.state();
+  ir::Block ir;
+  ir.pc = st.pc;
+  ir.phys_pc = pa;
+  ir.mode = mode;
+  cpu_.translate_block(ir, opts_.max_block_insns);
+  if (log_.enabled(kLogInAsm)) {
+    log_.printf("IN: pc=0x%016" PRIx64 "\n", ir.pc);
+    for (const ir::Inst& in : ir.insts)
+      if (in.op == ir::Op::InsnStart) log_.printf("  0x%016" PRIx64 ":  %s\n", in.imm, cpu_.disassemble(in.imm).c_str());
+  }
+  std::string err = ir::run_passes(ir, opts_.verify_ir);
+  if (err.empty() && opts_.verify_ir) err = ir::verify(ir);
+  if (!err.empty()) {
+    log_.printf("kiln: internal error: IR of block 0x%" PRIx64 " fails verification: %s\n%s", ir.pc, err.c_str(),
+                ir::print(ir).c_str());
+    std::abort();
+  }
+  if (log_.enabled(kLogOp)) log_.printf("%s", ir::print(ir).c_str());
+  auto code = interp::compile(ir);
+  if (!code) {
+    log_.printf("kiln: internal error: block 0x%" PRIx64 " too large for the interpreter\n", ir.pc);
+    std::abort();
+  }
+  auto b = std::make_unique<CachedBlock>();
+  b->pc = ir.pc;
+  b->phys_pc = pa;
+  b->mode = mode;
+  b->first_page = pa & mem::kPageMask;
+  b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
+  b->code = std::move(code);
+  CachedBlock* raw = b.get();
+  for (uint64_t page : {b->first_page, b->last_page}) {
+    auto& list = page_blocks_[page];
+    if (list.empty() && !map_.is_code_page(page)) {
+      map_.set_code_page(page, true);
+      st.mem.protect_code_page(page);
+    }
+    if (list.empty() || list.back() != raw) list.push_back(raw);
+    if (b->first_page == b->last_page) break;
+  }
+  cache_[key(pa, mode)] = std::move(b);
+  stats_.blocks_translated++;
+  return raw;
+}
+
+Engine::CachedBlock* Engine::lookup() {
+  cpu::StateHeader& st = cpu_.state();
+  uint32_t mode = cpu_.mode_bits();
+  VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
+  if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
+  uint64_t pa;
+  if (!cpu_.code_address(st.pc, &pa)) return nullptr;  // fetch fault recorded
+  auto it = cache_.find(key(pa, mode));
+  CachedBlock* b = it != cache_.end() ? it->second.get() : translate(pa, mode);
+  e = VpcEntry{st.pc, mode, b};
+  return b;
+}
+
+int Engine::run() {
+  cpu::StateHeader& st = cpu_.state();
+  auto t0 = std::chrono::steady_clock::now();
+  const bool trace = log_.enabled(kLogExec);
+  while (!stop_) {
+    if (st.exit_request.load(std::memory_order_relaxed)) {
+      st.exit_request = 0;
+      if (stop_) break;
+      cpu_.take_interrupt();
+    }
+    if (!retired_.empty()) retired_.clear();
+    CachedBlock* b = lookup();
+    if (!b) {
+      st.fault = 0;
+      stats_.exceptions++;
+      cpu_.take_exception();
+      continue;
+    }
+    if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
+    interp::ExitInfo x = interp::run(*b->code, &st);
+    stats_.blocks_executed++;
+    st.insns_retired += x.insns;
+    st.pc = x.next_pc;
+    switch (x.reason) {
+      case ir::ExitReason::None:
+        break;
+      case ir::ExitReason::Exception:
+        st.fault = 0;
+        stats_.exceptions++;
+        cpu_.take_exception();
+        break;
+      case ir::ExitReason::FlushCode:
+        flush_all();
+        break;
+      case ir::ExitReason::ModeChange:
+      case ir::ExitReason::Wfi:
+        cpu_.take_interrupt();
+        break;
+      case ir::ExitReason::Halt:
+        request_stop(0);
+        break;
+    }
+  }
+  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  retired_.clear();
+  return stop_code_;
+}
+
+}  // namespace kiln::engine

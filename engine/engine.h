@@ -1,0 +1,85 @@
+// The engine runs a CPU: it looks blocks up (a per-CPU virtual-PC table in
+// front of a cache keyed by physical pc + mode bits), translates and compiles
+// missing ones, runs them, and handles what they exit with (exceptions,
+// interrupts, code flushes, stop requests). It also owns self-modifying-code
+// invalidation: it is the physical map's CodeWatcher.
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/log.h"
+#include "cpu/common/cpu.h"
+#include "interp/interp.h"
+#include "mem/physmap.h"
+
+namespace kiln::engine {
+
+struct Stats {
+  uint64_t blocks_translated = 0;
+  uint64_t blocks_executed = 0;
+  uint64_t invalidations = 0;
+  uint64_t exceptions = 0;
+  double seconds = 0;
+};
+
+struct Options {
+  unsigned max_block_insns = 64;
+  bool verify_ir = false;  // run the IR verifier after every pass (tests, debug builds)
+};
+
+class Engine : public mem::CodeWatcher {
+ public:
+  Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts);
+  ~Engine() override;
+
+  // Runs until request_stop(); returns the stop code.
+  int run();
+  // Thread-safe: makes run() return `code` at the next block boundary.
+  void request_stop(int code);
+  bool stop_requested() const { return stop_; }
+
+  // Drops every translated block (RISC-V fence.i, tests).
+  void flush_all();
+  void code_written(uint64_t pa, unsigned size) override;
+
+  const Stats& stats() const { return stats_; }
+  size_t cached_blocks() const { return cache_.size(); }
+
+ private:
+  struct CachedBlock {
+    uint64_t pc, phys_pc;
+    uint32_t mode;
+    uint64_t first_page, last_page;  // physical pages the guest code lies on
+    std::unique_ptr<interp::Code> code;
+  };
+  struct VpcEntry {
+    uint64_t pc = ~0ull;
+    uint32_t mode = 0;
+    CachedBlock* block = nullptr;
+  };
+  static constexpr unsigned kVpcBits = 12;
+
+  CachedBlock* lookup();
+  CachedBlock* translate(uint64_t pa, uint32_t mode);
+  void invalidate_page(uint64_t page);
+  void retire(CachedBlock* b);
+  static uint64_t key(uint64_t pa, uint32_t mode) { return pa ^ (uint64_t(mode) << 58); }
+
+  cpu::Cpu& cpu_;
+  mem::PhysMap& map_;
+  Log& log_;
+  Options opts_;
+  std::unordered_map<uint64_t, std::unique_ptr<CachedBlock>> cache_;
+  std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
+  std::array<VpcEntry, 1u << kVpcBits> vpc_{};
+  std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
+  std::atomic<bool> stop_{false};
+  std::atomic<int> stop_code_{0};
+  Stats stats_;
+};
+
+}  // namespace kiln::engine

@@ -1,0 +1,44 @@
+// The IR interpreter: every block starts here. A block's IR is compiled once
+// into a compact, pre-resolved form (Code) that a single switch loop executes:
+// one handler per (op, width, immediate-operand) with no allocation and no
+// virtual call per op. Operands are byte offsets from the CPU state ("env"):
+// temporaries live in StateHeader::scratch, and a 64-bit guest register that is
+// read or written directly names its own slot in the state, which removes most
+// Get/Set copies.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "cpu/common/state.h"
+#include "ir/ir.h"
+
+namespace kiln::interp {
+
+struct ICode {
+  uint16_t handler;
+  uint16_t insn;  // index of the guest instruction (for faults)
+  uint32_t dst, a, b, c;
+  uint64_t imm;
+};
+
+struct Code {
+  std::vector<ICode> ops;
+  std::vector<uint64_t> insn_pc;  // guest pc of each instruction in the block
+  uint64_t aux_pc = 0;            // Branch: the not-taken pc
+  uint32_t guest_insns = 0;
+};
+
+struct ExitInfo {
+  ir::ExitReason reason;
+  uint8_t exit_index;  // 0: taken/only direct exit, 1: not-taken, 2: indirect
+  uint32_t insns;      // guest instructions completed
+  uint64_t next_pc;    // where execution continues (for an exception: the faulting pc)
+};
+
+// Compiles a verified block. Returns nullptr if it needs more temporaries than
+// StateHeader::scratch holds (the frontend's block-size limit prevents that).
+std::unique_ptr<Code> compile(const ir::Block& b);
+ExitInfo run(const Code& code, cpu::StateHeader* env);
+
+}  // namespace kiln::interp

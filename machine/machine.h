@@ -1,0 +1,40 @@
+// Boards: the only place CPUs, engine, devices and firmware meet. A board is a
+// constant memory map plus one wiring function; create_machine() picks it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "engine/engine.h"
+
+namespace kiln::machine {
+
+struct Config {
+  std::string board = "spike";
+  uint64_t ram_bytes = 128ull << 20;
+  std::string bios;        // path, or empty for the board's default
+  bool bios_none = false;  // -bios none
+  std::string kernel;
+  std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
+  bool verify_ir = false;
+};
+
+struct RunStats {
+  uint64_t guest_insns = 0;
+  engine::Stats engine;
+};
+
+class Machine {
+ public:
+  virtual ~Machine() = default;
+  // Runs the guest until it stops; returns Kiln's exit status.
+  virtual int run() = 0;
+  virtual RunStats stats() const = 0;
+};
+
+Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log);
+
+}  // namespace kiln::machine

@@ -1,0 +1,88 @@
+// The `spike` board (like Spike and QEMU's -M spike): RAM at 0x80000000 and
+// HTIF through the program's tohost/fromhost symbols. Bare-metal programs are
+// loaded from -kernel or -bios (ELF, or a raw binary at the reset address) and
+// entered in M-mode with a0 = hart id.
+#include <cinttypes>
+
+#include "cpu/riscv/cpu.h"
+#include "devices/riscv/htif.h"
+#include "firmware/elf.h"
+#include "machine/machine.h"
+
+namespace kiln::machine {
+
+namespace {
+
+constexpr uint64_t kRamBase = 0x80000000;
+constexpr uint16_t kEmRiscv = 243;
+
+class Spike final : public Machine {
+ public:
+  explicit Spike(Log& log) : log_(log) {}
+
+  Status build(const Config& cfg) {
+    if (Status s = map_.add_ram("ram", kRamBase, cfg.ram_bytes); !s) return s;
+    cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
+    engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, engine::Options{64, cfg.verify_ir});
+    htif_ = std::make_unique<devices::Htif>(map_, stdout, [this](int code) { engine_->request_stop(code); });
+
+    // What to run: -bios FILE (unless "none"), then -kernel, then the built-in program.
+    std::vector<firmware::LoadedImage> images;
+    auto load = [&](const std::vector<uint8_t>& data, const std::string& name) -> Status {
+      Result<firmware::LoadedImage> img = firmware::is_elf(data) ? firmware::load_elf(data, kEmRiscv, map_, name)
+                                                                 : firmware::load_raw(data, kRamBase, map_, name);
+      if (!img) return make_error(img.error());
+      images.push_back(*img);
+      return {};
+    };
+    auto load_file = [&](const std::string& path) -> Status {
+      Result<std::vector<uint8_t>> data = firmware::read_file(path);
+      if (!data) return make_error(data.error());
+      return load(*data, path);
+    };
+    if (!cfg.bios.empty() && !cfg.bios_none)
+      if (Status s = load_file(cfg.bios); !s) return s;
+    if (!cfg.kernel.empty()) {
+      if (Status s = load_file(cfg.kernel); !s) return s;
+    } else if (images.empty() && !cfg.builtin_kernel.empty()) {
+      if (Status s = load(cfg.builtin_kernel, "built-in demo"); !s) return s;
+    }
+    if (images.empty()) return make_error("-M spike needs a program: -kernel FILE or -bios FILE");
+
+    const firmware::LoadedImage& first = images.front();
+    uint64_t tohost = 0, fromhost = 0;
+    for (const auto& img : images) {
+      if (auto it = img.symbols.find("tohost"); it != img.symbols.end() && !tohost) tohost = it->second;
+      if (auto it = img.symbols.find("fromhost"); it != img.symbols.end() && !fromhost) fromhost = it->second;
+    }
+    if (tohost) {
+      if (Status s = htif_->attach(tohost, fromhost); !s) return make_error("HTIF: " + s.error());
+    } else {
+      std::fprintf(stderr, "kiln: warning: the program has no 'tohost' symbol; it cannot report an exit code\n");
+    }
+    cpu_->reset(first.entry);
+    cpu_->s().x[10] = 0;  // a0 = hart id
+    return {};
+  }
+
+  int run() override { return engine_->run(); }
+  RunStats stats() const override { return {cpu_->s().insns_retired, engine_->stats()}; }
+
+ private:
+  Log& log_;
+  mem::PhysMap map_;
+  std::unique_ptr<riscv::RiscvCpu> cpu_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<devices::Htif> htif_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log) {
+  if (cfg.board != "spike") return make_error("unknown machine '" + cfg.board + "' (available: spike)");
+  auto m = std::make_unique<Spike>(log);
+  if (Status s = m->build(cfg); !s) return make_error(s.error());
+  return std::unique_ptr<Machine>(std::move(m));
+}
+
+}  // namespace kiln::machine

@@ -1,0 +1,109 @@
+#include "mem/physmap.h"
+
+#include <sys/mman.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+namespace kiln::mem {
+
+PhysMap::~PhysMap() {
+  for (auto& r : regions_)
+    if (r->host) munmap(r->host, r->size);
+}
+
+Status PhysMap::check_overlap(uint64_t base, uint64_t size, bool mmio) const {
+  if (size == 0 || base + size < base) return make_error("region '" + std::to_string(base) + "' has a bad size");
+  for (auto& r : regions_) {
+    bool r_mmio = r->kind == RegionKind::Mmio;
+    if (mmio != r_mmio) continue;  // MMIO may overlay RAM; like kinds may not overlap
+    if (base < r->base + r->size && r->base < base + size) return make_error("region overlaps '" + r->name + "'");
+  }
+  return {};
+}
+
+static uint8_t* map_host(uint64_t size) {
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+
+Status PhysMap::add_ram(const std::string& name, uint64_t base, uint64_t size) {
+  if ((base | size) & (kPageSize - 1)) return make_error("RAM '" + name + "' is not page-aligned");
+  if (Status s = check_overlap(base, size, false); !s) return s;
+  uint8_t* host = map_host(size);
+  if (!host) return make_error("cannot allocate " + std::to_string(size >> 20) + " MiB of guest RAM");
+  auto r = std::make_unique<Region>();
+  *r = Region{name, base, size, RegionKind::Ram, host, nullptr, std::vector<bool>((size + kPageSize - 1) >> kPageBits)};
+  regions_.push_back(std::move(r));
+  return {};
+}
+
+Status PhysMap::add_rom(const std::string& name, uint64_t base, const void* data, uint64_t size) {
+  if (Status s = check_overlap(base, size, false); !s) return s;
+  uint64_t mapped = (size + kPageSize - 1) & kPageMask;
+  uint8_t* host = map_host(mapped);
+  if (!host) return make_error("cannot allocate ROM '" + name + "'");
+  std::memcpy(host, data, size);
+  auto r = std::make_unique<Region>();
+  *r = Region{name, base, mapped, RegionKind::Rom, host, nullptr, std::vector<bool>(mapped >> kPageBits)};
+  regions_.push_back(std::move(r));
+  return {};
+}
+
+Status PhysMap::add_mmio(const std::string& name, uint64_t base, uint64_t size, MmioDevice* dev) {
+  if (Status s = check_overlap(base, size, true); !s) return s;
+  auto r = std::make_unique<Region>();
+  *r = Region{name, base, size, RegionKind::Mmio, nullptr, dev, {}};
+  // MMIO first, so find() sees overlays before the RAM beneath them.
+  regions_.insert(regions_.begin(), std::move(r));
+  return {};
+}
+
+const Region* PhysMap::find(uint64_t pa) const {
+  for (auto& r : regions_)
+    if (r->contains(pa)) return r.get();
+  return nullptr;
+}
+Region* PhysMap::find(uint64_t pa) {
+  return const_cast<Region*>(static_cast<const PhysMap*>(this)->find(pa));
+}
+
+bool PhysMap::page_has_mmio(uint64_t pa) const {
+  uint64_t page = pa & kPageMask;
+  for (auto& r : regions_)
+    if (r->kind == RegionKind::Mmio && r->base < page + kPageSize && page < r->base + r->size) return true;
+  return false;
+}
+
+uint8_t* PhysMap::host_ptr(uint64_t pa, uint64_t len) {
+  Region* r = find(pa);
+  if (!r || !r->host || len > r->size - (pa - r->base)) return nullptr;
+  return r->host + (pa - r->base);
+}
+
+bool PhysMap::write(uint64_t pa, const void* src, uint64_t len) {
+  uint8_t* p = host_ptr(pa, len);
+  if (!p && len) return false;
+  if (len) std::memcpy(p, src, len);
+  return true;
+}
+
+bool PhysMap::read(uint64_t pa, void* dst, uint64_t len) {
+  uint8_t* p = host_ptr(pa, len);
+  if (!p && len) return false;
+  if (len) std::memcpy(dst, p, len);
+  return true;
+}
+
+bool PhysMap::is_code_page(uint64_t pa) const {
+  const Region* r = find(pa);
+  return r && r->kind != RegionKind::Mmio && r->code_pages[(pa - r->base) >> kPageBits];
+}
+
+void PhysMap::set_code_page(uint64_t pa, bool has_code) {
+  Region* r = find(pa);
+  if (r && r->kind != RegionKind::Mmio) r->code_pages[(pa - r->base) >> kPageBits] = has_code;
+}
+
+}  // namespace kiln::mem

@@ -1,0 +1,133 @@
+// The softTLB slow path: alignment, page crossing, translation through the
+// architecture's Translator, region lookup, TLB refill, MMIO dispatch and
+// code-page (self-modifying code) notification.
+#include "mem/tlb.h"
+
+namespace kiln::mem {
+
+void MemContext::protect_code_page(uint64_t pa) {
+  uint8_t* host = map->host_ptr(pa & kPageMask, 1);
+  if (!host) return;
+  for (auto& mode : tlb)
+    for (TlbEntry& e : mode)
+      if (!(e.addr_write & kTlbInvalid) && (e.addr_write & kPageMask) + e.addend == uintptr_t(host))
+        e.addr_write |= kTlbCode;
+}
+
+namespace {
+
+// Translates and finds the region; refills the TLB entry for RAM/ROM pages.
+// Returns the region (nullptr after recording a fault) and sets *pa.
+Region* resolve(MemContext& m, uint64_t va, AccessType type, unsigned mmu_idx, uint64_t* pa) {
+  unsigned prot = 0;
+  if (!m.translator->translate(va, type, mmu_idx, pa, &prot)) return nullptr;
+  Region* r = m.map->find(*pa);
+  if (!r) {
+    m.translator->raise_fault(va, type, FaultKind::Access);
+    return nullptr;
+  }
+  m.tlb_misses++;
+  if (r->kind == RegionKind::Mmio) return r;
+  uint64_t va_page = va & kPageMask, pa_page = *pa & kPageMask;
+  // Only cache pages wholly inside the region (a region smaller than a page stays slow).
+  if (pa_page < r->base || pa_page + kPageSize > r->base + r->size) return r;
+  bool slow = m.map->page_has_mmio(pa_page);
+  TlbEntry& e = tlb_entry(m, mmu_idx, va);
+  e.addend = uintptr_t(r->host + (pa_page - r->base)) - va_page;
+  uint64_t inval = kTlbInvalid | kTlbSlow;
+  e.addr_read = (prot & kProtRead) ? va_page | (slow ? kTlbSlow : 0) : inval;
+  e.addr_code = (prot & kProtExec) && !slow ? va_page : inval;
+  bool writable = (prot & kProtWrite) && r->kind == RegionKind::Ram;
+  uint64_t wflags = (slow ? kTlbSlow : 0) | (r->code_pages[(pa_page - r->base) >> kPageBits] ? kTlbCode : 0);
+  e.addr_write = writable ? va_page | wflags : inval;
+  return r;
+}
+
+bool crosses_page(uint64_t va, unsigned size) { return ((va & ~kPageMask) + size) > kPageSize; }
+
+}  // namespace
+
+bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out) {
+  if (va & (size - 1)) {
+    if (aligned_only) {
+      m.translator->raise_fault(va, AccessType::Read, FaultKind::Misaligned);
+      return false;
+    }
+    if (crosses_page(va, size)) {  // byte by byte; either page may fault
+      uint64_t v = 0;
+      for (unsigned i = 0; i < size; i++) {
+        uint64_t b;
+        if (!load(m, va + i, 1, mmu_idx, false, &b)) return false;
+        v |= b << (8 * i);
+      }
+      *out = v;
+      return true;
+    }
+  }
+  uint64_t pa;
+  Region* r = resolve(m, va, AccessType::Read, mmu_idx, &pa);
+  if (!r) return false;
+  if (r->kind == RegionKind::Mmio) {
+    *out = r->device->read(pa - r->base, size);
+    return true;
+  }
+  if (size > r->size - (pa - r->base)) {
+    m.translator->raise_fault(va, AccessType::Read, FaultKind::Access);
+    return false;
+  }
+  *out = host_load(r->host + (pa - r->base), size);
+  return true;
+}
+
+bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value) {
+  if (va & (size - 1)) {
+    if (aligned_only) {
+      m.translator->raise_fault(va, AccessType::Write, FaultKind::Misaligned);
+      return false;
+    }
+    if (crosses_page(va, size)) {
+      // Check both pages before writing anything, so a fault leaves memory untouched.
+      uint64_t last = va + size - 1;
+      unsigned probe_prot;
+      uint64_t probe_pa;
+      if (!m.translator->translate(va, AccessType::Write, mmu_idx, &probe_pa, &probe_prot) ||
+          !m.translator->translate(last, AccessType::Write, mmu_idx, &probe_pa, &probe_prot))
+        return false;
+      for (unsigned i = 0; i < size; i++)
+        if (!store(m, va + i, 1, mmu_idx, false, value >> (8 * i))) return false;
+      return true;
+    }
+  }
+  uint64_t pa;
+  Region* r = resolve(m, va, AccessType::Write, mmu_idx, &pa);
+  if (!r) return false;
+  if (r->kind == RegionKind::Mmio) {
+    r->device->write(pa - r->base, size, value);
+    return true;
+  }
+  if (r->kind == RegionKind::Rom) return true;  // writes to ROM are ignored
+  if (size > r->size - (pa - r->base)) {
+    m.translator->raise_fault(va, AccessType::Write, FaultKind::Access);
+    return false;
+  }
+  if (r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher) {
+    m.code_watcher->code_written(pa, size);
+    // The watcher cleared the page's code bit; let the next access refill fast.
+    tlb_entry(m, mmu_idx, va).addr_write = kTlbInvalid | kTlbSlow;
+  }
+  host_store(r->host + (pa - r->base), size, value);
+  return true;
+}
+
+const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa) {
+  // Translation is rare (blocks are cached), so this always takes the full path.
+  Region* r = resolve(m, va, AccessType::Exec, mmu_idx, pa);
+  if (!r) return nullptr;
+  if (!r->host) {
+    m.translator->raise_fault(va, AccessType::Exec, FaultKind::Access);
+    return nullptr;
+  }
+  return r->host + (*pa - r->base);
+}
+
+}  // namespace kiln::mem

@@ -1,0 +1,117 @@
+// The softTLB: one layout shared by the interpreter's fast path, the JIT's
+// inline compare and the slow path below (QEMU's CPUTLBEntry shape). An entry
+// holds the virtual page tag for read, write and execute and the host addend;
+// low bits of a tag force the slow path (MMIO, code pages, invalid), and so
+// does any access that is not naturally aligned, because the compare includes
+// the access's low address bits.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "mem/physmap.h"
+
+namespace kiln::mem {
+
+constexpr unsigned kTlbBits = 9;
+constexpr unsigned kTlbEntries = 1u << kTlbBits;
+constexpr unsigned kMmuModes = 4;  // per-architecture meaning (RISC-V: U, S, M, S+SUM)
+
+enum TlbFlag : uint64_t {
+  kTlbInvalid = 1u << 0,  // nothing cached
+  kTlbSlow = 1u << 1,     // MMIO or ROM-write: every access takes the slow path
+  kTlbCode = 1u << 2,     // (write tag) the page holds translated code
+};
+
+struct TlbEntry {
+  uint64_t addr_read;
+  uint64_t addr_write;
+  uint64_t addr_code;
+  uintptr_t addend;  // host address = guest virtual address + addend
+};
+static_assert(sizeof(TlbEntry) == 32);
+
+enum class AccessType : uint8_t { Read = 0, Write = 1, Exec = 2 };
+enum class FaultKind : uint8_t { Page, Access, Misaligned };
+
+enum Prot : unsigned { kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
+
+// Implemented by the architecture: virtual-to-physical translation and the
+// recording of guest faults. On failure it has recorded the guest exception
+// (in its own state) and the access is abandoned.
+class Translator {
+ public:
+  virtual ~Translator() = default;
+  // Translates `va` for `type` in `mmu_idx`; sets *pa and the page's permitted
+  // accesses in *prot (what may be cached for the whole page). False on fault.
+  virtual bool translate(uint64_t va, AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) = 0;
+  virtual void raise_fault(uint64_t va, AccessType type, FaultKind kind) = 0;
+};
+
+// Told before a store changes a page that holds translated code.
+class CodeWatcher {
+ public:
+  virtual ~CodeWatcher() = default;
+  virtual void code_written(uint64_t pa, unsigned size) = 0;
+};
+
+// Everything a memory access needs; lives at the start of each CPU's state.
+struct MemContext {
+  TlbEntry tlb[kMmuModes][kTlbEntries];
+  PhysMap* map = nullptr;
+  Translator* translator = nullptr;
+  CodeWatcher* code_watcher = nullptr;
+  uint64_t tlb_misses = 0;
+
+  void flush_tlb() { std::memset(tlb, 0xff, sizeof tlb); }
+  // Drops fast write access to one physical page (it now holds code).
+  void protect_code_page(uint64_t pa);
+};
+
+inline TlbEntry& tlb_entry(MemContext& m, unsigned mmu_idx, uint64_t va) {
+  return m.tlb[mmu_idx][(va >> kPageBits) & (kTlbEntries - 1)];
+}
+inline uint64_t tlb_compare_bits(uint64_t va, unsigned size) { return va & (kPageMask | (size - 1)); }
+
+// Slow paths: false when a guest fault was recorded through the Translator.
+bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out);
+bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value);
+// Host pointer to the code at `va` (RAM/ROM only), valid to the end of its page.
+// Sets *pa. nullptr when a fault was recorded.
+const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa);
+
+inline uint64_t host_load(const void* p, unsigned size) {
+  switch (size) {
+    case 1: return *static_cast<const uint8_t*>(p);
+    case 2: { uint16_t v; std::memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; std::memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; std::memcpy(&v, p, 8); return v; }
+  }
+}
+inline void host_store(void* p, unsigned size, uint64_t v) {
+  switch (size) {
+    case 1: *static_cast<uint8_t*>(p) = uint8_t(v); break;
+    case 2: { uint16_t x = uint16_t(v); std::memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = uint32_t(v); std::memcpy(p, &x, 4); break; }
+    default: std::memcpy(p, &v, 8);
+  }
+}
+
+// The fast paths both tiers use (the JIT emits the same compare inline).
+inline bool load(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out) {
+  const TlbEntry& e = tlb_entry(m, mmu_idx, va);
+  if (__builtin_expect(tlb_compare_bits(va, size) == e.addr_read, 1)) {
+    *out = host_load(reinterpret_cast<const void*>(va + e.addend), size);
+    return true;
+  }
+  return load_slow(m, va, size, mmu_idx, aligned_only, out);
+}
+inline bool store(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value) {
+  const TlbEntry& e = tlb_entry(m, mmu_idx, va);
+  if (__builtin_expect(tlb_compare_bits(va, size) == e.addr_write, 1)) {
+    host_store(reinterpret_cast<void*>(va + e.addend), size, value);
+    return true;
+  }
+  return store_slow(m, va, size, mmu_idx, aligned_only, value);
+}
+
+}  // namespace kiln::mem

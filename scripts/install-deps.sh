@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs every Debian bookworm package Kiln needs to build, test and run its demo.
+# Idempotent: apt-get install skips what is already there. Run as root.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config   # host toolchain
+  catch2                                               # unit tests (Catch2 v2)
+  gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"
