@@ -31,8 +31,13 @@ constexpr Pattern parse(const char* s) {
   return p;
 }
 
-#define INSN(name, pattern, fmt)                                                                      \
-  static_assert(parse(pattern).width == (std::string_view(#name).starts_with("c_") ? 16 : 32), #name); \
+// Every pattern has exactly the width its name says (c_* are 16-bit).
+#define INSN(name, pattern, fmt) \
+  static_assert(parse(pattern).width == (std::string_view(#name).starts_with("c_") ? 16 : 32), #name);
+#include "cpu/riscv/decode/rv64gc.inc"
+#undef INSN
+
+#define INSN(name, pattern, fmt)                                                          \
   DecodeEntry{#name, parse(pattern).mask, parse(pattern).match, Format::fmt, insn_##name,             \
               std::string_view(#name).starts_with("c_")},
 constexpr DecodeEntry kTable[] = {
