@@ -8,12 +8,18 @@
 # enable_language.
 #
 # Cache variables:
-#   KILN_RISCV_GCC   path of the cross compiler (found with find_program)
+#   KILN_RISCV_GCC                  path of the cross compiler (find_program)
+#   KILN_RISCV_GUEST_EXTRA_FLAGS    extra flags for every guest, e.g.
+#       "-DKILN_QEMU_QUIRKS" to build the variant that passes on QEMU 7.2, or
+#       "-DKILN_TEST_VERBOSE" to print failure details on the HTIF console
 
 include_guard(GLOBAL)
 
 find_program(KILN_RISCV_GCC NAMES riscv64-unknown-elf-gcc
              DOC "RISC-V bare-metal cross compiler for guest test programs")
+
+set(KILN_RISCV_GUEST_EXTRA_FLAGS "" CACHE STRING
+    "Extra flags for RISC-V guest programs (semicolon-separated list)")
 
 set(KILN_RISCV_GUEST_FLAGS
     -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static -mcmodel=medany)
@@ -32,7 +38,7 @@ function(kiln_add_riscv_guest name)
   endif()
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}.elf")
-  set(flags ${KILN_RISCV_GUEST_FLAGS})
+  set(flags ${KILN_RISCV_GUEST_FLAGS} ${KILN_RISCV_GUEST_EXTRA_FLAGS})
   set(depends "")
 
   foreach(src IN LISTS ARG_SOURCES)

@@ -1,0 +1,217 @@
+/* RV64D arithmetic: fadd/fsub/fmul/fdiv/fsqrt.d under every static rounding
+ * mode (RNE/RTZ/RDN/RUP here, RMM below) and the dynamic mode from frm,
+ * fflags after every operation, canonical NaN 0x7ff8000000000000, signed
+ * zeros, overflow, underflow (tininess after rounding), DZ, NV; fmin/fmax.d.
+ * Expected values were computed independently on the host (IEEE 754) and by
+ * hand for RMM. */
+#include "test.h"
+
+#define ONE   0x3ff0000000000000
+#define TWO   0x4000000000000000
+#define THREE 0x4008000000000000
+#define M1    0xbff0000000000000
+#define TINY  0x3ca0000000000000   /* 2^-53: half an ulp of 1.0 */
+#define TINY15 0x3ca8000000000000
+#define MTINY 0xbca0000000000000
+#define INF   0x7ff0000000000000
+#define MINF  0xfff0000000000000
+#define SNAN  0x7ff0000000000001
+#define PNAN  0x7ff8000000012345
+#define MAXF  0x7fefffffffffffff
+#define MINN  0x0010000000000000
+#define MINS  0x0000000000000001
+#define MAXS  0x000fffffffffffff
+#define MZERO 0x8000000000000000
+#define HALF  0x3fe0000000000000
+
+KILN_CODE_BEGIN
+
+    /* ---- fadd: exact, ties and non-ties under every static mode */
+    TEST_FP_OP2_D(1, fadd.d, 0x4008000000000000, 0, 0x3ff0000000000000, 0x4000000000000000, rne)
+    TEST_FP_OP2_D(2, fadd.d, 0x3ff0000000000000, FF_NX, 0x3ff0000000000000, 0x3ca0000000000000, rne)
+    TEST_FP_OP2_D(3, fadd.d, 0x3ff0000000000000, FF_NX, 0x3ff0000000000000, 0x3ca0000000000000, rtz)
+    TEST_FP_OP2_D(4, fadd.d, 0x3ff0000000000000, FF_NX, 0x3ff0000000000000, 0x3ca0000000000000, rdn)
+    TEST_FP_OP2_D(5, fadd.d, 0x3ff0000000000001, FF_NX, 0x3ff0000000000000, 0x3ca0000000000000, rup)
+    TEST_FP_OP2_D(6, fadd.d, 0x3ff0000000000001, FF_NX, 0x3ff0000000000000, 0x3ca8000000000000, rne)
+    TEST_FP_OP2_D(7, fadd.d, 0x3ff0000000000000, FF_NX, 0x3ff0000000000000, 0x3ca8000000000000, rtz)
+    TEST_FP_OP2_D(8, fadd.d, 0x3ff0000000000000, FF_NX, 0x3ff0000000000000, 0x3ca8000000000000, rdn)
+    TEST_FP_OP2_D(9, fadd.d, 0x3ff0000000000001, FF_NX, 0x3ff0000000000000, 0x3ca8000000000000, rup)
+    TEST_FP_OP2_D(10, fadd.d, 0xbff0000000000000, FF_NX, 0xbff0000000000000, 0xbca0000000000000, rne)
+    TEST_FP_OP2_D(11, fadd.d, 0xbff0000000000000, FF_NX, 0xbff0000000000000, 0xbca0000000000000, rtz)
+    TEST_FP_OP2_D(12, fadd.d, 0xbff0000000000001, FF_NX, 0xbff0000000000000, 0xbca0000000000000, rdn)
+    TEST_FP_OP2_D(13, fadd.d, 0xbff0000000000000, FF_NX, 0xbff0000000000000, 0xbca0000000000000, rup)
+    TEST_FP_OP2_D(14, fadd.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0xbff0000000000000, rne)
+    TEST_FP_OP2_D(15, fadd.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0xbff0000000000000, rtz)
+    TEST_FP_OP2_D(16, fadd.d, 0x8000000000000000, 0, 0x3ff0000000000000, 0xbff0000000000000, rdn)
+    TEST_FP_OP2_D(17, fadd.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0xbff0000000000000, rup)
+    TEST_FP_OP2_D(18, fadd.d, 0x8000000000000000, 0, 0x8000000000000000, 0x8000000000000000, rne)
+    TEST_FP_OP2_D(19, fadd.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x7fefffffffffffff, rne)
+    TEST_FP_OP2_D(20, fadd.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x7fefffffffffffff, rtz)
+    TEST_FP_OP2_D(21, fadd.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x7fefffffffffffff, rdn)
+    TEST_FP_OP2_D(22, fadd.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x7fefffffffffffff, rup)
+    TEST_FP_OP2_D(23, fadd.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0xffefffffffffffff, rne)
+    TEST_FP_OP2_D(24, fadd.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0xffefffffffffffff, rtz)
+    TEST_FP_OP2_D(25, fadd.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0xffefffffffffffff, rdn)
+    TEST_FP_OP2_D(26, fadd.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0xffefffffffffffff, rup)
+    TEST_FP_OP2_D(27, fadd.d, 0x7ff0000000000000, 0, 0x7ff0000000000000, 0x3ff0000000000000, rne)
+    TEST_FP_OP2_D(28, fadd.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000000, 0xfff0000000000000, rne)
+    TEST_FP_OP2_D(29, fadd.d, 0x7ff8000000000000, 0, 0x7ff8000000000000, 0x3ff0000000000000, rne)
+    TEST_FP_OP2_D(30, fadd.d, 0x7ff8000000000000, 0, 0x7ff8000000012345, 0x3ff0000000000000, rne)
+    TEST_FP_OP2_D(31, fadd.d, 0x7ff8000000000000, FF_NV, 0x3ff0000000000000, 0x7ff0000000000001, rne)
+    TEST_FP_OP2_D(32, fadd.d, 0x0000000000000002, 0, 0x0000000000000001, 0x0000000000000001, rne)
+    TEST_FP_OP2_D(33, fadd.d, 0x0010000000000000, 0, 0x000fffffffffffff, 0x0000000000000001, rne)
+    /* ---- fsub */
+    TEST_FP_OP2_D(34, fsub.d, 0x4000000000000000, 0, 0x4008000000000000, 0x3ff0000000000000, rne)
+    TEST_FP_OP2_D(35, fsub.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0x3ff0000000000000, rne)
+    TEST_FP_OP2_D(36, fsub.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0x3ff0000000000000, rtz)
+    TEST_FP_OP2_D(37, fsub.d, 0x8000000000000000, 0, 0x3ff0000000000000, 0x3ff0000000000000, rdn)
+    TEST_FP_OP2_D(38, fsub.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0x3ff0000000000000, rup)
+    TEST_FP_OP2_D(39, fsub.d, 0x3fefffffffffffff, 0, 0x3ff0000000000000, 0x3ca0000000000000, rne)
+    TEST_FP_OP2_D(40, fsub.d, 0x3fefffffffffffff, 0, 0x3ff0000000000000, 0x3ca0000000000000, rtz)
+    TEST_FP_OP2_D(41, fsub.d, 0x3fefffffffffffff, 0, 0x3ff0000000000000, 0x3ca0000000000000, rdn)
+    TEST_FP_OP2_D(42, fsub.d, 0x3fefffffffffffff, 0, 0x3ff0000000000000, 0x3ca0000000000000, rup)
+    TEST_FP_OP2_D(43, fsub.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000000, 0x7ff0000000000000, rne)
+    TEST_FP_OP2_D(44, fsub.d, 0x000fffffffffffff, 0, 0x0010000000000000, 0x0000000000000001, rne)
+    TEST_FP_OP2_D(45, fsub.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0x7fefffffffffffff, rne)
+    TEST_FP_OP2_D(46, fsub.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0x7fefffffffffffff, rtz)
+    TEST_FP_OP2_D(47, fsub.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0x7fefffffffffffff, rdn)
+    TEST_FP_OP2_D(48, fsub.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0x7fefffffffffffff, rup)
+    TEST_FP_OP2_D(49, fsub.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000001, 0x7ff8000000000000, rne)
+    /* ---- fmul */
+    TEST_FP_OP2_D(50, fmul.d, 0x4018000000000000, 0, 0x4000000000000000, 0x4008000000000000, rne)
+    TEST_FP_OP2_D(51, fmul.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x4000000000000000, rne)
+    TEST_FP_OP2_D(52, fmul.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x4000000000000000, rtz)
+    TEST_FP_OP2_D(53, fmul.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x4000000000000000, rdn)
+    TEST_FP_OP2_D(54, fmul.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x4000000000000000, rup)
+    TEST_FP_OP2_D(55, fmul.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0x4000000000000000, rne)
+    TEST_FP_OP2_D(56, fmul.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0x4000000000000000, rtz)
+    TEST_FP_OP2_D(57, fmul.d, 0xfff0000000000000, FF_OF|FF_NX, 0xffefffffffffffff, 0x4000000000000000, rdn)
+    TEST_FP_OP2_D(58, fmul.d, 0xffefffffffffffff, FF_OF|FF_NX, 0xffefffffffffffff, 0x4000000000000000, rup)
+    TEST_FP_OP2_D(59, fmul.d, 0x0008000000000000, 0, 0x0010000000000000, 0x3fe0000000000000, rne)
+    TEST_FP_OP2_D(60, fmul.d, 0x0008000000000002, FF_UF|FF_NX, 0x0010000000000003, 0x3fe0000000000000, rne)
+    TEST_FP_OP2_D(61, fmul.d, 0x0008000000000001, FF_UF|FF_NX, 0x0010000000000003, 0x3fe0000000000000, rtz)
+    TEST_FP_OP2_D(62, fmul.d, 0x0008000000000001, FF_UF|FF_NX, 0x0010000000000003, 0x3fe0000000000000, rdn)
+    TEST_FP_OP2_D(63, fmul.d, 0x0008000000000002, FF_UF|FF_NX, 0x0010000000000003, 0x3fe0000000000000, rup)
+    TEST_FP_OP2_D(64, fmul.d, 0x0010000000000000, FF_NX, 0x0010000000000001, 0x3fefffffffffffff, rne)
+    TEST_FP_OP2_D(65, fmul.d, 0x0010000000000000, FF_NX, 0x0010000000000001, 0x3fefffffffffffff, rtz)
+    TEST_FP_OP2_D(66, fmul.d, 0x0010000000000000, FF_NX, 0x0010000000000001, 0x3fefffffffffffff, rdn)
+    TEST_FP_OP2_D(67, fmul.d, 0x0010000000000001, FF_NX, 0x0010000000000001, 0x3fefffffffffffff, rup)
+    TEST_FP_OP2_D(68, fmul.d, 0x0000000000000000, FF_UF|FF_NX, 0x0000000000000001, 0x3fe0000000000000, rne)
+    TEST_FP_OP2_D(69, fmul.d, 0x0000000000000000, FF_UF|FF_NX, 0x0000000000000001, 0x3fe0000000000000, rtz)
+    TEST_FP_OP2_D(70, fmul.d, 0x0000000000000000, FF_UF|FF_NX, 0x0000000000000001, 0x3fe0000000000000, rdn)
+    TEST_FP_OP2_D(71, fmul.d, 0x0000000000000001, FF_UF|FF_NX, 0x0000000000000001, 0x3fe0000000000000, rup)
+    TEST_FP_OP2_D(72, fmul.d, 0x7ff8000000000000, FF_NV, 0x0000000000000000, 0x7ff0000000000000, rne)
+    TEST_FP_OP2_D(73, fmul.d, 0x8000000000000000, 0, 0x8000000000000000, 0x4008000000000000, rne)
+    TEST_FP_OP2_D(74, fmul.d, 0x7ff0000000000000, 0, 0xfff0000000000000, 0xbff0000000000000, rne)
+    TEST_FP_OP2_D(75, fmul.d, 0x7ff8000000000000, 0, 0x7ff8000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(76, fmul.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000001, 0x3ff0000000000000, rne)
+    /* ---- fdiv */
+    TEST_FP_OP2_D(77, fdiv.d, 0x3fd5555555555555, FF_NX, 0x3ff0000000000000, 0x4008000000000000, rne)
+    TEST_FP_OP2_D(78, fdiv.d, 0x3fd5555555555555, FF_NX, 0x3ff0000000000000, 0x4008000000000000, rtz)
+    TEST_FP_OP2_D(79, fdiv.d, 0x3fd5555555555555, FF_NX, 0x3ff0000000000000, 0x4008000000000000, rdn)
+    TEST_FP_OP2_D(80, fdiv.d, 0x3fd5555555555556, FF_NX, 0x3ff0000000000000, 0x4008000000000000, rup)
+    TEST_FP_OP2_D(81, fdiv.d, 0xbfd5555555555555, FF_NX, 0xbff0000000000000, 0x4008000000000000, rne)
+    TEST_FP_OP2_D(82, fdiv.d, 0xbfd5555555555555, FF_NX, 0xbff0000000000000, 0x4008000000000000, rtz)
+    TEST_FP_OP2_D(83, fdiv.d, 0xbfd5555555555556, FF_NX, 0xbff0000000000000, 0x4008000000000000, rdn)
+    TEST_FP_OP2_D(84, fdiv.d, 0xbfd5555555555555, FF_NX, 0xbff0000000000000, 0x4008000000000000, rup)
+    TEST_FP_OP2_D(85, fdiv.d, 0x400c000000000000, 0, 0x401c000000000000, 0x4000000000000000, rne)
+    TEST_FP_OP2_D(86, fdiv.d, 0x7ff0000000000000, FF_DZ, 0x3ff0000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(87, fdiv.d, 0xfff0000000000000, FF_DZ, 0xbff0000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(88, fdiv.d, 0xfff0000000000000, FF_DZ, 0x3ff0000000000000, 0x8000000000000000, rne)
+    TEST_FP_OP2_D(89, fdiv.d, 0x7ff8000000000000, FF_NV, 0x0000000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(90, fdiv.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000000, 0x7ff0000000000000, rne)
+    TEST_FP_OP2_D(91, fdiv.d, 0x7ff0000000000000, 0, 0x7ff0000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(92, fdiv.d, 0x0000000000000000, 0, 0x3ff0000000000000, 0x7ff0000000000000, rne)
+    TEST_FP_OP2_D(93, fdiv.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x3fe0000000000000, rne)
+    TEST_FP_OP2_D(94, fdiv.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x3fe0000000000000, rtz)
+    TEST_FP_OP2_D(95, fdiv.d, 0x7fefffffffffffff, FF_OF|FF_NX, 0x7fefffffffffffff, 0x3fe0000000000000, rdn)
+    TEST_FP_OP2_D(96, fdiv.d, 0x7ff0000000000000, FF_OF|FF_NX, 0x7fefffffffffffff, 0x3fe0000000000000, rup)
+    TEST_FP_OP2_D(97, fdiv.d, 0x0005555555555555, FF_UF|FF_NX, 0x0010000000000000, 0x4008000000000000, rne)
+    TEST_FP_OP2_D(98, fdiv.d, 0x0005555555555555, FF_UF|FF_NX, 0x0010000000000000, 0x4008000000000000, rtz)
+    TEST_FP_OP2_D(99, fdiv.d, 0x0005555555555555, FF_UF|FF_NX, 0x0010000000000000, 0x4008000000000000, rdn)
+    TEST_FP_OP2_D(100, fdiv.d, 0x0005555555555556, FF_UF|FF_NX, 0x0010000000000000, 0x4008000000000000, rup)
+    TEST_FP_OP2_D(101, fdiv.d, 0x7ff8000000000000, 0, 0x7ff8000000000000, 0x0000000000000000, rne)
+    TEST_FP_OP2_D(102, fdiv.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000001, 0x3ff0000000000000, rne)
+    /* ---- fsqrt */
+    TEST_FP_OP1_D(103, fsqrt.d, 0x4000000000000000, 0, 0x4010000000000000, rne)
+    TEST_FP_OP1_D(104, fsqrt.d, 0x3ff6a09e667f3bcd, FF_NX, 0x4000000000000000, rne)
+    TEST_FP_OP1_D(105, fsqrt.d, 0x3ff6a09e667f3bcc, FF_NX, 0x4000000000000000, rtz)
+    TEST_FP_OP1_D(106, fsqrt.d, 0x3ff6a09e667f3bcc, FF_NX, 0x4000000000000000, rdn)
+    TEST_FP_OP1_D(107, fsqrt.d, 0x3ff6a09e667f3bcd, FF_NX, 0x4000000000000000, rup)
+    TEST_FP_OP1_D(108, fsqrt.d, 0x3ffbb67ae8584caa, FF_NX, 0x4008000000000000, rne)
+    TEST_FP_OP1_D(109, fsqrt.d, 0x3ffbb67ae8584caa, FF_NX, 0x4008000000000000, rtz)
+    TEST_FP_OP1_D(110, fsqrt.d, 0x3ffbb67ae8584caa, FF_NX, 0x4008000000000000, rdn)
+    TEST_FP_OP1_D(111, fsqrt.d, 0x3ffbb67ae8584cab, FF_NX, 0x4008000000000000, rup)
+    TEST_FP_OP1_D(112, fsqrt.d, 0x7ff8000000000000, FF_NV, 0xbff0000000000000, rne)
+    TEST_FP_OP1_D(113, fsqrt.d, 0x7ff8000000000000, FF_NV, 0xfff0000000000000, rne)
+    TEST_FP_OP1_D(114, fsqrt.d, 0x8000000000000000, 0, 0x8000000000000000, rne)
+    TEST_FP_OP1_D(115, fsqrt.d, 0x0000000000000000, 0, 0x0000000000000000, rne)
+    TEST_FP_OP1_D(116, fsqrt.d, 0x7ff0000000000000, 0, 0x7ff0000000000000, rne)
+    TEST_FP_OP1_D(117, fsqrt.d, 0x7ff8000000000000, 0, 0x7ff8000000000000, rne)
+    TEST_FP_OP1_D(118, fsqrt.d, 0x7ff8000000000000, FF_NV, 0x7ff0000000000001, rne)
+    TEST_FP_OP1_D(119, fsqrt.d, 0x1e60000000000000, 0, 0x0000000000000001, rne)
+    TEST_FP_OP1_D(120, fsqrt.d, 0x1fffffffffffffff, FF_NX, 0x000fffffffffffff, rne)
+    TEST_FP_OP1_D(121, fsqrt.d, 0x1ffffffffffffffe, FF_NX, 0x000fffffffffffff, rtz)
+    TEST_FP_OP1_D(122, fsqrt.d, 0x1ffffffffffffffe, FF_NX, 0x000fffffffffffff, rdn)
+    TEST_FP_OP1_D(123, fsqrt.d, 0x1fffffffffffffff, FF_NX, 0x000fffffffffffff, rup)
+
+    /* ---- RMM (round to nearest, ties away from zero) */
+    TEST_FP_OP2_D(124, fadd.d, 0x3ff0000000000001, FF_NX, ONE, TINY, rmm)
+    TEST_FP_OP2_D(125, fadd.d, 0x3ff0000000000001, FF_NX, ONE, TINY15, rmm)
+    TEST_FP_OP2_D(126, fadd.d, 0xbff0000000000001, FF_NX, M1, MTINY, rmm)
+    TEST_FP_OP2_D(127, fadd.d, INF, FF_OF|FF_NX, MAXF, MAXF, rmm)
+    TEST_FP_OP2_D(128, fsub.d, 0, 0, ONE, ONE, rmm)
+    TEST_FP_OP2_D(129, fdiv.d, 0x3fd5555555555555, FF_NX, ONE, THREE, rmm)
+    TEST_FP_OP2_D(130, fmul.d, 0x0008000000000002, FF_UF|FF_NX, 0x0010000000000003, HALF, rmm)
+    TEST_FP_OP1_D(131, fsqrt.d, 0x3ff6a09e667f3bcd, FF_NX, TWO, rmm)
+    /* 0x0010000000000005 * 0.5: a tie in the subnormal range */
+    TEST_FP_OP2_D(132, fmul.d, 0x0008000000000002, FF_UF|FF_NX, 0x0010000000000005, HALF, rne)
+    TEST_FP_OP2_D(133, fmul.d, 0x0008000000000003, FF_UF|FF_NX, 0x0010000000000005, HALF, rmm)
+
+    /* ---- dynamic rounding mode */
+    csrwi frm, RM_RUP
+    TEST_FP_OP2_D(134, fdiv.d, 0x3fd5555555555556, FF_NX, ONE, THREE, dyn)
+    csrwi frm, RM_RTZ
+    TEST_FP_OP2_D(135, fdiv.d, 0x3fd5555555555555, FF_NX, ONE, THREE, dyn)
+    li t0, RM_RDN << 5; csrw fcsr, t0
+    TEST_FP_OP2_D(136, fdiv.d, 0xbfd5555555555556, FF_NX, M1, THREE, dyn)
+    TEST_FP_OP2_D(137, fsub.d, MZERO, 0, ONE, ONE, dyn)
+    li t0, RM_RMM; fsrm t0
+    TEST_FP_OP2_D(138, fadd.d, 0x3ff0000000000001, FF_NX, ONE, TINY, dyn)
+    csrwi frm, RM_RNE
+    TEST_FP_OP2_D(139, fadd.d, ONE, FF_NX, ONE, TINY, dyn)
+    csrwi frm, RM_RUP
+    TEST_FP_OP2_D(140, fdiv.d, 0x3fd5555555555555, FF_NX, ONE, THREE, rtz)
+    TEST_FP_OP2_D(141, fadd.d, MAXF, FF_OF|FF_NX, MAXF, MAXF, rdn)
+    TEST_CASE(142, a4, 0x3fd5555555555556, KILN_LOAD_D(f1, ONE); \
+              KILN_LOAD_D(f2, THREE); fdiv.d f3, f1, f2; fmv.x.d a4, f3)
+    csrwi frm, RM_RNE
+    TEST_CASE(143, a4, FF_NX|FF_DZ, csrw fflags, x0; KILN_LOAD_D(f1, ONE); \
+              KILN_LOAD_D(f2, THREE); fdiv.d f3, f1, f2; fmv.d.x f2, x0; \
+              fdiv.d f3, f1, f2; csrrw a4, fflags, x0)
+
+    /* ---- fmin / fmax */
+    TEST_FP_OP2NR_D(146, fmin.d, ONE, 0, ONE, TWO)
+    TEST_FP_OP2NR_D(147, fmin.d, ONE, 0, TWO, ONE)
+    TEST_FP_OP2NR_D(148, fmin.d, M1, 0, M1, ONE)
+    TEST_FP_OP2NR_D(149, fmin.d, MZERO, 0, MZERO, 0)
+    TEST_FP_OP2NR_D(150, fmin.d, MZERO, 0, 0, MZERO)
+    TEST_FP_OP2NR_D(151, fmin.d, ONE, 0, QNAN_D, ONE)
+    TEST_FP_OP2NR_D(152, fmin.d, ONE, 0, ONE, PNAN)
+    TEST_FP_OP2NR_D(153, fmin.d, QNAN_D, 0, QNAN_D, PNAN)
+    TEST_FP_OP2NR_D(154, fmin.d, ONE, FF_NV, SNAN, ONE)
+    TEST_FP_OP2NR_D(155, fmin.d, QNAN_D, FF_NV, SNAN, SNAN)
+    TEST_FP_OP2NR_D(156, fmin.d, MINF, 0, MINF, MAXF)
+    TEST_FP_OP2NR_D(157, fmin.d, 0, 0, MINS, 0)
+    TEST_FP_OP2NR_D(158, fmax.d, TWO, 0, ONE, TWO)
+    TEST_FP_OP2NR_D(159, fmax.d, ONE, 0, M1, ONE)
+    TEST_FP_OP2NR_D(160, fmax.d, 0, 0, MZERO, 0)
+    TEST_FP_OP2NR_D(161, fmax.d, 0, 0, 0, MZERO)
+    TEST_FP_OP2NR_D(162, fmax.d, M1, 0, QNAN_D, M1)
+    TEST_FP_OP2NR_D(163, fmax.d, ONE, FF_NV, ONE, SNAN)
+    TEST_FP_OP2NR_D(164, fmax.d, QNAN_D, FF_NV, SNAN, QNAN_D)
+    TEST_FP_OP2NR_D(165, fmax.d, QNAN_D, 0, PNAN, PNAN)
+    TEST_FP_OP2NR_D(166, fmax.d, INF, 0, INF, MAXF)
+    TEST_FP_OP2NR_D(167, fmax.d, MINN, 0, MAXS, MINN)
+
+KILN_CODE_END
