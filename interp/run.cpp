@@ -22,6 +22,7 @@ inline uint64_t un(uint64_t a) {
 
 uint64_t amo_apply(ir::AmoKind k, uint64_t old, uint64_t v, unsigned bits) {
   using ir::AmoKind;
+  v &= ir::eval::mask(bits);  // the operand register is wider than a .w access
   int64_t so = ir::eval::sx(old, bits), sv = ir::eval::sx(v, bits);
   switch (k) {
     case AmoKind::Swap: return v;
