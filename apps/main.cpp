@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kiln: -D: cannot open '%s'\n", o.log_file.c_str());
     return 2;
   }
-  if (o.machine.kernel.empty() && o.machine.bios.empty())
+  // The built-in demo runs when no program is named at all.
+  if (o.machine.kernel.empty() && o.machine.bios.empty() && !o.machine.bios_none)
     o.machine.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
 
   Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(o.machine, log);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# README command 2: install what Kiln needs, build it, and run the whole test
+# suite: once in the normal build, once more (unit, guest and system tests) in
+# a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo)"
+bash scripts/build.sh build
+echo "== tests (RelWithDebInfo)"
+(cd build && ctest -j"$jobs" --output-on-failure)
+
+echo "== build (ASan + UBSan)"
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON
+echo "== tests (ASan + UBSan)"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$jobs" --output-on-failure)
