@@ -819,3 +819,89 @@ TEST_CASE("softfloat: float -> int edges", "[softfloat]") {
     r = to_int<F64>(0x43f0000000000000, 64, false, Round::NearestEven, fl);  // 2^64
     CHECK(r.invalid);
 }
+
+// ---- x86 NaN policy, bit-exact ------------------------------------------------
+// Inline asm pins the operand order (a compiler may commute a + b, which
+// changes which NaN SSE returns).  NaN results do not depend on the rounding
+// mode, so round-to-nearest suffices.
+namespace {
+enum class SseOp { Add, Sub, Mul, Div, Sqrt, Cvt };
+
+uint32_t sse32(SseOp op, uint32_t a, uint32_t b) {
+    float x = std::bit_cast<float>(a), y = std::bit_cast<float>(b);
+    switch (op) {
+        case SseOp::Add: asm volatile("addss %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Sub: asm volatile("subss %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Mul: asm volatile("mulss %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Div: asm volatile("divss %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Sqrt: asm volatile("sqrtss %1, %0" : "=x"(x) : "x"(x)); break;
+        case SseOp::Cvt: break;  // conversions are checked separately
+    }
+    return std::bit_cast<uint32_t>(x);
+}
+uint64_t sse64(SseOp op, uint64_t a, uint64_t b) {
+    double x = std::bit_cast<double>(a), y = std::bit_cast<double>(b);
+    switch (op) {
+        case SseOp::Add: asm volatile("addsd %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Sub: asm volatile("subsd %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Mul: asm volatile("mulsd %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Div: asm volatile("divsd %1, %0" : "+x"(x) : "x"(y)); break;
+        case SseOp::Sqrt: asm volatile("sqrtsd %1, %0" : "=x"(x) : "x"(x)); break;
+        case SseOp::Cvt: break;
+    }
+    return std::bit_cast<uint64_t>(x);
+}
+
+template <class F> void x86_nan_check(uint64_t seed) {
+    using B = typename F::Bits;
+    Failures fails;
+    Rng r{seed};
+    long nan_results = 0;
+    const SseOp ops[] = {SseOp::Add, SseOp::Sub, SseOp::Mul, SseOp::Div, SseOp::Sqrt};
+    for (int i = 0; i < kIters; ++i) {
+        const B a = gen<F>(r, r.range(-5, 5), B(r.next()));
+        const B b = gen<F>(r, r.range(-5, 5), a);
+        const SseOp op = ops[r.below(5)];
+        uint32_t fl = 0;
+        B ours = 0, host;
+        if constexpr (sizeof(B) == 4) host = sse32(op, a, b);
+        else host = sse64(op, a, b);
+        switch (op) {
+            case SseOp::Add: ours = add<F>(a, b, Round::NearestEven, fl, kX86Policy); break;
+            case SseOp::Sub: ours = sub<F>(a, b, Round::NearestEven, fl, kX86Policy); break;
+            case SseOp::Mul: ours = mul<F>(a, b, Round::NearestEven, fl, kX86Policy); break;
+            case SseOp::Div: ours = div<F>(a, b, Round::NearestEven, fl, kX86Policy); break;
+            case SseOp::Sqrt: ours = sqrt<F>(a, Round::NearestEven, fl, kX86Policy); break;
+            case SseOp::Cvt: break;
+        }
+        nan_results += is_nan<F>(host);
+        if (ours != host)
+            fails.add("x86 NaN op%d a=%llx b=%llx: ours=%llx host=%llx", int(op), ull<F>(a),
+                      ull<F>(b), ull<F>(ours), ull<F>(host));
+    }
+    // Conversions keep the high payload bits.
+    for (int i = 0; i < kIters / 4; ++i) {
+        const uint64_t d = gen<F64>(r, 0, r.next());
+        const float f = std::bit_cast<float>(uint32_t(gen<F32>(r, 0, uint32_t(r.next()))));
+        double wide;
+        float narrow;
+        asm volatile("cvtss2sd %1, %0" : "=x"(wide) : "x"(f));
+        asm volatile("cvtsd2ss %1, %0" : "=x"(narrow) : "x"(std::bit_cast<double>(d)));
+        uint32_t fl = 0;
+        const uint64_t w = convert<F32, F64>(std::bit_cast<uint32_t>(f), Round::NearestEven, fl, kX86Policy);
+        const uint32_t n = convert<F64, F32>(d, Round::NearestEven, fl, kX86Policy);
+        if (w != std::bit_cast<uint64_t>(wide) || n != std::bit_cast<uint32_t>(narrow))
+            fails.add("x86 NaN cvt f=%x d=%llx: ours %llx %x host %llx %x", std::bit_cast<uint32_t>(f),
+                      (unsigned long long)d, (unsigned long long)w, n,
+                      (unsigned long long)std::bit_cast<uint64_t>(wide), std::bit_cast<uint32_t>(narrow));
+    }
+    INFO(fails.text);
+    CHECK(nan_results > kIters / 20);
+    CHECK(fails.count == 0);
+}
+}  // namespace
+
+TEST_CASE("softfloat: kX86Policy NaN results match SSE bit for bit", "[softfloat][diff]") {
+    x86_nan_check<F32>(22);
+    x86_nan_check<F64>(23);
+}
