@@ -71,8 +71,9 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
     for (const ir::Inst& in : ir.insts)
       if (in.op == ir::Op::InsnStart) log_.printf("  0x%016" PRIx64 ":  %s\n", in.imm, cpu_.disassemble(in.imm).c_str());
   }
-  std::string err = ir::run_passes(ir, opts_.verify_ir);
-  if (err.empty() && opts_.verify_ir) err = ir::verify(ir);
+  // With verify_ir, the frontend's output and the result of every pass are checked.
+  std::string err = opts_.verify_ir ? ir::verify(ir) : "";
+  if (err.empty()) err = ir::run_passes(ir, opts_.verify_ir);
   if (!err.empty()) {
     log_.printf("kiln: internal error: IR of block 0x%" PRIx64 " fails verification: %s\n%s", ir.pc, err.c_str(),
                 ir::print(ir).c_str());

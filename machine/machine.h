@@ -19,7 +19,13 @@ struct Config {
   bool bios_none = false;  // -bios none
   std::string kernel;
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
+  // Run the IR verifier on every block after every pass: on in debug builds
+  // (the sanitizer CI build runs every guest test this way).
+#ifdef NDEBUG
   bool verify_ir = false;
+#else
+  bool verify_ir = true;
+#endif
 };
 
 struct RunStats {
