@@ -6,6 +6,7 @@
 
 #include "cpu/riscv/csr.h"
 #include "cpu/riscv/decode.h"
+#include "cpu/riscv/disasm.h"
 
 namespace kiln::riscv {
 
@@ -224,16 +225,7 @@ std::string RiscvCpu::disassemble(uint64_t pc) {
   state_->pending_tval = saved_tval;
   state_->fault = saved_fault;
   if (!ok) return "<fetch fault>";
-  Args a;
-  const DecodeEntry* e = decode(raw, &a);
-  char buf[96];
-  if (!e) {
-    std::snprintf(buf, sizeof buf, "%0*x  <illegal>", len * 2, raw);
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%0*x  %-10s rd=x%u rs1=x%u rs2=x%u imm=%" PRId64, len * 2, raw,
-                mnemonic(*e).c_str(), a.rd, a.rs1, a.rs2, a.imm);
-  return buf;
+  return riscv::disassemble(raw, pc);
 }
 
 }  // namespace kiln::riscv
