@@ -20,7 +20,7 @@ void Engine::request_stop(int code) {
 }
 
 void Engine::retire(CachedBlock* b) {
-  auto it = cache_.find(key(b->phys_pc, b->mode));
+  auto it = cache_.find(Key{b->phys_pc, b->pc, b->mode});
   if (it == cache_.end()) return;
   retired_.push_back(std::move(it->second));
   cache_.erase(it);
@@ -102,20 +102,41 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
     if (list.empty() || list.back() != raw) list.push_back(raw);
     if (b->first_page == b->last_page) break;
   }
-  cache_[key(pa, mode)] = std::move(b);
+  cache_[Key{pa, raw->pc, mode}] = std::move(b);
   stats_.blocks_translated++;
   return raw;
+}
+
+// A block whose last instruction straddles into a second page also depends on
+// that page's mapping, which the cache key does not hold.
+bool Engine::second_page_still_mapped(const CachedBlock& b) {
+  uint64_t pa;
+  uint64_t second = (b.pc & mem::kPageMask) + mem::kPageSize;
+  cpu::StateHeader& st = cpu_.state();
+  uint32_t saved_fault = st.fault;
+  bool ok = cpu_.code_address(second, &pa) && (pa & mem::kPageMask) == b.last_page;
+  st.fault = saved_fault;  // a fault here is not the guest's yet: the block is simply retranslated
+  return ok;
 }
 
 Engine::CachedBlock* Engine::lookup() {
   cpu::StateHeader& st = cpu_.state();
   uint32_t mode = cpu_.mode_bits();
+  if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
+    vpc_.fill(VpcEntry{});
+    vpc_generation_ = st.mem.generation;
+  }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
   uint64_t pa;
   if (!cpu_.code_address(st.pc, &pa)) return nullptr;  // fetch fault recorded
-  auto it = cache_.find(key(pa, mode));
-  CachedBlock* b = it != cache_.end() ? it->second.get() : translate(pa, mode);
+  auto it = cache_.find(Key{pa, st.pc, mode});
+  CachedBlock* b = it != cache_.end() ? it->second.get() : nullptr;
+  if (b && b->last_page != b->first_page && !second_page_still_mapped(*b)) {
+    retire(b);
+    b = nullptr;
+  }
+  if (!b) b = translate(pa, mode);
   e = VpcEntry{st.pc, mode, b};
   return b;
 }

@@ -63,19 +63,31 @@ class Engine : public mem::CodeWatcher {
   };
   static constexpr unsigned kVpcBits = 12;
 
+  // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
+  // as well as the physical address: the same code mapped twice is two blocks.
+  struct Key {
+    uint64_t pa, pc;
+    uint32_t mode;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return k.pa * 0x9e3779b97f4a7c15ull ^ k.pc ^ (uint64_t(k.mode) << 48); }
+  };
+
   CachedBlock* lookup();
   CachedBlock* translate(uint64_t pa, uint32_t mode);
+  bool second_page_still_mapped(const CachedBlock& b);
   void invalidate_page(uint64_t page);
   void retire(CachedBlock* b);
-  static uint64_t key(uint64_t pa, uint32_t mode) { return pa ^ (uint64_t(mode) << 58); }
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
   Log& log_;
   Options opts_;
-  std::unordered_map<uint64_t, std::unique_ptr<CachedBlock>> cache_;
+  std::unordered_map<Key, std::unique_ptr<CachedBlock>, KeyHash> cache_;
   std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
   std::array<VpcEntry, 1u << kVpcBits> vpc_{};
+  uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};

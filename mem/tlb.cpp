@@ -30,7 +30,7 @@ Region* resolve(MemContext& m, uint64_t va, AccessType type, unsigned mmu_idx, u
   if (r->kind == RegionKind::Mmio) return r;
   uint64_t va_page = va & kPageMask, pa_page = *pa & kPageMask;
   // Only cache pages wholly inside the region (a region smaller than a page stays slow).
-  if (pa_page < r->base || pa_page + kPageSize > r->base + r->size) return r;
+  if ((prot & kProtNoTlb) || pa_page < r->base || pa_page + kPageSize > r->base + r->size) return r;
   bool slow = m.map->page_has_mmio(pa_page);
   TlbEntry& e = tlb_entry(m, mmu_idx, va);
   e.addend = uintptr_t(r->host + (pa_page - r->base)) - va_page;

@@ -33,7 +33,12 @@ static_assert(sizeof(TlbEntry) == 32);
 enum class AccessType : uint8_t { Read = 0, Write = 1, Exec = 2 };
 enum class FaultKind : uint8_t { Page, Access, Misaligned };
 
-enum Prot : unsigned { kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
+enum Prot : unsigned {
+  kProtRead = 1,
+  kProtWrite = 2,
+  kProtExec = 4,
+  kProtNoTlb = 8,  // the permission is not uniform over the page (PMP boundary): do not cache
+};
 
 // Implemented by the architecture: virtual-to-physical translation and the
 // recording of guest faults. On failure it has recorded the guest exception
@@ -61,8 +66,12 @@ struct MemContext {
   Translator* translator = nullptr;
   CodeWatcher* code_watcher = nullptr;
   uint64_t tlb_misses = 0;
+  uint64_t generation = 0;  // bumped by every flush: cached virtual-to-physical facts are stale
 
-  void flush_tlb() { std::memset(tlb, 0xff, sizeof tlb); }
+  void flush_tlb() {
+    std::memset(tlb, 0xff, sizeof tlb);
+    generation++;
+  }
   // Drops fast write access to one physical page (it now holds code).
   void protect_code_page(uint64_t pa);
 };

@@ -75,14 +75,8 @@ uint64_t RiscvCpu::time_ticks() const {
 
 uint32_t RiscvCpu::mode_bits() const {
   const RiscvState& st = *state_;
-  return uint32_t(st.priv) | ((st.mstatus & mstatus::FS) ? 4u : 0u);
-}
-
-bool RiscvCpu::translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) {
-  // Bare: physical = virtual. (satp can only hold Bare until paging is implemented.)
-  *pa = va;
-  *prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
-  return true;
+  // priv (2 bits), FPU on, and the data-access privilege when MPRV redirects it.
+  return uint32_t(st.priv) | ((st.mstatus & mstatus::FS) ? 4u : 0u) | uint32_t(data_mmu_index(st)) << 3;
 }
 
 void RiscvCpu::raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) {
@@ -137,13 +131,13 @@ void RiscvCpu::translate_block(ir::Block& out, unsigned max_insns) {
         break;
       }
       b.insn_start(pc, 2);
-      Ctx ctx{b, pc, 2, n, st.priv, fp_enabled, st.misa};
+      Ctx ctx{b, pc, 2, n, st.priv, data_mmu_index(st), fp_enabled, st.misa};
       ctx.raise(cause, tval);
       out.guest_bytes = 2;
       break;
     }
     b.insn_start(pc, len);
-    Ctx ctx{b, pc, len, n, st.priv, fp_enabled, st.misa};
+    Ctx ctx{b, pc, len, n, st.priv, data_mmu_index(st), fp_enabled, st.misa};
     Args args;
     const DecodeEntry* e = decode(raw, &args);
     if (!e || !e->fn(ctx, args)) ctx.raise(kIllegalInsn, raw);

@@ -38,6 +38,10 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
 
  private:
   void deliver_trap(uint64_t cause, uint64_t tval, bool interrupt);
+  // mmu.cpp: the Sv39/Sv48 walk and the PMP check.
+  bool walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* pa, unsigned* prot);
+  // Permissions PMP grants `priv` at `pa` (kProt* bits; kProtNoTlb if not uniform over the page).
+  unsigned pmp_prot(uint64_t pa, uint64_t priv) const;
   // Reads one instruction at va; false (fault recorded) if it cannot be fetched.
   bool fetch(uint64_t va, uint32_t* raw, unsigned* len);
 

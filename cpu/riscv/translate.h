@@ -32,11 +32,12 @@ struct Ctx {
   unsigned len;       // its length (2 or 4)
   unsigned insn_index;// position in the block
   uint64_t priv;      // privilege the block runs at (part of the mode bits)
+  unsigned data_mmu;  // softTLB for its loads and stores (MPRV; part of the mode bits)
   bool fp_enabled;    // mstatus.FS != Off (part of the mode bits)
   uint64_t misa;
 
   uint64_t next_pc() const { return pc + len; }
-  unsigned mmu() const { return mmu_index(priv); }
+  unsigned mmu() const { return data_mmu; }
 
   U64 x(unsigned r) { return r == 0 ? b.c64(0) : b.get<T::I64>(off_x(r)); }
   void set_x(unsigned r, U64 v) {

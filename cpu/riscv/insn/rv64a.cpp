@@ -23,7 +23,7 @@ uint64_t sc_helper(void* env, uint64_t addr, uint64_t value, uint64_t size) {
     return 0;
   }
   if (!ok) return 1;
-  if (!mem::store(s->mem, addr, unsigned(size), mmu_index(s->priv), true, value)) return 0;  // fault recorded
+  if (!mem::store(s->mem, addr, unsigned(size), data_mmu_index(*s), true, value)) return 0;  // fault recorded
   return 0;
 }
 constexpr ir::Helper kSc{"sc", sc_helper, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kMemWrite, 3};
