@@ -1,0 +1,114 @@
+// apps::parse_args: the QEMU-style command line. Every bad argument must be an
+// error (exit status 2 in main), never silently ignored.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "apps/cli.h"
+#include "common/log.h"
+
+using namespace kiln;
+using apps::parse_args;
+
+namespace {
+
+apps::Options ok(std::vector<std::string> args) {
+  Result<apps::Options> r = parse_args(args);
+  INFO("args: " << [&] {
+    std::string s;
+    for (auto& a : args) s += a + " ";
+    return s;
+  }());
+  if (!r.ok()) FAIL("unexpected error: " << r.error());
+  return *r;
+}
+std::string err(std::vector<std::string> args) {
+  Result<apps::Options> r = parse_args(args);
+  if (r.ok()) {
+    std::string s;
+    for (auto& a : args) s += a + " ";
+    FAIL("accepted: " << s);
+  }
+  return r.error();
+}
+bool mentions(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("no arguments runs the demo", "[cli]") {
+  apps::Options o = ok({});
+  CHECK(o.demo);
+  CHECK(o.machine.board == "spike");
+  CHECK(o.machine.ram_bytes == 128ull << 20);
+}
+
+TEST_CASE("known flags", "[cli]") {
+  CHECK_FALSE(ok({"-nographic"}).demo);
+  CHECK(ok({"-h"}).help);
+  CHECK(ok({"--help"}).help);
+  CHECK(ok({"-help"}).help);
+  CHECK(ok({"--version"}).version);
+  CHECK(ok({"-version"}).version);
+  CHECK(ok({"--stats"}).stats);
+  CHECK(ok({"-M", "spike"}).machine.board == "spike");
+  CHECK(ok({"-machine", "spike"}).machine.board == "spike");
+  CHECK(ok({"-kernel", "prog.elf"}).machine.kernel == "prog.elf");
+  CHECK(ok({"--kernel", "prog.elf"}).machine.kernel == "prog.elf");
+  CHECK(ok({"-bios", "fw.bin"}).machine.bios == "fw.bin");
+  CHECK(ok({"-D", "log.txt"}).log_file == "log.txt");
+
+  apps::Options o = ok({"-M", "spike", "-m", "256M", "-nographic", "-kernel", "k.elf", "--stats"});
+  CHECK(o.machine.ram_bytes == 256ull << 20);
+  CHECK(o.machine.kernel == "k.elf");
+  CHECK(o.stats);
+  CHECK_FALSE(o.demo);
+}
+
+TEST_CASE("-bios none", "[cli]") {
+  apps::Options o = ok({"-bios", "none", "-kernel", "k.elf"});
+  CHECK(o.machine.bios_none);
+  CHECK(o.machine.bios.empty());
+}
+
+TEST_CASE("-m sizes", "[cli]") {
+  CHECK(ok({"-m", "512M"}).machine.ram_bytes == 512ull << 20);
+  CHECK(ok({"-m", "512m"}).machine.ram_bytes == 512ull << 20);
+  CHECK(ok({"-m", "1G"}).machine.ram_bytes == 1ull << 30);
+  CHECK(ok({"-m", "64"}).machine.ram_bytes == 64ull << 20);  // no suffix: MiB
+  CHECK(ok({"-m", "2048K"}).machine.ram_bytes == 2ull << 20);
+  CHECK(ok({"-m", "64G"}).machine.ram_bytes == 64ull << 30);  // the upper limit
+  CHECK(ok({"-m", "1M"}).machine.ram_bytes == 1ull << 20);    // the lower limit
+
+  for (const char* bad : {"", "abc", "0", "0M", "12X", "1.5G", "512MB", "-1", "65G", "1T", "512K", "1025K",
+                          "99999999999999999999", "18446744073709551615G", "M"}) {
+    INFO("-m '" << bad << "'");
+    CHECK(mentions(err({"-m", bad}), "-m"));
+  }
+}
+
+TEST_CASE("-accel", "[cli]") {
+  ok({"-accel", "interp"});
+  CHECK(mentions(err({"-accel", "jit"}), "JIT"));
+  CHECK(mentions(err({"-accel", "kvm"}), "kvm"));
+}
+
+TEST_CASE("-d log categories", "[cli]") {
+  apps::Options o = ok({"-d", "in_asm,op"});
+  CHECK(o.log_mask == (kLogInAsm | kLogOp));
+  CHECK(ok({"-d", "int,exec,unimp,guest_errors"}).log_mask == (kLogInt | kLogExec | kLogUnimp | kLogGuestErrors));
+  CHECK(mentions(err({"-d", "nope"}), "nope"));
+  CHECK(mentions(err({"-d", "in_asm,nope"}), "nope"));
+}
+
+TEST_CASE("unknown options and missing arguments", "[cli]") {
+  CHECK(mentions(err({"-frobnicate"}), "-frobnicate"));
+  CHECK(mentions(err({"kernel.elf"}), "kernel.elf"));  // a bare word is not an option
+  CHECK(mentions(err({"-M", "virt"}), "virt"));
+  for (const char* opt : {"-m", "-M", "-bios", "-kernel", "-accel", "-d", "-D"}) {
+    INFO(opt);
+    CHECK(mentions(err({opt}), "needs an argument"));
+  }
+  // A missing argument after valid options is still caught.
+  CHECK(mentions(err({"-nographic", "-kernel"}), "needs an argument"));
+}
