@@ -186,6 +186,7 @@ int Engine::run() {
   }
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   retired_.clear();
+  stop_ = false;  // a later run() starts afresh
   return stop_code_;
 }
 

@@ -102,8 +102,9 @@ Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, me
   bool any = false;
   for (unsigned i = 0; i < eh.phnum; i++) {
     Phdr ph = read_at<Phdr>(d, eh.phoff + i * sizeof(Phdr));
-    if (ph.type != kPtLoad || ph.memsz == 0) continue;
+    if (ph.type != kPtLoad) continue;
     if (ph.filesz > ph.memsz) return bad("segment " + std::to_string(i) + " has file size > memory size");
+    if (ph.memsz == 0) continue;
     if (!in_file(d, ph.offset, ph.filesz)) return bad("segment " + std::to_string(i) + " lies outside the file (truncated?)");
     if (ph.paddr + ph.memsz < ph.paddr) return bad("segment " + std::to_string(i) + " wraps around the address space");
     uint8_t* dst = map.host_ptr(ph.paddr, ph.memsz);

@@ -193,6 +193,7 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
         break;
       case Op::Load: {
         ir::MemOp m = ir::MemOp::unpack(in.imm);
+        if (m.mmu_idx >= mem::kMmuModes) return nullptr;
         if (m.sign && m.size_log2 < 3) ic.handler = uint16_t(kLoadS1 + m.size_log2);
         else ic.handler = uint16_t(kLoad1 + m.size_log2);
         ic.a = A(0);
@@ -204,6 +205,7 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
       }
       case Op::Store: {
         ir::MemOp m = ir::MemOp::unpack(in.imm);
+        if (m.mmu_idx >= mem::kMmuModes) return nullptr;
         ic.handler = uint16_t(kStore1 + m.size_log2);
         ic.a = A(0);
         ic.b = A(1);
@@ -212,6 +214,7 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
       }
       case Op::Amo: {
         ir::MemOp m = ir::MemOp::unpack(in.imm);
+        if (m.mmu_idx >= mem::kMmuModes) return nullptr;
         ic.handler = kAmo;
         ic.a = A(0);
         ic.b = A(1);

@@ -52,7 +52,7 @@ std::string print(const Block& b) {
       n = std::snprintf(line, sizeof line, "  %s", info.name);
     std::string s(line, n);
     unsigned nargs = in.op == Op::Call ? reinterpret_cast<const Helper*>(in.imm)->nargs : info.nargs;
-    for (unsigned k = 0; k < nargs; k++) {
+    for (unsigned k = 0; k < nargs && k < 3; k++) {
       std::snprintf(line, sizeof line, "%s v%u", k ? "," : "", in.a[k]);
       s += line;
     }
@@ -113,6 +113,7 @@ std::string verify(const Block& b) {
     if (in.op == Op::Call) {
       if (!in.imm) return fail(i, "call without helper");
       nargs = reinterpret_cast<const Helper*>(in.imm)->nargs;
+      if (nargs > 3) return fail(i, "helper takes more than three arguments");
     }
     for (unsigned k = 0; k < 3; k++) {
       ValueId a = in.a[k];

@@ -45,6 +45,19 @@ Region* resolve(MemContext& m, uint64_t va, AccessType type, unsigned mmu_idx, u
 
 bool crosses_page(uint64_t va, unsigned size) { return ((va & ~kPageMask) + size) > kPageSize; }
 
+// True if a one-byte write at `va` would succeed: translation allows it and
+// something is mapped there. Records the fault otherwise.
+bool probe_write(MemContext& m, uint64_t va, unsigned mmu_idx) {
+  uint64_t pa;
+  unsigned prot;
+  if (!m.translator->translate(va, AccessType::Write, mmu_idx, &pa, &prot)) return false;
+  if (!m.map->find(pa)) {
+    m.translator->raise_fault(va, AccessType::Write, FaultKind::Access);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out) {
@@ -87,12 +100,7 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
     }
     if (crosses_page(va, size)) {
       // Check both pages before writing anything, so a fault leaves memory untouched.
-      uint64_t last = va + size - 1;
-      unsigned probe_prot;
-      uint64_t probe_pa;
-      if (!m.translator->translate(va, AccessType::Write, mmu_idx, &probe_pa, &probe_prot) ||
-          !m.translator->translate(last, AccessType::Write, mmu_idx, &probe_pa, &probe_prot))
-        return false;
+      if (!probe_write(m, va, mmu_idx) || !probe_write(m, va + size - 1, mmu_idx)) return false;
       for (unsigned i = 0; i < size; i++)
         if (!store(m, va + i, 1, mmu_idx, false, value >> (8 * i))) return false;
       return true;

@@ -7,7 +7,7 @@
 
 namespace kiln::ir {
 
-// Folds pure ops whose operands are constants, and simple identities (x+0, x&0,
+// Folds pure ops whose operands are constants, and simple identities (x+0, x|0,
 // select on a constant, a branch on a constant becomes a goto).
 void fold_constants(Block& b);
 // Forwards a Set's value to later Gets of the same state bytes, and drops a Set
