@@ -135,6 +135,7 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
   if (!do_write) return true;
 
   uint64_t n = op == CsrOp::Write ? operand : op == CsrOp::Set ? (v | operand) : (v & ~operand);
+  const uint64_t before_mstatus = s->mstatus, before_satp = s->satp;
   auto merge = [](uint64_t old, uint64_t nv, uint64_t mask) { return (old & ~mask) | (nv & mask); };
   switch (csr) {
     case kFflags: s->fflags = n & 0x1f; s->mstatus |= mstatus::FS; break;
@@ -150,10 +151,14 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kScause: s->scause = n; break;
     case kStval: s->stval = n; break;
     case kSip: s->mip = merge(s->mip, n, s->mideleg & 0x2); break;  // only SSIP is writable here
-    case kSatp:
-      // Only Bare is implemented so far: a write selecting any other mode leaves satp unchanged (WARL).
-      if ((n >> 60) == 0) s->satp = 0;
+    case kSatp: {
+      // Bare, Sv39 and Sv48; a write selecting another mode (Sv57...) leaves satp unchanged (WARL),
+      // which is how software probes for the widest mode. ASIDs are 16 bits wide.
+      uint64_t mode = n >> 60;
+      if (mode == 0) n = 0;
+      if (mode == 0 || mode == 8 || mode == 9) s->satp = n;
       break;
+    }
     case kMstatus: {
       uint64_t m = merge(s->mstatus, n, kMstatusWritable);
       if (((m & mstatus::MPP) >> mstatus::MPP_SHIFT) == 2) m = (m & ~mstatus::MPP) | (s->mstatus & mstatus::MPP);
@@ -187,6 +192,12 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
       }
       break;  // hpm counters and events are read-only zero
   }
+  // The softTLB caches translations and permissions: drop them when what they
+  // were computed from changes (satp, SUM/MXR, PMP). MPRV/MPP only choose which
+  // MMU index loads use, and each index has its own entries.
+  constexpr uint64_t kTranslationBits = mstatus::SUM | mstatus::MXR;
+  bool pmp = csr == kPmpcfg0 || csr == kPmpcfg2 || (csr >= kPmpaddr0 && csr <= kPmpaddr15);
+  if (pmp || s->satp != before_satp || ((s->mstatus ^ before_mstatus) & kTranslationBits)) s->mem.flush_tlb();
   return true;
 }
 
