@@ -1,0 +1,20 @@
+// An interrupt line from a device to an interrupt controller or CPU. Level
+// triggered: the device states the level it drives; the receiver decides what
+// a change means. Lines are driven on the CPU thread only (see common/clock.h).
+#pragma once
+
+namespace kiln::devices {
+
+class IrqLine {
+ public:
+  virtual ~IrqLine() = default;
+  virtual void set_level(bool high) = 0;
+};
+
+// A line nobody listens to (unwired devices, tests).
+class NullIrq final : public IrqLine {
+ public:
+  void set_level(bool) override {}
+};
+
+}  // namespace kiln::devices
