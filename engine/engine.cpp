@@ -13,6 +13,11 @@ Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
 
 Engine::~Engine() { cpu_.state().mem.code_watcher = nullptr; }
 
+void Engine::set_events(EventLoop* events) {
+  events_ = events;
+  events_->add_exit_flag(&cpu_.state().exit_request);
+}
+
 void Engine::request_stop(int code) {
   stop_code_ = code;
   stop_ = true;
@@ -148,6 +153,7 @@ int Engine::run() {
   while (!stop_) {
     if (st.exit_request.load(std::memory_order_relaxed)) {
       st.exit_request = 0;
+      if (events_) events_->run_due();
       if (stop_) break;
       cpu_.take_interrupt();
     }
@@ -176,7 +182,14 @@ int Engine::run() {
         flush_all();
         break;
       case ir::ExitReason::ModeChange:
+        cpu_.take_interrupt();
+        break;
       case ir::ExitReason::Wfi:
+        // Sleep until an interrupt is pending (a timer or device event), not busy-waiting.
+        while (!stop_ && !cpu_.wakeup_pending() && events_) {
+          events_->wait_for_event(10'000'000);
+          events_->run_due();
+        }
         cpu_.take_interrupt();
         break;
       case ir::ExitReason::Halt:

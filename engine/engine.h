@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "cpu/common/cpu.h"
+#include "engine/events.h"
 #include "interp/interp.h"
 #include "mem/physmap.h"
 
@@ -41,6 +42,9 @@ class Engine : public mem::CodeWatcher {
   // Thread-safe: makes run() return `code` at the next block boundary.
   void request_stop(int code);
   bool stop_requested() const { return stop_; }
+
+  // Timers and posted device work run between blocks; WFI sleeps on it.
+  void set_events(EventLoop* events);
 
   // Drops every translated block (RISC-V fence.i, tests).
   void flush_all();
@@ -84,6 +88,7 @@ class Engine : public mem::CodeWatcher {
   mem::PhysMap& map_;
   Log& log_;
   Options opts_;
+  EventLoop* events_ = nullptr;
   std::unordered_map<Key, std::unique_ptr<CachedBlock>, KeyHash> cache_;
   std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
   std::array<VpcEntry, 1u << kVpcBits> vpc_{};

@@ -25,6 +25,8 @@ class Cpu {
   virtual void take_exception() = 0;
   // Takes a pending, enabled interrupt if there is one; true if taken.
   virtual bool take_interrupt() = 0;
+  // True if an interrupt is pending that would wake the CPU from a wait (even if masked).
+  virtual bool wakeup_pending() const = 0;
   // One instruction's disassembly for -d in_asm.
   virtual std::string disassemble(uint64_t pc) = 0;
 };

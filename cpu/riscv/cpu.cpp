@@ -68,7 +68,7 @@ void RiscvCpu::reset(uint64_t pc) {
   st.mem.flush_tlb();
 }
 
-uint64_t RiscvCpu::time_ticks() const {
+uint64_t RiscvCpu::default_time() const {
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
   return uint64_t(ns) / (1'000'000'000 / kTimebaseHz);
 }
@@ -185,6 +185,12 @@ void RiscvCpu::take_exception() {
   RiscvState& st = *state_;
   st.fault = 0;
   deliver_trap(st.pending_cause, st.pending_tval, false);
+}
+
+void RiscvCpu::set_mip(unsigned bit, bool level) {
+  uint64_t m = 1ull << bit;
+  state_->mip = level ? (state_->mip | m) : (state_->mip & ~m);
+  state_->exit_request = 1;  // look at interrupts at the next block boundary
 }
 
 bool RiscvCpu::take_interrupt() {

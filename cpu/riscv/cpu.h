@@ -3,6 +3,7 @@
 // Sv39/Sv48 walks and PMP checks arrive with the privileged-architecture work).
 #pragma once
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "common/log.h"
@@ -26,14 +27,19 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
   bool take_interrupt() override;
+  bool wakeup_pending() const override { return (state_->mip & state_->mie) != 0; }
+  // Drives one bit of mip from a device line (MSIP, MTIP, MEIP, SEIP...).
+  void set_mip(unsigned bit, bool level);
   std::string disassemble(uint64_t pc) override;
 
   // mem::Translator
   bool translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) override;
   void raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) override;
 
-  // The `time` CSR: a 10 MHz virtual clock (host time, for now).
-  uint64_t time_ticks() const;
+  // The `time` CSR (10 MHz). The board connects it to its timer (the CLINT's
+  // mtime); until then it counts host time since the hart was created.
+  uint64_t time_ticks() const { return time_source_ ? time_source_() : default_time(); }
+  void set_time_source(std::function<uint64_t()> fn) { time_source_ = std::move(fn); }
   static constexpr uint64_t kTimebaseHz = 10'000'000;
 
  private:
@@ -49,8 +55,11 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
     void operator()(RiscvState* p) const;
   };
   std::unique_ptr<RiscvState, StateDeleter> state_;
+  uint64_t default_time() const;
+
   Log& log_;
   std::chrono::steady_clock::time_point start_;
+  std::function<uint64_t()> time_source_;
 };
 
 }  // namespace kiln::riscv
