@@ -33,12 +33,9 @@ static_assert(sizeof(TlbEntry) == 32);
 enum class AccessType : uint8_t { Read = 0, Write = 1, Exec = 2 };
 enum class FaultKind : uint8_t { Page, Access, Misaligned };
 
-enum Prot : unsigned {
-  kProtRead = 1,
-  kProtWrite = 2,
-  kProtExec = 4,
-  kProtNoTlb = 8,  // the permission is not uniform over the page (PMP boundary): do not cache
-};
+// Page permissions a Translator reports (bit set).
+inline constexpr unsigned kProtRead = 1, kProtWrite = 2, kProtExec = 4;
+inline constexpr unsigned kProtNoTlb = 8;  // not uniform over the page (PMP boundary): do not cache
 
 // Implemented by the architecture: virtual-to-physical translation and the
 // recording of guest faults. On failure it has recorded the guest exception

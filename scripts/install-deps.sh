@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config   # host toolchain
   catch2                                               # unit tests (Catch2 v2)
+  libfdt-dev                                           # device trees for the virt board
+  opensbi                                              # RISC-V firmware (-M virt default -bios)
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
 )
 missing=()

@@ -73,7 +73,7 @@ inline void record_exception(RiscvState* s, uint64_t cause, uint64_t tval) {
 
 // MMU index (softTLB) used for accesses at a privilege level.
 inline unsigned mmu_index(uint64_t priv) { return priv == kPrivM ? 2 : unsigned(priv); }
-inline uint64_t mmu_priv(unsigned mmu_idx) { return mmu_idx == 2 ? kPrivM : mmu_idx; }
+inline uint64_t mmu_priv(unsigned mmu_idx) { return mmu_idx == 2 ? uint64_t(kPrivM) : uint64_t(mmu_idx); }
 // Loads and stores in M-mode with MPRV set use MPP's privilege and translation.
 inline uint64_t data_priv(const RiscvState& s) {
   if (s.priv == kPrivM && (s.mstatus & mstatus::MPRV)) return (s.mstatus & mstatus::MPP) >> mstatus::MPP_SHIFT;
