@@ -16,11 +16,10 @@ constexpr unsigned kTlbBits = 9;
 constexpr unsigned kTlbEntries = 1u << kTlbBits;
 constexpr unsigned kMmuModes = 4;  // per-architecture meaning (RISC-V: U, S, M, S+SUM)
 
-enum TlbFlag : uint64_t {
-  kTlbInvalid = 1u << 0,  // nothing cached
-  kTlbSlow = 1u << 1,     // MMIO or ROM-write: every access takes the slow path
-  kTlbCode = 1u << 2,     // (write tag) the page holds translated code
-};
+// Low bits of a TLB tag that force the slow path.
+inline constexpr uint64_t kTlbInvalid = 1u << 0;  // nothing cached
+inline constexpr uint64_t kTlbSlow = 1u << 1;     // MMIO or ROM-write: every access takes the slow path
+inline constexpr uint64_t kTlbCode = 1u << 2;     // (write tag) the page holds translated code
 
 struct TlbEntry {
   uint64_t addr_read;

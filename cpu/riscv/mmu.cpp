@@ -9,7 +9,7 @@ namespace kiln::riscv {
 
 namespace {
 
-enum Pte : uint64_t { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 };
+constexpr uint64_t V = 1, R = 2, W = 4, X = 8, U = 16, A = 64, D = 128;  // PTE bits
 constexpr uint64_t kPpnMask = (1ull << 44) - 1;
 constexpr unsigned kSatpBare = 0, kSatpSv39 = 8, kSatpSv48 = 9;
 

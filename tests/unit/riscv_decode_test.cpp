@@ -192,7 +192,7 @@ TEST_CASE("all-zero and all-ones words are not usable instructions", "[riscv][de
     ir::Block blk;
     ir::Builder b(blk);
     b.insn_start(0x80000000, 2);
-    Ctx ctx{b, 0x80000000, 2, 0, kPrivM, true, 0};
+    Ctx ctx{b, 0x80000000, 2, 0, kPrivM, mmu_index(kPrivM), true, 0};
     CHECK_FALSE(e->fn(ctx, a));
   }
 }
@@ -221,7 +221,7 @@ TEST_CASE("reserved compressed encodings are rejected by their semantics", "[ris
     ir::Block blk;
     ir::Builder b(blk);
     b.insn_start(0x80000000, 2);
-    Ctx ctx{b, 0x80000000, 2, 0, kPrivM, true, 0};
+    Ctx ctx{b, 0x80000000, 2, 0, kPrivM, mmu_index(kPrivM), true, 0};
     CHECK_FALSE(e->fn(ctx, a));
   }
 }
