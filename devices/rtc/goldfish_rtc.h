@@ -46,7 +46,8 @@ class GoldfishRtc final : public mem::MmioDevice {
   int64_t offset_;  // guest time - clock.now_ns()
   uint32_t time_high_latch_ = 0;
   uint64_t alarm_ = 0;
-  bool alarm_armed_ = false;
+  bool alarm_armed_ = false;     // ALARM_STATUS
+  bool alarm_scheduled_ = false; // alarm_timer_ is live
   Clock::TimerId alarm_timer_ = 0;
   bool irq_enabled_ = false, irq_pending_ = false;
 };

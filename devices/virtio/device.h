@@ -31,6 +31,10 @@ class Transport {
   virtual Queue* queue(unsigned index) = 0;
   // The feature bits the driver accepted (valid once FEATURES_OK is set).
   virtual uint64_t driver_features() const = 0;
+  // The driver has set DRIVER_OK (and the device does not need a reset):
+  // buffers may be used. Notifications that arrive earlier are replayed
+  // to the back end when DRIVER_OK is set.
+  virtual bool driver_ok() const = 0;
   // Used buffers were added to queue `index`: interrupt the driver (unless it asked not to be).
   virtual void notify_used(unsigned index) = 0;
   // The config space changed.

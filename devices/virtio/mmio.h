@@ -48,6 +48,7 @@ class MmioTransport final : public mem::MmioDevice, public Transport {
   mem::PhysMap& memory() override { return memory_; }
   Queue* queue(unsigned index) override { return index < queues_.size() ? &queues_[index] : nullptr; }
   uint64_t driver_features() const override { return driver_features_; }
+  bool driver_ok() const override { return (status_ & (kStatusDriverOk | kStatusNeedsReset)) == kStatusDriverOk; }
   void notify_used(unsigned index) override;
   void config_changed() override;
   void device_error() override;
