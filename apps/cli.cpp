@@ -29,16 +29,67 @@ Result<uint64_t> parse_size(const std::string& s) {
   return bytes;
 }
 
+// -M NAME[,dumpdtb=FILE]
+Status parse_machine(const std::string& v, machine::Config* m) {
+  size_t comma = v.find(',');
+  m->board = v.substr(0, comma);
+  if (m->board != "spike" && m->board != "virt")
+    return make_error("unknown machine '" + m->board + "' (available: spike, virt)");
+  while (comma != std::string::npos) {
+    size_t next = v.find(',', comma + 1);
+    std::string opt = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+    if (opt.rfind("dumpdtb=", 0) == 0 && m->board == "virt") m->dumpdtb = opt.substr(8);
+    else return make_error("-M " + m->board + ": unknown machine option '" + opt + "'");
+    comma = next;
+  }
+  return {};
+}
+
+// -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]
+Status parse_drive(const std::string& v, machine::Config* m) {
+  machine::Drive d;
+  std::string iface = "virtio";
+  size_t pos = 0;
+  while (pos <= v.size()) {
+    size_t next = v.find(',', pos);
+    std::string kv = v.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    size_t eq = kv.find('=');
+    std::string key = kv.substr(0, eq), val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (key == "file") d.file = val;
+    else if (key == "format" && val != "raw") return make_error("-drive: only format=raw is supported");
+    else if (key == "if") iface = val;
+    else if (key == "snapshot") d.snapshot = val == "on";
+    else if (key == "readonly") d.read_only = val == "on";
+    else if (key == "media" || key == "format" || key == "id") {
+      // accepted for QEMU compatibility
+    } else return make_error("-drive: unknown option '" + key + "'");
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  if (d.file.empty()) return make_error("-drive: file= is required");
+  if (iface != "virtio") return make_error("-drive: if=" + iface + " is not available yet (use if=virtio)");
+  m->drives.push_back(d);
+  return {};
+}
+
 }  // namespace
 
 std::string usage() {
   return R"(usage: kiln [options]
 With no options, runs a built-in RISC-V demo guest.
 
-  -M spike              machine (board); spike: RV64GC, RAM at 0x80000000, HTIF
+  -M spike|virt         machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board
+  -M virt,dumpdtb=FILE  write the generated device tree and exit
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
-  -bios FILE|none       firmware image (ELF or raw binary at the reset address)
-  -kernel FILE          program or kernel (ELF or raw binary)
+  -smp N                harts (virt: 1 so far)
+  -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin)
+  -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary)
+  -initrd FILE          initial ramdisk (virt)
+  -append STRING        kernel command line (virt)
+  -dtb FILE             use this device tree instead of the generated one (virt)
+  -drive file=F,format=raw,if=virtio[,snapshot=on]   a virtio block device (virt)
+  -serial stdio         the UART on the terminal (the default; Ctrl-A x quits)
+  -no-reboot            exit instead of rebooting
   -nographic            no display (the only mode so far)
   -accel interp         execution tier (the JIT tier is not built yet)
   -d LIST               log categories: in_asm,op,int,exec,unimp,guest_errors
@@ -76,8 +127,29 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       // Nothing to do: no display device exists yet.
     } else if (opt == "-M" || opt == "-machine") {
       if (Status s = value(&v); !s) return make_error(s.error());
-      o.machine.board = v.substr(0, v.find(','));
-      if (o.machine.board != "spike") return make_error("unknown machine '" + o.machine.board + "' (available: spike)");
+      if (Status s = parse_machine(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-smp") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      std::string n = v.substr(0, v.find(','));
+      if (n.rfind("cpus=", 0) == 0) n = n.substr(5);
+      char* end = nullptr;
+      unsigned long c = std::strtoul(n.c_str(), &end, 10);
+      if (n.empty() || *end || c < 1 || c > 64) return make_error("-smp: bad hart count '" + v + "' (1 to 64)");
+      o.machine.smp = unsigned(c);
+    } else if (opt == "-initrd") {
+      if (Status s = value(&o.machine.initrd); !s) return make_error(s.error());
+    } else if (opt == "-append") {
+      if (Status s = value(&o.machine.append); !s) return make_error(s.error());
+    } else if (opt == "-dtb") {
+      if (Status s = value(&o.machine.dtb); !s) return make_error(s.error());
+    } else if (opt == "-no-reboot") {
+      o.machine.no_reboot = true;
+    } else if (opt == "-drive") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = parse_drive(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-serial") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "stdio" && v != "mon:stdio") return make_error("-serial: only 'stdio' is supported so far");
     } else if (opt == "-m") {
       if (Status s = value(&v); !s) return make_error(s.error());
       Result<uint64_t> size = parse_size(v);

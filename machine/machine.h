@@ -12,12 +12,25 @@
 
 namespace kiln::machine {
 
+struct Drive {
+  std::string file;
+  bool snapshot = false;  // writes stay in memory
+  bool read_only = false;
+};
+
 struct Config {
   std::string board = "spike";
   uint64_t ram_bytes = 128ull << 20;
+  unsigned smp = 1;
   std::string bios;        // path, or empty for the board's default
   bool bios_none = false;  // -bios none
   std::string kernel;
+  std::string initrd;
+  std::string append;      // kernel command line
+  std::string dtb;         // -dtb: use this device tree instead of the generated one
+  std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
+  bool no_reboot = false;  // a guest reset request ends Kiln instead
+  std::vector<Drive> drives;  // virtio-blk, in slot order
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
   // Run the IR verifier on every block after every pass: on in debug builds
   // (the sanitizer CI build runs every guest test this way).
@@ -42,5 +55,8 @@ class Machine {
 };
 
 Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log);
+// The boards (one file each).
+Result<std::unique_ptr<Machine>> create_spike(const Config& cfg, Log& log);
+Result<std::unique_ptr<Machine>> create_virt(const Config& cfg, Log& log);
 
 }  // namespace kiln::machine

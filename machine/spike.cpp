@@ -78,8 +78,7 @@ class Spike final : public Machine {
 
 }  // namespace
 
-Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log) {
-  if (cfg.board != "spike") return make_error("unknown machine '" + cfg.board + "' (available: spike)");
+Result<std::unique_ptr<Machine>> create_spike(const Config& cfg, Log& log) {
   auto m = std::make_unique<Spike>(log);
   if (Status s = m->build(cfg); !s) return make_error(s.error());
   return std::unique_ptr<Machine>(std::move(m));

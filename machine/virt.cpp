@@ -1,0 +1,386 @@
+// The RISC-V `virt` board, with QEMU's memory map so that unmodified OpenSBI
+// (generic platform) and Linux find everything: the map below is the one
+// constant table the devices are placed from and the device tree is generated
+// from. Boot: OpenSBI (fw_dynamic by default) at DRAM, entered in M-mode with
+// a0 = hart id, a1 = the device tree, a2 = the fw_dynamic info block; the
+// kernel at DRAM + its text offset; the initrd and device tree higher up.
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "cpu/riscv/cpu.h"
+#include "devices/riscv/clint.h"
+#include "devices/riscv/plic.h"
+#include "devices/riscv/sifive_test.h"
+#include "devices/rtc/goldfish_rtc.h"
+#include "devices/uart/ns16550a.h"
+#include "devices/virtio/blk.h"
+#include "devices/virtio/mmio.h"
+#include "engine/events.h"
+#include "firmware/elf.h"
+#include "firmware/fdt.h"
+#include "firmware/riscv_image.h"
+#include "machine/console.h"
+#include "machine/machine.h"
+
+namespace kiln::machine {
+
+namespace {
+
+struct Range {
+  uint64_t base, size;
+};
+// QEMU's virt map (hw/riscv/virt.c's table, as documented facts).
+constexpr Range kMrom{0x1000, 0xf000};
+constexpr Range kTest{0x100000, 0x1000};
+constexpr Range kRtc{0x101000, 0x1000};
+constexpr Range kClint{0x2000000, 0x10000};
+constexpr Range kPlic{0xc000000, 0x600000};
+constexpr Range kUart{0x10000000, 0x100};
+constexpr Range kVirtio{0x10001000, 0x1000};
+constexpr unsigned kVirtioSlots = 8;
+constexpr uint64_t kDram = 0x80000000;
+constexpr unsigned kUartIrq = 10, kRtcIrq = 11, kVirtioIrq = 1;  // virtio slot i: 1 + i
+constexpr uint64_t kUartClock = 3686400;
+constexpr uint16_t kEmRiscv = 243;
+constexpr const char* kDefaultBios = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
+// fw_dynamic's info block (OpenSBI docs, "FW_DYNAMIC"): magic "OSBI", version 2.
+constexpr uint64_t kFwDynMagic = 0x4942534f, kFwDynVersion = 2, kNextModeS = 1;
+
+// Drives one bit of a hart's mip.
+class MipLine final : public devices::IrqLine {
+ public:
+  MipLine(riscv::RiscvCpu& cpu, unsigned bit) : cpu_(cpu), bit_(bit) {}
+  void set_level(bool high) override { cpu_.set_mip(bit_, high); }
+
+ private:
+  riscv::RiscvCpu& cpu_;
+  unsigned bit_;
+};
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+
+class Virt final : public Machine {
+ public:
+  Virt(Log& log) : log_(log) {}
+  ~Virt() override { console_.reset(); }
+
+  Status build(const Config& cfg);
+  int run() override;
+  RunStats stats() const override { return {cpu_->s().insns_retired, engine_->stats()}; }
+  const std::string& dumpdtb() const { return dumpdtb_; }
+
+ private:
+  Result<std::vector<uint8_t>> make_fdt(const Config& cfg, uint64_t initrd_start, uint64_t initrd_end);
+  Status load_payloads(const Config& cfg);
+
+  Log& log_;
+  mem::PhysMap map_;
+  engine::EventLoop events_;
+  std::unique_ptr<riscv::RiscvCpu> cpu_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::vector<std::unique_ptr<MipLine>> lines_;
+  std::unique_ptr<devices::Clint> clint_;
+  std::unique_ptr<devices::Plic> plic_;
+  std::unique_ptr<devices::Ns16550a> uart_;
+  std::unique_ptr<devices::SifiveTest> test_;
+  std::unique_ptr<devices::GoldfishRtc> rtc_;
+  std::vector<std::unique_ptr<devices::virtio::Device>> virtio_devs_;
+  std::vector<std::unique_ptr<devices::virtio::MmioTransport>> virtio_;
+  std::unique_ptr<Console> console_;
+  std::string dumpdtb_;
+  int exit_code_ = 0;
+};
+
+Status Virt::build(const Config& cfg) {
+  if (cfg.smp != 1) return make_error("-smp: only 1 hart is supported on -M virt so far");
+  if (Status s = map_.add_ram("ram", kDram, cfg.ram_bytes); !s) return s;
+  cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
+  engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, engine::Options{64, cfg.verify_ir});
+  engine_->set_events(&events_);
+
+  // Interrupt wiring: CLINT -> MSIP/MTIP, PLIC contexts (M, S) -> MEIP/SEIP.
+  for (unsigned bit : {3u, 7u, 11u, 9u}) lines_.push_back(std::make_unique<MipLine>(*cpu_, bit));
+  clint_ = std::make_unique<devices::Clint>(events_, std::vector<devices::Clint::HartLines>{{lines_[0].get(), lines_[1].get()}});
+  cpu_->set_time_source([this] { return clint_->mtime(); });
+  plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, std::vector<devices::IrqLine*>{lines_[2].get(), lines_[3].get()});
+  uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
+  test_ = std::make_unique<devices::SifiveTest>([this, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
+    if (k == devices::SifiveTest::Kind::Reset && !no_reboot)
+      std::fprintf(stderr, "kiln: the guest asked for a reset, which -M virt does not model yet; stopping\n");
+    engine_->request_stop(k == devices::SifiveTest::Kind::Exit ? code : 0);
+  });
+  rtc_ = std::make_unique<devices::GoldfishRtc>(events_, plic_->source(kRtcIrq));
+
+  struct Mapping {
+    const char* name;
+    Range r;
+    mem::MmioDevice* dev;
+  };
+  for (const Mapping& m : {Mapping{"clint", kClint, clint_.get()}, Mapping{"plic", kPlic, plic_.get()},
+                           Mapping{"uart0", kUart, uart_.get()}, Mapping{"test", kTest, test_.get()},
+                           Mapping{"rtc", kRtc, rtc_.get()}})
+    if (Status s = map_.add_mmio(m.name, m.r.base, m.r.size, m.dev); !s) return s;
+
+  // virtio-mmio slots: drives first, the rest empty (Linux probes them all).
+  if (cfg.drives.size() > kVirtioSlots) return make_error("too many virtio drives (at most 8)");
+  for (const Drive& d : cfg.drives) {
+    devices::virtio::BlkOptions o;
+    o.snapshot = d.snapshot;
+    o.read_only = d.read_only;
+    auto blk = devices::virtio::Blk::open(d.file, o);
+    if (!blk) return make_error(blk.error());
+    virtio_devs_.push_back(std::move(*blk));
+  }
+  for (unsigned i = 0; i < kVirtioSlots; i++) {
+    devices::virtio::Device* dev = i < virtio_devs_.size() ? virtio_devs_[i].get() : nullptr;
+    virtio_.push_back(std::make_unique<devices::virtio::MmioTransport>(map_, plic_->source(kVirtioIrq + i), dev));
+    virtio_.back()->set_code_watcher(engine_.get());
+    if (Status s = map_.add_mmio("virtio" + std::to_string(i), kVirtio.base + i * kVirtio.size, kVirtio.size, virtio_.back().get()); !s)
+      return s;
+  }
+
+  if (!cfg.dumpdtb.empty()) {
+    Result<std::vector<uint8_t>> fdt = make_fdt(cfg, 0, 0);
+    if (!fdt) return make_error(fdt.error());
+    std::FILE* f = std::fopen(cfg.dumpdtb.c_str(), "wb");
+    if (!f || std::fwrite(fdt->data(), 1, fdt->size(), f) != fdt->size()) {
+      if (f) std::fclose(f);
+      return make_error("dumpdtb: cannot write '" + cfg.dumpdtb + "'");
+    }
+    std::fclose(f);
+    dumpdtb_ = cfg.dumpdtb;
+    return {};
+  }
+  if (Status s = load_payloads(cfg); !s) return s;
+  console_ = std::make_unique<Console>(events_, [this](uint8_t b) { uart_->receive(b); },
+                                       [this] { engine_->request_stop(0); });
+  return {};
+}
+
+Status Virt::load_payloads(const Config& cfg) {
+  const uint64_t ram_end = kDram + cfg.ram_bytes;
+  auto read = [](const std::string& path) { return firmware::read_file(path); };
+
+  // Firmware (M-mode) at the start of DRAM, unless -bios none.
+  uint64_t entry = kDram;
+  bool have_firmware = !cfg.bios_none;
+  if (have_firmware) {
+    std::string path = cfg.bios.empty() ? kDefaultBios : cfg.bios;
+    auto data = read(path);
+    if (!data) return make_error(data.error() + (cfg.bios.empty() ? " (install Debian's opensbi package, or give -bios)" : ""));
+    auto img = firmware::is_elf(*data) ? firmware::load_elf(*data, kEmRiscv, map_, path)
+                                       : firmware::load_raw(*data, kDram, map_, path);
+    if (!img) return make_error(img.error());
+    entry = img->entry;
+  }
+
+  // Kernel: a Linux Image at DRAM + text_offset, an ELF where it says, or raw.
+  uint64_t kernel_entry = 0, kernel_end = kDram;
+  if (!cfg.kernel.empty()) {
+    auto data = read(cfg.kernel);
+    if (!data) return make_error(data.error());
+    if (firmware::is_elf(*data)) {
+      auto img = firmware::load_elf(*data, kEmRiscv, map_, cfg.kernel);
+      if (!img) return make_error(img.error());
+      kernel_entry = img->entry;
+      kernel_end = img->high;
+    } else {
+      uint64_t offset = have_firmware ? 0x200000 : 0, size = data->size();
+      if (firmware::is_riscv_image(*data)) {
+        auto hdr = firmware::parse_riscv_image(*data);
+        if (!hdr) return make_error(cfg.kernel + ": " + hdr.error());
+        offset = hdr->text_offset;
+        size = hdr->image_size;
+      }
+      kernel_entry = kDram + offset;
+      if (kernel_entry + size > ram_end) return make_error(cfg.kernel + ": the kernel does not fit in guest RAM (-m)");
+      auto img = firmware::load_raw(*data, kernel_entry, map_, cfg.kernel);
+      if (!img) return make_error(img.error());
+      kernel_end = kernel_entry + size;
+    }
+    if (!have_firmware) entry = kernel_entry;
+  } else if (!have_firmware) {
+    return make_error("-M virt -bios none needs -kernel");
+  }
+
+  // initrd: far enough above the kernel that the kernel's own growth cannot reach it.
+  uint64_t initrd_start = 0, initrd_end = 0;
+  if (!cfg.initrd.empty()) {
+    auto data = read(cfg.initrd);
+    if (!data) return make_error(data.error());
+    uint64_t base = kernel_entry ? kernel_entry : kDram;
+    initrd_start = align_up(std::max(kernel_end, base + std::min<uint64_t>(cfg.ram_bytes / 2, 128ull << 20)), 0x1000);
+    if (initrd_start + data->size() > ram_end - (2ull << 20))
+      return make_error(cfg.initrd + ": the initrd does not fit in guest RAM (-m)");
+    auto img = firmware::load_raw(*data, initrd_start, map_, cfg.initrd);
+    if (!img) return make_error(img.error());
+    initrd_end = initrd_start + data->size();
+  }
+
+  // Device tree: generated from this board's map (or -dtb), in the last 2 MiB of RAM below 4 GiB.
+  std::vector<uint8_t> fdt;
+  if (!cfg.dtb.empty()) {
+    auto data = read(cfg.dtb);
+    if (!data) return make_error(data.error());
+    fdt = std::move(*data);
+  } else {
+    auto gen = make_fdt(cfg, initrd_start, initrd_end);
+    if (!gen) return make_error(gen.error());
+    fdt = std::move(*gen);
+  }
+  if (fdt.size() > (2ull << 20)) return make_error("device tree larger than 2 MiB");
+  uint64_t fdt_addr = align_down(std::min<uint64_t>(ram_end, 0x100000000ull) - (2ull << 20), 2ull << 20);
+  if (fdt_addr < initrd_end || fdt_addr < kernel_end) return make_error("guest RAM too small for kernel, initrd and device tree");
+  map_.write(fdt_addr, fdt.data(), fdt.size());
+
+  // fw_dynamic's info block, in the mask ROM as on QEMU.
+  uint64_t info[6] = {kFwDynMagic, kFwDynVersion, kernel_entry, kNextModeS, 0, 0};
+  std::vector<uint8_t> rom(kMrom.size, 0);
+  std::memcpy(rom.data(), info, sizeof info);
+  if (Status s = map_.add_rom("mrom", kMrom.base, rom.data(), rom.size()); !s) return s;
+
+  cpu_->reset(entry);
+  cpu_->s().x[10] = 0;            // a0: hart id
+  cpu_->s().x[11] = fdt_addr;     // a1: device tree
+  cpu_->s().x[12] = kMrom.base;   // a2: fw_dynamic info
+  return {};
+}
+
+Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_start, uint64_t initrd_end) {
+  firmware::FdtBuilder f;
+  char name[64];
+  uint32_t intc = f.new_phandle(), plic = f.new_phandle(), test = f.new_phandle();
+  f.prop_u32("#address-cells", 2);
+  f.prop_u32("#size-cells", 2);
+  f.prop_string("compatible", "riscv-virtio");
+  f.prop_string("model", "riscv-virtio,qemu");
+
+  f.begin_node("chosen");
+  if (!cfg.append.empty()) f.prop_string("bootargs", cfg.append);
+  std::snprintf(name, sizeof name, "/soc/serial@%" PRIx64, kUart.base);
+  f.prop_string("stdout-path", name);
+  if (initrd_end) {
+    f.prop_u64("linux,initrd-start", initrd_start);
+    f.prop_u64("linux,initrd-end", initrd_end);
+  }
+  f.end_node();
+
+  std::snprintf(name, sizeof name, "memory@%" PRIx64, kDram);
+  f.begin_node(name);
+  f.prop_string("device_type", "memory");
+  f.prop_reg(kDram, cfg.ram_bytes);
+  f.end_node();
+
+  f.begin_node("cpus");
+  f.prop_u32("#address-cells", 1);
+  f.prop_u32("#size-cells", 0);
+  f.prop_u32("timebase-frequency", uint32_t(riscv::RiscvCpu::kTimebaseHz));
+  f.begin_node("cpu@0");
+  f.prop_string("device_type", "cpu");
+  f.prop_u32("reg", 0);
+  f.prop_string("status", "okay");
+  f.prop_string("compatible", "riscv");
+  f.prop_string("riscv,isa", "rv64imafdc_zicsr_zifencei");
+  f.prop_string("mmu-type", "riscv,sv48");
+  f.begin_node("interrupt-controller");
+  f.prop_u32("#interrupt-cells", 1);
+  f.prop_empty("interrupt-controller");
+  f.prop_string("compatible", "riscv,cpu-intc");
+  f.prop_u32("phandle", intc);
+  f.end_node();
+  f.end_node();
+  f.end_node();
+
+  f.begin_node("soc");
+  f.prop_u32("#address-cells", 2);
+  f.prop_u32("#size-cells", 2);
+  f.prop_string("compatible", "simple-bus");
+  f.prop_empty("ranges");
+
+  std::snprintf(name, sizeof name, "clint@%" PRIx64, kClint.base);
+  f.begin_node(name);
+  f.prop_strings("compatible", {"sifive,clint0", "riscv,clint0"});
+  f.prop_reg(kClint.base, kClint.size);
+  f.prop_cells("interrupts-extended", {intc, 3, intc, 7});
+  f.end_node();
+
+  std::snprintf(name, sizeof name, "plic@%" PRIx64, kPlic.base);
+  f.begin_node(name);
+  f.prop_strings("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
+  f.prop_reg(kPlic.base, kPlic.size);
+  f.prop_u32("#interrupt-cells", 1);
+  f.prop_u32("#address-cells", 0);
+  f.prop_empty("interrupt-controller");
+  f.prop_u32("riscv,ndev", devices::Plic::kVirtSources);
+  f.prop_cells("interrupts-extended", {intc, 11, intc, 9});
+  f.prop_u32("phandle", plic);
+  f.end_node();
+
+  std::snprintf(name, sizeof name, "serial@%" PRIx64, kUart.base);
+  f.begin_node(name);
+  f.prop_string("compatible", "ns16550a");
+  f.prop_reg(kUart.base, kUart.size);
+  f.prop_u32("clock-frequency", uint32_t(kUartClock));
+  f.prop_u32("interrupts", kUartIrq);
+  f.prop_u32("interrupt-parent", plic);
+  f.end_node();
+
+  std::snprintf(name, sizeof name, "test@%" PRIx64, kTest.base);
+  f.begin_node(name);
+  f.prop_strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
+  f.prop_reg(kTest.base, kTest.size);
+  f.prop_u32("phandle", test);
+  f.end_node();
+
+  std::snprintf(name, sizeof name, "rtc@%" PRIx64, kRtc.base);
+  f.begin_node(name);
+  f.prop_string("compatible", "google,goldfish-rtc");
+  f.prop_reg(kRtc.base, kRtc.size);
+  f.prop_u32("interrupts", kRtcIrq);
+  f.prop_u32("interrupt-parent", plic);
+  f.end_node();
+
+  for (unsigned i = 0; i < kVirtioSlots; i++) {
+    uint64_t base = kVirtio.base + i * kVirtio.size;
+    std::snprintf(name, sizeof name, "virtio_mmio@%" PRIx64, base);
+    f.begin_node(name);
+    f.prop_string("compatible", "virtio,mmio");
+    f.prop_reg(base, kVirtio.size);
+    f.prop_u32("interrupts", kVirtioIrq + i);
+    f.prop_u32("interrupt-parent", plic);
+    f.end_node();
+  }
+  f.end_node();  // soc
+
+  f.begin_node("poweroff");
+  f.prop_string("compatible", "syscon-poweroff");
+  f.prop_u32("regmap", test);
+  f.prop_u32("offset", 0);
+  f.prop_u32("value", devices::SifiveTest::kPass);
+  f.end_node();
+  f.begin_node("reboot");
+  f.prop_string("compatible", "syscon-reboot");
+  f.prop_u32("regmap", test);
+  f.prop_u32("offset", 0);
+  f.prop_u32("value", devices::SifiveTest::kReset);
+  f.end_node();
+  return f.finish();
+}
+
+int Virt::run() {
+  if (!dumpdtb_.empty()) return 0;
+  int code = engine_->run();
+  return code;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Machine>> create_virt(const Config& cfg, Log& log) {
+  auto m = std::make_unique<Virt>(log);
+  if (Status s = m->build(cfg); !s) return make_error(s.error());
+  return std::unique_ptr<Machine>(std::move(m));
+}
+
+}  // namespace kiln::machine
