@@ -179,7 +179,9 @@ int Engine::run() {
         cpu_.take_exception();
         break;
       case ir::ExitReason::FlushCode:
-        flush_all();
+        // Nothing to drop: every store into a page holding translated code
+        // (CPU or DMA) has already invalidated that page's blocks. Ending the
+        // block is what makes the next instruction fetch see new code.
         break;
       case ir::ExitReason::ModeChange:
         cpu_.take_interrupt();

@@ -90,7 +90,7 @@ enum class AmoKind : uint8_t { Swap, Add, And, Or, Xor, MinS, MaxS, MinU, MaxU }
 enum class ExitReason : uint8_t {
   None = 0,      // plain exit: Goto/Branch/JumpIndirect
   Exception,     // a guest exception is pending in the CPU state
-  FlushCode,     // translated code must be discarded (RISC-V fence.i)
+  FlushCode,     // the guest synchronised its instruction stream (RISC-V fence.i): end the block
   ModeChange,    // CPU mode bits may have changed (CSR write, mret): look up afresh
   Wfi,           // wait for interrupt
   Halt,          // the CPU stopped

@@ -104,7 +104,8 @@ TEST_CASE("-d log categories", "[cli]") {
 TEST_CASE("unknown options and missing arguments", "[cli]") {
   CHECK(mentions(err({"-frobnicate"}), "-frobnicate"));
   CHECK(mentions(err({"kernel.elf"}), "kernel.elf"));  // a bare word is not an option
-  CHECK(mentions(err({"-M", "virt"}), "virt"));
+  CHECK(mentions(err({"-M", "vax"}), "vax"));
+  CHECK(mentions(err({"-M", "virt,frob=1"}), "frob"));
   for (const char* opt : {"-m", "-M", "-bios", "-kernel", "-accel", "-d", "-D"}) {
     INFO(opt);
     CHECK(mentions(err({opt}), "needs an argument"));
