@@ -103,6 +103,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
     if (list.empty() && !map_.is_code_page(page)) {
       map_.set_code_page(page, true);
       st.mem.protect_code_page(page);
+      for (mem::MemContext* m : peer_tlbs_) m->protect_code_page(page);
     }
     if (list.empty() || list.back() != raw) list.push_back(raw);
     if (b->first_page == b->last_page) break;
@@ -146,15 +147,21 @@ Engine::CachedBlock* Engine::lookup() {
   return b;
 }
 
-int Engine::run() {
+Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
   cpu::StateHeader& st = cpu_.state();
   auto t0 = std::chrono::steady_clock::now();
   const bool trace = log_.enabled(kLogExec);
-  while (!stop_) {
+  SliceEnd why = SliceEnd::Budget;
+  for (uint64_t n = 0;; n++) {
+    if (stop_) {
+      why = SliceEnd::Stopped;
+      break;
+    }
+    if (max_blocks && n >= max_blocks) break;
     if (st.exit_request.load(std::memory_order_relaxed)) {
       st.exit_request = 0;
       if (events_) events_->run_due();
-      if (stop_) break;
+      if (stop_) continue;
       cpu_.take_interrupt();
     }
     if (!retired_.empty()) retired_.clear();
@@ -170,6 +177,7 @@ int Engine::run() {
     stats_.blocks_executed++;
     st.insns_retired += x.insns;
     st.pc = x.next_pc;
+    bool idle = false;
     switch (x.reason) {
       case ir::ExitReason::None:
         break;
@@ -187,20 +195,32 @@ int Engine::run() {
         cpu_.take_interrupt();
         break;
       case ir::ExitReason::Wfi:
-        // Sleep until an interrupt is pending (a timer or device event), not busy-waiting.
-        while (!stop_ && !cpu_.wakeup_pending() && events_) {
-          events_->wait_for_event(10'000'000);
-          events_->run_due();
-        }
+        idle = !cpu_.wakeup_pending();
         cpu_.take_interrupt();
         break;
       case ir::ExitReason::Halt:
         request_stop(0);
         break;
     }
+    if (idle) {
+      why = SliceEnd::Idle;
+      break;
+    }
   }
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   retired_.clear();
+  return why;
+}
+
+int Engine::run() {
+  while (run_for(0) != SliceEnd::Stopped) {
+    // Idle (WFI): sleep until an interrupt is pending rather than spin. Without
+    // an event loop nothing can ever wake the hart, so it simply runs on.
+    while (events_ && !stop_ && !cpu_.wakeup_pending()) {
+      events_->wait_for_event(10'000'000);
+      events_->run_due();
+    }
+  }
   stop_ = false;  // a later run() starts afresh
   return stop_code_;
 }

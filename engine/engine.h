@@ -37,8 +37,16 @@ class Engine : public mem::CodeWatcher {
   Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts);
   ~Engine() override;
 
-  // Runs until request_stop(); returns the stop code.
+  // Runs until request_stop(); returns the stop code. Sleeps while the hart waits for an interrupt.
   int run();
+  // Runs at most `max_blocks` blocks (0: no limit) and says why it returned:
+  // for boards that share one host thread between several harts.
+  enum class SliceEnd { Budget, Idle, Stopped };
+  SliceEnd run_for(uint64_t max_blocks);
+  int stop_code() const { return stop_code_; }
+  cpu::Cpu& cpu() { return cpu_; }
+  // Also keep these CPUs' softTLBs from writing translated code directly (SMP).
+  void add_peer_tlb(mem::MemContext* m) { peer_tlbs_.push_back(m); }
   // Thread-safe: makes run() return `code` at the next block boundary.
   void request_stop(int code);
   bool stop_requested() const { return stop_; }
@@ -89,6 +97,7 @@ class Engine : public mem::CodeWatcher {
   Log& log_;
   Options opts_;
   EventLoop* events_ = nullptr;
+  std::vector<mem::MemContext*> peer_tlbs_;
   std::unordered_map<Key, std::unique_ptr<CachedBlock>, KeyHash> cache_;
   std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
   std::array<VpcEntry, 1u << kVpcBits> vpc_{};

@@ -4,6 +4,7 @@
 // from. Boot: OpenSBI (fw_dynamic by default) at DRAM, entered in M-mode with
 // a0 = hart id, a1 = the device tree, a2 = the fw_dynamic info block; the
 // kernel at DRAM + its text offset; the initrd and device tree higher up.
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -46,6 +47,18 @@ class MipLine final : public devices::IrqLine {
   unsigned bit_;
 };
 
+// A store into translated code, by any hart or by DMA, must reach every hart's engine.
+class CodeWatchers final : public mem::CodeWatcher {
+ public:
+  void add(mem::CodeWatcher* w) { list_.push_back(w); }
+  void code_written(uint64_t pa, unsigned size) override {
+    for (mem::CodeWatcher* w : list_) w->code_written(pa, size);
+  }
+
+ private:
+  std::vector<mem::CodeWatcher*> list_;
+};
+
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 
@@ -56,19 +69,25 @@ class Virt final : public Machine {
 
   Status build(const Config& cfg);
   int run() override;
-  RunStats stats() const override { return {cpu_->s().insns_retired, engine_->stats()}; }
+  RunStats stats() const override;
   const std::string& dumpdtb() const { return dumpdtb_; }
 
  private:
   Result<std::vector<uint8_t>> make_fdt(const Config& cfg, uint64_t initrd_start, uint64_t initrd_end);
+  int run_harts();
   Status load_payloads(const Config& cfg);
 
   Log& log_;
   mem::PhysMap map_;
   engine::EventLoop events_;
-  std::unique_ptr<riscv::RiscvCpu> cpu_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::vector<std::unique_ptr<MipLine>> lines_;
+  struct Hart {
+    std::unique_ptr<riscv::RiscvCpu> cpu;
+    std::unique_ptr<engine::Engine> engine;
+    std::unique_ptr<MipLine> msip, mtip, meip, seip;
+  };
+  std::vector<Hart> harts_;
+  CodeWatchers code_watchers_;
+  double seconds_ = 0;
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<devices::Plic> plic_;
   std::unique_ptr<devices::Ns16550a> uart_;
@@ -82,22 +101,45 @@ class Virt final : public Machine {
 };
 
 Status Virt::build(const Config& cfg) {
-  if (cfg.smp != 1) return make_error("-smp: only 1 hart is supported on -M virt so far");
+  if (cfg.smp < 1 || cfg.smp > 8) return make_error("-smp: -M virt supports 1 to 8 harts");
   if (Status s = map_.add_ram("ram", kDram, cfg.ram_bytes); !s) return s;
-  cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
-  engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, engine::Options{64, cfg.verify_ir});
-  engine_->set_events(&events_);
+  for (unsigned h = 0; h < cfg.smp; h++) {
+    Hart hart;
+    hart.cpu = std::make_unique<riscv::RiscvCpu>(map_, log_, h);
+    hart.engine = std::make_unique<engine::Engine>(*hart.cpu, map_, log_, engine::Options{64, cfg.verify_ir});
+    hart.engine->set_events(&events_);
+    hart.msip = std::make_unique<MipLine>(*hart.cpu, 3);
+    hart.mtip = std::make_unique<MipLine>(*hart.cpu, 7);
+    hart.meip = std::make_unique<MipLine>(*hart.cpu, 11);
+    hart.seip = std::make_unique<MipLine>(*hart.cpu, 9);
+    code_watchers_.add(hart.engine.get());
+    harts_.push_back(std::move(hart));
+  }
+  for (Hart& a : harts_) {
+    a.cpu->s().mem.code_watcher = &code_watchers_;
+    for (Hart& b : harts_)
+      if (&a != &b) a.engine->add_peer_tlb(&b.cpu->s().mem);
+  }
+  auto stop_all = [this](int code) {
+    for (Hart& h : harts_) h.engine->request_stop(code);
+  };
 
-  // Interrupt wiring: CLINT -> MSIP/MTIP, PLIC contexts (M, S) -> MEIP/SEIP.
-  for (unsigned bit : {3u, 7u, 11u, 9u}) lines_.push_back(std::make_unique<MipLine>(*cpu_, bit));
-  clint_ = std::make_unique<devices::Clint>(events_, std::vector<devices::Clint::HartLines>{{lines_[0].get(), lines_[1].get()}});
-  cpu_->set_time_source([this] { return clint_->mtime(); });
-  plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, std::vector<devices::IrqLine*>{lines_[2].get(), lines_[3].get()});
+  // Interrupt wiring: CLINT -> MSIP/MTIP per hart; PLIC contexts 2h (M) and 2h+1 (S) -> MEIP/SEIP.
+  std::vector<devices::Clint::HartLines> clint_lines;
+  std::vector<devices::IrqLine*> plic_contexts;
+  for (Hart& h : harts_) {
+    clint_lines.push_back({h.msip.get(), h.mtip.get()});
+    plic_contexts.push_back(h.meip.get());
+    plic_contexts.push_back(h.seip.get());
+  }
+  clint_ = std::make_unique<devices::Clint>(events_, clint_lines);
+  for (Hart& h : harts_) h.cpu->set_time_source([this] { return clint_->mtime(); });
+  plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, plic_contexts);
   uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
-  test_ = std::make_unique<devices::SifiveTest>([this, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
+  test_ = std::make_unique<devices::SifiveTest>([stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
     if (k == devices::SifiveTest::Kind::Reset && !no_reboot)
       std::fprintf(stderr, "kiln: the guest asked for a reset, which -M virt does not model yet; stopping\n");
-    engine_->request_stop(k == devices::SifiveTest::Kind::Exit ? code : 0);
+    stop_all(k == devices::SifiveTest::Kind::Exit ? code : 0);
   });
   rtc_ = std::make_unique<devices::GoldfishRtc>(events_, plic_->source(kRtcIrq));
 
@@ -124,7 +166,7 @@ Status Virt::build(const Config& cfg) {
   for (unsigned i = 0; i < kVirtioSlots; i++) {
     devices::virtio::Device* dev = i < virtio_devs_.size() ? virtio_devs_[i].get() : nullptr;
     virtio_.push_back(std::make_unique<devices::virtio::MmioTransport>(map_, plic_->source(kVirtioIrq + i), dev));
-    virtio_.back()->set_code_watcher(engine_.get());
+    virtio_.back()->set_code_watcher(&code_watchers_);
     if (Status s = map_.add_mmio("virtio" + std::to_string(i), kVirtio.base + i * kVirtio.size, kVirtio.size, virtio_.back().get()); !s)
       return s;
   }
@@ -143,7 +185,7 @@ Status Virt::build(const Config& cfg) {
   }
   if (Status s = load_payloads(cfg); !s) return s;
   console_ = std::make_unique<Console>(events_, [this](uint8_t b) { uart_->receive(b); },
-                                       [this] { engine_->request_stop(0); });
+                                       [stop_all] { stop_all(0); });
   return {};
 }
 
@@ -229,17 +271,20 @@ Status Virt::load_payloads(const Config& cfg) {
   std::memcpy(rom.data(), info, sizeof info);
   if (Status s = map_.add_rom("mrom", kMrom.base, rom.data(), rom.size()); !s) return s;
 
-  cpu_->reset(entry);
-  cpu_->s().x[10] = 0;            // a0: hart id
-  cpu_->s().x[11] = fdt_addr;     // a1: device tree
-  cpu_->s().x[12] = kMrom.base;   // a2: fw_dynamic info
+  // Every hart enters the firmware; OpenSBI picks the boot hart from the info block.
+  for (Hart& h : harts_) {
+    h.cpu->reset(entry);
+    h.cpu->s().x[10] = h.cpu->s().mhartid;  // a0: hart id
+    h.cpu->s().x[11] = fdt_addr;            // a1: device tree
+    h.cpu->s().x[12] = kMrom.base;          // a2: fw_dynamic info
+  }
   return {};
 }
 
 Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_start, uint64_t initrd_end) {
   firmware::FdtBuilder f;
   char name[64];
-  uint32_t intc = f.new_phandle(), plic = f.new_phandle(), test = f.new_phandle();
+  uint32_t plic = f.new_phandle(), test = f.new_phandle();
   f.prop_u32("#address-cells", 2);
   f.prop_u32("#size-cells", 2);
   f.prop_string("compatible", "riscv-virtio");
@@ -265,20 +310,27 @@ Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_s
   f.prop_u32("#address-cells", 1);
   f.prop_u32("#size-cells", 0);
   f.prop_u32("timebase-frequency", uint32_t(riscv::RiscvCpu::kTimebaseHz));
-  f.begin_node("cpu@0");
-  f.prop_string("device_type", "cpu");
-  f.prop_u32("reg", 0);
-  f.prop_string("status", "okay");
-  f.prop_string("compatible", "riscv");
-  f.prop_string("riscv,isa", "rv64imafdc_zicsr_zifencei");
-  f.prop_string("mmu-type", "riscv,sv48");
-  f.begin_node("interrupt-controller");
-  f.prop_u32("#interrupt-cells", 1);
-  f.prop_empty("interrupt-controller");
-  f.prop_string("compatible", "riscv,cpu-intc");
-  f.prop_u32("phandle", intc);
-  f.end_node();
-  f.end_node();
+  std::vector<uint32_t> clint_irqs, plic_irqs;
+  for (unsigned h = 0; h < harts_.size(); h++) {
+    uint32_t intc = f.new_phandle();
+    std::snprintf(name, sizeof name, "cpu@%u", h);
+    f.begin_node(name);
+    f.prop_string("device_type", "cpu");
+    f.prop_u32("reg", h);
+    f.prop_string("status", "okay");
+    f.prop_string("compatible", "riscv");
+    f.prop_string("riscv,isa", "rv64imafdc_zicsr_zifencei");
+    f.prop_string("mmu-type", "riscv,sv48");
+    f.begin_node("interrupt-controller");
+    f.prop_u32("#interrupt-cells", 1);
+    f.prop_empty("interrupt-controller");
+    f.prop_string("compatible", "riscv,cpu-intc");
+    f.prop_u32("phandle", intc);
+    f.end_node();
+    f.end_node();
+    clint_irqs.insert(clint_irqs.end(), {intc, 3, intc, 7});   // MSI, MTI
+    plic_irqs.insert(plic_irqs.end(), {intc, 11, intc, 9});    // MEI, SEI
+  }
   f.end_node();
 
   f.begin_node("soc");
@@ -291,7 +343,7 @@ Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_s
   f.begin_node(name);
   f.prop_strings("compatible", {"sifive,clint0", "riscv,clint0"});
   f.prop_reg(kClint.base, kClint.size);
-  f.prop_cells("interrupts-extended", {intc, 3, intc, 7});
+  f.prop_cells("interrupts-extended", clint_irqs);
   f.end_node();
 
   std::snprintf(name, sizeof name, "plic@%" PRIx64, kPlic.base);
@@ -302,7 +354,7 @@ Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_s
   f.prop_u32("#address-cells", 0);
   f.prop_empty("interrupt-controller");
   f.prop_u32("riscv,ndev", devices::Plic::kVirtSources);
-  f.prop_cells("interrupts-extended", {intc, 11, intc, 9});
+  f.prop_cells("interrupts-extended", plic_irqs);
   f.prop_u32("phandle", plic);
   f.end_node();
 
@@ -359,8 +411,55 @@ Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_s
 
 int Virt::run() {
   if (!dumpdtb_.empty()) return 0;
-  int code = engine_->run();
+  auto t0 = std::chrono::steady_clock::now();
+  int code;
+  if (harts_.size() == 1) {
+    code = harts_[0].engine->run();
+  } else {
+    code = run_harts();
+  }
+  seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return code;
+}
+
+// Several harts on one host thread: each runs a slice of blocks in turn; a
+// hart waiting in WFI is skipped until an interrupt is pending for it, and
+// when every hart waits, the thread sleeps on the event loop.
+int Virt::run_harts() {
+  constexpr uint64_t kSliceBlocks = 2000;
+  std::vector<bool> idle(harts_.size(), false);
+  for (;;) {
+    bool all_idle = true;
+    for (size_t i = 0; i < harts_.size(); i++) {
+      Hart& h = harts_[i];
+      if (idle[i] && !h.cpu->wakeup_pending()) continue;
+      engine::Engine::SliceEnd e = h.engine->run_for(kSliceBlocks);
+      if (e == engine::Engine::SliceEnd::Stopped) return h.engine->stop_code();
+      idle[i] = e == engine::Engine::SliceEnd::Idle;
+      if (!idle[i]) all_idle = false;
+      // Another hart runs next: its stores may hit this hart's reserved address,
+      // so the reservation cannot survive the switch (SC then fails and retries).
+      h.cpu->s().reservation = ~0ull;
+    }
+    if (all_idle) {
+      events_.wait_for_event(10'000'000);
+      events_.run_due();
+    }
+  }
+}
+
+RunStats Virt::stats() const {
+  RunStats r;
+  for (const Hart& h : harts_) {
+    r.guest_insns += h.cpu->s().insns_retired;
+    const engine::Stats& s = h.engine->stats();
+    r.engine.blocks_translated += s.blocks_translated;
+    r.engine.blocks_executed += s.blocks_executed;
+    r.engine.invalidations += s.invalidations;
+    r.engine.exceptions += s.exceptions;
+  }
+  r.engine.seconds = seconds_;
+  return r;
 }
 
 }  // namespace

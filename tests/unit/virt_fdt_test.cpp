@@ -98,3 +98,19 @@ TEST_CASE("virt device tree matches the board map", "[virt][fdt]") {
   CHECK(cells(dt, node("clint", kClint.base), "interrupts-extended") == std::vector<uint32_t>{intc, 3, intc, 7});
   CHECK(cells(dt, node("plic", kPlic.base), "interrupts-extended") == std::vector<uint32_t>{intc, 11, intc, 9});
 }
+
+TEST_CASE("virt device tree describes every hart", "[virt][fdt]") {
+  machine::Config cfg;
+  cfg.smp = 3;
+  std::vector<uint8_t> dt = dump(cfg);
+  std::vector<uint32_t> clint, plic;
+  for (unsigned h = 0; h < 3; h++) {
+    std::string cpu = "/cpus/cpu@" + std::to_string(h);
+    CHECK(cells(dt, cpu, "reg") == std::vector<uint32_t>{h});
+    uint32_t intc = cells(dt, cpu + "/interrupt-controller", "phandle")[0];
+    clint.insert(clint.end(), {intc, 3, intc, 7});
+    plic.insert(plic.end(), {intc, 11, intc, 9});
+  }
+  CHECK(cells(dt, node("clint", kClint.base), "interrupts-extended") == clint);
+  CHECK(cells(dt, node("plic", kPlic.base), "interrupts-extended") == plic);
+}
