@@ -1,11 +1,14 @@
-// The `spike` board (like Spike and QEMU's -M spike): RAM at 0x80000000 and
-// HTIF through the program's tohost/fromhost symbols. Bare-metal programs are
+// The `spike` board (like Spike and QEMU's -M spike): RAM at 0x80000000,
+// HTIF through the program's tohost/fromhost symbols, and a CLINT at 0x2000000
+// (timer and software interrupts, the `time` CSR). Bare-metal programs are
 // loaded from -kernel or -bios (ELF, or a raw binary at the reset address) and
 // entered in M-mode with a0 = hart id.
 #include <cinttypes>
 
 #include "cpu/riscv/cpu.h"
+#include "devices/riscv/clint.h"
 #include "devices/riscv/htif.h"
+#include "engine/events.h"
 #include "firmware/elf.h"
 #include "machine/machine.h"
 
@@ -14,6 +17,17 @@ namespace kiln::machine {
 namespace {
 
 constexpr uint64_t kRamBase = 0x80000000;
+constexpr uint64_t kClintBase = 0x2000000;
+
+class MipLine final : public devices::IrqLine {
+ public:
+  MipLine(riscv::RiscvCpu& cpu, unsigned bit) : cpu_(cpu), bit_(bit) {}
+  void set_level(bool high) override { cpu_.set_mip(bit_, high); }
+
+ private:
+  riscv::RiscvCpu& cpu_;
+  unsigned bit_;
+};
 constexpr uint16_t kEmRiscv = 243;
 
 class Spike final : public Machine {
@@ -24,6 +38,12 @@ class Spike final : public Machine {
     if (Status s = map_.add_ram("ram", kRamBase, cfg.ram_bytes); !s) return s;
     cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
     engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, engine::Options{64, cfg.verify_ir});
+    engine_->set_events(&events_);
+    msip_ = std::make_unique<MipLine>(*cpu_, 3);
+    mtip_ = std::make_unique<MipLine>(*cpu_, 7);
+    clint_ = std::make_unique<devices::Clint>(events_, std::vector<devices::Clint::HartLines>{{msip_.get(), mtip_.get()}});
+    cpu_->set_time_source([this] { return clint_->mtime(); });
+    if (Status s = map_.add_mmio("clint", kClintBase, devices::Clint::kMmioSize, clint_.get()); !s) return s;
     htif_ = std::make_unique<devices::Htif>(map_, stdout, [this](int code) { engine_->request_stop(code); });
 
     // What to run: -bios FILE (unless "none"), then -kernel, then the built-in program.
@@ -71,7 +91,10 @@ class Spike final : public Machine {
  private:
   Log& log_;
   mem::PhysMap map_;
+  engine::EventLoop events_;
   std::unique_ptr<riscv::RiscvCpu> cpu_;
+  std::unique_ptr<MipLine> msip_, mtip_;
+  std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<devices::Htif> htif_;
 };
