@@ -162,3 +162,18 @@ TEST_CASE("uart without an output file discards output", "[uart]") {
   uart.write(THR, 1, '\n');
   CHECK(uart.read(LSR, 1) == 0x60);
 }
+
+TEST_CASE("uart loopback: MSR mirrors MCR, THR comes back in RBR", "[uart]") {
+  Rig r;
+  r.wr(FCR, 0x01);
+  r.wr(MCR, 0x1a);  // LOOP | OUT2 | RTS: the 8250 probe expects DCD | CTS
+  CHECK((r.rd(MSR) & 0xf0) == 0x90);
+  r.wr(MCR, 0x1f);
+  CHECK(r.rd(MSR) == 0xf0);
+  r.wr(THR, 'L');
+  CHECK(r.rd(LSR) == 0x61);
+  CHECK(r.rd(RBR) == 'L');
+  CHECK(r.flushed().empty());
+  r.wr(MCR, 0x00);
+  CHECK(r.rd(MSR) == 0xb0);
+}
