@@ -7,7 +7,7 @@ constexpr uint64_t kNsPerTick = 1'000'000'000 / Clint::kTimebaseHz;
 
 // Replaces the `size` bytes at byte `shift` of `word` with `value`.
 uint64_t deposit(uint64_t word, unsigned shift, unsigned size, uint64_t value) {
-  uint64_t mask = size >= 8 ? ~0ull : ((1ull << (8 * size)) - 1) << (8 * shift);
+  uint64_t mask = (size >= 8 ? ~0ull : (1ull << (8 * size)) - 1) << (8 * shift);
   return (word & ~mask) | ((value << (8 * shift)) & mask);
 }
 uint64_t extract(uint64_t word, unsigned shift, unsigned size) {

@@ -13,6 +13,7 @@ constexpr uint8_t kIirNone = 0x01, kIirLine = 0x06, kIirRx = 0x04, kIirThre = 0x
 constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02;
 // LCR, LSR bits.
 constexpr uint8_t kLcrDlab = 0x80;
+constexpr uint8_t kMcrLoop = 0x10;
 constexpr uint8_t kLsrDr = 0x01, kLsrOe = 0x02, kLsrThre = 0x20, kLsrTemt = 0x40;
 // MSR with no modem attached: carrier, data set ready and clear to send asserted.
 constexpr uint8_t kMsrIdle = 0xb0;
@@ -88,6 +89,9 @@ uint8_t Ns16550a::read_reg(unsigned reg) {
       return v;
     }
     case kMsr:
+      if (mcr_ & kMcrLoop)  // loopback: the outputs come back as the inputs (Linux's probe checks this)
+        return uint8_t(((mcr_ & 0x02) ? 0x10 : 0) | ((mcr_ & 0x01) ? 0x20 : 0) | ((mcr_ & 0x04) ? 0x40 : 0) |
+                       ((mcr_ & 0x08) ? 0x80 : 0));
       return msr_;
     default:
       return scr_;
@@ -102,7 +106,9 @@ void Ns16550a::write_reg(unsigned reg, uint8_t v) {
         dll_ = v;
         return;
       }
-      if (out_) {
+      if (mcr_ & kMcrLoop) {
+        receive(v);
+      } else if (out_) {
         std::fputc(v, out_);
         if (v == '\n') {
           flush_out();

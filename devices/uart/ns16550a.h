@@ -3,8 +3,9 @@
 // instantaneous (THR and the shift register are always empty), the receiver
 // has the 16-byte FIFO of the datasheet, and one IrqLine carries the
 // received-data and THR-empty interrupts with the datasheet's priorities and
-// acknowledgement rules. Modem lines, loopback and line errors are not
-// modelled; MCR and SCR keep what the guest writes.
+// acknowledgement rules. Modem lines and line errors other than overrun are
+// not modelled (MSR reports carrier, DSR and CTS); loopback mode sends THR
+// to the receiver and reflects MCR's outputs in MSR, as Linux's probe expects.
 #pragma once
 #include <cstdint>
 #include <cstdio>

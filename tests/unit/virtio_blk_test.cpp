@@ -1,0 +1,207 @@
+// virtio-blk (devices/virtio/blk.h) end to end: a raw image in a temporary
+// file, requests built as descriptor chains in guest RAM and sent through the
+// MMIO transport: read, write, flush, get-id, errors, read-only images and
+// snapshot mode.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "devices/virtio/blk.h"
+#include "tests/unit/virtio_test_driver.h"
+
+using namespace kiln;
+using Blk = devices::virtio::Blk;
+
+namespace {
+
+constexpr uint64_t kV1 = 1ull << 32, kSectors = 64;
+constexpr uint64_t kHdr = test::kVirtioRam + 0x40000, kData = test::kVirtioRam + 0x50000,
+                   kStatus = test::kVirtioRam + 0x48000;
+
+uint8_t pattern(uint64_t byte) { return uint8_t(byte * 7 + byte / 512); }
+
+struct Image {
+  std::string path;
+  Image() {
+    char p[] = "/tmp/kiln_blk_XXXXXX";
+    int fd = mkstemp(p);
+    REQUIRE(fd >= 0);
+    std::vector<uint8_t> data(kSectors * 512);
+    for (size_t i = 0; i < data.size(); i++) data[i] = pattern(i);
+    REQUIRE(::write(fd, data.data(), data.size()) == ssize_t(data.size()));
+    close(fd);
+    path = p;
+  }
+  ~Image() { std::remove(path.c_str()); }
+  std::vector<uint8_t> read(uint64_t pos, size_t len) {
+    std::vector<uint8_t> v(len);
+    int fd = ::open(path.c_str(), O_RDONLY);
+    REQUIRE(pread(fd, v.data(), len, off_t(pos)) == ssize_t(len));
+    close(fd);
+    return v;
+  }
+};
+
+struct Rig {
+  Image image;
+  std::unique_ptr<Blk> blk;
+  mem::PhysMap map;
+  test::RecordingIrq irq;
+  std::unique_ptr<devices::virtio::MmioTransport> t;
+  std::unique_ptr<test::VirtioDriver> drv;
+
+  explicit Rig(devices::virtio::BlkOptions opts = {}) {
+    auto b = Blk::open(image.path, opts);
+    REQUIRE(b.ok());
+    blk = std::move(*b);
+    REQUIRE(map.add_ram("ram", test::kVirtioRam, test::kVirtioRamSize));
+    t = std::make_unique<devices::virtio::MmioTransport>(map, irq, blk.get());
+    drv = std::make_unique<test::VirtioDriver>(map, *t);
+    drv->init(1, 16, test::kVirtioRam, kV1 | (1 << Blk::kFeatureFlush) | (1 << Blk::kFeatureSegMax));
+  }
+  // One request: header, data buffers, status; returns (status, used length).
+  std::pair<uint8_t, uint32_t> request(uint32_t type, uint64_t sector, std::vector<test::Seg> data) {
+    uint8_t hdr[16] = {};
+    std::memcpy(hdr, &type, 4);
+    std::memcpy(hdr + 8, &sector, 8);
+    REQUIRE(map.write(kHdr, hdr, 16));
+    uint8_t st = 0xff;
+    REQUIRE(map.write(kStatus, &st, 1));
+    std::vector<test::Seg> segs{{kHdr, 16, false}};
+    segs.insert(segs.end(), data.begin(), data.end());
+    segs.push_back({kStatus, 1, true});
+    uint16_t head = drv->post(0, segs);
+    auto used = drv->take_used(0);
+    REQUIRE(used);
+    CHECK(used->first == head);
+    REQUIRE(map.read(kStatus, &st, 1));
+    return {st, used->second};
+  }
+  std::vector<uint8_t> guest(uint64_t pa, size_t len) {
+    std::vector<uint8_t> v(len);
+    REQUIRE(map.read(pa, v.data(), len));
+    return v;
+  }
+};
+
+std::vector<uint8_t> expected(uint64_t pos, size_t len) {
+  std::vector<uint8_t> v(len);
+  for (size_t i = 0; i < len; i++) v[i] = pattern(pos + i);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("virtio-blk open and features", "[virtio][blk]") {
+  Rig r;
+  CHECK(r.blk->capacity_sectors() == kSectors);
+  uint64_t f = r.drv->device_features();
+  CHECK(f & kV1);
+  CHECK(f & (1 << Blk::kFeatureFlush));
+  CHECK(f & (1 << Blk::kFeatureSegMax));
+  CHECK_FALSE(f & (1 << Blk::kFeatureRo));
+  auto missing = Blk::open("/nonexistent/kiln.img");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().find("/nonexistent/kiln.img") != std::string::npos);
+}
+
+TEST_CASE("virtio-blk read", "[virtio][blk]") {
+  Rig r;
+  auto [st, len] = r.request(Blk::kTypeIn, 3, {{kData, 512, true}});
+  CHECK(st == Blk::kStatusOk);
+  CHECK(len == 513);
+  CHECK(r.guest(kData, 512) == expected(3 * 512, 512));
+  CHECK(r.irq.level);
+
+  SECTION("scattered over several buffers") {
+    auto [st2, len2] = r.request(Blk::kTypeIn, 10, {{kData, 100, true}, {kData + 0x1000, 924, true}});
+    CHECK(st2 == Blk::kStatusOk);
+    CHECK(len2 == 1025);
+    CHECK(r.guest(kData, 100) == expected(10 * 512, 100));
+    CHECK(r.guest(kData + 0x1000, 924) == expected(10 * 512 + 100, 924));
+  }
+  SECTION("the last sector, and one past it") {
+    CHECK(r.request(Blk::kTypeIn, kSectors - 1, {{kData, 512, true}}).first == Blk::kStatusOk);
+    CHECK(r.request(Blk::kTypeIn, kSectors - 1, {{kData, 1024, true}}).first == Blk::kStatusIoErr);
+    CHECK(r.request(Blk::kTypeIn, kSectors, {{kData, 512, true}}).first == Blk::kStatusIoErr);
+    CHECK(r.request(Blk::kTypeIn, ~0ull / 256, {{kData, 512, true}}).first == Blk::kStatusIoErr);  // overflow
+  }
+  SECTION("a large read through the bounce buffer") {
+    auto [st3, len3] = r.request(Blk::kTypeIn, 0, {{kData, 48 * 512, true}, {kData + 0x10000, 16 * 512, true}});
+    CHECK(st3 == Blk::kStatusOk);
+    CHECK(len3 == 64 * 512 + 1);
+    CHECK(r.guest(kData + 0x10000, 16 * 512) == expected(48 * 512, 16 * 512));
+  }
+}
+
+TEST_CASE("virtio-blk write, flush and get-id", "[virtio][blk]") {
+  Rig r;
+  std::vector<uint8_t> data(1024);
+  for (size_t i = 0; i < data.size(); i++) data[i] = uint8_t(i ^ 0xa5);
+  REQUIRE(r.map.write(kData, data.data(), 600));
+  REQUIRE(r.map.write(kData + 0x2000, data.data() + 600, 424));
+  auto [st, len] = r.request(Blk::kTypeOut, 5, {{kData, 600, false}, {kData + 0x2000, 424, false}});
+  CHECK(st == Blk::kStatusOk);
+  CHECK(len == 1);
+  CHECK(r.image.read(5 * 512, 1024) == data);
+  CHECK(r.image.read(4 * 512, 512) == expected(4 * 512, 512));
+  CHECK(r.request(Blk::kTypeFlush, 0, {}).first == Blk::kStatusOk);
+
+  auto [st2, len2] = r.request(Blk::kTypeGetId, 0, {{kData, 20, true}});
+  CHECK(st2 == Blk::kStatusOk);
+  CHECK(len2 == 21);
+  auto id = r.guest(kData, 20);
+  CHECK(std::string(id.begin(), id.begin() + 15) == "kiln-virtio-blk");
+  CHECK(id[15] == 0);
+
+  CHECK(r.request(99, 0, {{kData, 512, true}}).first == Blk::kStatusUnsupported);
+}
+
+TEST_CASE("virtio-blk header and data in one buffer", "[virtio][blk]") {
+  Rig r;
+  uint8_t req[16 + 512] = {};
+  uint32_t type = Blk::kTypeOut;
+  uint64_t sector = 2;
+  std::memcpy(req, &type, 4);
+  std::memcpy(req + 8, &sector, 8);
+  std::memset(req + 16, 0x3c, 512);
+  REQUIRE(r.map.write(kHdr, req, sizeof req));
+  r.drv->post(0, {{kHdr, sizeof req, false}, {kStatus, 1, true}});
+  REQUIRE(r.drv->take_used(0));
+  CHECK(r.guest(kStatus, 1)[0] == Blk::kStatusOk);
+  CHECK(r.image.read(2 * 512, 512) == std::vector<uint8_t>(512, 0x3c));
+}
+
+TEST_CASE("virtio-blk read-only image", "[virtio][blk]") {
+  devices::virtio::BlkOptions ro;
+  ro.read_only = true;
+  Rig r(ro);
+  CHECK(r.drv->device_features() & (1 << Blk::kFeatureRo));
+  REQUIRE(r.map.write(kData, std::vector<uint8_t>(512, 1).data(), 512));
+  CHECK(r.request(Blk::kTypeOut, 0, {{kData, 512, false}}).first == Blk::kStatusIoErr);
+  CHECK(r.image.read(0, 512) == expected(0, 512));
+  CHECK(r.request(Blk::kTypeIn, 0, {{kData, 512, true}}).first == Blk::kStatusOk);
+}
+
+TEST_CASE("virtio-blk snapshot mode keeps writes in memory", "[virtio][blk]") {
+  devices::virtio::BlkOptions snap;
+  snap.snapshot = true;
+  Rig r(snap);
+  CHECK_FALSE(r.drv->device_features() & (1 << Blk::kFeatureRo));
+  std::vector<uint8_t> data(700, 0x77);
+  REQUIRE(r.map.write(kData, data.data(), data.size()));
+  // 700 bytes from sector 7: a whole sector and part of the next.
+  CHECK(r.request(Blk::kTypeOut, 7, {{kData, 700, false}}).first == Blk::kStatusOk);
+  CHECK(r.image.read(7 * 512, 1024) == expected(7 * 512, 1024));  // the file is untouched
+  CHECK(r.request(Blk::kTypeIn, 6, {{kData + 0x8000, 3 * 512, true}}).first == Blk::kStatusOk);
+  auto back = r.guest(kData + 0x8000, 3 * 512);
+  CHECK(std::vector<uint8_t>(back.begin(), back.begin() + 512) == expected(6 * 512, 512));
+  CHECK(std::vector<uint8_t>(back.begin() + 512, back.begin() + 1212) == data);
+  CHECK(std::vector<uint8_t>(back.begin() + 1212, back.end()) == expected(7 * 512 + 700, 3 * 512 - 1212));
+}
