@@ -88,6 +88,7 @@ With no options, runs a built-in RISC-V demo guest.
   -append STRING        kernel command line (virt)
   -dtb FILE             use this device tree instead of the generated one (virt)
   -drive file=F,format=raw,if=virtio[,snapshot=on]   a virtio block device (virt)
+  -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
   -serial stdio         the UART on the terminal (the default; Ctrl-A x quits)
   -no-reboot            exit instead of rebooting
   -nographic            no display (the only mode so far)
@@ -147,6 +148,13 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-drive") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (Status s = parse_drive(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-device") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      std::string name = v.substr(0, v.find(','));
+      if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
+      else if (name == "virtconsole") {
+        // QEMU attaches a console port to a virtio-serial-device; Kiln's has one port already.
+      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (v != "stdio" && v != "mon:stdio") return make_error("-serial: only 'stdio' is supported so far");

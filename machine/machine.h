@@ -31,6 +31,8 @@ struct Config {
   std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
   bool no_reboot = false;  // a guest reset request ends Kiln instead
   std::vector<Drive> drives;  // virtio-blk, in slot order
+  // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
+  std::vector<std::string> virtio_devices;
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
   // Run the IR verifier on every block after every pass: on in debug builds
   // (the sanitizer CI build runs every guest test this way).

@@ -16,6 +16,8 @@
 #include "devices/rtc/goldfish_rtc.h"
 #include "devices/uart/ns16550a.h"
 #include "devices/virtio/blk.h"
+#include "devices/virtio/console.h"
+#include "devices/virtio/rng.h"
 #include "devices/virtio/mmio.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
@@ -154,7 +156,8 @@ Status Virt::build(const Config& cfg) {
     if (Status s = map_.add_mmio(m.name, m.r.base, m.r.size, m.dev); !s) return s;
 
   // virtio-mmio slots: drives first, the rest empty (Linux probes them all).
-  if (cfg.drives.size() > kVirtioSlots) return make_error("too many virtio drives (at most 8)");
+  if (cfg.drives.size() + cfg.virtio_devices.size() > kVirtioSlots)
+    return make_error("too many virtio devices (at most 8 on -M virt)");
   for (const Drive& d : cfg.drives) {
     devices::virtio::BlkOptions o;
     o.snapshot = d.snapshot;
@@ -162,6 +165,10 @@ Status Virt::build(const Config& cfg) {
     auto blk = devices::virtio::Blk::open(d.file, o);
     if (!blk) return make_error(blk.error());
     virtio_devs_.push_back(std::move(*blk));
+  }
+  for (const std::string& name : cfg.virtio_devices) {
+    if (name == "virtio-rng-device") virtio_devs_.push_back(std::make_unique<devices::virtio::Rng>());
+    else virtio_devs_.push_back(std::make_unique<devices::virtio::Console>(stdout));
   }
   for (unsigned i = 0; i < kVirtioSlots; i++) {
     devices::virtio::Device* dev = i < virtio_devs_.size() ? virtio_devs_[i].get() : nullptr;

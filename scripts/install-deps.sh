@@ -7,6 +7,7 @@ packages=(
   catch2                                               # unit tests (Catch2 v2)
   libfdt-dev                                           # device trees for the virt board
   opensbi                                              # RISC-V firmware (-M virt default -bios)
+  cpio e2fsprogs                                       # tests: a root disk image from the shared initramfs
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
 )
 missing=()
