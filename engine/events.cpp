@@ -1,5 +1,7 @@
 #include "engine/events.h"
 
+#include <algorithm>
+
 namespace kiln::engine {
 
 EventLoop::EventLoop() : start_(std::chrono::steady_clock::now()), thread_([this] { thread_main(); }) {}
@@ -70,7 +72,7 @@ void EventLoop::run_due() {
 void EventLoop::wait_for_event(uint64_t max_ns) {
   std::unique_lock<std::mutex> lock(mu_);
   uint64_t now = now_ns();
-  uint64_t until = now + max_ns;
+  uint64_t until = now + std::min<uint64_t>(max_ns, 1'000'000'000);
   if (!timers_.empty() && timers_.begin()->first < until) until = timers_.begin()->first;
   if (!posted_.empty() || until <= now) return;
   idle_cv_.wait_for(lock, std::chrono::nanoseconds(until - now), [&] { return !posted_.empty(); });
@@ -85,7 +87,9 @@ void EventLoop::thread_main() {
     }
     uint64_t deadline = timers_.begin()->first, now = now_ns();
     if (deadline > now) {
-      timer_cv_.wait_for(lock, std::chrono::nanoseconds(deadline - now));
+      // At most a second at a time, so a far-off deadline cannot overflow the wait.
+      uint64_t wait = std::min<uint64_t>(deadline - now, 1'000'000'000);
+      timer_cv_.wait_for(lock, std::chrono::nanoseconds(wait));
       continue;  // re-check: an earlier timer may have been added, or quit set
     }
     // Due: tell the CPUs, then wait until the CPU thread has run it (or something changes).

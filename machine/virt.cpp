@@ -135,7 +135,10 @@ Status Virt::build(const Config& cfg) {
     plic_contexts.push_back(h.seip.get());
   }
   clint_ = std::make_unique<devices::Clint>(events_, clint_lines);
-  for (Hart& h : harts_) h.cpu->set_time_source([this] { return clint_->mtime(); });
+  for (Hart& h : harts_) {
+    h.cpu->set_time_source([this] { return clint_->mtime(); });
+    h.cpu->set_clock(&events_);  // offers Sstc
+  }
   plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, plic_contexts);
   uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
   test_ = std::make_unique<devices::SifiveTest>([stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
@@ -326,7 +329,7 @@ Result<std::vector<uint8_t>> Virt::make_fdt(const Config& cfg, uint64_t initrd_s
     f.prop_u32("reg", h);
     f.prop_string("status", "okay");
     f.prop_string("compatible", "riscv");
-    f.prop_string("riscv,isa", "rv64imafdc_zicsr_zifencei");
+    f.prop_string("riscv,isa", "rv64imafdc_zicsr_zifencei_sstc");
     f.prop_string("mmu-type", "riscv,sv48");
     f.begin_node("interrupt-controller");
     f.prop_u32("#interrupt-cells", 1);

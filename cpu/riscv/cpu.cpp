@@ -56,7 +56,9 @@ RiscvCpu::RiscvCpu(mem::PhysMap& map, Log& log, uint64_t hartid)
   reset(0x80000000);
 }
 
-RiscvCpu::~RiscvCpu() = default;
+RiscvCpu::~RiscvCpu() {
+  if (stimer_armed_) clock_->cancel(stimer_);
+}
 
 void RiscvCpu::reset(uint64_t pc) {
   RiscvState& st = *state_;
@@ -185,6 +187,28 @@ void RiscvCpu::take_exception() {
   RiscvState& st = *state_;
   st.fault = 0;
   deliver_trap(st.pending_cause, st.pending_tval, false);
+}
+
+void RiscvCpu::update_stimer() {
+  RiscvState& st = *state_;
+  if (stimer_armed_) {
+    clock_->cancel(stimer_);
+    stimer_armed_ = false;
+  }
+  if (!clock_ || !(st.menvcfg & (1ull << 63))) return;
+  uint64_t now = time_ticks();
+  set_mip(5, now >= st.stimecmp);
+  // A deadline more than a day away (e.g. stimecmp = ~0, "never") is not armed:
+  // any later stimecmp write re-evaluates anyway.
+  constexpr uint64_t kFarTicks = 24ull * 3600 * kTimebaseHz;
+  if (now < st.stimecmp && st.stimecmp - now < kFarTicks) {
+    uint64_t ns = (st.stimecmp - now) * (1'000'000'000 / kTimebaseHz);
+    stimer_ = clock_->schedule(clock_->now_ns() + ns, [this] {
+      stimer_armed_ = false;
+      update_stimer();
+    });
+    stimer_armed_ = true;
+  }
 }
 
 void RiscvCpu::set_mip(unsigned bit, bool level) {

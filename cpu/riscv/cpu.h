@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "cpu/common/cpu.h"
 #include "cpu/riscv/state.h"
@@ -40,6 +41,11 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   // mtime); until then it counts host time since the hart was created.
   uint64_t time_ticks() const { return time_source_ ? time_source_() : default_time(); }
   void set_time_source(std::function<uint64_t()> fn) { time_source_ = std::move(fn); }
+  // Sstc: the clock stimecmp deadlines are scheduled on (none: Sstc is not offered).
+  void set_clock(Clock* clock) { clock_ = clock; }
+  bool has_sstc() const { return clock_ != nullptr; }
+  // Re-evaluates STIP from stimecmp (when menvcfg.STCE) and arms the timer for the deadline.
+  void update_stimer();
   static constexpr uint64_t kTimebaseHz = 10'000'000;
 
  private:
@@ -60,6 +66,9 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   Log& log_;
   std::chrono::steady_clock::time_point start_;
   std::function<uint64_t()> time_source_;
+  Clock* clock_ = nullptr;
+  Clock::TimerId stimer_ = 0;
+  bool stimer_armed_ = false;
 };
 
 }  // namespace kiln::riscv

@@ -17,12 +17,15 @@ constexpr uint64_t kMedelegWritable = 0xb3ff;      // every synchronous cause bu
 constexpr uint64_t kSupervisorInterrupts = 0x222;  // SSIP, STIP, SEIP
 constexpr uint64_t kAllInterrupts = 0xaaa;         // S and M software, timer, external
 constexpr uint64_t kMipWritable = 0x222;           // M-mode may set S-level pending bits
+constexpr uint64_t kStip = 1ull << 5;
+constexpr uint64_t kMenvcfgStce = 1ull << 63;      // Sstc: stimecmp drives STIP
 
 enum Csr : unsigned {
   kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003,
   kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpmCounter3 = 0xc03, kHpmCounter31 = 0xc1f,
   kSstatus = 0x100, kSie = 0x104, kStvec = 0x105, kScounteren = 0x106, kSenvcfg = 0x10a,
-  kSscratch = 0x140, kSepc = 0x141, kScause = 0x142, kStval = 0x143, kSip = 0x144, kSatp = 0x180,
+  kSscratch = 0x140, kSepc = 0x141, kScause = 0x142, kStval = 0x143, kSip = 0x144, kStimecmp = 0x14d,
+  kSatp = 0x180,
   kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14, kMconfigptr = 0xf15,
   kMstatus = 0x300, kMisa = 0x301, kMedeleg = 0x302, kMideleg = 0x303, kMie = 0x304, kMtvec = 0x305,
   kMcounteren = 0x306, kMenvcfg = 0x30a, kMcountinhibit = 0x320, kMhpmevent3 = 0x323, kMhpmevent31 = 0x33f,
@@ -98,6 +101,12 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kScause: v = s->scause; break;
     case kStval: v = s->stval; break;
     case kSip: v = s->mip & s->mideleg; break;
+    case kStimecmp:
+      if (!s->self->has_sstc()) return illegal();
+      // Sstc: below M-mode only with menvcfg.STCE, and from S also needs mcounteren.TM.
+      if (s->priv < kPrivM && (!(s->menvcfg & kMenvcfgStce) || !((s->mcounteren >> 1) & 1))) return illegal();
+      v = s->stimecmp;
+      break;
     case kSatp:
       if (s->priv == kPrivS && (s->mstatus & mstatus::TVM)) return illegal();
       v = s->satp;
@@ -171,13 +180,20 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kMie: s->mie = n & kAllInterrupts; break;
     case kMtvec: s->mtvec = legal_tvec(n); break;
     case kMcounteren: s->mcounteren = n & 0xffffffff; break;
-    case kMenvcfg: s->menvcfg = n & 1; break;
+    case kMenvcfg:
+      s->menvcfg = n & (1 | (s->self->has_sstc() ? kMenvcfgStce : 0));
+      s->self->update_stimer();
+      break;
+    case kStimecmp:
+      s->stimecmp = n;
+      s->self->update_stimer();
+      break;
     case kMcountinhibit: s->mcountinhibit = n & 0xfffffffd; break;
     case kMscratch: s->mscratch = n; break;
     case kMepc: s->mepc = n & ~1ull; break;
     case kMcause: s->mcause = n; break;
     case kMtval: s->mtval = n; break;
-    case kMip: s->mip = merge(s->mip, n, kMipWritable); break;
+    case kMip: s->mip = merge(s->mip, n, (s->menvcfg & kMenvcfgStce) ? kMipWritable & ~kStip : kMipWritable); break;
     case kPmpcfg0: s->pmpcfg[0] = legal_pmpcfg(s->pmpcfg[0], n); break;
     case kPmpcfg2: s->pmpcfg[1] = legal_pmpcfg(s->pmpcfg[1], n); break;
     // A counter write takes effect for the next instruction: this one's own

@@ -46,6 +46,7 @@ struct RiscvState : cpu::StateHeader {
   uint64_t pmpaddr[16] = {};
   // Supervisor-level CSRs
   uint64_t stvec = 0, sscratch = 0, sepc = 0, scause = 0, stval = 0, satp = 0, scounteren = 0, senvcfg = 0;
+  uint64_t stimecmp = ~0ull;  // Sstc
   // minstret = insns_retired + instret_offset (a csr write sets the offset)
   uint64_t instret_offset = 0, cycle_offset = 0;
 
