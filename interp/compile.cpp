@@ -3,6 +3,7 @@
 // immediate forms, and records each faulting op's guest instruction.
 #include <algorithm>
 
+#include "cpu/common/amo.h"
 #include "interp/handlers.h"
 #include "interp/interp.h"
 #include "ir/eval.h"
@@ -218,7 +219,7 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
         ic.handler = kAmo;
         ic.a = A(0);
         ic.b = A(1);
-        ic.imm = m.size() | in.aux << 8 | uint64_t(m.mmu_idx) << 16 | uint64_t(ir::type_bits(in.type)) << 24;
+        ic.imm = cpu::amo_desc(m.size(), ir::AmoKind(in.aux), m.mmu_idx, ir::type_bits(in.type));
         if (!need_dst()) return nullptr;
         break;
       }

@@ -35,7 +35,7 @@ enum Handler : uint16_t {
   kLoad1, kLoad2, kLoad4, kLoad8,     // b = mmu index, c = aligned-only; imm = result mask
   kLoadS1, kLoadS2, kLoadS4,          // sign-extending
   kStore1, kStore2, kStore4, kStore8, // a = address, b = value, c = mmu | aligned << 8
-  kAmo,                               // imm = size | kind << 8 | mmu << 16
+  kAmo,                               // imm = cpu::amo_desc(...)
   kCall, kCallMayFault,               // a, b, c = arguments, imm = helper
   kGoto, kBranch, kJumpIndirect, kExit,
   kNumHandlers

@@ -29,12 +29,7 @@ struct Code {
   uint32_t guest_insns = 0;
 };
 
-struct ExitInfo {
-  ir::ExitReason reason;
-  uint8_t exit_index;  // 0: taken/only direct exit, 1: not-taken, 2: indirect
-  uint32_t insns;      // guest instructions completed
-  uint64_t next_pc;    // where execution continues (for an exception: the faulting pc)
-};
+using ExitInfo = cpu::BlockExit;
 
 // Compiles a verified block. Returns nullptr if it needs more temporaries than
 // StateHeader::scratch holds (the frontend's block-size limit prevents that).

@@ -1,6 +1,7 @@
 // The interpreter loop: one switch over pre-resolved handlers. The pure ops'
 // cases are generated from a list (one row per op, four widths, register or
 // immediate second operand); their meaning comes from ir/eval.h.
+#include "cpu/common/amo.h"
 #include "interp/handlers.h"
 #include "interp/interp.h"
 #include "ir/eval.h"
@@ -18,24 +19,6 @@ inline uint64_t bin(uint64_t a, uint64_t b) {
 template <Op O, unsigned W>
 inline uint64_t un(uint64_t a) {
   return ir::eval::unary(O, a, W) & ir::eval::mask(W);
-}
-
-uint64_t amo_apply(ir::AmoKind k, uint64_t old, uint64_t v, unsigned bits) {
-  using ir::AmoKind;
-  v &= ir::eval::mask(bits);  // the operand register is wider than a .w access
-  int64_t so = ir::eval::sx(old, bits), sv = ir::eval::sx(v, bits);
-  switch (k) {
-    case AmoKind::Swap: return v;
-    case AmoKind::Add: return old + v;
-    case AmoKind::And: return old & v;
-    case AmoKind::Or: return old | v;
-    case AmoKind::Xor: return old ^ v;
-    case AmoKind::MinS: return so < sv ? old : v;
-    case AmoKind::MaxS: return so > sv ? old : v;
-    case AmoKind::MinU: return old < v ? old : v;
-    case AmoKind::MaxU: return old > v ? old : v;
-  }
-  return v;
 }
 
 }  // namespace
@@ -108,17 +91,9 @@ ExitInfo run(const Code& code, cpu::StateHeader* env) {
 #undef KILN_STORE
 
       case kAmo: {
-        unsigned size = ip->imm & 0xff, mmu = (ip->imm >> 16) & 0xff, bits = unsigned(ip->imm >> 24);
-        auto kind = ir::AmoKind((ip->imm >> 8) & 0xff);
-        uint64_t addr = R(ip->a), old;
-        if (addr & (size - 1)) {  // atomics never straddle: misaligned is a store/AMO fault
-          m.translator->raise_fault(addr, mem::AccessType::Write, mem::FaultKind::Misaligned);
-          return fault(ip);
-        }
-        if (!mem::load(m, addr, size, mmu, true, &old)) return fault(ip);
-        uint64_t nv = amo_apply(kind, old, R(ip->b), 8 * size);
-        if (!mem::store(m, addr, size, mmu, true, nv)) return fault(ip);
-        R(ip->dst) = (bits > 8 * size ? uint64_t(ir::eval::sx(old, 8 * size)) : old) & ir::eval::mask(bits);
+        uint64_t v;
+        if (!cpu::execute_amo(m, R(ip->a), R(ip->b), ip->imm, &v)) return fault(ip);
+        R(ip->dst) = v;
         break;
       }
       case kCall: {

@@ -99,6 +99,24 @@ inline uint64_t convert(Op op, uint64_t a, unsigned from, unsigned to) {
     default: return 0;
   }
 }
+// The value an AMO stores, given the old memory value and the operand.
+inline uint64_t amo(AmoKind k, uint64_t old, uint64_t v, unsigned bits) {
+  v &= mask(bits);  // the operand register is wider than a .w access
+  int64_t so = sx(old, bits), sv = sx(v, bits);
+  switch (k) {
+    case AmoKind::Swap: return v;
+    case AmoKind::Add: return old + v;
+    case AmoKind::And: return old & v;
+    case AmoKind::Or: return old | v;
+    case AmoKind::Xor: return old ^ v;
+    case AmoKind::MinS: return so < sv ? old : v;
+    case AmoKind::MaxS: return so > sv ? old : v;
+    case AmoKind::MinU: return old < v ? old : v;
+    case AmoKind::MaxU: return old > v ? old : v;
+  }
+  return v;
+}
+
 inline bool is_binary(Op op) {
   return (op >= Op::Add && op <= Op::Rotr) || (op >= Op::CmpEq && op <= Op::CmpGeU);
 }

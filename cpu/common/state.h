@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ir/ir.h"
 #include "mem/tlb.h"
 
 namespace kiln::cpu {
@@ -25,5 +26,13 @@ struct StateHeader {
 };
 
 constexpr size_t kScratchOffset = offsetof(StateHeader, scratch);
+
+// How a block (interpreted or native) returned to the engine.
+struct BlockExit {
+  ir::ExitReason reason;
+  uint8_t exit_index;  // 0: taken/only direct exit, 1: not-taken, 2: indirect
+  uint32_t insns;      // guest instructions completed
+  uint64_t next_pc;    // where execution continues (for an exception: the faulting pc)
+};
 
 }  // namespace kiln::cpu
