@@ -79,10 +79,11 @@
     la t0, kiln_strap_handler; csrw stvec, t0; \
     la t0, kiln_strap_area; csrw sscratch, t0
 
-/* PMP entry 0 grants everything to S and U (NAPOT over the whole space). */
+/* PMP entry 0 grants everything to S and U (NAPOT over the whole space);
+ * sfence.vma after PMP writes, as the privileged spec requires (3.7.2). */
 #define PMP_ALLOW_ALL \
     li t0, -1; csrw pmpaddr0, t0; li t0, PMP_NAPOT | PMP_R | PMP_W | PMP_X; \
-    csrw pmpcfg0, t0; csrw pmpcfg2, zero
+    csrw pmpcfg0, t0; csrw pmpcfg2, zero; sfence.vma
 
 /* ------------------------------------------------------ mode switches */
 /* M-mode: enter mode (MSTATUS_MPP_S / _U) at address in register reg. */
