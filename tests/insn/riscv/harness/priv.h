@@ -109,6 +109,9 @@
 #define S_EXPECT_TRAP(cause) S_EXPECT_TRAP_MODE(cause, 0)
 #define S_EXPECT_TRAP_TVAL(cause, reg) \
     la t6, kiln_strap_area; sd reg, KT_TVAL(t6); S_EXPECT_TRAP_MODE(cause, 1)
+/* stval must equal `reg` or be zero */
+#define S_EXPECT_TRAP_TVAL_OR_ZERO(cause, reg) \
+    la t6, kiln_strap_area; sd reg, KT_TVAL(t6); S_EXPECT_TRAP_MODE(cause, 2)
 /* Resume at `label` in S-mode instead of after the faulting instruction. */
 #define S_TRAP_RETURN(label) \
     la t6, kiln_strap_area; la t5, label; sd t5, KT_RETURN_M(t6)
