@@ -1,0 +1,59 @@
+// The JIT tier: IR blocks compiled to host code with LLVM ORC on a background
+// thread while the guest keeps running in the interpreter. This header has no
+// LLVM in it, so the engine does not pay for LLVM's headers.
+//
+// Native code has the signature `uint64_t fn(cpu::StateHeader* env)`: it runs
+// the block, stores the next guest pc in env->pc and returns how it exited,
+// packed by pack_exit(). Memory accesses use the softTLB inline and the same
+// slow path as the interpreter; a fault takes a cold exit with the faulting
+// instruction's pc and the count of instructions completed before it.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cpu/common/state.h"
+#include "ir/ir.h"
+
+namespace kiln::jit {
+
+using NativeFn = uint64_t (*)(cpu::StateHeader* env);
+using Ticket = uint64_t;
+
+constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {
+  return uint64_t(r) | uint64_t(exit_index) << 8 | uint64_t(insns) << 32;
+}
+inline cpu::BlockExit unpack_exit(uint64_t v, const cpu::StateHeader& env) {
+  return {ir::ExitReason(v & 0xff), uint8_t((v >> 8) & 0xff), uint32_t(v >> 32), env.pc};
+}
+
+struct Stats {
+  uint64_t compiled = 0;
+  uint64_t failed = 0;
+  uint64_t queued = 0;
+  double compile_seconds = 0;
+};
+
+class Jit {
+ public:
+  virtual ~Jit() = default;
+  // Queues a copy of `b` for compilation. `owner` tags the request so each
+  // engine collects only its own results.
+  virtual Ticket submit(const ir::Block& b, const void* owner) = 0;
+  // Appends compilations of `owner` finished since the last call: (ticket, code
+  // or nullptr if compilation failed). Cheap when nothing finished.
+  virtual void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) = 0;
+  // Frees a ticket's code, or cancels it if not compiled yet. Never call it
+  // while that code may be running.
+  virtual void release(Ticket t) = 0;
+  virtual Stats stats() const = 0;
+};
+
+// True if this build has the JIT tier (-DKILN_JIT=ON and LLVM found).
+bool available();
+// A JIT with its compile thread; nullptr with *error set if it cannot start.
+std::unique_ptr<Jit> create(std::string* error);
+
+}  // namespace kiln::jit

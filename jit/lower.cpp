@@ -1,0 +1,314 @@
+#include "jit/lower.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Module.h>
+
+#include <map>
+
+#include "cpu/common/amo.h"
+#include "cpu/common/state.h"
+#include "jit/jit.h"
+#include "jit/runtime.h"
+#include "mem/tlb.h"
+
+namespace kiln::jit {
+
+using ir::Op;
+using ir::Type;
+
+namespace {
+
+class Lowering {
+ public:
+  Lowering(const ir::Block& b, llvm::Module& m) : b_(b), m_(m), ctx_(m.getContext()), ir_(ctx_) {}
+
+  llvm::Function* run(const std::string& name, std::string* error);
+
+ private:
+  llvm::Type* ty(Type t) {
+    switch (t) {
+      case Type::I1: return ir_.getInt1Ty();
+      case Type::I8: return ir_.getInt8Ty();
+      case Type::I16: return ir_.getInt16Ty();
+      case Type::I32: return ir_.getInt32Ty();
+      default: return ir_.getInt64Ty();
+    }
+  }
+  llvm::Value* c64(uint64_t v) { return ir_.getInt64(v); }
+  llvm::Value* env_at(uint64_t off) { return ir_.CreateConstGEP1_64(ir_.getInt8Ty(), env_, off); }
+  llvm::Value* fn_ptr(const void* f) { return ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(f)), ir_.getPtrTy()); }
+  llvm::Value* v(ir::ValueId id) { return vals_[id]; }
+  // Cold exit for a fault inside instruction `idx`: pc of that instruction, idx completed.
+  llvm::BasicBlock* fault_block();
+  void ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next_pc);
+  llvm::Value* lower_pure(const ir::Inst& in);
+  llvm::Value* lower_load(const ir::Inst& in);
+  void lower_store(const ir::Inst& in);
+  llvm::Value* tlb_entry(llvm::Value* va, unsigned mmu);
+
+  const ir::Block& b_;
+  llvm::Module& m_;
+  llvm::LLVMContext& ctx_;
+  llvm::IRBuilder<> ir_;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* env_ = nullptr;
+  llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
+  std::vector<llvm::Value*> vals_;
+  unsigned insn_ = 0;
+  uint64_t insn_pc_ = 0;
+  std::map<unsigned, llvm::BasicBlock*> faults_;
+};
+
+llvm::BasicBlock* Lowering::fault_block() {
+  auto it = faults_.find(insn_);
+  if (it != faults_.end()) return it->second;
+  auto* bb = llvm::BasicBlock::Create(ctx_, "fault", fn_);
+  llvm::IRBuilder<> f(bb);
+  f.CreateStore(f.getInt64(insn_pc_), f.CreateConstGEP1_64(f.getInt8Ty(), env_, offsetof(cpu::StateHeader, pc)));
+  f.CreateRet(f.getInt64(pack_exit(ir::ExitReason::Exception, 0, insn_)));
+  faults_[insn_] = bb;
+  return bb;
+}
+
+void Lowering::ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next_pc) {
+  ir_.CreateStore(next_pc, env_at(offsetof(cpu::StateHeader, pc)));
+  ir_.CreateRet(c64(pack_exit(r, exit_index, b_.guest_insns)));
+}
+
+llvm::Value* Lowering::lower_pure(const ir::Inst& in) {
+  using llvm::Intrinsic::ID;
+  llvm::Value* a = in.a[0] != ir::kNoValue ? v(in.a[0]) : nullptr;
+  llvm::Value* bv = in.a[1] != ir::kNoValue ? v(in.a[1]) : nullptr;
+  llvm::Type* t = a ? a->getType() : nullptr;
+  unsigned bits = t ? t->getIntegerBitWidth() : 0;
+  auto count = [&](llvm::Value* n) { return ir_.CreateAnd(n, llvm::ConstantInt::get(t, bits - 1)); };
+  auto intrinsic = [&](ID id, std::vector<llvm::Value*> args) {
+    return ir_.CreateCall(llvm::Intrinsic::getDeclaration(&m_, id, {t}), args);
+  };
+  llvm::Value* zero = t ? llvm::ConstantInt::get(t, 0) : nullptr;
+  llvm::Value* ones = t ? llvm::ConstantInt::getAllOnesValue(t) : nullptr;
+  auto safe_div = [&](bool sign, bool rem) {
+    // Total division (ir/eval.h): x/0 = all ones, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0.
+    llvm::Value* bz = ir_.CreateICmpEQ(bv, zero);
+    llvm::Value* ovf = sign ? ir_.CreateAnd(ir_.CreateICmpEQ(a, llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(bits))),
+                                            ir_.CreateICmpEQ(bv, ones))
+                            : ir_.getFalse();
+    llvm::Value* d = ir_.CreateSelect(ir_.CreateOr(bz, ovf), llvm::ConstantInt::get(t, 1), bv);
+    llvm::Value* q = rem ? (sign ? ir_.CreateSRem(a, d) : ir_.CreateURem(a, d)) : (sign ? ir_.CreateSDiv(a, d) : ir_.CreateUDiv(a, d));
+    if (rem) return ir_.CreateSelect(bz, a, ir_.CreateSelect(ovf, zero, q));
+    return ir_.CreateSelect(bz, ones, ir_.CreateSelect(ovf, a, q));
+  };
+  auto mulh = [&](bool sa, bool sb) {
+    llvm::Type* w = ir_.getIntNTy(2 * bits);
+    llvm::Value* x = sa ? ir_.CreateSExt(a, w) : ir_.CreateZExt(a, w);
+    llvm::Value* y = sb ? ir_.CreateSExt(bv, w) : ir_.CreateZExt(bv, w);
+    return ir_.CreateTrunc(ir_.CreateLShr(ir_.CreateMul(x, y), bits), t);
+  };
+  switch (in.op) {
+    case Op::Add: return ir_.CreateAdd(a, bv);
+    case Op::Sub: return ir_.CreateSub(a, bv);
+    case Op::Mul: return ir_.CreateMul(a, bv);
+    case Op::MulHS: return mulh(true, true);
+    case Op::MulHU: return mulh(false, false);
+    case Op::MulHSU: return mulh(true, false);
+    case Op::DivS: return safe_div(true, false);
+    case Op::DivU: return safe_div(false, false);
+    case Op::RemS: return safe_div(true, true);
+    case Op::RemU: return safe_div(false, true);
+    case Op::And: return ir_.CreateAnd(a, bv);
+    case Op::Or: return ir_.CreateOr(a, bv);
+    case Op::Xor: return ir_.CreateXor(a, bv);
+    case Op::Shl: return ir_.CreateShl(a, count(bv));
+    case Op::ShrL: return ir_.CreateLShr(a, count(bv));
+    case Op::ShrA: return ir_.CreateAShr(a, count(bv));
+    case Op::Rotl: return intrinsic(llvm::Intrinsic::fshl, {a, a, bv});
+    case Op::Rotr: return intrinsic(llvm::Intrinsic::fshr, {a, a, bv});
+    case Op::Not: return ir_.CreateNot(a);
+    case Op::Neg: return ir_.CreateNeg(a);
+    case Op::Clz: return intrinsic(llvm::Intrinsic::ctlz, {a, ir_.getFalse()});
+    case Op::Ctz: return intrinsic(llvm::Intrinsic::cttz, {a, ir_.getFalse()});
+    case Op::Popcnt: return intrinsic(llvm::Intrinsic::ctpop, {a});
+    case Op::Bswap: return bits == 8 ? a : intrinsic(llvm::Intrinsic::bswap, {a});
+    case Op::CmpEq: return ir_.CreateICmpEQ(a, bv);
+    case Op::CmpNe: return ir_.CreateICmpNE(a, bv);
+    case Op::CmpLtS: return ir_.CreateICmpSLT(a, bv);
+    case Op::CmpLtU: return ir_.CreateICmpULT(a, bv);
+    case Op::CmpGeS: return ir_.CreateICmpSGE(a, bv);
+    case Op::CmpGeU: return ir_.CreateICmpUGE(a, bv);
+    case Op::Select: return ir_.CreateSelect(a, bv, v(in.a[2]));
+    case Op::ZExt: return ir_.CreateZExt(a, ty(in.type));
+    case Op::SExt: return ir_.CreateSExt(a, ty(in.type));
+    case Op::Trunc: return ir_.CreateTrunc(a, ty(in.type));
+    default: return nullptr;
+  }
+}
+
+llvm::Value* Lowering::tlb_entry(llvm::Value* va, unsigned mmu) {
+  uint64_t base = offsetof(cpu::StateHeader, mem) + offsetof(mem::MemContext, tlb) +
+                  uint64_t(mmu) * mem::kTlbEntries * sizeof(mem::TlbEntry);
+  llvm::Value* idx = ir_.CreateAnd(ir_.CreateLShr(va, mem::kPageBits), mem::kTlbEntries - 1);
+  llvm::Value* off = ir_.CreateAdd(c64(base), ir_.CreateMul(idx, c64(sizeof(mem::TlbEntry))));
+  return ir_.CreateGEP(ir_.getInt8Ty(), env_, off);
+}
+
+// The softTLB fast path inline; the shared slow path (kiln_jit_load) on a miss.
+llvm::Value* Lowering::lower_load(const ir::Inst& in) {
+  ir::MemOp m = ir::MemOp::unpack(in.imm);
+  unsigned size = m.size();
+  llvm::Type* st = ir_.getIntNTy(8 * size);
+  llvm::Value* va = v(in.a[0]);
+  llvm::Value* entry = tlb_entry(va, m.mmu_idx);
+  llvm::Value* tag = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addr_read)));
+  llvm::Value* hit = ir_.CreateICmpEQ(ir_.CreateAnd(va, c64(mem::kPageMask | (size - 1))), tag);
+  auto* bb_hit = llvm::BasicBlock::Create(ctx_, "ld.hit", fn_);
+  auto* bb_miss = llvm::BasicBlock::Create(ctx_, "ld.miss", fn_);
+  auto* bb_missok = llvm::BasicBlock::Create(ctx_, "ld.slow", fn_);
+  auto* bb_join = llvm::BasicBlock::Create(ctx_, "ld.join", fn_);
+  ir_.CreateCondBr(hit, bb_hit, bb_miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+
+  ir_.SetInsertPoint(bb_hit);
+  llvm::Value* addend = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addend)));
+  llvm::Value* host = ir_.CreateIntToPtr(ir_.CreateAdd(va, addend), ir_.getPtrTy());
+  llvm::Value* fast = ir_.CreateAlignedLoad(st, host, llvm::MaybeAlign(1));
+  ir_.CreateBr(bb_join);
+
+  ir_.SetInsertPoint(bb_miss);
+  llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
+  llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_load)),
+                                   {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
+  ir_.CreateCondBr(ok, bb_missok, fault_block());
+
+  ir_.SetInsertPoint(bb_missok);
+  llvm::Value* slow = ir_.CreateTrunc(ir_.CreateLoad(ir_.getInt64Ty(), scratch_), st);
+  ir_.CreateBr(bb_join);
+
+  ir_.SetInsertPoint(bb_join);
+  llvm::PHINode* phi = ir_.CreatePHI(st, 2);
+  phi->addIncoming(fast, bb_hit);
+  phi->addIncoming(slow, bb_missok);
+  llvm::Type* rt = ty(in.type);
+  if (rt == st) return phi;
+  return m.sign ? ir_.CreateSExt(phi, rt) : ir_.CreateZExt(phi, rt);
+}
+
+void Lowering::lower_store(const ir::Inst& in) {
+  ir::MemOp m = ir::MemOp::unpack(in.imm);
+  unsigned size = m.size();
+  llvm::Type* st = ir_.getIntNTy(8 * size);
+  llvm::Value* va = v(in.a[0]);
+  llvm::Value* value = v(in.a[1]);
+  llvm::Value* entry = tlb_entry(va, m.mmu_idx);
+  llvm::Value* tag = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addr_write)));
+  llvm::Value* hit = ir_.CreateICmpEQ(ir_.CreateAnd(va, c64(mem::kPageMask | (size - 1))), tag);
+  auto* bb_hit = llvm::BasicBlock::Create(ctx_, "st.hit", fn_);
+  auto* bb_miss = llvm::BasicBlock::Create(ctx_, "st.miss", fn_);
+  auto* bb_join = llvm::BasicBlock::Create(ctx_, "st.join", fn_);
+  ir_.CreateCondBr(hit, bb_hit, bb_miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+
+  ir_.SetInsertPoint(bb_hit);
+  llvm::Value* addend = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addend)));
+  llvm::Value* host = ir_.CreateIntToPtr(ir_.CreateAdd(va, addend), ir_.getPtrTy());
+  llvm::Value* narrow = value->getType() == st ? value : ir_.CreateTrunc(value, st);
+  ir_.CreateAlignedStore(narrow, host, llvm::MaybeAlign(1));
+  ir_.CreateBr(bb_join);
+
+  ir_.SetInsertPoint(bb_miss);
+  llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
+  llvm::Value* wide = value->getType() == ir_.getInt64Ty() ? value : ir_.CreateZExt(value, ir_.getInt64Ty());
+  llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_store)),
+                                   {env_, va, wide, c64(mem_desc(size, m.aligned_only, m.mmu_idx))});
+  ir_.CreateCondBr(ok, bb_join, fault_block());
+  ir_.SetInsertPoint(bb_join);
+}
+
+llvm::Function* Lowering::run(const std::string& name, std::string* error) {
+  auto* fty = llvm::FunctionType::get(ir_.getInt64Ty(), {ir_.getPtrTy()}, false);
+  fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, m_);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  env_ = fn_->getArg(0);
+  fn_->addParamAttr(0, llvm::Attribute::NoAlias);
+  ir_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+  scratch_ = ir_.CreateAlloca(ir_.getInt64Ty());
+  vals_.assign(b_.insts.size(), nullptr);
+  bool first = true;
+  auto fail = [&](const char* what) {
+    *error = std::string("jit: cannot lower ") + what;
+    fn_->eraseFromParent();
+    return nullptr;
+  };
+  for (size_t i = 0; i < b_.insts.size(); i++) {
+    const ir::Inst& in = b_.insts[i];
+    switch (in.op) {
+      case Op::Const: vals_[i] = llvm::ConstantInt::get(ty(in.type), in.imm); break;
+      case Op::Get: vals_[i] = ir_.CreateLoad(ty(in.type), env_at(in.imm)); break;
+      case Op::Set: ir_.CreateStore(v(in.a[0]), env_at(in.imm)); break;
+      case Op::Load: vals_[i] = lower_load(in); break;
+      case Op::Store: lower_store(in); break;
+      case Op::Amo: {
+        ir::MemOp m = ir::MemOp::unpack(in.imm);
+        llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
+        llvm::Value* operand = v(in.a[1]);
+        if (operand->getType() != ir_.getInt64Ty()) operand = ir_.CreateZExt(operand, ir_.getInt64Ty());
+        uint64_t desc = cpu::amo_desc(m.size(), ir::AmoKind(in.aux), m.mmu_idx, ir::type_bits(in.type));
+        llvm::Value* ok = ir_.CreateCall(t, fn_ptr(reinterpret_cast<void*>(&kiln_jit_amo)), {env_, v(in.a[0]), operand, c64(desc), scratch_});
+        auto* cont = llvm::BasicBlock::Create(ctx_, "amo.ok", fn_);
+        ir_.CreateCondBr(ok, cont, fault_block());
+        ir_.SetInsertPoint(cont);
+        llvm::Value* r = ir_.CreateLoad(ir_.getInt64Ty(), scratch_);
+        vals_[i] = ty(in.type) == ir_.getInt64Ty() ? r : ir_.CreateTrunc(r, ty(in.type));
+        break;
+      }
+      case Op::Call: {
+        const auto* h = reinterpret_cast<const ir::Helper*>(in.imm);
+        llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt64Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
+        std::vector<llvm::Value*> args{env_};
+        for (unsigned k = 0; k < 3; k++) args.push_back(k < h->nargs ? v(in.a[k]) : c64(0));
+        vals_[i] = ir_.CreateCall(t, fn_ptr(reinterpret_cast<void*>(h->fn)), args);
+        if (h->effects & ir::kMayFault) {
+          llvm::Value* f = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, fault)));
+          auto* cont = llvm::BasicBlock::Create(ctx_, "call.ok", fn_);
+          ir_.CreateCondBr(ir_.CreateICmpEQ(f, ir_.getInt32(0)), cont, fault_block());
+          ir_.SetInsertPoint(cont);
+        }
+        break;
+      }
+      case Op::InsnStart:
+        if (!first) insn_++;
+        first = false;
+        insn_pc_ = in.imm;
+        break;
+      case Op::Goto: ret_exit(ir::ExitReason::None, 0, c64(in.imm)); break;
+      case Op::Branch: {
+        auto* taken = llvm::BasicBlock::Create(ctx_, "taken", fn_);
+        auto* not_taken = llvm::BasicBlock::Create(ctx_, "not_taken", fn_);
+        ir_.CreateCondBr(v(in.a[0]), taken, not_taken);
+        ir_.SetInsertPoint(taken);
+        ret_exit(ir::ExitReason::None, 0, c64(in.imm));
+        ir_.SetInsertPoint(not_taken);
+        ret_exit(ir::ExitReason::None, 1, c64(in.aux));
+        break;
+      }
+      case Op::JumpIndirect: ret_exit(ir::ExitReason::None, 2, v(in.a[0])); break;
+      case Op::Exit: ret_exit(ir::ExitReason(in.imm), 0, v(in.a[0])); break;
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::MulHS: case Op::MulHU: case Op::MulHSU:
+      case Op::DivS: case Op::DivU: case Op::RemS: case Op::RemU: case Op::And: case Op::Or: case Op::Xor:
+      case Op::Shl: case Op::ShrL: case Op::ShrA: case Op::Rotl: case Op::Rotr: case Op::Not: case Op::Neg:
+      case Op::Clz: case Op::Ctz: case Op::Popcnt: case Op::Bswap: case Op::CmpEq: case Op::CmpNe:
+      case Op::CmpLtS: case Op::CmpLtU: case Op::CmpGeS: case Op::CmpGeU: case Op::Select: case Op::ZExt:
+      case Op::SExt: case Op::Trunc:
+        vals_[i] = lower_pure(in);
+        if (!vals_[i]) return fail(ir::op_info(in.op).name);
+        break;
+    }
+  }
+  return fn_;
+}
+
+}  // namespace
+
+llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, std::string* error) {
+  return Lowering(b, m).run(name, error);
+}
+
+}  // namespace kiln::jit
