@@ -18,9 +18,9 @@ namespace {
 
 // Translates and finds the region; refills the TLB entry for RAM/ROM pages.
 // Returns the region (nullptr after recording a fault) and sets *pa.
-Region* resolve(MemContext& m, uint64_t va, AccessType type, unsigned mmu_idx, uint64_t* pa) {
+Region* resolve(MemContext& m, uint64_t va, unsigned size, AccessType type, unsigned mmu_idx, uint64_t* pa) {
   unsigned prot = 0;
-  if (!m.translator->translate(va, type, mmu_idx, pa, &prot)) return nullptr;
+  if (!m.translator->translate(va, size, type, mmu_idx, pa, &prot)) return nullptr;
   Region* r = m.map->find(*pa);
   if (!r) {
     m.translator->raise_fault(va, type, FaultKind::Access);
@@ -50,7 +50,7 @@ bool crosses_page(uint64_t va, unsigned size) { return ((va & ~kPageMask) + size
 bool probe_write(MemContext& m, uint64_t va, unsigned mmu_idx) {
   uint64_t pa;
   unsigned prot;
-  if (!m.translator->translate(va, AccessType::Write, mmu_idx, &pa, &prot)) return false;
+  if (!m.translator->translate(va, 1, AccessType::Write, mmu_idx, &pa, &prot)) return false;
   if (!m.map->find(pa)) {
     m.translator->raise_fault(va, AccessType::Write, FaultKind::Access);
     return false;
@@ -78,7 +78,7 @@ bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool
     }
   }
   uint64_t pa;
-  Region* r = resolve(m, va, AccessType::Read, mmu_idx, &pa);
+  Region* r = resolve(m, va, size, AccessType::Read, mmu_idx, &pa);
   if (!r) return false;
   if (r->kind == RegionKind::Mmio) {
     *out = r->device->read(pa - r->base, size);
@@ -100,14 +100,15 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
     }
     if (crosses_page(va, size)) {
       // Check both pages before writing anything, so a fault leaves memory untouched.
-      if (!probe_write(m, va, mmu_idx) || !probe_write(m, va + size - 1, mmu_idx)) return false;
+      // A fault on the second page reports that page's first byte, as loads do.
+      if (!probe_write(m, va, mmu_idx) || !probe_write(m, (va + size - 1) & kPageMask, mmu_idx)) return false;
       for (unsigned i = 0; i < size; i++)
         if (!store(m, va + i, 1, mmu_idx, false, value >> (8 * i))) return false;
       return true;
     }
   }
   uint64_t pa;
-  Region* r = resolve(m, va, AccessType::Write, mmu_idx, &pa);
+  Region* r = resolve(m, va, size, AccessType::Write, mmu_idx, &pa);
   if (!r) return false;
   if (r->kind == RegionKind::Mmio) {
     r->device->write(pa - r->base, size, value);
@@ -129,7 +130,7 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
 
 const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa) {
   // Translation is rare (blocks are cached), so this always takes the full path.
-  Region* r = resolve(m, va, AccessType::Exec, mmu_idx, pa);
+  Region* r = resolve(m, va, 2, AccessType::Exec, mmu_idx, pa);  // fetched a halfword at a time
   if (!r) return nullptr;
   if (!r->host) {
     m.translator->raise_fault(va, AccessType::Exec, FaultKind::Access);

@@ -42,9 +42,11 @@ inline constexpr unsigned kProtNoTlb = 8;  // not uniform over the page (PMP bou
 class Translator {
  public:
   virtual ~Translator() = default;
-  // Translates `va` for `type` in `mmu_idx`; sets *pa and the page's permitted
-  // accesses in *prot (what may be cached for the whole page). False on fault.
-  virtual bool translate(uint64_t va, AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) = 0;
+  // Translates the `size`-byte access at `va` (which does not cross a page) for
+  // `type` in `mmu_idx`; sets *pa and the page's permitted accesses in *prot
+  // (what may be cached for the whole page). False after recording a fault.
+  virtual bool translate(uint64_t va, unsigned size, AccessType type, unsigned mmu_idx, uint64_t* pa,
+                         unsigned* prot) = 0;
   virtual void raise_fault(uint64_t va, AccessType type, FaultKind kind) = 0;
 };
 

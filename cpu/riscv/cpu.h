@@ -34,7 +34,8 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   std::string disassemble(uint64_t pc) override;
 
   // mem::Translator
-  bool translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) override;
+  bool translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,
+                 unsigned* prot) override;
   void raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) override;
 
   // The `time` CSR (10 MHz). The board connects it to its timer (the CLINT's
@@ -52,8 +53,10 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   void deliver_trap(uint64_t cause, uint64_t tval, bool interrupt);
   // mmu.cpp: the Sv39/Sv48 walk and the PMP check.
   bool walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* pa, unsigned* prot);
-  // Permissions PMP grants `priv` at `pa` (kProt* bits; kProtNoTlb if not uniform over the page).
-  unsigned pmp_prot(uint64_t pa, uint64_t priv) const;
+  // Permissions PMP grants `priv` for the `size` bytes at `pa` (kProt* bits;
+  // kProtNoTlb if not uniform over the page). An entry matching only some of
+  // the bytes grants nothing.
+  unsigned pmp_prot(uint64_t pa, unsigned size, uint64_t priv) const;
   // Reads one instruction at va; false (fault recorded) if it cannot be fetched.
   bool fetch(uint64_t va, uint32_t* raw, unsigned* len);
 

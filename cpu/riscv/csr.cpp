@@ -34,6 +34,20 @@ enum Csr : unsigned {
   kMcycle = 0xb00, kMinstret = 0xb02, kMhpmcounter3 = 0xb03, kMhpmcounter31 = 0xb1f,
 };
 
+constexpr uint64_t kInhibitCy = 1, kInhibitIr = 4;
+
+// mcycle/minstret: frozen while mcountinhibit holds them, else retired count + offset.
+uint64_t counter_value(const RiscvState* s, uint64_t now, bool cycle) {
+  if (s->mcountinhibit & (cycle ? kInhibitCy : kInhibitIr)) return cycle ? s->cycle_frozen : s->instret_frozen;
+  return now + (cycle ? s->cycle_offset : s->instret_offset);
+}
+// A counter write takes effect for the next instruction: this one's own
+// increment (added when its block ends) is cancelled out.
+void counter_write(RiscvState* s, uint64_t now, bool cycle, uint64_t v) {
+  if (s->mcountinhibit & (cycle ? kInhibitCy : kInhibitIr)) (cycle ? s->cycle_frozen : s->instret_frozen) = v;
+  else (cycle ? s->cycle_offset : s->instret_offset) = v - (now + 1);
+}
+
 uint64_t legal_tvec(uint64_t v) { return (v & 3) >= 2 ? v & ~3ull : v; }  // direct or vectored only
 
 // Counter-enable rule for cycle/time/instret/hpmcounter reads below M-mode.
@@ -85,7 +99,7 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
       break;
     case kCycle: case kInstret:
       if (!counter_allowed(s, csr)) return illegal();
-      v = now_instret + (csr == kCycle ? s->cycle_offset : s->instret_offset);
+      v = counter_value(s, now_instret, csr == kCycle);
       break;
     case kTime:
       if (!counter_allowed(s, csr)) return illegal();
@@ -129,8 +143,8 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kMip: v = s->mip; break;
     case kPmpcfg0: v = s->pmpcfg[0]; break;
     case kPmpcfg2: v = s->pmpcfg[1]; break;
-    case kMcycle: v = now_instret + s->cycle_offset; break;
-    case kMinstret: v = now_instret + s->instret_offset; break;
+    case kMcycle: v = counter_value(s, now_instret, true); break;
+    case kMinstret: v = counter_value(s, now_instret, false); break;
     default:
       if (csr >= kPmpaddr0 && csr <= kPmpaddr15) v = s->pmpaddr[csr - kPmpaddr0];
       else if ((csr >= kHpmCounter3 && csr <= kHpmCounter31)) {
@@ -188,7 +202,20 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
       s->stimecmp = n;
       s->self->update_stimer();
       break;
-    case kMcountinhibit: s->mcountinhibit = n & 0xfffffffd; break;
+    case kMcountinhibit: {
+      // Freezing takes effect after this instruction, which still counts.
+      uint64_t old = s->mcountinhibit;
+      for (bool cycle : {true, false}) {
+        uint64_t bit = cycle ? kInhibitCy : kInhibitIr;
+        if ((n & bit) && !(old & bit)) (cycle ? s->cycle_frozen : s->instret_frozen) = counter_value(s, now_instret + 1, cycle);
+        if (!(n & bit) && (old & bit)) {
+          uint64_t frozen = cycle ? s->cycle_frozen : s->instret_frozen;
+          (cycle ? s->cycle_offset : s->instret_offset) = frozen - (now_instret + 1);
+        }
+      }
+      s->mcountinhibit = n & 0xfffffffd;
+      break;
+    }
     case kMscratch: s->mscratch = n; break;
     case kMepc: s->mepc = n & ~1ull; break;
     case kMcause: s->mcause = n; break;
@@ -196,15 +223,15 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kMip: s->mip = merge(s->mip, n, (s->menvcfg & kMenvcfgStce) ? kMipWritable & ~kStip : kMipWritable); break;
     case kPmpcfg0: s->pmpcfg[0] = legal_pmpcfg(s->pmpcfg[0], n); break;
     case kPmpcfg2: s->pmpcfg[1] = legal_pmpcfg(s->pmpcfg[1], n); break;
-    // A counter write takes effect for the next instruction: this one's own
-    // increment (added when the block ends) is cancelled out.
-    case kMcycle: s->cycle_offset = n - (now_instret + 1); break;
-    case kMinstret: s->instret_offset = n - (now_instret + 1); break;
+    case kMcycle: counter_write(s, now_instret, true, n); break;
+    case kMinstret: counter_write(s, now_instret, false, n); break;
     default:
       if (csr >= kPmpaddr0 && csr <= kPmpaddr15) {
         unsigned i = csr - kPmpaddr0;
-        unsigned cfg = unsigned(s->pmpcfg[i / 8] >> (8 * (i % 8))) & 0xff;
-        if (!(cfg & 0x80)) s->pmpaddr[i] = n & ((1ull << 54) - 1);
+        auto cfg = [&](unsigned k) { return unsigned(s->pmpcfg[k / 8] >> (8 * (k % 8))) & 0xff; };
+        // Locked entries ignore writes, and so does the address a locked TOR entry above uses as its bottom.
+        bool locked = (cfg(i) & 0x80) || (i + 1 < 16 && (cfg(i + 1) & 0x80) && ((cfg(i + 1) >> 3) & 3) == 1);
+        if (!locked) s->pmpaddr[i] = n & ((1ull << 54) - 1);
       }
       break;  // hpm counters and events are read-only zero
   }

@@ -36,7 +36,7 @@ PmpRange pmp_range(const RiscvState& s, unsigned i) {
 
 }  // namespace
 
-unsigned RiscvCpu::pmp_prot(uint64_t pa, uint64_t priv) const {
+unsigned RiscvCpu::pmp_prot(uint64_t pa, unsigned size, uint64_t priv) const {
   const RiscvState& s = *state_;
   const uint64_t page = pa & mem::kPageMask, page_end = page + mem::kPageSize;
   bool uniform = true;
@@ -44,8 +44,9 @@ unsigned RiscvCpu::pmp_prot(uint64_t pa, uint64_t priv) const {
     PmpRange r = pmp_range(s, i);
     if (r.lo >= r.hi) continue;
     bool overlaps_page = r.lo < page_end && page < r.hi;
-    if (pa >= r.lo && pa < r.hi) {
+    if (pa < r.hi && r.lo < pa + size) {  // the lowest entry matching any byte decides
       if (r.lo > page || r.hi < page_end) uniform = false;
+      if (pa < r.lo || pa + size > r.hi) return mem::kProtNoTlb;  // matches only some bytes: fails
       unsigned cfg = unsigned(s.pmpcfg[i / 8] >> (8 * (i % 8))) & 0xff;
       unsigned prot = (priv == kPrivM && !(cfg & 0x80))
                           ? (mem::kProtRead | mem::kProtWrite | mem::kProtExec)
@@ -64,7 +65,8 @@ static unsigned access_bit(mem::AccessType type) {
   return type == mem::AccessType::Read ? mem::kProtRead : type == mem::AccessType::Write ? mem::kProtWrite : mem::kProtExec;
 }
 
-bool RiscvCpu::translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, uint64_t* pa, unsigned* prot) {
+bool RiscvCpu::translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,
+                         unsigned* prot) {
   RiscvState& st = *state_;
   uint64_t priv = mmu_priv(mmu_idx);
   unsigned page_prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
@@ -74,7 +76,7 @@ bool RiscvCpu::translate(uint64_t va, mem::AccessType type, unsigned mmu_idx, ui
   } else if (!walk(va, type, priv, pa, &page_prot)) {
     return false;
   }
-  unsigned pmp = pmp_prot(*pa, priv);
+  unsigned pmp = pmp_prot(*pa, size, priv);
   if (!(pmp & access_bit(type))) {
     raise_fault(va, type, mem::FaultKind::Access);
     return false;
@@ -102,7 +104,7 @@ bool RiscvCpu::walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* 
   for (int level = int(levels) - 1; level >= 0; level--) {
     uint64_t pte_addr = table + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
     // Page-table reads are S-mode accesses for PMP.
-    if (!(pmp_prot(pte_addr, kPrivS) & mem::kProtRead)) return access_fault();
+    if (!(pmp_prot(pte_addr, 8, kPrivS) & mem::kProtRead)) return access_fault();
     uint64_t pte;
     if (!map.read(pte_addr, &pte, 8)) return access_fault();
     if (!(pte & V) || (!(pte & R) && (pte & W)) || (pte >> 54)) return page_fault();  // reserved encodings and bits
@@ -125,7 +127,7 @@ bool RiscvCpu::walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* 
     // Hardware A/D update (as QEMU and Spike do by default).
     uint64_t need = A | (type == mem::AccessType::Write ? D : 0);
     if ((pte & need) != need) {
-      if (!(pmp_prot(pte_addr, kPrivS) & mem::kProtWrite)) return access_fault();
+      if (!(pmp_prot(pte_addr, 8, kPrivS) & mem::kProtWrite)) return access_fault();
       pte |= need;
       if (!map.write(pte_addr, &pte, 8)) return access_fault();
     }

@@ -49,6 +49,7 @@ struct RiscvState : cpu::StateHeader {
   uint64_t stimecmp = ~0ull;  // Sstc
   // minstret = insns_retired + instret_offset (a csr write sets the offset)
   uint64_t instret_offset = 0, cycle_offset = 0;
+  uint64_t instret_frozen = 0, cycle_frozen = 0;  // the values while mcountinhibit.IR / .CY hold them
 
   // LR/SC reservation
   uint64_t reservation = ~0ull;

@@ -20,7 +20,7 @@ constexpr size_t off_r(unsigned i) { return offsetof(TestState, r) + 8 * i; }
 // Identity translation with full permissions; a fault is recorded, not delivered.
 class IdentityTranslator : public mem::Translator {
  public:
-  bool translate(uint64_t va, mem::AccessType, unsigned, uint64_t* pa, unsigned* prot) override {
+  bool translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* prot) override {
     *pa = va;
     *prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
     return true;
