@@ -29,6 +29,32 @@ Result<uint64_t> parse_size(const std::string& s) {
   return bytes;
 }
 
+// -accel jit[,threshold=N][,sync=on] | interp
+Status parse_accel(const std::string& v, machine::Config* m) {
+  size_t comma = v.find(',');
+  std::string name = v.substr(0, comma);
+  if (name == "jit" && !machine::jit_available())
+    return make_error("-accel jit: this build has no JIT tier (configured with -DKILN_JIT=OFF)");
+  if (name != "jit" && name != "interp") return make_error("unknown accelerator '" + name + "' (available: jit, interp)");
+  m->jit = name == "jit";
+  while (comma != std::string::npos) {
+    size_t next = v.find(',', comma + 1);
+    std::string opt = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+    if (name == "jit" && opt.rfind("threshold=", 0) == 0) {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(opt.c_str() + 10, &end, 10);
+      if (*end || n < 1 || n > 1000000) return make_error("-accel jit: threshold must be 1 to 1000000");
+      m->jit_threshold = unsigned(n);
+    } else if (name == "jit" && (opt == "sync=on" || opt == "sync=off")) {
+      m->jit_sync = opt == "sync=on";
+    } else {
+      return make_error("-accel " + name + ": unknown option '" + opt + "'");
+    }
+    comma = next;
+  }
+  return {};
+}
+
 // -M NAME[,dumpdtb=FILE]
 Status parse_machine(const std::string& v, machine::Config* m) {
   size_t comma = v.find(',');
@@ -92,7 +118,8 @@ With no options, runs a built-in RISC-V demo guest.
   -serial stdio         the UART on the terminal (the default; Ctrl-A x quits)
   -no-reboot            exit instead of rebooting
   -nographic            no display (the only mode so far)
-  -accel interp         execution tier (the JIT tier is not built yet)
+  -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
+  -accel jit,threshold=N,sync=on   compile after N runs; sync: wait for the code (tests)
   -d LIST               log categories: in_asm,op,int,exec,unimp,guest_errors
   -D FILE               write the -d log to FILE
   --stats               print execution statistics on exit
@@ -104,6 +131,7 @@ Exit status: the guest's code (HTIF exit), or 2 for bad arguments or images.
 
 Result<Options> parse_args(const std::vector<std::string>& args) {
   Options o;
+  o.machine.jit = machine::jit_available();  // the JIT tier is the default where it exists
   if (args.empty()) {
     o.demo = true;
     return o;
@@ -172,8 +200,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       o.machine.kernel = v;
     } else if (opt == "-accel") {
       if (Status s = value(&v); !s) return make_error(s.error());
-      if (v == "jit") return make_error("-accel jit: this build has no JIT tier yet; use -accel interp");
-      if (v != "interp") return make_error("unknown accelerator '" + v + "' (available: interp)");
+      if (Status s = parse_accel(v, &o.machine); !s) return make_error(s.error());
     } else if (opt == "-d") {
       if (Status s = value(&v); !s) return make_error(s.error());
       std::string bad;

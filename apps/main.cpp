@@ -54,6 +54,15 @@ int main(int argc, char** argv) {
                  (unsigned long long)s.guest_insns, (unsigned long long)s.engine.blocks_translated,
                  (unsigned long long)s.engine.blocks_executed, (unsigned long long)s.engine.invalidations,
                  s.engine.seconds, mips);
+    if (s.jit_on)
+      std::fprintf(stderr,
+                   "kiln: blocks compiled: %llu (%llu failed, %llu queued)\n"
+                   "kiln: compile time: %.3f s\n"
+                   "kiln: blocks run as native code: %llu (%.1f%%)\n",
+                   (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.failed,
+                   (unsigned long long)s.jit.queued, s.jit.compile_seconds,
+                   (unsigned long long)s.engine.native_executed,
+                   s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);
   }
   return code;
 }

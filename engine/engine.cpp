@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <cinttypes>
+#include <thread>
 
 #include "ir/passes/passes.h"
 
@@ -11,7 +12,14 @@ Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
   cpu_.state().mem.code_watcher = this;
 }
 
-Engine::~Engine() { cpu_.state().mem.code_watcher = nullptr; }
+Engine::~Engine() {
+  cpu_.state().mem.code_watcher = nullptr;
+  if (opts_.jit) {
+    for (auto& [k, b] : cache_)
+      if (b->ticket) opts_.jit->release(b->ticket);
+    free_retired();
+  }
+}
 
 void Engine::set_events(EventLoop* events) {
   events_ = events;
@@ -27,13 +35,35 @@ void Engine::request_stop(int code) {
 void Engine::retire(CachedBlock* b) {
   auto it = cache_.find(Key{b->phys_pc, b->pc, b->mode});
   if (it == cache_.end()) return;
+  if (b->ticket) compiling_.erase(b->ticket);
   retired_.push_back(std::move(it->second));
   cache_.erase(it);
+}
+
+// Between blocks: nothing of a retired block can be running now.
+void Engine::free_retired() {
+  for (auto& b : retired_)
+    if (b->ticket) opts_.jit->release(b->ticket);
+  retired_.clear();
+}
+
+void Engine::collect_compiled() {
+  opts_.jit->take_finished(this, &compiled_);
+  for (auto [ticket, fn] : compiled_) {
+    auto it = compiling_.find(ticket);
+    if (it == compiling_.end()) continue;  // retired meanwhile; released with it
+    CachedBlock* b = it->second;
+    compiling_.erase(it);
+    b->native = fn;  // nullptr if it failed to compile: the block stays interpreted
+    b->ir.reset();
+  }
+  compiled_.clear();
 }
 
 void Engine::flush_all() {
   for (auto& [k, b] : cache_) retired_.push_back(std::move(b));
   cache_.clear();
+  compiling_.clear();
   for (auto& [page, blocks] : page_blocks_) map_.set_code_page(page, false);
   page_blocks_.clear();
   vpc_.fill(VpcEntry{});
@@ -97,6 +127,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->first_page = pa & mem::kPageMask;
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
   b->code = std::move(code);
+  if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   CachedBlock* raw = b.get();
   for (uint64_t page : {b->first_page, b->last_page}) {
     auto& list = page_blocks_[page];
@@ -164,7 +195,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       if (stop_) continue;
       cpu_.take_interrupt();
     }
-    if (!retired_.empty()) retired_.clear();
+    if (!retired_.empty()) free_retired();
+    if (opts_.jit) collect_compiled();
     CachedBlock* b = lookup();
     if (!b) {
       st.fault = 0;
@@ -173,7 +205,21 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       continue;
     }
     if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
-    interp::ExitInfo x = interp::run(*b->code, &st);
+    cpu::BlockExit x;
+    if (b->native) {
+      x = jit::unpack_exit(b->native(&st), st);
+      stats_.native_executed++;
+    } else {
+      x = interp::run(*b->code, &st);
+      if (b->ir && !b->ticket && ++b->executions >= opts_.jit_threshold) {
+        b->ticket = opts_.jit->submit(*b->ir, this);
+        compiling_[b->ticket] = b;
+        while (opts_.jit_sync && b->ir) {  // deterministic tier-up for tests
+          std::this_thread::yield();
+          collect_compiled();
+        }
+      }
+    }
     stats_.blocks_executed++;
     st.insns_retired += x.insns;
     st.pc = x.next_pc;
@@ -208,7 +254,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     }
   }
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  retired_.clear();
+  free_retired();
   return why;
 }
 

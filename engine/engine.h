@@ -15,6 +15,7 @@
 #include "cpu/common/cpu.h"
 #include "engine/events.h"
 #include "interp/interp.h"
+#include "jit/jit.h"
 #include "mem/physmap.h"
 
 namespace kiln::engine {
@@ -22,6 +23,7 @@ namespace kiln::engine {
 struct Stats {
   uint64_t blocks_translated = 0;
   uint64_t blocks_executed = 0;
+  uint64_t native_executed = 0;  // of blocks_executed, how many ran as JIT code
   uint64_t invalidations = 0;
   uint64_t exceptions = 0;
   double seconds = 0;
@@ -30,6 +32,9 @@ struct Stats {
 struct Options {
   unsigned max_block_insns = 64;
   bool verify_ir = false;  // run the IR verifier after every pass (tests, debug builds)
+  jit::Jit* jit = nullptr;  // the JIT tier, or nullptr for the interpreter only
+  unsigned jit_threshold = 100;  // interpreted executions before a block is compiled
+  bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
 };
 
 class Engine : public mem::CodeWatcher {
@@ -67,6 +72,11 @@ class Engine : public mem::CodeWatcher {
     uint32_t mode;
     uint64_t first_page, last_page;  // physical pages the guest code lies on
     std::unique_ptr<interp::Code> code;
+    // Tier-up: the IR is kept until the JIT has compiled it.
+    std::unique_ptr<ir::Block> ir;
+    uint32_t executions = 0;
+    jit::Ticket ticket = 0;
+    jit::NativeFn native = nullptr;
   };
   struct VpcEntry {
     uint64_t pc = ~0ull;
@@ -91,6 +101,8 @@ class Engine : public mem::CodeWatcher {
   bool second_page_still_mapped(const CachedBlock& b);
   void invalidate_page(uint64_t page);
   void retire(CachedBlock* b);
+  void free_retired();
+  void collect_compiled();
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
@@ -103,6 +115,8 @@ class Engine : public mem::CodeWatcher {
   std::array<VpcEntry, 1u << kVpcBits> vpc_{};
   uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
+  std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
+  std::vector<std::pair<jit::Ticket, jit::NativeFn>> compiled_;  // scratch for collect_compiled
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};
   Stats stats_;

@@ -34,6 +34,9 @@ struct Config {
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
+  bool jit = false;                     // -accel jit (else the interpreter alone)
+  unsigned jit_threshold = 100;
+  bool jit_sync = false;                // wait for each compilation (tests: deterministic tier-up)
   // Run the IR verifier on every block after every pass: on in debug builds
   // (the sanitizer CI build runs every guest test this way).
 #ifdef NDEBUG
@@ -46,7 +49,14 @@ struct Config {
 struct RunStats {
   uint64_t guest_insns = 0;
   engine::Stats engine;
+  jit::Stats jit;
+  bool jit_on = false;
 };
+
+// True if this build has the JIT tier.
+bool jit_available();
+// The JIT a board shares between its harts, if -accel jit.
+Result<std::unique_ptr<jit::Jit>> make_jit(const Config& cfg);
 
 class Machine {
  public:

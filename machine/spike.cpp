@@ -36,8 +36,12 @@ class Spike final : public Machine {
 
   Status build(const Config& cfg) {
     if (Status s = map_.add_ram("ram", kRamBase, cfg.ram_bytes); !s) return s;
+    auto j = make_jit(cfg);
+    if (!j) return make_error(j.error());
+    jit_ = std::move(*j);
     cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
-    engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, engine::Options{64, cfg.verify_ir});
+    engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_,
+                                               engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_sync});
     engine_->set_events(&events_);
     msip_ = std::make_unique<MipLine>(*cpu_, 3);
     mtip_ = std::make_unique<MipLine>(*cpu_, 7);
@@ -86,12 +90,15 @@ class Spike final : public Machine {
   }
 
   int run() override { return engine_->run(); }
-  RunStats stats() const override { return {cpu_->s().insns_retired, engine_->stats()}; }
+  RunStats stats() const override {
+    return {cpu_->s().insns_retired, engine_->stats(), jit_ ? jit_->stats() : jit::Stats{}, jit_ != nullptr};
+  }
 
  private:
   Log& log_;
   mem::PhysMap map_;
   engine::EventLoop events_;
+  std::unique_ptr<jit::Jit> jit_;  // before the engines: they release their code into it
   std::unique_ptr<riscv::RiscvCpu> cpu_;
   std::unique_ptr<MipLine> msip_, mtip_;
   std::unique_ptr<devices::Clint> clint_;

@@ -82,6 +82,7 @@ class Virt final : public Machine {
   Log& log_;
   mem::PhysMap map_;
   engine::EventLoop events_;
+  std::unique_ptr<jit::Jit> jit_;  // before the harts: their engines release code into it
   struct Hart {
     std::unique_ptr<riscv::RiscvCpu> cpu;
     std::unique_ptr<engine::Engine> engine;
@@ -105,10 +106,14 @@ class Virt final : public Machine {
 Status Virt::build(const Config& cfg) {
   if (cfg.smp < 1 || cfg.smp > 8) return make_error("-smp: -M virt supports 1 to 8 harts");
   if (Status s = map_.add_ram("ram", kDram, cfg.ram_bytes); !s) return s;
+  auto j = make_jit(cfg);
+  if (!j) return make_error(j.error());
+  jit_ = std::move(*j);
   for (unsigned h = 0; h < cfg.smp; h++) {
     Hart hart;
     hart.cpu = std::make_unique<riscv::RiscvCpu>(map_, log_, h);
-    hart.engine = std::make_unique<engine::Engine>(*hart.cpu, map_, log_, engine::Options{64, cfg.verify_ir});
+    hart.engine = std::make_unique<engine::Engine>(*hart.cpu, map_, log_,
+                                                   engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_sync});
     hart.engine->set_events(&events_);
     hart.msip = std::make_unique<MipLine>(*hart.cpu, 3);
     hart.mtip = std::make_unique<MipLine>(*hart.cpu, 7);
@@ -467,6 +472,11 @@ RunStats Virt::stats() const {
     r.engine.blocks_executed += s.blocks_executed;
     r.engine.invalidations += s.invalidations;
     r.engine.exceptions += s.exceptions;
+    r.engine.native_executed += s.native_executed;
+  }
+  if (jit_) {
+    r.jit = jit_->stats();
+    r.jit_on = true;
   }
   r.engine.seconds = seconds_;
   return r;

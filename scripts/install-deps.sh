@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config   # host toolchain
   catch2                                               # unit tests (Catch2 v2)
   libfdt-dev                                           # device trees for the virt board
+  llvm-19-dev                                          # the JIT tier (LLVM ORC)
   opensbi                                              # RISC-V firmware (-M virt default -bios)
   cpio e2fsprogs                                       # tests: a root disk image from the shared initramfs
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench

@@ -89,7 +89,15 @@ TEST_CASE("-m sizes", "[cli]") {
 
 TEST_CASE("-accel", "[cli]") {
   ok({"-accel", "interp"});
-  CHECK(mentions(err({"-accel", "jit"}), "JIT"));
+  if (machine::jit_available()) {
+    CHECK(ok({"-accel", "jit"}).machine.jit);
+    CHECK(ok({"-accel", "jit,threshold=5,sync=on"}).machine.jit_threshold == 5);
+    CHECK(mentions(err({"-accel", "jit,threshold=0"}), "threshold"));
+    CHECK(mentions(err({"-accel", "jit,frob=1"}), "frob"));
+  } else {
+    CHECK(mentions(err({"-accel", "jit"}), "JIT"));
+  }
+  CHECK_FALSE(ok({"-accel", "interp"}).machine.jit);
   CHECK(mentions(err({"-accel", "kvm"}), "kvm"));
 }
 

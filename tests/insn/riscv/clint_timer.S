@@ -33,10 +33,15 @@ KILN_CODE_BEGIN
     li t0, MTIME; ld a1, 0(t0); li a2, 10000; add a1, a1, a2
     li t0, MTIMECMP; sd a1, 0(t0)
     li t0, MIE_MTIE; csrw mie, t0
+    /* Race-free wait: with MIE clear, check the flag, then WFI (it wakes on a
+     * pending interrupt even while masked), then open MIE to take it. Enabling
+     * MIE before WFI would lose a deadline that passes first and sleep forever. */
+2:  bnez s1, 6f
+    wfi
     csrsi mstatus, MSTATUS_MIE
-2:  wfi
-    beqz s1, 2b
     csrci mstatus, MSTATUS_MIE
+    j 2b
+6:
     TEST_CASE(3, s1, 1, nop)
     TEST_CASE(4, s2, INT_BIT | 7, nop)
     /* 5: the interrupt came no earlier than the deadline */

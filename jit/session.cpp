@@ -1,0 +1,222 @@
+// The ORC session and its compile thread. Requests are compiled one at a time
+// on that thread: lower to LLVM IR, run a short optimisation pipeline, compile
+// with one reused TargetMachine. Each block gets its own ResourceTracker so
+// freeing its code is one remove().
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/DeadStoreElimination.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/GVN.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "jit/jit.h"
+#include "jit/lower.h"
+
+namespace kiln::jit {
+
+bool available() { return true; }
+
+namespace {
+
+struct Request {
+  Ticket ticket;
+  const void* owner;
+  ir::Block block;
+};
+
+class Session final : public Jit {
+ public:
+  explicit Session(std::unique_ptr<llvm::orc::LLJIT> lljit) : lljit_(std::move(lljit)) {
+    thread_ = std::thread([this] { compile_thread(); });
+  }
+  ~Session() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    for (auto& [t, rt] : trackers_) cantFail(rt->remove());
+  }
+
+  Ticket submit(const ir::Block& b, const void* owner) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Ticket t = next_ticket_++;
+    queue_.push_back(Request{t, owner, b});
+    stats_.queued++;
+    cv_.notify_one();
+    return t;
+  }
+
+  void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) override {
+    if (finished_count_.load(std::memory_order_acquire) == 0) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = finished_.find(owner);
+    if (it == finished_.end()) return;
+    finished_count_ -= it->second.size();
+    out->insert(out->end(), it->second.begin(), it->second.end());
+    finished_.erase(it);
+  }
+
+  void release(Ticket t) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = queue_.begin(); it != queue_.end(); ++it)
+      if (it->ticket == t) {
+        queue_.erase(it);
+        return;
+      }
+    releases_.push_back(t);  // compiled or being compiled: the compile thread frees it
+    cv_.notify_one();
+  }
+
+  Stats stats() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stats_;
+  }
+
+ private:
+  void compile_thread();
+  NativeFn compile(const Request& r, llvm::orc::ResourceTrackerSP* rt);
+  void optimize(llvm::Module& m);
+
+  std::unique_ptr<llvm::orc::LLJIT> lljit_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Request> queue_;
+  std::vector<Ticket> releases_;
+  std::map<const void*, std::vector<std::pair<Ticket, NativeFn>>> finished_;
+  std::atomic<size_t> finished_count_{0};
+  std::map<Ticket, llvm::orc::ResourceTrackerSP> trackers_;  // compile thread only
+  Ticket next_ticket_ = 1;
+  Stats stats_;
+  bool quit_ = false;
+  const bool dump_ = std::getenv("KILN_JIT_DUMP") != nullptr;  // developers: print each optimised module
+  std::thread thread_;
+};
+
+void Session::optimize(llvm::Module& m) {
+  // A short pipeline: the block's IR is already forwarded and folded by Kiln's
+  // own passes; LLVM mostly needs to clean up the lowered memory paths.
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb;
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::FunctionPassManager fpm;
+  fpm.addPass(llvm::EarlyCSEPass());
+  fpm.addPass(llvm::InstCombinePass());
+  fpm.addPass(llvm::SimplifyCFGPass());
+  for (llvm::Function& f : m)
+    if (!f.isDeclaration()) fpm.run(f, fam);
+}
+
+NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  auto mod = std::make_unique<llvm::Module>("kiln", *ctx);
+  mod->setDataLayout(lljit_->getDataLayout());
+  std::string name = "kiln_block_" + std::to_string(r.ticket), error;
+  if (!lower_block(r.block, *mod, name, &error)) return nullptr;
+  if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
+  optimize(*mod);
+  if (dump_) mod->print(llvm::errs(), nullptr);
+  *rt = lljit_->getMainJITDylib().createResourceTracker();
+  if (auto err = lljit_->addIRModule(*rt, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
+    llvm::consumeError(std::move(err));
+    return nullptr;
+  }
+  auto sym = lljit_->lookup(name);
+  if (!sym) {
+    llvm::consumeError(sym.takeError());
+    return nullptr;
+  }
+  return sym->toPtr<NativeFn>();
+}
+
+void Session::compile_thread() {
+  for (;;) {
+    Request r;
+    std::vector<Ticket> releases;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return quit_ || !queue_.empty() || !releases_.empty(); });
+      if (quit_) return;
+      releases.swap(releases_);
+      if (!queue_.empty()) {
+        r = std::move(queue_.front());
+        queue_.pop_front();
+      } else {
+        r.ticket = 0;
+      }
+    }
+    for (Ticket t : releases) {
+      auto it = trackers_.find(t);
+      if (it != trackers_.end()) {
+        cantFail(it->second->remove());
+        trackers_.erase(it);
+      }
+    }
+    if (!r.ticket) continue;
+    auto t0 = std::chrono::steady_clock::now();
+    llvm::orc::ResourceTrackerSP rt;
+    NativeFn fn = compile(r, &rt);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.compile_seconds += secs;
+    (fn ? stats_.compiled : stats_.failed)++;
+    // Released while compiling: drop the code right away.
+    auto rel = std::find(releases_.begin(), releases_.end(), r.ticket);
+    if (rel != releases_.end()) {
+      releases_.erase(rel);
+      if (rt) cantFail(rt->remove());
+      continue;
+    }
+    if (rt) trackers_[r.ticket] = rt;
+    finished_[r.owner].push_back({r.ticket, fn});
+    finished_count_++;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Jit> create(std::string* error) {
+  static const bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) {
+    *error = llvm::toString(jtmb.takeError());
+    return nullptr;
+  }
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Less);
+  auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).setNumCompileThreads(0).create();
+  if (!lljit) {
+    *error = llvm::toString(lljit.takeError());
+    return nullptr;
+  }
+  return std::make_unique<Session>(std::move(*lljit));
+}
+
+}  // namespace kiln::jit

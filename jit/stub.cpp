@@ -1,0 +1,12 @@
+// The JIT entry points in a build without LLVM (-DKILN_JIT=OFF): no JIT.
+#include "jit/jit.h"
+
+namespace kiln::jit {
+
+bool available() { return false; }
+std::unique_ptr<Jit> create(std::string* error) {
+  *error = "this build has no JIT tier (configured with -DKILN_JIT=OFF)";
+  return nullptr;
+}
+
+}  // namespace kiln::jit
