@@ -40,6 +40,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   int code = (*m)->run();
+  while ((*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
+    std::fflush(stdout);
+    m->reset();
+    m = machine::create_machine(o.machine, log);
+    if (!m) {
+      std::fprintf(stderr, "kiln: reset: %s\n", m.error().c_str());
+      return 2;
+    }
+    code = (*m)->run();
+  }
   std::fflush(stdout);
   if (o.stats) {
     machine::RunStats s = (*m)->stats();

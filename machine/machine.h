@@ -63,6 +63,9 @@ class Machine {
   virtual ~Machine() = default;
   // Runs the guest until it stops; returns Kiln's exit status.
   virtual int run() = 0;
+  // True if the guest stopped by asking for a reset: the caller builds the
+  // machine afresh from the same configuration (a cold reset) and runs again.
+  virtual bool reset_requested() const { return false; }
   virtual RunStats stats() const = 0;
 };
 

@@ -72,6 +72,7 @@ class Virt final : public Machine {
   Status build(const Config& cfg);
   int run() override;
   RunStats stats() const override;
+  bool reset_requested() const override { return reset_; }
   const std::string& dumpdtb() const { return dumpdtb_; }
 
  private:
@@ -100,7 +101,7 @@ class Virt final : public Machine {
   std::vector<std::unique_ptr<devices::virtio::MmioTransport>> virtio_;
   std::unique_ptr<Console> console_;
   std::string dumpdtb_;
-  int exit_code_ = 0;
+  bool reset_ = false;
 };
 
 Status Virt::build(const Config& cfg) {
@@ -146,9 +147,8 @@ Status Virt::build(const Config& cfg) {
   }
   plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, plic_contexts);
   uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
-  test_ = std::make_unique<devices::SifiveTest>([stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
-    if (k == devices::SifiveTest::Kind::Reset && !no_reboot)
-      std::fprintf(stderr, "kiln: the guest asked for a reset, which -M virt does not model yet; stopping\n");
+  test_ = std::make_unique<devices::SifiveTest>([this, stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
+    if (k == devices::SifiveTest::Kind::Reset && !no_reboot) reset_ = true;  // -no-reboot: a reset ends Kiln
     stop_all(k == devices::SifiveTest::Kind::Exit ? code : 0);
   });
   rtc_ = std::make_unique<devices::GoldfishRtc>(events_, plic_->source(kRtcIrq));
