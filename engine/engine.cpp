@@ -32,9 +32,47 @@ void Engine::request_stop(int code) {
   cpu_.state().exit_request = 1;
 }
 
+void Engine::link(CachedBlock* from, int exit, CachedBlock* to) {
+  if (from->link_target[exit] == to) return;
+  if (CachedBlock* old = from->link_target[exit]) std::erase(old->incoming, std::make_pair(from, exit));
+  from->link_target[exit] = to;
+  from->links.next[exit] = to->native;
+  to->incoming.push_back({from, exit});
+  linked_.insert(from);
+}
+
+void Engine::unlink(CachedBlock* b) {
+  for (auto [from, exit] : b->incoming) {
+    from->links.next[exit] = nullptr;
+    from->link_target[exit] = nullptr;
+  }
+  b->incoming.clear();
+  for (int exit = 0; exit < 2; exit++)
+    if (CachedBlock* to = b->link_target[exit]) {
+      std::erase(to->incoming, std::make_pair(b, exit));
+      b->link_target[exit] = nullptr;
+      b->links.next[exit] = nullptr;
+    }
+  linked_.erase(b);
+}
+
+// Translations changed (satp, sfence.vma, PMP): a direct exit's successor may
+// now be other code, so every link goes; they are re-made as blocks run.
+void Engine::unlink_all() {
+  for (CachedBlock* b : linked_)
+    for (int exit = 0; exit < 2; exit++) {
+      if (CachedBlock* to = b->link_target[exit]) to->incoming.clear();
+      b->link_target[exit] = nullptr;
+      b->links.next[exit] = nullptr;
+    }
+  linked_.clear();
+}
+
 void Engine::retire(CachedBlock* b) {
   auto it = cache_.find(Key{b->phys_pc, b->pc, b->mode});
   if (it == cache_.end()) return;
+  unlink(b);
+  b->retired = true;
   if (b->ticket) compiling_.erase(b->ticket);
   retired_.push_back(std::move(it->second));
   cache_.erase(it);
@@ -61,7 +99,11 @@ void Engine::collect_compiled() {
 }
 
 void Engine::flush_all() {
-  for (auto& [k, b] : cache_) retired_.push_back(std::move(b));
+  unlink_all();
+  for (auto& [k, b] : cache_) {
+    b->retired = true;
+    retired_.push_back(std::move(b));
+  }
   cache_.clear();
   compiling_.clear();
   for (auto& [page, blocks] : page_blocks_) map_.set_code_page(page, false);
@@ -128,6 +170,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
   b->code = std::move(code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
+  b->links.owner = b.get();
   CachedBlock* raw = b.get();
   for (uint64_t page : {b->first_page, b->last_page}) {
     auto& list = page_blocks_[page];
@@ -162,6 +205,7 @@ Engine::CachedBlock* Engine::lookup() {
   if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
     vpc_.fill(VpcEntry{});
     vpc_generation_ = st.mem.generation;
+    unlink_all();
   }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
@@ -183,6 +227,9 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
   auto t0 = std::chrono::steady_clock::now();
   const bool trace = log_.enabled(kLogExec);
   SliceEnd why = SliceEnd::Budget;
+  CachedBlock* link_from = nullptr;  // a native block that just left through a direct exit
+  int link_exit = 0;
+  uint64_t link_pc = 0;
   for (uint64_t n = 0;; n++) {
     if (stop_) {
       why = SliceEnd::Stopped;
@@ -195,9 +242,14 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       if (stop_) continue;
       cpu_.take_interrupt();
     }
-    if (!retired_.empty()) free_retired();
+    if (!retired_.empty()) {
+      link_from = nullptr;  // it may be among them
+      free_retired();
+    }
     if (opts_.jit) collect_compiled();
     CachedBlock* b = lookup();
+    if (link_from && b && b->native && st.pc == link_pc && b->mode == link_from->mode) link(link_from, link_exit, b);
+    link_from = nullptr;
     if (!b) {
       st.fault = 0;
       stats_.exceptions++;
@@ -207,12 +259,21 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
     cpu::BlockExit x;
     if (b->native) {
+      st.chain_budget = kChainBudget;
       x = jit::unpack_exit(b->native(&st), st);
       stats_.native_executed++;
+      if (x.reason == ir::ExitReason::None && x.exit_index < 2) {
+        auto* ret = static_cast<CachedBlock*>(static_cast<jit::LinkSlots*>(st.last_native)->owner);
+        if (!ret->retired) {
+          link_from = ret;
+          link_exit = x.exit_index;
+          link_pc = x.next_pc;
+        }
+      }
     } else {
       x = interp::run(*b->code, &st);
       if (b->ir && !b->ticket && ++b->executions >= opts_.jit_threshold) {
-        b->ticket = opts_.jit->submit(*b->ir, this);
+        b->ticket = opts_.jit->submit(*b->ir, this, &b->links);
         compiling_[b->ticket] = b;
         while (opts_.jit_sync && b->ir) {  // deterministic tier-up for tests
           std::this_thread::yield();

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/log.h"
@@ -77,6 +78,11 @@ class Engine : public mem::CodeWatcher {
     uint32_t executions = 0;
     jit::Ticket ticket = 0;
     jit::NativeFn native = nullptr;
+    // Chaining: this block's link slots, where they point, and the slots pointing here.
+    jit::LinkSlots links;
+    CachedBlock* link_target[2] = {nullptr, nullptr};
+    std::vector<std::pair<CachedBlock*, int>> incoming;
+    bool retired = false;
   };
   struct VpcEntry {
     uint64_t pc = ~0ull;
@@ -84,6 +90,7 @@ class Engine : public mem::CodeWatcher {
     CachedBlock* block = nullptr;
   };
   static constexpr unsigned kVpcBits = 12;
+  static constexpr int64_t kChainBudget = 4096;  // chained native blocks per dispatch
 
   // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
   // as well as the physical address: the same code mapped twice is two blocks.
@@ -103,6 +110,9 @@ class Engine : public mem::CodeWatcher {
   void retire(CachedBlock* b);
   void free_retired();
   void collect_compiled();
+  void link(CachedBlock* from, int exit, CachedBlock* to);
+  void unlink(CachedBlock* b);  // both directions
+  void unlink_all();
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
@@ -116,6 +126,7 @@ class Engine : public mem::CodeWatcher {
   uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
   std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
+  std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
   std::vector<std::pair<jit::Ticket, jit::NativeFn>> compiled_;  // scratch for collect_compiled
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};

@@ -3,10 +3,16 @@
 // LLVM in it, so the engine does not pay for LLVM's headers.
 //
 // Native code has the signature `uint64_t fn(cpu::StateHeader* env)`: it runs
-// the block, stores the next guest pc in env->pc and returns how it exited,
-// packed by pack_exit(). Memory accesses use the softTLB inline and the same
-// slow path as the interpreter; a fault takes a cold exit with the faulting
-// instruction's pc and the count of instructions completed before it.
+// the block, adds the instructions it completed to env->insns_retired, stores
+// the next guest pc in env->pc and returns how it exited, packed by
+// pack_exit() (with an instruction count of 0: it counted them itself).
+// Memory accesses use the softTLB inline and the same slow path as the
+// interpreter; a fault takes a cold exit with the faulting instruction's pc.
+//
+// Chaining: a block's two direct exits (taken / not taken) each read a link
+// slot the engine owns; when the slot holds native code and no exit is
+// requested, the block tail-calls it instead of returning. Unlinking is
+// writing nullptr into the slot.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -21,6 +27,12 @@ namespace kiln::jit {
 
 using NativeFn = uint64_t (*)(cpu::StateHeader* env);
 using Ticket = uint64_t;
+
+// A block's chaining slots, owned by the engine and stable while its code lives.
+struct LinkSlots {
+  NativeFn next[2] = {nullptr, nullptr};  // successors through the taken / not-taken exit
+  void* owner = nullptr;                  // the engine's record of the block
+};
 
 constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {
   return uint64_t(r) | uint64_t(exit_index) << 8 | uint64_t(insns) << 32;
@@ -41,7 +53,9 @@ class Jit {
   virtual ~Jit() = default;
   // Queues a copy of `b` for compilation. `owner` tags the request so each
   // engine collects only its own results.
-  virtual Ticket submit(const ir::Block& b, const void* owner) = 0;
+  // `links`: the block's chaining slots (or nullptr: no chaining). Native code
+  // that returns stores `links` in env->last_native.
+  virtual Ticket submit(const ir::Block& b, const void* owner, LinkSlots* links) = 0;
   // Appends compilations of `owner` finished since the last call: (ticket, code
   // or nullptr if compilation failed). Cheap when nothing finished.
   virtual void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) = 0;

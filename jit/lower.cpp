@@ -22,7 +22,8 @@ namespace {
 
 class Lowering {
  public:
-  Lowering(const ir::Block& b, llvm::Module& m) : b_(b), m_(m), ctx_(m.getContext()), ir_(ctx_) {}
+  Lowering(const ir::Block& b, llvm::Module& m, LinkSlots* links)
+      : b_(b), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links) {}
 
   llvm::Function* run(const std::string& name, std::string* error);
 
@@ -59,6 +60,7 @@ class Lowering {
   unsigned insn_ = 0;
   uint64_t insn_pc_ = 0;
   std::map<unsigned, llvm::BasicBlock*> faults_;
+  LinkSlots* links_;
 };
 
 llvm::BasicBlock* Lowering::fault_block() {
@@ -67,14 +69,44 @@ llvm::BasicBlock* Lowering::fault_block() {
   auto* bb = llvm::BasicBlock::Create(ctx_, "fault", fn_);
   llvm::IRBuilder<> f(bb);
   f.CreateStore(f.getInt64(insn_pc_), f.CreateConstGEP1_64(f.getInt8Ty(), env_, offsetof(cpu::StateHeader, pc)));
-  f.CreateRet(f.getInt64(pack_exit(ir::ExitReason::Exception, 0, insn_)));
+  llvm::Value* retired = f.CreateConstGEP1_64(f.getInt8Ty(), env_, offsetof(cpu::StateHeader, insns_retired));
+  f.CreateStore(f.CreateAdd(f.CreateLoad(f.getInt64Ty(), retired), f.getInt64(insn_)), retired);
+  f.CreateRet(f.getInt64(pack_exit(ir::ExitReason::Exception, 0, 0)));
   faults_[insn_] = bb;
   return bb;
 }
 
 void Lowering::ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next_pc) {
+  llvm::Value* retired = env_at(offsetof(cpu::StateHeader, insns_retired));
+  ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), retired), c64(b_.guest_insns)), retired);
   ir_.CreateStore(next_pc, env_at(offsetof(cpu::StateHeader, pc)));
-  ir_.CreateRet(c64(pack_exit(r, exit_index, b_.guest_insns)));
+  if (links_ && r == ir::ExitReason::None && exit_index < 2) {
+    // Chained: tail-call the successor's native code unless the engine wants control.
+    llvm::Value* slot = ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(&links_->next[exit_index])), ir_.getPtrTy());
+    llvm::Value* next = ir_.CreateLoad(ir_.getPtrTy(), slot);
+    auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
+    req->setVolatile(true);
+    // A budget bounds how long chained code runs without the engine (other
+    // harts, the block cache's bookkeeping): a spinning loop still returns.
+    llvm::Value* budget_ptr = env_at(offsetof(cpu::StateHeader, chain_budget));
+    llvm::Value* budget = ir_.CreateSub(ir_.CreateLoad(ir_.getInt64Ty(), budget_ptr), c64(1));
+    ir_.CreateStore(budget, budget_ptr);
+    llvm::Value* go = ir_.CreateAnd(ir_.CreateAnd(ir_.CreateICmpNE(next, llvm::ConstantPointerNull::get(ir_.getPtrTy())),
+                                                  ir_.CreateICmpEQ(req, ir_.getInt32(0))),
+                                    ir_.CreateICmpSGT(budget, c64(0)));
+    auto* bb_chain = llvm::BasicBlock::Create(ctx_, "chain", fn_);
+    auto* bb_ret = llvm::BasicBlock::Create(ctx_, "ret", fn_);
+    ir_.CreateCondBr(go, bb_chain, bb_ret);
+    ir_.SetInsertPoint(bb_chain);
+    llvm::CallInst* call = ir_.CreateCall(fn_->getFunctionType(), next, {env_});
+    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+    ir_.CreateRet(call);
+    ir_.SetInsertPoint(bb_ret);
+  }
+  // Tell the engine which block returned, so it can link the exit it took.
+  ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
+                  env_at(offsetof(cpu::StateHeader, last_native)));
+  ir_.CreateRet(c64(pack_exit(r, exit_index, 0)));
 }
 
 llvm::Value* Lowering::lower_pure(const ir::Inst& in) {
@@ -308,8 +340,9 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
 
 }  // namespace
 
-llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, std::string* error) {
-  return Lowering(b, m).run(name, error);
+llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, LinkSlots* links,
+                            std::string* error) {
+  return Lowering(b, m, links).run(name, error);
 }
 
 }  // namespace kiln::jit

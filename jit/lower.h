@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ir/ir.h"
+#include "jit/jit.h"
 
 namespace llvm {
 class Function;
@@ -15,6 +16,8 @@ namespace kiln::jit {
 
 // Adds `uint64_t name(StateHeader* env)` to `m`; nullptr (and *error) if the
 // block uses something this lowering does not handle.
-llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, std::string* error);
+// `links`: the block's two link slots (jit/jit.h, chaining), or nullptr.
+llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, LinkSlots* links,
+                            std::string* error);
 
 }  // namespace kiln::jit

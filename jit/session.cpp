@@ -36,6 +36,7 @@ namespace {
 struct Request {
   Ticket ticket;
   const void* owner;
+  LinkSlots* links;
   ir::Block block;
 };
 
@@ -54,10 +55,10 @@ class Session final : public Jit {
     for (auto& [t, rt] : trackers_) cantFail(rt->remove());
   }
 
-  Ticket submit(const ir::Block& b, const void* owner) override {
+  Ticket submit(const ir::Block& b, const void* owner, LinkSlots* links) override {
     std::lock_guard<std::mutex> lock(mu_);
     Ticket t = next_ticket_++;
-    queue_.push_back(Request{t, owner, b});
+    queue_.push_back(Request{t, owner, links, b});
     stats_.queued++;
     cv_.notify_one();
     return t;
@@ -135,7 +136,7 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   auto mod = std::make_unique<llvm::Module>("kiln", *ctx);
   mod->setDataLayout(lljit_->getDataLayout());
   std::string name = "kiln_block_" + std::to_string(r.ticket), error;
-  if (!lower_block(r.block, *mod, name, &error)) return nullptr;
+  if (!lower_block(r.block, *mod, name, r.links, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
   optimize(*mod);
   if (dump_) mod->print(llvm::errs(), nullptr);

@@ -22,6 +22,8 @@ struct StateHeader {
   uint64_t insns_retired = 0;             // guest instructions completed
   std::atomic<uint32_t> exit_request{0};  // set by devices, timers, the debugger: leave at the next block
   uint32_t fault = 0;                     // a helper or memory access recorded a guest exception
+  void* last_native = nullptr;            // JIT: the link slots of the native block that returned last
+  int64_t chain_budget = 0;               // JIT: chained transfers left before returning to the engine
   alignas(64) uint64_t scratch[kScratchSlots];
 };
 
