@@ -11,6 +11,7 @@
 #include "engine/events.h"
 #include "firmware/elf.h"
 #include "machine/machine.h"
+#include "machine/mip_line.h"
 
 namespace kiln::machine {
 
@@ -19,15 +20,6 @@ namespace {
 constexpr uint64_t kRamBase = 0x80000000;
 constexpr uint64_t kClintBase = 0x2000000;
 
-class MipLine final : public devices::IrqLine {
- public:
-  MipLine(riscv::RiscvCpu& cpu, unsigned bit) : cpu_(cpu), bit_(bit) {}
-  void set_level(bool high) override { cpu_.set_mip(bit_, high); }
-
- private:
-  riscv::RiscvCpu& cpu_;
-  unsigned bit_;
-};
 constexpr uint16_t kEmRiscv = 243;
 
 class Spike final : public Machine {

@@ -25,6 +25,7 @@
 #include "firmware/riscv_image.h"
 #include "machine/console.h"
 #include "machine/machine.h"
+#include "machine/mip_line.h"
 #include "machine/virt_map.h"
 
 namespace kiln::machine {
@@ -38,16 +39,6 @@ constexpr const char* kDefaultBios = "/usr/lib/riscv64-linux-gnu/opensbi/generic
 // fw_dynamic's info block (OpenSBI docs, "FW_DYNAMIC"): magic "OSBI", version 2.
 constexpr uint64_t kFwDynMagic = 0x4942534f, kFwDynVersion = 2, kNextModeS = 1;
 
-// Drives one bit of a hart's mip.
-class MipLine final : public devices::IrqLine {
- public:
-  MipLine(riscv::RiscvCpu& cpu, unsigned bit) : cpu_(cpu), bit_(bit) {}
-  void set_level(bool high) override { cpu_.set_mip(bit_, high); }
-
- private:
-  riscv::RiscvCpu& cpu_;
-  unsigned bit_;
-};
 
 // A store into translated code, by any hart or by DMA, must reach every hart's engine.
 class CodeWatchers final : public mem::CodeWatcher {
