@@ -48,6 +48,10 @@ class Lowering {
   llvm::Value* lower_load(const ir::Inst& in);
   void lower_store(const ir::Inst& in);
   llvm::Value* tlb_entry(llvm::Value* va, unsigned mmu);
+  // The softTLB fast path both loads and stores use: branches to a new "hit"
+  // block (left as the insert point, with *host set) or to `miss`.
+  void tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
+                     llvm::BasicBlock* miss, llvm::Value** host);
 
   const ir::Block& b_;
   llvm::Module& m_;
@@ -185,25 +189,31 @@ llvm::Value* Lowering::tlb_entry(llvm::Value* va, unsigned mmu) {
   return ir_.CreateGEP(ir_.getInt8Ty(), env_, off);
 }
 
+void Lowering::tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
+                             llvm::BasicBlock* miss, llvm::Value** host) {
+  llvm::Value* entry = tlb_entry(va, m.mmu_idx);
+  llvm::Value* tag = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, tag_offset));
+  llvm::Value* hit = ir_.CreateICmpEQ(ir_.CreateAnd(va, c64(mem::kPageMask | (m.size() - 1))), tag);
+  auto* bb_hit = llvm::BasicBlock::Create(ctx_, name, fn_);
+  ir_.CreateCondBr(hit, bb_hit, miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+  ir_.SetInsertPoint(bb_hit);
+  llvm::Value* addend = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addend)));
+  *host = ir_.CreateIntToPtr(ir_.CreateAdd(va, addend), ir_.getPtrTy());
+}
+
 // The softTLB fast path inline; the shared slow path (kiln_jit_load) on a miss.
 llvm::Value* Lowering::lower_load(const ir::Inst& in) {
   ir::MemOp m = ir::MemOp::unpack(in.imm);
   unsigned size = m.size();
   llvm::Type* st = ir_.getIntNTy(8 * size);
   llvm::Value* va = v(in.a[0]);
-  llvm::Value* entry = tlb_entry(va, m.mmu_idx);
-  llvm::Value* tag = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addr_read)));
-  llvm::Value* hit = ir_.CreateICmpEQ(ir_.CreateAnd(va, c64(mem::kPageMask | (size - 1))), tag);
-  auto* bb_hit = llvm::BasicBlock::Create(ctx_, "ld.hit", fn_);
   auto* bb_miss = llvm::BasicBlock::Create(ctx_, "ld.miss", fn_);
   auto* bb_missok = llvm::BasicBlock::Create(ctx_, "ld.slow", fn_);
   auto* bb_join = llvm::BasicBlock::Create(ctx_, "ld.join", fn_);
-  ir_.CreateCondBr(hit, bb_hit, bb_miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
-
-  ir_.SetInsertPoint(bb_hit);
-  llvm::Value* addend = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addend)));
-  llvm::Value* host = ir_.CreateIntToPtr(ir_.CreateAdd(va, addend), ir_.getPtrTy());
+  llvm::Value* host;
+  tlb_fast_path(va, m, offsetof(mem::TlbEntry, addr_read), "ld.hit", bb_miss, &host);
   llvm::Value* fast = ir_.CreateAlignedLoad(st, host, llvm::MaybeAlign(1));
+  llvm::BasicBlock* bb_hit = ir_.GetInsertBlock();
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_miss);
@@ -231,17 +241,10 @@ void Lowering::lower_store(const ir::Inst& in) {
   llvm::Type* st = ir_.getIntNTy(8 * size);
   llvm::Value* va = v(in.a[0]);
   llvm::Value* value = v(in.a[1]);
-  llvm::Value* entry = tlb_entry(va, m.mmu_idx);
-  llvm::Value* tag = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addr_write)));
-  llvm::Value* hit = ir_.CreateICmpEQ(ir_.CreateAnd(va, c64(mem::kPageMask | (size - 1))), tag);
-  auto* bb_hit = llvm::BasicBlock::Create(ctx_, "st.hit", fn_);
   auto* bb_miss = llvm::BasicBlock::Create(ctx_, "st.miss", fn_);
   auto* bb_join = llvm::BasicBlock::Create(ctx_, "st.join", fn_);
-  ir_.CreateCondBr(hit, bb_hit, bb_miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
-
-  ir_.SetInsertPoint(bb_hit);
-  llvm::Value* addend = ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(mem::TlbEntry, addend)));
-  llvm::Value* host = ir_.CreateIntToPtr(ir_.CreateAdd(va, addend), ir_.getPtrTy());
+  llvm::Value* host;
+  tlb_fast_path(va, m, offsetof(mem::TlbEntry, addr_write), "st.hit", bb_miss, &host);
   llvm::Value* narrow = value->getType() == st ? value : ir_.CreateTrunc(value, st);
   ir_.CreateAlignedStore(narrow, host, llvm::MaybeAlign(1));
   ir_.CreateBr(bb_join);
