@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <thread>
 
@@ -47,7 +48,7 @@ void Engine::unlink(CachedBlock* b) {
     from->link_target[exit] = nullptr;
   }
   b->incoming.clear();
-  for (int exit = 0; exit < 2; exit++)
+  for (int exit = 0; exit < int(jit::kMaxLinks); exit++)
     if (CachedBlock* to = b->link_target[exit]) {
       std::erase(to->incoming, std::make_pair(b, exit));
       b->link_target[exit] = nullptr;
@@ -60,7 +61,7 @@ void Engine::unlink(CachedBlock* b) {
 // now be other code, so every link goes; they are re-made as blocks run.
 void Engine::unlink_all() {
   for (CachedBlock* b : linked_)
-    for (int exit = 0; exit < 2; exit++) {
+    for (int exit = 0; exit < int(jit::kMaxLinks); exit++) {
       if (CachedBlock* to = b->link_target[exit]) to->incoming.clear();
       b->link_target[exit] = nullptr;
       b->links.next[exit] = nullptr;
@@ -93,9 +94,37 @@ void Engine::collect_compiled() {
     CachedBlock* b = it->second;
     compiling_.erase(it);
     b->native = fn;  // nullptr if it failed to compile: the block stays interpreted
-    b->ir.reset();
   }
   compiled_.clear();
+}
+
+// A region holds only blocks on the head's page: a direct exit between two of
+// them is then right under any mapping of that page, so the region lives and
+// dies with its head (SMC invalidates the whole page; a new mapping changes
+// the head's key). Blocks straddling a page boundary stay alone.
+void Engine::compile_region(CachedBlock* head) {
+  std::vector<CachedBlock*> members{head};
+  if (head->first_page == head->last_page) {
+    for (size_t i = 0; i < members.size() && members.size() < kMaxRegionBlocks; i++)
+      for (const ir::Inst& in : members[i]->ir->insts) {
+        uint64_t targets[2] = {in.imm, in.aux};
+        unsigned n = in.op == ir::Op::Goto ? 1 : in.op == ir::Op::Branch ? 2 : 0;
+        for (unsigned t = 0; t < n && members.size() < kMaxRegionBlocks; t++) {
+          uint64_t pc = targets[t];
+          if ((pc & mem::kPageMask) != (head->pc & mem::kPageMask)) continue;
+          auto it = cache_.find(Key{head->first_page | (pc & ~mem::kPageMask), pc, head->mode});
+          if (it == cache_.end()) continue;
+          CachedBlock* m = it->second.get();
+          if (!m->ir || m->first_page != m->last_page || std::find(members.begin(), members.end(), m) != members.end())
+            continue;
+          members.push_back(m);
+        }
+      }
+  }
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  head->ticket = opts_.jit->submit(blocks, this, &head->links);
+  compiling_[head->ticket] = head;
 }
 
 void Engine::flush_all() {
@@ -262,7 +291,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       st.chain_budget = kChainBudget;
       x = jit::unpack_exit(b->native(&st), st);
       stats_.native_executed++;
-      if (x.reason == ir::ExitReason::None && x.exit_index < 2) {
+      if (x.reason == ir::ExitReason::None && x.exit_index < jit::kMaxLinks) {
         auto* ret = static_cast<CachedBlock*>(static_cast<jit::LinkSlots*>(st.last_native)->owner);
         if (!ret->retired) {
           link_from = ret;
@@ -273,9 +302,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     } else {
       x = interp::run(*b->code, &st);
       if (b->ir && !b->ticket && ++b->executions >= opts_.jit_threshold) {
-        b->ticket = opts_.jit->submit(*b->ir, this, &b->links);
-        compiling_[b->ticket] = b;
-        while (opts_.jit_sync && b->ir) {  // deterministic tier-up for tests
+        compile_region(b);
+        while (opts_.jit_sync && compiling_.count(b->ticket)) {  // deterministic tier-up for tests
           std::this_thread::yield();
           collect_compiled();
         }

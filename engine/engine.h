@@ -73,14 +73,15 @@ class Engine : public mem::CodeWatcher {
     uint32_t mode;
     uint64_t first_page, last_page;  // physical pages the guest code lies on
     std::unique_ptr<interp::Code> code;
-    // Tier-up: the IR is kept until the JIT has compiled it.
+    // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
     std::unique_ptr<ir::Block> ir;
     uint32_t executions = 0;
     jit::Ticket ticket = 0;
     jit::NativeFn native = nullptr;
-    // Chaining: this block's link slots, where they point, and the slots pointing here.
+    // Chaining: the link slots of the region this block enters, where they
+    // point, and the slots pointing here.
     jit::LinkSlots links;
-    CachedBlock* link_target[2] = {nullptr, nullptr};
+    CachedBlock* link_target[jit::kMaxLinks] = {};
     std::vector<std::pair<CachedBlock*, int>> incoming;
     bool retired = false;
   };
@@ -90,7 +91,8 @@ class Engine : public mem::CodeWatcher {
     CachedBlock* block = nullptr;
   };
   static constexpr unsigned kVpcBits = 12;
-  static constexpr int64_t kChainBudget = 4096;  // chained native blocks per dispatch
+  static constexpr int64_t kChainBudget = 4096;  // chained regions and back-edges per dispatch
+  static constexpr size_t kMaxRegionBlocks = 8;
 
   // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
   // as well as the physical address: the same code mapped twice is two blocks.
@@ -110,6 +112,8 @@ class Engine : public mem::CodeWatcher {
   void retire(CachedBlock* b);
   void free_retired();
   void collect_compiled();
+  // Queues `head` and the translated blocks it reaches by direct exits on its page.
+  void compile_region(CachedBlock* head);
   void link(CachedBlock* from, int exit, CachedBlock* to);
   void unlink(CachedBlock* b);  // both directions
   void unlink_all();

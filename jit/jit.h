@@ -9,13 +9,18 @@
 // Memory accesses use the softTLB inline and the same slow path as the
 // interpreter; a fault takes a cold exit with the faulting instruction's pc.
 //
-// Chaining: a block's two direct exits (taken / not taken) each read a link
-// slot the engine owns; when the slot holds native code and no exit is
-// requested, the block tail-calls it instead of returning. Unlinking is
-// writing nullptr into the slot.
+// Regions: a hot block is compiled together with the blocks it reaches by
+// direct exits on the same guest page, as one function; an exit from one
+// member to another is a branch (loops stay in native code, with guest
+// registers in host registers), checking for exit requests on back-edges.
+//
+// Chaining: each direct exit leaving a region reads a link slot the engine
+// owns; when the slot holds native code and no exit is requested, the region
+// tail-calls it instead of returning. Unlinking is writing nullptr into the slot.
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,10 +33,13 @@ namespace kiln::jit {
 using NativeFn = uint64_t (*)(cpu::StateHeader* env);
 using Ticket = uint64_t;
 
-// A block's chaining slots, owned by the engine and stable while its code lives.
+// A region's chaining slots, owned by the engine and stable while its code
+// lives: one per direct exit leaving the region (the first kMaxLinks of them).
+constexpr unsigned kMaxLinks = 8;
+constexpr unsigned kNoLink = 0xff;  // the exit index of an exit that cannot be linked
 struct LinkSlots {
-  NativeFn next[2] = {nullptr, nullptr};  // successors through the taken / not-taken exit
-  void* owner = nullptr;                  // the engine's record of the block
+  NativeFn next[kMaxLinks] = {};
+  void* owner = nullptr;  // the engine's record of the region's entry block
 };
 
 constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {
@@ -42,7 +50,8 @@ inline cpu::BlockExit unpack_exit(uint64_t v, const cpu::StateHeader& env) {
 }
 
 struct Stats {
-  uint64_t compiled = 0;
+  uint64_t compiled = 0;       // regions
+  uint64_t region_blocks = 0;  // guest blocks in the compiled regions
   uint64_t failed = 0;
   uint64_t queued = 0;
   double compile_seconds = 0;
@@ -51,11 +60,13 @@ struct Stats {
 class Jit {
  public:
   virtual ~Jit() = default;
-  // Queues a copy of `b` for compilation. `owner` tags the request so each
-  // engine collects only its own results.
-  // `links`: the block's chaining slots (or nullptr: no chaining). Native code
-  // that returns stores `links` in env->last_native.
-  virtual Ticket submit(const ir::Block& b, const void* owner, LinkSlots* links) = 0;
+  // Queues a copy of the region `blocks` (entered at blocks[0], all on one
+  // guest page) for compilation. `owner` tags the request so each engine
+  // collects only its own results.
+  // `links`: the region's chaining slots (or nullptr: no chaining). Native
+  // code that returns stores `links` in env->last_native and, for a direct
+  // exit, the slot's index as the exit index (kNoLink otherwise).
+  virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links) = 0;
   // Appends compilations of `owner` finished since the last call: (ticket, code
   // or nullptr if compilation failed). Cheap when nothing finished.
   virtual void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) = 0;

@@ -5,7 +5,9 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include <algorithm>
 #include <map>
+#include <span>
 
 #include "cpu/common/amo.h"
 #include "cpu/common/state.h"
@@ -20,10 +22,16 @@ using ir::Type;
 
 namespace {
 
+// A region is one or more IR blocks on one guest page, lowered into one LLVM
+// function: a direct exit to another member becomes a branch, so a loop is a
+// loop in LLVM. Guest state the region reads or writes as whole 64-bit fields
+// lives in allocas that LLVM promotes to SSA registers: loaded once at entry,
+// written back (only the fields the region sets) before every call and exit,
+// and reloaded after helper calls, which may read or write any state.
 class Lowering {
  public:
-  Lowering(const ir::Block& b, llvm::Module& m, LinkSlots* links)
-      : b_(b), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links) {}
+  Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links)
+      : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links) {}
 
   llvm::Function* run(const std::string& name, std::string* error);
 
@@ -41,9 +49,24 @@ class Lowering {
   llvm::Value* env_at(uint64_t off) { return ir_.CreateConstGEP1_64(ir_.getInt8Ty(), env_, off); }
   llvm::Value* fn_ptr(const void* f) { return ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(f)), ir_.getPtrTy()); }
   llvm::Value* v(ir::ValueId id) { return vals_[id]; }
-  // Cold exit for a fault inside instruction `idx`: pc of that instruction, idx completed.
+
+  // The state cache.
+  void choose_cached_fields();
+  llvm::Value* cached(uint64_t off) { return ir_.CreateLoad(ir_.getInt64Ty(), cache_.at(off)); }
+  void add_cached(uint64_t off, llvm::Value* delta) { ir_.CreateStore(ir_.CreateAdd(cached(off), delta), cache_.at(off)); }
+  // Writes the fields the region sets back to env; insns_retired gets `extra`
+  // instructions of the current member on top of those completed before it.
+  void write_back(uint64_t extra_insns);
+  void reload();  // after a helper call
+  void call_barrier() { write_back(0); }
+
+  // Cold exit for a fault inside instruction `insn_` of the current member.
   llvm::BasicBlock* fault_block();
-  void ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next_pc);
+  // Leaves the region: `slot` is the link slot for a direct exit (chaining), or -1.
+  // `extra_insns`: instructions of the current member not yet counted.
+  void ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64_t extra_insns);
+  // A direct exit of the current member to `pc`: a branch inside the region, or a region exit.
+  void direct_exit(uint64_t pc);
   llvm::Value* lower_pure(const ir::Inst& in);
   llvm::Value* lower_load(const ir::Inst& in);
   void lower_store(const ir::Inst& in);
@@ -52,52 +75,104 @@ class Lowering {
   // block (left as the insert point, with *host set) or to `miss`.
   void tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
                      llvm::BasicBlock* miss, llvm::Value** host);
+  bool lower_member(size_t index, std::string* error);
 
-  const ir::Block& b_;
+  std::span<const ir::Block* const> blocks_;
   llvm::Module& m_;
   llvm::LLVMContext& ctx_;
   llvm::IRBuilder<> ir_;
   llvm::Function* fn_ = nullptr;
   llvm::Value* env_ = nullptr;
   llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
+  std::map<uint64_t, llvm::AllocaInst*> cache_;  // env offset -> its SSA home
+  std::vector<uint64_t> dirty_;                  // cached offsets the region writes
+  std::vector<llvm::BasicBlock*> member_bb_;
+  std::map<uint64_t, size_t> member_at_;  // guest pc -> member index
+  const ir::Block* cur_ = nullptr;        // the member being lowered
+  size_t cur_index_ = 0;
   std::vector<llvm::Value*> vals_;
   unsigned insn_ = 0;
   uint64_t insn_pc_ = 0;
-  std::map<unsigned, llvm::BasicBlock*> faults_;
+  std::map<std::pair<size_t, unsigned>, llvm::BasicBlock*> faults_;
   LinkSlots* links_;
+  int next_slot_ = 0;
 };
 
+constexpr uint64_t kRetiredOff = offsetof(cpu::StateHeader, insns_retired);
+constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
+
+// Only fields every access of which is a 64-bit Get or Set at the same offset
+// are cached; anything else (narrow or overlapping accesses) stays in memory.
+void Lowering::choose_cached_fields() {
+  std::map<uint64_t, bool> ok;  // offset -> only whole 64-bit accesses so far
+  std::map<uint64_t, bool> written;
+  std::vector<std::pair<uint64_t, uint64_t>> other;  // [begin, end) of every other access
+  for (const ir::Block* b : blocks_)
+    for (const ir::Inst& in : b->insts) {
+      if (in.op != Op::Get && in.op != Op::Set) continue;
+      Type t = in.op == Op::Get ? in.type : b->type_of(in.a[0]);
+      if (t == Type::I64 && in.imm % 8 == 0) {
+        ok.emplace(in.imm, true);
+        if (in.op == Op::Set) written[in.imm] = true;
+      } else {
+        other.push_back({in.imm, in.imm + std::max(1u, ir::type_bits(t) / 8)});
+      }
+    }
+  for (auto [off, good] : ok) {
+    for (auto [lo, hi] : other)
+      if (lo < off + 8 && off < hi) good = false;
+    if (!good || off == kRetiredOff || off == kBudgetOff) continue;
+    cache_[off] = nullptr;
+    if (written.count(off)) dirty_.push_back(off);
+  }
+  // The region keeps its own instruction count and chaining budget in registers too.
+  cache_[kRetiredOff] = nullptr;
+  cache_[kBudgetOff] = nullptr;
+  dirty_.push_back(kRetiredOff);
+  dirty_.push_back(kBudgetOff);
+}
+
+void Lowering::write_back(uint64_t extra_insns) {
+  for (uint64_t off : dirty_) {
+    llvm::Value* val = cached(off);
+    if (off == kRetiredOff && extra_insns) val = ir_.CreateAdd(val, c64(extra_insns));
+    ir_.CreateStore(val, env_at(off));
+  }
+}
+
+void Lowering::reload() {
+  for (auto [off, slot] : cache_) ir_.CreateStore(ir_.CreateLoad(ir_.getInt64Ty(), env_at(off)), slot);
+}
+
 llvm::BasicBlock* Lowering::fault_block() {
-  auto it = faults_.find(insn_);
+  auto key = std::make_pair(cur_index_, insn_);
+  auto it = faults_.find(key);
   if (it != faults_.end()) return it->second;
   auto* bb = llvm::BasicBlock::Create(ctx_, "fault", fn_);
-  llvm::IRBuilder<> f(bb);
-  f.CreateStore(f.getInt64(insn_pc_), f.CreateConstGEP1_64(f.getInt8Ty(), env_, offsetof(cpu::StateHeader, pc)));
-  llvm::Value* retired = f.CreateConstGEP1_64(f.getInt8Ty(), env_, offsetof(cpu::StateHeader, insns_retired));
-  f.CreateStore(f.CreateAdd(f.CreateLoad(f.getInt64Ty(), retired), f.getInt64(insn_)), retired);
-  f.CreateRet(f.getInt64(pack_exit(ir::ExitReason::Exception, 0, 0)));
-  faults_[insn_] = bb;
+  llvm::IRBuilderBase::InsertPointGuard guard(ir_);
+  ir_.SetInsertPoint(bb);
+  write_back(insn_);
+  ir_.CreateStore(c64(insn_pc_), env_at(offsetof(cpu::StateHeader, pc)));
+  ir_.CreateRet(c64(pack_exit(ir::ExitReason::Exception, 0, 0)));
+  faults_[key] = bb;
   return bb;
 }
 
-void Lowering::ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next_pc) {
-  llvm::Value* retired = env_at(offsetof(cpu::StateHeader, insns_retired));
-  ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), retired), c64(b_.guest_insns)), retired);
+void Lowering::ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64_t extra_insns) {
   ir_.CreateStore(next_pc, env_at(offsetof(cpu::StateHeader, pc)));
-  if (links_ && r == ir::ExitReason::None && exit_index < 2) {
+  if (links_ && r == ir::ExitReason::None && slot >= 0) {
     // Chained: tail-call the successor's native code unless the engine wants control.
-    llvm::Value* slot = ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(&links_->next[exit_index])), ir_.getPtrTy());
-    llvm::Value* next = ir_.CreateLoad(ir_.getPtrTy(), slot);
+    llvm::Value* slot_ptr = ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(&links_->next[slot])), ir_.getPtrTy());
+    llvm::Value* next = ir_.CreateLoad(ir_.getPtrTy(), slot_ptr);
     auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
     req->setVolatile(true);
     // A budget bounds how long chained code runs without the engine (other
     // harts, the block cache's bookkeeping): a spinning loop still returns.
-    llvm::Value* budget_ptr = env_at(offsetof(cpu::StateHeader, chain_budget));
-    llvm::Value* budget = ir_.CreateSub(ir_.CreateLoad(ir_.getInt64Ty(), budget_ptr), c64(1));
-    ir_.CreateStore(budget, budget_ptr);
+    add_cached(kBudgetOff, c64(-1));
     llvm::Value* go = ir_.CreateAnd(ir_.CreateAnd(ir_.CreateICmpNE(next, llvm::ConstantPointerNull::get(ir_.getPtrTy())),
                                                   ir_.CreateICmpEQ(req, ir_.getInt32(0))),
-                                    ir_.CreateICmpSGT(budget, c64(0)));
+                                    ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
+    write_back(extra_insns);
     auto* bb_chain = llvm::BasicBlock::Create(ctx_, "chain", fn_);
     auto* bb_ret = llvm::BasicBlock::Create(ctx_, "ret", fn_);
     ir_.CreateCondBr(go, bb_chain, bb_ret);
@@ -106,11 +181,37 @@ void Lowering::ret_exit(ir::ExitReason r, unsigned exit_index, llvm::Value* next
     call->setTailCallKind(llvm::CallInst::TCK_MustTail);
     ir_.CreateRet(call);
     ir_.SetInsertPoint(bb_ret);
+  } else {
+    write_back(extra_insns);
   }
-  // Tell the engine which block returned, so it can link the exit it took.
+  // Tell the engine which region returned, so it can link the exit it took.
   ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
                   env_at(offsetof(cpu::StateHeader, last_native)));
-  ir_.CreateRet(c64(pack_exit(r, exit_index, 0)));
+  ir_.CreateRet(c64(pack_exit(r, slot >= 0 ? unsigned(slot) : kNoLink, 0)));
+}
+
+void Lowering::direct_exit(uint64_t pc) {
+  auto it = member_at_.find(pc);
+  if (it == member_at_.end()) {
+    int slot = next_slot_ < int(kMaxLinks) ? next_slot_++ : -1;
+    ret_exit(ir::ExitReason::None, slot, c64(pc), cur_->guest_insns);
+    return;
+  }
+  add_cached(kRetiredOff, c64(cur_->guest_insns));
+  if (it->second > cur_index_) {  // forward: no loop can close here
+    ir_.CreateBr(member_bb_[it->second]);
+    return;
+  }
+  // A back-edge (every cycle has one): the place where a looping region
+  // notices an interrupt or stop request, and where its budget runs down.
+  auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
+  req->setVolatile(true);
+  add_cached(kBudgetOff, c64(-1));
+  llvm::Value* stay = ir_.CreateAnd(ir_.CreateICmpEQ(req, ir_.getInt32(0)), ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
+  auto* bb_leave = llvm::BasicBlock::Create(ctx_, "leave", fn_);
+  ir_.CreateCondBr(stay, member_bb_[it->second], bb_leave, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+  ir_.SetInsertPoint(bb_leave);
+  ret_exit(ir::ExitReason::None, -1, c64(pc), 0);
 }
 
 llvm::Value* Lowering::lower_pure(const ir::Inst& in) {
@@ -217,6 +318,7 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_miss);
+  call_barrier();
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
   llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_load)),
                                    {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
@@ -250,6 +352,7 @@ void Lowering::lower_store(const ir::Inst& in) {
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_miss);
+  call_barrier();
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
   llvm::Value* wide = value->getType() == ir_.getInt64Ty() ? value : ir_.CreateZExt(value, ir_.getInt64Ty());
   llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_store)),
@@ -266,23 +369,45 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
   fn_->addParamAttr(0, llvm::Attribute::NoAlias);
   ir_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
   scratch_ = ir_.CreateAlloca(ir_.getInt64Ty());
-  vals_.assign(b_.insts.size(), nullptr);
+  choose_cached_fields();
+  for (auto& [off, slot] : cache_) slot = ir_.CreateAlloca(ir_.getInt64Ty());
+  reload();
+  for (size_t k = 0; k < blocks_.size(); k++) {
+    member_bb_.push_back(llvm::BasicBlock::Create(ctx_, "member", fn_));
+    member_at_.emplace(blocks_[k]->pc, k);
+  }
+  ir_.CreateBr(member_bb_[0]);
+  for (size_t k = 0; k < blocks_.size(); k++)
+    if (!lower_member(k, error)) {
+      fn_->eraseFromParent();
+      return nullptr;
+    }
+  return fn_;
+}
+
+bool Lowering::lower_member(size_t index, std::string* error) {
+  cur_ = blocks_[index];
+  cur_index_ = index;
+  const ir::Block& b = *cur_;
+  ir_.SetInsertPoint(member_bb_[index]);
+  vals_.assign(b.insts.size(), nullptr);
+  insn_ = 0;
   bool first = true;
-  auto fail = [&](const char* what) {
-    *error = std::string("jit: cannot lower ") + what;
-    fn_->eraseFromParent();
-    return nullptr;
-  };
-  for (size_t i = 0; i < b_.insts.size(); i++) {
-    const ir::Inst& in = b_.insts[i];
+  for (size_t i = 0; i < b.insts.size(); i++) {
+    const ir::Inst& in = b.insts[i];
     switch (in.op) {
       case Op::Const: vals_[i] = llvm::ConstantInt::get(ty(in.type), in.imm); break;
-      case Op::Get: vals_[i] = ir_.CreateLoad(ty(in.type), env_at(in.imm)); break;
-      case Op::Set: ir_.CreateStore(v(in.a[0]), env_at(in.imm)); break;
+      case Op::Get:
+        vals_[i] = cache_.count(in.imm) ? cached(in.imm) : ir_.CreateLoad(ty(in.type), env_at(in.imm));
+        break;
+      case Op::Set:
+        ir_.CreateStore(v(in.a[0]), cache_.count(in.imm) ? cache_.at(in.imm) : env_at(in.imm));
+        break;
       case Op::Load: vals_[i] = lower_load(in); break;
       case Op::Store: lower_store(in); break;
       case Op::Amo: {
         ir::MemOp m = ir::MemOp::unpack(in.imm);
+        call_barrier();
         llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
         llvm::Value* operand = v(in.a[1]);
         if (operand->getType() != ir_.getInt64Ty()) operand = ir_.CreateZExt(operand, ir_.getInt64Ty());
@@ -297,10 +422,12 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
       }
       case Op::Call: {
         const auto* h = reinterpret_cast<const ir::Helper*>(in.imm);
+        call_barrier();
         llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt64Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
         std::vector<llvm::Value*> args{env_};
         for (unsigned k = 0; k < 3; k++) args.push_back(k < h->nargs ? v(in.a[k]) : c64(0));
         vals_[i] = ir_.CreateCall(t, fn_ptr(reinterpret_cast<void*>(h->fn)), args);
+        reload();
         if (h->effects & ir::kMayFault) {
           llvm::Value* f = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, fault)));
           auto* cont = llvm::BasicBlock::Create(ctx_, "call.ok", fn_);
@@ -314,19 +441,19 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
         first = false;
         insn_pc_ = in.imm;
         break;
-      case Op::Goto: ret_exit(ir::ExitReason::None, 0, c64(in.imm)); break;
+      case Op::Goto: direct_exit(in.imm); break;
       case Op::Branch: {
         auto* taken = llvm::BasicBlock::Create(ctx_, "taken", fn_);
         auto* not_taken = llvm::BasicBlock::Create(ctx_, "not_taken", fn_);
         ir_.CreateCondBr(v(in.a[0]), taken, not_taken);
         ir_.SetInsertPoint(taken);
-        ret_exit(ir::ExitReason::None, 0, c64(in.imm));
+        direct_exit(in.imm);
         ir_.SetInsertPoint(not_taken);
-        ret_exit(ir::ExitReason::None, 1, c64(in.aux));
+        direct_exit(in.aux);
         break;
       }
-      case Op::JumpIndirect: ret_exit(ir::ExitReason::None, 2, v(in.a[0])); break;
-      case Op::Exit: ret_exit(ir::ExitReason(in.imm), 0, v(in.a[0])); break;
+      case Op::JumpIndirect: ret_exit(ir::ExitReason::None, -1, v(in.a[0]), b.guest_insns); break;
+      case Op::Exit: ret_exit(ir::ExitReason(in.imm), -1, v(in.a[0]), b.guest_insns); break;
       case Op::Add: case Op::Sub: case Op::Mul: case Op::MulHS: case Op::MulHU: case Op::MulHSU:
       case Op::DivS: case Op::DivU: case Op::RemS: case Op::RemU: case Op::And: case Op::Or: case Op::Xor:
       case Op::Shl: case Op::ShrL: case Op::ShrA: case Op::Rotl: case Op::Rotr: case Op::Not: case Op::Neg:
@@ -334,18 +461,21 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
       case Op::CmpLtS: case Op::CmpLtU: case Op::CmpGeS: case Op::CmpGeU: case Op::Select: case Op::ZExt:
       case Op::SExt: case Op::Trunc:
         vals_[i] = lower_pure(in);
-        if (!vals_[i]) return fail(ir::op_info(in.op).name);
+        if (!vals_[i]) {
+          *error = std::string("jit: cannot lower ") + ir::op_info(in.op).name;
+          return false;
+        }
         break;
     }
   }
-  return fn_;
+  return true;
 }
 
 }  // namespace
 
-llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, LinkSlots* links,
-                            std::string* error) {
-  return Lowering(b, m, links).run(name, error);
+llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
+                             LinkSlots* links, std::string* error) {
+  return Lowering(blocks, m, links).run(name, error);
 }
 
 }  // namespace kiln::jit

@@ -1,7 +1,8 @@
-// IR block -> LLVM function. One lowering per IR op; the meaning of each op is
+// IR region (one or more blocks) -> LLVM function. One lowering per IR op; the meaning of each op is
 // the one ir/eval.h gives (the interpreter's), which the differential tests
 // hold the JIT to.
 #pragma once
+#include <span>
 #include <string>
 
 #include "ir/ir.h"
@@ -14,10 +15,12 @@ class Module;
 
 namespace kiln::jit {
 
-// Adds `uint64_t name(StateHeader* env)` to `m`; nullptr (and *error) if the
-// block uses something this lowering does not handle.
-// `links`: the block's two link slots (jit/jit.h, chaining), or nullptr.
-llvm::Function* lower_block(const ir::Block& b, llvm::Module& m, const std::string& name, LinkSlots* links,
-                            std::string* error);
+// Adds `uint64_t name(StateHeader* env)` to `m`, entered at blocks[0];
+// nullptr (and *error) if a block uses something this lowering does not handle.
+// The blocks must lie on one guest page, so a direct exit from one to another
+// stays valid whatever the page's mapping (jit/jit.h).
+// `links`: the region's link slots (chaining), or nullptr.
+llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
+                             LinkSlots* links, std::string* error);
 
 }  // namespace kiln::jit

@@ -1,4 +1,4 @@
-// The ORC session and its compile thread. Requests are compiled one at a time
+// The ORC session and its compile thread. Requests (regions) are compiled one at a time
 // on that thread: lower to LLVM IR, run a short optimisation pipeline, compile
 // with one reused TargetMachine. Each block gets its own ResourceTracker so
 // freeing its code is one remove().
@@ -13,6 +13,7 @@
 #include <llvm/Transforms/Scalar/DeadStoreElimination.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Transforms/Scalar/GVN.h>
+#include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include <atomic>
@@ -37,7 +38,7 @@ struct Request {
   Ticket ticket;
   const void* owner;
   LinkSlots* links;
-  ir::Block block;
+  std::vector<ir::Block> blocks;
 };
 
 class Session final : public Jit {
@@ -55,10 +56,12 @@ class Session final : public Jit {
     for (auto& [t, rt] : trackers_) cantFail(rt->remove());
   }
 
-  Ticket submit(const ir::Block& b, const void* owner, LinkSlots* links) override {
+  Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links) override {
+    std::vector<ir::Block> copies;
+    for (const ir::Block* b : blocks) copies.push_back(*b);
     std::lock_guard<std::mutex> lock(mu_);
     Ticket t = next_ticket_++;
-    queue_.push_back(Request{t, owner, links, b});
+    queue_.push_back(Request{t, owner, links, std::move(copies)});
     stats_.queued++;
     cv_.notify_one();
     return t;
@@ -124,6 +127,7 @@ void Session::optimize(llvm::Module& m) {
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   llvm::FunctionPassManager fpm;
+  fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));  // the state cache's allocas -> SSA
   fpm.addPass(llvm::EarlyCSEPass());
   fpm.addPass(llvm::InstCombinePass());
   fpm.addPass(llvm::SimplifyCFGPass());
@@ -136,7 +140,9 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   auto mod = std::make_unique<llvm::Module>("kiln", *ctx);
   mod->setDataLayout(lljit_->getDataLayout());
   std::string name = "kiln_block_" + std::to_string(r.ticket), error;
-  if (!lower_block(r.block, *mod, name, r.links, &error)) return nullptr;
+  std::vector<const ir::Block*> blocks;
+  for (const ir::Block& b : r.blocks) blocks.push_back(&b);
+  if (!lower_region(blocks, *mod, name, r.links, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
   optimize(*mod);
   if (dump_) mod->print(llvm::errs(), nullptr);
@@ -184,6 +190,7 @@ void Session::compile_thread() {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.compile_seconds += secs;
     (fn ? stats_.compiled : stats_.failed)++;
+    if (fn) stats_.region_blocks += r.blocks.size();
     // Released while compiling: drop the code right away.
     auto rel = std::find(releases_.begin(), releases_.end(), r.ticket);
     if (rel != releases_.end()) {

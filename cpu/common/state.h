@@ -32,7 +32,9 @@ constexpr size_t kScratchOffset = offsetof(StateHeader, scratch);
 // How a block (interpreted or native) returned to the engine.
 struct BlockExit {
   ir::ExitReason reason;
-  uint8_t exit_index;  // 0: taken/only direct exit, 1: not-taken, 2: indirect
+  // Interpreter: 0 taken/only direct exit, 1 not taken, 2 indirect.
+  // Native code: the link slot of the direct exit taken, or jit::kNoLink.
+  uint8_t exit_index;
   uint32_t insns;      // guest instructions completed
   uint64_t next_pc;    // where execution continues (for an exception: the faulting pc)
 };
