@@ -78,7 +78,7 @@ static void *sv39_setup(enum sv39_leaf leaf)
        entry 0 covers the whole address space (NAPOT, all ones). */
     __asm__ volatile("csrw pmpaddr0, %0" ::"r"(~0ull));
     __asm__ volatile("csrw pmpcfg0, %0" ::"r"((uint64_t)PMPCFG_NAPOT_RWX));
-    /* The workload reads instret (and printf nothing else) from S-mode. */
+    /* bench_finish() reads instret in S-mode; cycle and time come along. */
     __asm__ volatile("csrw mcounteren, %0" ::"r"((uint64_t)MCOUNTEREN_CY_TM_IR));
     __asm__ volatile("sfence.vma zero, zero\n\t"
                      "csrw satp, %0\n\t"
