@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
-"""Compare Kiln with QEMU on the RISC-V benchmark workloads.
+"""Time Kiln's RISC-V benchmark workloads in up to four ways and compare.
 
-Runs every workload ELF in a directory N times under Kiln and N times under
-qemu-system-riscv64 (alternating, so both see the same machine conditions),
-takes the median wall time of each, and prints a markdown table:
+Modes (--modes, default all that are available):
 
-  workload | guest instrs (M) | Kiln time (s) | Kiln MIPS | QEMU time (s) |
-  QEMU/Kiln speed ratio | status
+  jit     kiln -M spike -accel jit  [--kiln-args] -kernel X.elf --stats
+  interp  kiln -M spike -accel interp [--kiln-args] -kernel X.elf --stats
+  qemu    qemu-system-riscv64 -M spike -bios none -nographic -kernel X.elf
+  native  the same workload C source compiled for the host (bench/native/)
 
-The guest instruction count comes from the `guest instructions: N` line Kiln
-prints with --stats, else from the `instret N` line the workload prints
-itself; if Kiln is not available it comes from one extra, untimed QEMU run
-with -icount shift=0 (where the guest's instret counts instructions).  The
-speed ratio is Kiln time / QEMU time: how many times faster QEMU is.
+Every repetition runs each mode once per workload, rotating which mode goes
+first, so all modes see the same machine conditions; the table shows the
+median wall time of the successful runs per mode and the ratios
 
-A benchmark is never a test: this script reports failures (self-check
-mismatch, crash, timeout, missing emulator) in the table and exits 0.  Only
-bad arguments give a nonzero status (2).
+  jit vs interp   interp time / jit time   (how many times faster the JIT is)
+  QEMU/jit        QEMU time / jit time     (>1: Kiln jit is faster than QEMU)
+  jit/native      jit time / native time   (how many times slower than native)
+
+and, per workload, whether issue 4's goal is met (integer workloads: jit at
+least 2.5x QEMU's speed and within 2x of native; memory-bound ones: within
+4x of native) and if not, by how much.
+
+Each run's output must hold the workload's `checksum ... OK` line; anything
+else (FAIL, a guest trap, a crash, a timeout) shows in the status column.
+A benchmark is never a test: the script exits 0 whatever the workloads do;
+only bad arguments give 2.
 """
 
 import argparse
@@ -30,18 +37,31 @@ import sys
 import time
 
 # Listed first, in this order; any other *.elf in the directory follows.
-KNOWN_WORKLOADS = ["hash", "sort", "interp", "matmul", "memwalk", "memcopy"]
+KNOWN_WORKLOADS = ["hash", "sort", "interp", "matmul", "memwalk", "memwalk_sv39_4k",
+                   "memwalk_sv39_2m", "memcopy"]
+INTEGER_WORKLOADS = {"hash", "sort", "interp", "matmul"}
+MEMORY_WORKLOADS = {"memwalk", "memwalk_sv39_4k", "memwalk_sv39_2m", "memcopy"}
+# Issue 4's goals for Kiln jit on riscv64.
+GOAL_QEMU_RATIO_INT = 2.5   # QEMU time / jit time, integer workloads
+GOAL_NATIVE_RATIO_INT = 2.0  # jit time / native time, integer workloads
+GOAL_NATIVE_RATIO_MEM = 4.0  # jit time / native time, memory-bound workloads
 
-STATS_RE = re.compile(
-    r"guest[\s_-]*instr(?:uction)?s?(?:[\s_-]*retired)?\s*[:=]?\s*([0-9][0-9,_']*)",
-    re.IGNORECASE)
+# The Sv39 variants run memwalk's walk; on the host, paging is the host's,
+# so their native reference is the memwalk binary.
+NATIVE_BINARY = {"memwalk_sv39_4k": "memwalk", "memwalk_sv39_2m": "memwalk"}
+
+ALL_MODES = ["jit", "interp", "qemu", "native"]
+MODE_TITLE = {"jit": "jit", "interp": "interp", "qemu": "QEMU", "native": "native"}
+
+STATS_RE = re.compile(r"guest instructions:\s*([0-9]+)")
+COMPILE_RE = re.compile(r"compile time:\s*([0-9.]+)\s*s")
 INSTRET_RE = re.compile(r"\binstret\s*[:=]?\s*([0-9]+)", re.IGNORECASE)
 CHECK_RE = re.compile(r"checksum\s+0x[0-9a-f]+\s+expected\s+0x[0-9a-f]+\s+(OK|FAIL)",
                       re.IGNORECASE)
 
 
 class Outcome:
-    """One run of one workload under one emulator."""
+    """One run of one workload in one mode."""
 
     def __init__(self, seconds, returncode, stdout, stderr, timed_out=False, error=None):
         self.seconds = seconds
@@ -63,6 +83,8 @@ class Outcome:
             return "self-check FAIL (exit %d)" % self.returncode
         if self.returncode == 3:
             return "guest trap (exit 3)"
+        if self.returncode is not None and self.returncode < 0:
+            return "killed by signal %d" % -self.returncode
         return "exit %d" % self.returncode
 
     def ok(self):
@@ -89,21 +111,6 @@ def _text(data):
     return data.decode("utf-8", errors="replace")
 
 
-def parse_int(text):
-    return int(re.sub(r"[,_']", "", text))
-
-
-def guest_instructions(outcome):
-    """Kiln's --stats count, else the guest's own instret line."""
-    m = STATS_RE.search(outcome.stderr) or STATS_RE.search(outcome.stdout)
-    if m:
-        return parse_int(m.group(1)), "kiln --stats"
-    m = INSTRET_RE.search(outcome.stdout)
-    if m:
-        return int(m.group(1)), "guest instret"
-    return None, None
-
-
 def find_workloads(elf_dir, only):
     names = {}
     for entry in sorted(os.listdir(elf_dir)):
@@ -113,43 +120,236 @@ def find_workloads(elf_dir, only):
     ordered += [n for n in sorted(names) if n not in KNOWN_WORKLOADS]
     if only:
         wanted = [w.strip() for w in only.split(",") if w.strip()]
-        missing = [w for w in wanted if w not in names]
-        for w in missing:
-            print("warning: no %s.elf in %s" % (w, elf_dir), file=sys.stderr)
+        for w in wanted:
+            if w not in names:
+                print("warning: no %s.elf in %s" % (w, elf_dir), file=sys.stderr)
         ordered = [n for n in ordered if n in wanted]
     return [(n, names[n]) for n in ordered]
 
 
-def fmt_seconds(values):
-    return "%.3f" % statistics.median(values) if values else "n/a"
-
-
 def summarize(outcomes):
     """(median seconds of the successful runs or None, status text)."""
-    if not outcomes:
-        return None, None
     statuses = [o.status() for o in outcomes]
     good = [o.seconds for o in outcomes if o.ok()]
     bad = sorted(set(s for s in statuses if s != "ok"))
+    median = statistics.median(good) if good else None
     if not bad:
-        return statistics.median(good), "ok"
+        return median, "ok"
     text = "; ".join(bad)
     if good:
         text += " (%d/%d runs)" % (len(outcomes) - len(good), len(outcomes))
-    return (statistics.median(good) if good else None), text
+    return median, text
+
+
+def executable(path):
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def kiln_command(kiln, accel, extra):
+    return lambda name, elf: [kiln, "-M", "spike", "-accel", accel] + extra + \
+        ["-kernel", elf, "--stats"]
+
+
+def pick_modes(args):
+    """({mode: how to build its command}, [note lines about left-out modes])."""
+    wanted = [m.strip() for m in args.modes.split(",") if m.strip()]
+    for m in wanted:
+        if m not in ALL_MODES:
+            raise ValueError("unknown mode %r (choose from %s)" % (m, ", ".join(ALL_MODES)))
+    if args.no_qemu and "qemu" in wanted:
+        wanted.remove("qemu")
+    notes, modes = [], {}
+    kiln = executable(args.kiln)
+    kiln_extra = shlex.split(args.kiln_args)
+    for accel in ("jit", "interp"):
+        if accel not in wanted:
+            continue
+        if kiln:
+            modes[accel] = kiln_command(kiln, accel, kiln_extra)
+        else:
+            notes.append("Kiln %s: no kiln binary (%s), column omitted."
+                         % (accel, args.kiln or "give --kiln"))
+    if "qemu" in wanted:
+        qemu = shutil.which(args.qemu or "qemu-system-riscv64")
+        if qemu:
+            modes["qemu"] = lambda name, elf: [qemu, "-M", "spike", "-bios", "none",
+                                               "-nographic", "-kernel", elf]
+        else:
+            notes.append("QEMU: %s not installed, column omitted."
+                         % (args.qemu or "qemu-system-riscv64"))
+    if "native" in wanted:
+        native_dir = args.native or os.path.join(os.path.dirname(
+            os.path.abspath(args.elfs)), "native")
+        if os.path.isdir(native_dir):
+            modes["native"] = lambda name, elf: [
+                os.path.join(native_dir, NATIVE_BINARY.get(name, name))]
+        else:
+            notes.append("native: no %s (build the bench_native_* targets), column omitted."
+                         % native_dir)
+    return {m: modes[m] for m in ALL_MODES if m in modes}, notes
+
+
+def measure(name, elf, modes, args):
+    """Runs one workload args.runs times in every mode (round-robin)."""
+    runs = {m: [] for m in modes}
+    order = list(modes)
+    for i in range(args.runs):
+        # Rotate the starting mode so none always runs first (or last).
+        for mode in order[i % len(order):] + order[:i % len(order)]:
+            argv = modes[mode](name, elf)
+            if not os.path.exists(argv[0]):
+                o = Outcome(0.0, None, "", "", error="no %s" % argv[0])
+            else:
+                o = run_once(argv, args.timeout)
+            runs[mode].append(o)
+            print("[%s] %s run %d: %.3fs %s" % (name, mode, i + 1, o.seconds, o.status()),
+                  file=sys.stderr)
+    return runs
+
+
+def guest_instructions(runs, elf, args):
+    """Kiln's --stats count; else QEMU -icount (the guest's instret is exact then)."""
+    for mode in ("jit", "interp"):
+        for o in runs.get(mode, []):
+            m = STATS_RE.search(o.stderr)
+            if m:
+                return int(m.group(1)), "kiln --stats"
+    qemu = shutil.which(args.qemu or "qemu-system-riscv64")
+    if qemu and not args.no_icount and not args.no_qemu:
+        o = run_once([qemu, "-M", "spike", "-bios", "none", "-nographic",
+                      "-icount", "shift=0", "-kernel", elf], args.timeout)
+        m = INSTRET_RE.search(o.stdout)
+        if m:
+            return int(m.group(1)), "qemu -icount"
+    return None, None
+
+
+def compile_seconds(outcomes):
+    values = [float(m.group(1)) for m in (COMPILE_RE.search(o.stderr) for o in outcomes if o.ok())
+              if m]
+    return statistics.median(values) if values else None
+
+
+def goal_text(name, t):
+    """Issue 4's goal for this workload: 'met', or what is missing and by how much."""
+    jit, qemu, native = t.get("jit"), t.get("qemu"), t.get("native")
+    if name in INTEGER_WORKLOADS:
+        checks = [("QEMU/jit", qemu / jit if jit and qemu else None, GOAL_QEMU_RATIO_INT, True),
+                  ("jit/native", jit / native if jit and native else None,
+                   GOAL_NATIVE_RATIO_INT, False)]
+    elif name in MEMORY_WORKLOADS:
+        checks = [("jit/native", jit / native if jit and native else None,
+                   GOAL_NATIVE_RATIO_MEM, False)]
+    else:
+        return "-"
+    parts, measured = [], False
+    for label, value, goal, at_least in checks:
+        if value is None:
+            continue
+        measured = True
+        # "by how much": the factor jit would have to speed up to meet it.
+        if at_least and value < goal:
+            parts.append("%s %.2f, needs >= %.1f: %.2fx short" % (label, value, goal, goal / value))
+        elif not at_least and value > goal:
+            parts.append("%s %.2f, needs <= %.1f: %.2fx short" % (label, value, goal, value / goal))
+    if not measured:
+        return "n/a"
+    return "missed: " + "; ".join(parts) if parts else "met"
+
+
+def ratio(a, b):
+    return "%.2fx" % (a / b) if a and b else "n/a"
+
+
+def print_table(rows, modes, notes, args):
+    print("runs: %d per mode (median wall time, including start-up); host: %s; "
+          "load average at start: %s" % (args.runs, host_cpu(), load_average()))
+    print()
+    head = ["workload", "guest instrs (M)"] + ["%s (s)" % MODE_TITLE[m] for m in modes]
+    has_jit = "jit" in modes
+    if has_jit:
+        head += ["jit MIPS", "jit compile (s)"]
+        if "interp" in modes:
+            head.append("jit vs interp")
+        if "qemu" in modes:
+            head.append("QEMU/jit")
+        if "native" in modes:
+            head.append("jit/native")
+        head.append("goal (issue 4)")
+    head.append("status")
+    print("| " + " | ".join(head) + " |")
+    left = {"workload", "goal (issue 4)", "status"}
+    print("|" + "".join("---|" if h in left else "---:|" for h in head))
+    sources = set()
+    for name, instrs, source, times, compile_s, statuses in rows:
+        if source:
+            sources.add(source)
+        cells = [name, "%.1f" % (instrs / 1e6) if instrs is not None else "n/a"]
+        cells += ["%.3f" % times[m] if times[m] else "n/a" for m in modes]
+        if has_jit:
+            jit = times["jit"]
+            cells.append("%.1f" % (instrs / 1e6 / jit) if instrs and jit else "n/a")
+            cells.append("%.3f" % compile_s if compile_s is not None else "n/a")
+            if "interp" in modes:
+                cells.append(ratio(times["interp"], jit))
+            if "qemu" in modes:
+                cells.append(ratio(times["qemu"], jit))
+            if "native" in modes:
+                cells.append(ratio(jit, times["native"]))
+            cells.append(goal_text(name, times))
+        bad = ["%s: %s" % (m, statuses[m]) for m in modes if statuses[m] != "ok"]
+        cells.append("; ".join(bad) if bad else "ok")
+        print("| " + " | ".join(cells) + " |")
+    print()
+    if sources:
+        print("Instruction counts from %s." % ", ".join(sorted(sources)))
+    if has_jit:
+        print("jit vs interp = interp time / jit time; QEMU/jit = QEMU time / jit time "
+              "(above 1: Kiln jit is faster); jit/native = jit time / native time. "
+              "jit compile = the JIT's compile time from --stats.")
+        print("Goals: integer workloads QEMU/jit >= %.1f and jit/native <= %.1f; "
+              "memory-bound workloads jit/native <= %.1f."
+              % (GOAL_QEMU_RATIO_INT, GOAL_NATIVE_RATIO_INT, GOAL_NATIVE_RATIO_MEM))
+    if "native" in modes and any(r[0] in NATIVE_BINARY for r in rows):
+        print("native for memwalk_sv39_*: the memwalk binary (the same walk under the "
+              "host's own paging).")
+    for note in notes:
+        print(note)
+
+
+def host_cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return "%s x %d" % (line.split(":", 1)[1].strip(), os.cpu_count() or 0)
+    except OSError:
+        pass
+    return "unknown"
+
+
+def load_average():
+    try:
+        return "%.2f" % os.getloadavg()[0]
+    except OSError:
+        return "unknown"
 
 
 def main():
     ap = argparse.ArgumentParser(
-        description="Run Kiln's RISC-V benchmark workloads under Kiln and QEMU.")
-    ap.add_argument("--kiln", help="path of the kiln binary (omit to run QEMU only)")
+        description="Run Kiln's RISC-V benchmark workloads under Kiln (jit, interp), "
+                    "QEMU and natively, and print a markdown table.")
+    ap.add_argument("--kiln", help="path of the kiln binary (without it: no jit/interp)")
     ap.add_argument("--elfs", required=True, help="directory holding the workload ELFs")
-    ap.add_argument("--runs", type=int, default=3, help="runs per workload and emulator (3)")
-    ap.add_argument("--accel", default="interp", help="Kiln execution tier: interp or jit")
+    ap.add_argument("--native", help="directory of the host builds "
+                    "(default: native/ next to --elfs, i.e. build/bench/native)")
+    ap.add_argument("--modes", default=",".join(ALL_MODES),
+                    help="comma-separated subset of jit,interp,qemu,native (default: all)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per workload and mode (3)")
     ap.add_argument("--kiln-args", default="", help="extra arguments for kiln (one string)")
     ap.add_argument("--qemu", default=None,
                     help="qemu-system-riscv64 to compare with (default: the one in PATH)")
-    ap.add_argument("--no-qemu", action="store_true", help="do not run QEMU")
+    ap.add_argument("--no-qemu", action="store_true", help="same as leaving qemu out of --modes")
     ap.add_argument("--no-icount", action="store_true",
                     help="never spend an extra QEMU -icount run on counting instructions")
     ap.add_argument("--only", help="comma-separated workload names")
@@ -160,97 +360,28 @@ def main():
         ap.error("--runs must be at least 1")
     if not os.path.isdir(args.elfs):
         ap.error("no such directory: %s" % args.elfs)
-
-    kiln = None
-    if args.kiln:
-        if os.path.isfile(args.kiln) and os.access(args.kiln, os.X_OK):
-            kiln = os.path.abspath(args.kiln)
-        else:
-            print("warning: kiln binary %s not found or not executable; QEMU only"
-                  % args.kiln, file=sys.stderr)
-
-    qemu = None
-    if not args.no_qemu:
-        qemu = args.qemu or shutil.which("qemu-system-riscv64")
-        if qemu and not shutil.which(qemu):
-            print("warning: %s not found; Kiln only" % qemu, file=sys.stderr)
-            qemu = None
+    try:
+        modes, notes = pick_modes(args)
+    except ValueError as e:
+        ap.error(str(e))
+    if not modes:
+        print("warning: no mode can run", file=sys.stderr)
 
     workloads = find_workloads(args.elfs, args.only)
     if not workloads:
         print("warning: no workload ELFs in %s" % args.elfs, file=sys.stderr)
 
-    kiln_extra = shlex.split(args.kiln_args)
     rows = []
     for name, elf in workloads:
-        kiln_cmd = None
-        if kiln:
-            kiln_cmd = [kiln, "-M", "spike", "-accel", args.accel] + kiln_extra + \
-                       ["-kernel", elf, "--stats"]
-        qemu_cmd = None
-        if qemu:
-            qemu_cmd = [qemu, "-M", "spike", "-bios", "none", "-nographic", "-kernel", elf]
+        runs = measure(name, elf, modes, args)
+        instrs, source = guest_instructions(runs, elf, args)
+        times, statuses = {}, {}
+        for mode in modes:
+            times[mode], statuses[mode] = summarize(runs[mode])
+        rows.append((name, instrs, source, times, compile_seconds(runs.get("jit", [])), statuses))
 
-        kiln_runs, qemu_runs = [], []
-        for i in range(args.runs):
-            if kiln_cmd:
-                o = run_once(kiln_cmd, args.timeout)
-                kiln_runs.append(o)
-                print("[%s] kiln run %d: %.3fs %s" % (name, i + 1, o.seconds, o.status()),
-                      file=sys.stderr)
-            if qemu_cmd:
-                o = run_once(qemu_cmd, args.timeout)
-                qemu_runs.append(o)
-                print("[%s] qemu run %d: %.3fs %s" % (name, i + 1, o.seconds, o.status()),
-                      file=sys.stderr)
-
-        instrs, source = None, None
-        for o in kiln_runs:
-            instrs, source = guest_instructions(o)
-            if instrs is not None:
-                break
-        if instrs is None and qemu and not args.no_icount:
-            o = run_once([qemu, "-M", "spike", "-bios", "none", "-nographic",
-                          "-icount", "shift=0", "-kernel", elf], args.timeout)
-            m = INSTRET_RE.search(o.stdout)
-            if m:
-                instrs, source = int(m.group(1)), "qemu -icount"
-
-        kiln_time, kiln_status = summarize(kiln_runs)
-        qemu_time, qemu_status = summarize(qemu_runs)
-        rows.append((name, instrs, source, kiln_time, kiln_status, qemu_time, qemu_status))
-
-    print_table(rows, kiln, qemu, args)
+    print_table(rows, list(modes), notes, args)
     return 0
-
-
-def print_table(rows, kiln, qemu, args):
-    print("Kiln: %s (-accel %s)  QEMU: %s  runs: %d (median wall time)" % (
-        kiln or "not run", args.accel, qemu or "not run", args.runs))
-    print()
-    print("| workload | guest instrs (M) | Kiln time (s) | Kiln MIPS | QEMU time (s) "
-          "| QEMU/Kiln speed ratio | status |")
-    print("|---|---:|---:|---:|---:|---:|---|")
-    sources = set()
-    for name, instrs, source, kt, ks, qt, qs in rows:
-        instr_text = "%.1f" % (instrs / 1e6) if instrs is not None else "n/a"
-        if source:
-            sources.add(source)
-        kiln_mips = "%.1f" % (instrs / 1e6 / kt) if instrs is not None and kt else "n/a"
-        ratio = "%.2fx" % (kt / qt) if kt and qt else "n/a"
-        status = []
-        if ks is not None:
-            status.append("kiln: " + ks)
-        if qs is not None:
-            status.append("qemu: " + qs)
-        print("| %s | %s | %s | %s | %s | %s | %s |" % (
-            name, instr_text, "%.3f" % kt if kt else "n/a", kiln_mips,
-            "%.3f" % qt if qt else "n/a", ratio, ", ".join(status) or "not run"))
-    print()
-    if sources:
-        print("Instruction counts from: %s." % ", ".join(sorted(sources)))
-    print("Speed ratio = Kiln time / QEMU time (how many times faster QEMU is); "
-          "times include emulator start-up.")
 
 
 if __name__ == "__main__":
