@@ -104,6 +104,7 @@ void Engine::collect_compiled() {
 // the head's key). Blocks straddling a page boundary stay alone.
 void Engine::compile_region(CachedBlock* head) {
   std::vector<CachedBlock*> members{head};
+  size_t insns = head->ir->guest_insns;
   if (head->first_page == head->last_page) {
     for (size_t i = 0; i < members.size() && members.size() < kMaxRegionBlocks; i++)
       for (const ir::Inst& in : members[i]->ir->insts) {
@@ -115,9 +116,11 @@ void Engine::compile_region(CachedBlock* head) {
           auto it = cache_.find(Key{head->first_page | (pc & ~mem::kPageMask), pc, head->mode});
           if (it == cache_.end()) continue;
           CachedBlock* m = it->second.get();
-          if (!m->ir || m->first_page != m->last_page || std::find(members.begin(), members.end(), m) != members.end())
+          if (!m->ir || m->first_page != m->last_page || insns + m->ir->guest_insns > kMaxRegionInsns ||
+              std::find(members.begin(), members.end(), m) != members.end())
             continue;
           members.push_back(m);
+          insns += m->ir->guest_insns;
         }
       }
   }

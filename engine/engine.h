@@ -93,6 +93,7 @@ class Engine : public mem::CodeWatcher {
   static constexpr unsigned kVpcBits = 12;
   static constexpr int64_t kChainBudget = 4096;  // chained regions and back-edges per dispatch
   static constexpr size_t kMaxRegionBlocks = 8;
+  static constexpr size_t kMaxRegionInsns = 160;  // LLVM's compile time grows faster than the code
 
   // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
   // as well as the physical address: the same code mapped twice is two blocks.

@@ -113,6 +113,11 @@ struct Block {
   uint32_t mode = 0;        // CPU mode bits the block was translated for
   uint32_t guest_insns = 0; // number of InsnStart markers
   uint32_t guest_bytes = 0; // bytes of guest code covered
+  // The guest register file: state offsets [regs_begin, regs_end) that only
+  // Get and Set touch while a block runs (no helper, slow path or device reads
+  // or writes them then). The JIT keeps these in host registers across calls
+  // and writes them back only when leaving native code.
+  uint32_t regs_begin = 0, regs_end = 0;
   std::vector<Inst> insts;
 
   const Inst& operator[](ValueId v) const { return insts[v]; }

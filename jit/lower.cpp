@@ -22,12 +22,19 @@ using ir::Type;
 
 namespace {
 
+constexpr uint64_t kRetiredOff = offsetof(cpu::StateHeader, insns_retired);
+constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
+
 // A region is one or more IR blocks on one guest page, lowered into one LLVM
 // function: a direct exit to another member becomes a branch, so a loop is a
-// loop in LLVM. Guest state the region reads or writes as whole 64-bit fields
-// lives in allocas that LLVM promotes to SSA registers: loaded once at entry,
-// written back (only the fields the region sets) before every call and exit,
-// and reloaded after helper calls, which may read or write any state.
+// loop in LLVM. The guest register file (ir::Block::regs_begin/end), which
+// nothing but Get and Set touches while native code runs, lives in allocas
+// that LLVM promotes to SSA registers: loaded once at entry and written back
+// Sets also store to the state right away: a store per guest register write
+// is cheap, and it keeps exits and faults (one per memory access) from each
+// carrying a copy of every register the region changed, which made LLVM's
+// compile time explode. The instruction count and the chaining budget live in
+// SSA only and are written back when leaving, by an exit or a fault.
 class Lowering {
  public:
   Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links)
@@ -57,8 +64,9 @@ class Lowering {
   // Writes the fields the region sets back to env; insns_retired gets `extra`
   // instructions of the current member on top of those completed before it.
   void write_back(uint64_t extra_insns);
-  void reload();  // after a helper call
-  void call_barrier() { write_back(0); }
+  // Before a helper call: helpers that read instret see the count at the
+  // start of the current block (they add their instruction index).
+  void call_barrier() { ir_.CreateStore(cached(kRetiredOff), env_at(kRetiredOff)); }
 
   // Cold exit for a fault inside instruction `insn_` of the current member.
   llvm::BasicBlock* fault_block();
@@ -85,7 +93,7 @@ class Lowering {
   llvm::Value* env_ = nullptr;
   llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
   std::map<uint64_t, llvm::AllocaInst*> cache_;  // env offset -> its SSA home
-  std::vector<uint64_t> dirty_;                  // cached offsets the region writes
+  std::vector<uint64_t> dirty_;                  // cached offsets written back on leaving
   std::vector<llvm::BasicBlock*> member_bb_;
   std::map<uint64_t, size_t> member_at_;  // guest pc -> member index
   const ir::Block* cur_ = nullptr;        // the member being lowered
@@ -98,22 +106,17 @@ class Lowering {
   int next_slot_ = 0;
 };
 
-constexpr uint64_t kRetiredOff = offsetof(cpu::StateHeader, insns_retired);
-constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
-
-// Only fields every access of which is a 64-bit Get or Set at the same offset
-// are cached; anything else (narrow or overlapping accesses) stays in memory.
+// Only register-file fields every access of which is a 64-bit Get or Set at
+// the same offset are cached; anything else stays in memory.
 void Lowering::choose_cached_fields() {
   std::map<uint64_t, bool> ok;  // offset -> only whole 64-bit accesses so far
-  std::map<uint64_t, bool> written;
   std::vector<std::pair<uint64_t, uint64_t>> other;  // [begin, end) of every other access
   for (const ir::Block* b : blocks_)
     for (const ir::Inst& in : b->insts) {
       if (in.op != Op::Get && in.op != Op::Set) continue;
       Type t = in.op == Op::Get ? in.type : b->type_of(in.a[0]);
-      if (t == Type::I64 && in.imm % 8 == 0) {
+      if (t == Type::I64 && in.imm % 8 == 0 && in.imm >= b->regs_begin && in.imm + 8 <= b->regs_end) {
         ok.emplace(in.imm, true);
-        if (in.op == Op::Set) written[in.imm] = true;
       } else {
         other.push_back({in.imm, in.imm + std::max(1u, ir::type_bits(t) / 8)});
       }
@@ -123,7 +126,6 @@ void Lowering::choose_cached_fields() {
       if (lo < off + 8 && off < hi) good = false;
     if (!good || off == kRetiredOff || off == kBudgetOff) continue;
     cache_[off] = nullptr;
-    if (written.count(off)) dirty_.push_back(off);
   }
   // The region keeps its own instruction count and chaining budget in registers too.
   cache_[kRetiredOff] = nullptr;
@@ -140,9 +142,6 @@ void Lowering::write_back(uint64_t extra_insns) {
   }
 }
 
-void Lowering::reload() {
-  for (auto [off, slot] : cache_) ir_.CreateStore(ir_.CreateLoad(ir_.getInt64Ty(), env_at(off)), slot);
-}
 
 llvm::BasicBlock* Lowering::fault_block() {
   auto key = std::make_pair(cur_index_, insn_);
@@ -318,7 +317,6 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_miss);
-  call_barrier();
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
   llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_load)),
                                    {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
@@ -352,7 +350,6 @@ void Lowering::lower_store(const ir::Inst& in) {
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_miss);
-  call_barrier();
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
   llvm::Value* wide = value->getType() == ir_.getInt64Ty() ? value : ir_.CreateZExt(value, ir_.getInt64Ty());
   llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_store)),
@@ -371,7 +368,7 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
   scratch_ = ir_.CreateAlloca(ir_.getInt64Ty());
   choose_cached_fields();
   for (auto& [off, slot] : cache_) slot = ir_.CreateAlloca(ir_.getInt64Ty());
-  reload();
+  for (auto [off, slot] : cache_) ir_.CreateStore(ir_.CreateLoad(ir_.getInt64Ty(), env_at(off)), slot);
   for (size_t k = 0; k < blocks_.size(); k++) {
     member_bb_.push_back(llvm::BasicBlock::Create(ctx_, "member", fn_));
     member_at_.emplace(blocks_[k]->pc, k);
@@ -401,13 +398,13 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         vals_[i] = cache_.count(in.imm) ? cached(in.imm) : ir_.CreateLoad(ty(in.type), env_at(in.imm));
         break;
       case Op::Set:
-        ir_.CreateStore(v(in.a[0]), cache_.count(in.imm) ? cache_.at(in.imm) : env_at(in.imm));
+        if (cache_.count(in.imm)) ir_.CreateStore(v(in.a[0]), cache_.at(in.imm));
+        ir_.CreateStore(v(in.a[0]), env_at(in.imm));
         break;
       case Op::Load: vals_[i] = lower_load(in); break;
       case Op::Store: lower_store(in); break;
       case Op::Amo: {
         ir::MemOp m = ir::MemOp::unpack(in.imm);
-        call_barrier();
         llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
         llvm::Value* operand = v(in.a[1]);
         if (operand->getType() != ir_.getInt64Ty()) operand = ir_.CreateZExt(operand, ir_.getInt64Ty());
@@ -427,7 +424,6 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         std::vector<llvm::Value*> args{env_};
         for (unsigned k = 0; k < 3; k++) args.push_back(k < h->nargs ? v(in.a[k]) : c64(0));
         vals_[i] = ir_.CreateCall(t, fn_ptr(reinterpret_cast<void*>(h->fn)), args);
-        reload();
         if (h->effects & ir::kMayFault) {
           llvm::Value* f = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, fault)));
           auto* cont = llvm::BasicBlock::Create(ctx_, "call.ok", fn_);

@@ -117,6 +117,11 @@ bool RiscvCpu::fetch(uint64_t va, uint32_t* raw, unsigned* len) {
 void RiscvCpu::translate_block(ir::Block& out, unsigned max_insns) {
   RiscvState& st = *state_;
   ir::Builder b(out);
+  // x1..x31 and f0..f31: no helper reads or writes them (operands and results
+  // travel as IR values), so the JIT may keep them in host registers.
+  out.regs_begin = off_x(1);
+  out.regs_end = off_f(31) + 8;
+  static_assert(off_f(0) == off_x(31) + 8, "f[] follows x[] in RiscvState");
   uint64_t pc = out.pc;
   const uint64_t page = pc & mem::kPageMask;
   const bool fp_enabled = (st.mstatus & mstatus::FS) != 0;
