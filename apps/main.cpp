@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
                  s.engine.seconds, mips);
     if (s.jit_on)
       std::fprintf(stderr,
-                   "kiln: blocks compiled: %llu (%llu failed, %llu queued)\n"
+                   "kiln: regions compiled: %llu (%llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"
                    "kiln: compile time: %.3f s\n"
-                   "kiln: blocks run as native code: %llu (%.1f%%)\n",
-                   (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.failed,
+                   "kiln: dispatches to native code: %llu (%.1f%%)\n",
+                   (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.region_blocks,
+                   (unsigned long long)s.jit.failed, (unsigned long long)s.jit.dropped,
                    (unsigned long long)s.jit.queued, s.jit.compile_seconds,
                    (unsigned long long)s.engine.native_executed,
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);

@@ -88,12 +88,17 @@ void Engine::free_retired() {
 
 void Engine::collect_compiled() {
   opts_.jit->take_finished(this, &compiled_);
-  for (auto [ticket, fn] : compiled_) {
-    auto it = compiling_.find(ticket);
+  for (const jit::Finished& f : compiled_) {
+    auto it = compiling_.find(f.ticket);
     if (it == compiling_.end()) continue;  // retired meanwhile; released with it
     CachedBlock* b = it->second;
     compiling_.erase(it);
-    b->native = fn;  // nullptr if it failed to compile: the block stays interpreted
+    if (f.dropped) {  // counts again from zero
+      b->ticket = 0;
+      b->executions = 0;
+      continue;
+    }
+    b->native = f.fn;  // nullptr if it failed to compile: the block stays interpreted
   }
   compiled_.clear();
 }

@@ -132,7 +132,7 @@ class Engine : public mem::CodeWatcher {
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
   std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
   std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
-  std::vector<std::pair<jit::Ticket, jit::NativeFn>> compiled_;  // scratch for collect_compiled
+  std::vector<jit::Finished> compiled_;  // scratch for collect_compiled
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};
   Stats stats_;

@@ -49,11 +49,19 @@ inline cpu::BlockExit unpack_exit(uint64_t v, const cpu::StateHeader& env) {
   return {ir::ExitReason(v & 0xff), uint8_t((v >> 8) & 0xff), uint32_t(v >> 32), env.pc};
 }
 
+// What became of a request.
+struct Finished {
+  Ticket ticket;
+  NativeFn fn;   // the code, or nullptr
+  bool dropped;  // not compiled because newer requests displaced it (ask again when hot again)
+};
+
 struct Stats {
   uint64_t compiled = 0;       // regions
   uint64_t region_blocks = 0;  // guest blocks in the compiled regions
   uint64_t failed = 0;
   uint64_t queued = 0;
+  uint64_t dropped = 0;        // displaced from a full queue by newer requests
   double compile_seconds = 0;
 };
 
@@ -67,14 +75,18 @@ class Jit {
   // code that returns stores `links` in env->last_native and, for a direct
   // exit, the slot's index as the exit index (kNoLink otherwise).
   virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links) = 0;
-  // Appends compilations of `owner` finished since the last call: (ticket, code
-  // or nullptr if compilation failed). Cheap when nothing finished.
-  virtual void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) = 0;
+  // Appends requests of `owner` finished since the last call. Cheap when nothing finished.
+  virtual void take_finished(const void* owner, std::vector<Finished>* out) = 0;
   // Frees a ticket's code, or cancels it if not compiled yet. Never call it
   // while that code may be running.
   virtual void release(Ticket t) = 0;
   virtual Stats stats() const = 0;
 };
+
+// The x86-64 assembly the JIT emits for a region, for a fixed CPU model
+// (x86-64-v2) so it is the same on every machine: for developers and the
+// code-quality test. Empty, with *error, in a build without the JIT.
+std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error);
 
 // True if this build has the JIT tier (-DKILN_JIT=ON and LLVM found).
 bool available();

@@ -8,6 +8,8 @@
 #include "ir/ir.h"
 #include "jit/jit.h"
 
+#include <llvm/Support/CodeGen.h>
+
 namespace llvm {
 class Function;
 class Module;
@@ -22,5 +24,10 @@ namespace kiln::jit {
 // `links`: the region's link slots (chaining), or nullptr.
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
                              LinkSlots* links, std::string* error);
+
+// The optimisation pipeline every region goes through (jit/pipeline.cpp).
+void optimize_module(llvm::Module& m);
+// Machine code quality vs compile time: the JIT and region_assembly() agree.
+constexpr llvm::CodeGenOptLevel kCodeGenOptLevel = llvm::CodeGenOptLevel::Less;
 
 }  // namespace kiln::jit

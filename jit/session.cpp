@@ -4,17 +4,9 @@
 // freeing its code is one remove().
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
-#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
-#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
-#include <llvm/Transforms/InstCombine/InstCombine.h>
-#include <llvm/Transforms/Scalar/DeadStoreElimination.h>
-#include <llvm/Transforms/Scalar/EarlyCSE.h>
-#include <llvm/Transforms/Scalar/GVN.h>
-#include <llvm/Transforms/Scalar/SROA.h>
-#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -43,6 +35,8 @@ struct Request {
 
 class Session final : public Jit {
  public:
+  static constexpr size_t kMaxQueued = 16;
+
   explicit Session(std::unique_ptr<llvm::orc::LLJIT> lljit) : lljit_(std::move(lljit)) {
     thread_ = std::thread([this] { compile_thread(); });
   }
@@ -63,11 +57,21 @@ class Session final : public Jit {
     Ticket t = next_ticket_++;
     queue_.push_back(Request{t, owner, links, std::move(copies)});
     stats_.queued++;
+    // Newest first, and a bounded queue: what turned hot long ago and still
+    // waits is likely cold by now (a boot moves on), while a loop running now
+    // pays back at once. A displaced request goes back to its engine.
+    if (queue_.size() > kMaxQueued) {
+      Request& old = queue_.front();
+      finished_[old.owner].push_back({old.ticket, nullptr, true});
+      finished_count_++;
+      stats_.dropped++;
+      queue_.pop_front();
+    }
     cv_.notify_one();
     return t;
   }
 
-  void take_finished(const void* owner, std::vector<std::pair<Ticket, NativeFn>>* out) override {
+  void take_finished(const void* owner, std::vector<Finished>* out) override {
     if (finished_count_.load(std::memory_order_acquire) == 0) return;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = finished_.find(owner);
@@ -96,14 +100,13 @@ class Session final : public Jit {
  private:
   void compile_thread();
   NativeFn compile(const Request& r, llvm::orc::ResourceTrackerSP* rt);
-  void optimize(llvm::Module& m);
 
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;
   std::vector<Ticket> releases_;
-  std::map<const void*, std::vector<std::pair<Ticket, NativeFn>>> finished_;
+  std::map<const void*, std::vector<Finished>> finished_;
   std::atomic<size_t> finished_count_{0};
   std::map<Ticket, llvm::orc::ResourceTrackerSP> trackers_;  // compile thread only
   Ticket next_ticket_ = 1;
@@ -112,28 +115,6 @@ class Session final : public Jit {
   const bool dump_ = std::getenv("KILN_JIT_DUMP") != nullptr;  // developers: print each optimised module
   std::thread thread_;
 };
-
-void Session::optimize(llvm::Module& m) {
-  // A short pipeline: the block's IR is already forwarded and folded by Kiln's
-  // own passes; LLVM mostly needs to clean up the lowered memory paths.
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb;
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::FunctionPassManager fpm;
-  fpm.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));  // the state cache's allocas -> SSA
-  fpm.addPass(llvm::EarlyCSEPass());
-  fpm.addPass(llvm::InstCombinePass());
-  fpm.addPass(llvm::SimplifyCFGPass());
-  for (llvm::Function& f : m)
-    if (!f.isDeclaration()) fpm.run(f, fam);
-}
 
 NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   auto ctx = std::make_unique<llvm::LLVMContext>();
@@ -144,7 +125,7 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   for (const ir::Block& b : r.blocks) blocks.push_back(&b);
   if (!lower_region(blocks, *mod, name, r.links, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
-  optimize(*mod);
+  optimize_module(*mod);
   if (dump_) mod->print(llvm::errs(), nullptr);
   *rt = lljit_->getMainJITDylib().createResourceTracker();
   if (auto err = lljit_->addIRModule(*rt, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
@@ -169,8 +150,8 @@ void Session::compile_thread() {
       if (quit_) return;
       releases.swap(releases_);
       if (!queue_.empty()) {
-        r = std::move(queue_.front());
-        queue_.pop_front();
+        r = std::move(queue_.back());
+        queue_.pop_back();
       } else {
         r.ticket = 0;
       }
@@ -199,7 +180,7 @@ void Session::compile_thread() {
       continue;
     }
     if (rt) trackers_[r.ticket] = rt;
-    finished_[r.owner].push_back({r.ticket, fn});
+    finished_[r.owner].push_back({r.ticket, fn, false});
     finished_count_++;
   }
 }
@@ -218,7 +199,7 @@ std::unique_ptr<Jit> create(std::string* error) {
     *error = llvm::toString(jtmb.takeError());
     return nullptr;
   }
-  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Less);
+  jtmb->setCodeGenOptLevel(kCodeGenOptLevel);
   auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).setNumCompileThreads(0).create();
   if (!lljit) {
     *error = llvm::toString(lljit.takeError());

@@ -4,6 +4,10 @@
 namespace kiln::jit {
 
 bool available() { return false; }
+std::string region_assembly(std::span<const ir::Block* const>, std::string* error) {
+  *error = "this build has no JIT tier (configured with -DKILN_JIT=OFF)";
+  return "";
+}
 std::unique_ptr<Jit> create(std::string* error) {
   *error = "this build has no JIT tier (configured with -DKILN_JIT=OFF)";
   return nullptr;
