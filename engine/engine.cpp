@@ -69,10 +69,16 @@ void Engine::unlink_all() {
   linked_.clear();
 }
 
+void Engine::forget_indirect(jit::NativeFn fn) {
+  for (jit::IndirectTable::Entry& e : indirect_.entries)
+    if (e.fn == fn) e = jit::IndirectTable::Entry{};
+}
+
 void Engine::retire(CachedBlock* b) {
   auto it = cache_.find(Key{b->phys_pc, b->pc, b->mode});
   if (it == cache_.end()) return;
   unlink(b);
+  if (b->native) forget_indirect(b->native);
   b->retired = true;
   if (b->ticket) compiling_.erase(b->ticket);
   retired_.push_back(std::move(it->second));
@@ -137,6 +143,7 @@ void Engine::compile_region(CachedBlock* head) {
 
 void Engine::flush_all() {
   unlink_all();
+  std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
   for (auto& [k, b] : cache_) {
     b->retired = true;
     retired_.push_back(std::move(b));
@@ -208,6 +215,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->code = std::move(code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   b->links.owner = b.get();
+  b->links.indirect = &indirect_;
   CachedBlock* raw = b.get();
   for (uint64_t page : {b->first_page, b->last_page}) {
     auto& list = page_blocks_[page];
@@ -243,6 +251,8 @@ Engine::CachedBlock* Engine::lookup() {
     vpc_.fill(VpcEntry{});
     vpc_generation_ = st.mem.generation;
     unlink_all();
+    std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
+    indirect_.generation = st.mem.generation;
   }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
@@ -296,6 +306,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
     cpu::BlockExit x;
     if (b->native) {
+      // Native code reaching this pc by an indirect jump may come straight here next time.
+      indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
       st.chain_budget = kChainBudget;
       x = jit::unpack_exit(b->native(&st), st);
       stats_.native_executed++;

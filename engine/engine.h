@@ -118,6 +118,7 @@ class Engine : public mem::CodeWatcher {
   void link(CachedBlock* from, int exit, CachedBlock* to);
   void unlink(CachedBlock* b);  // both directions
   void unlink_all();
+  void forget_indirect(jit::NativeFn fn);  // drops `fn` from indirect_
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
@@ -131,6 +132,7 @@ class Engine : public mem::CodeWatcher {
   uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
   std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
+  jit::IndirectTable indirect_;  // native code's lookup for indirect jumps
   std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
   std::vector<jit::Finished> compiled_;  // scratch for collect_compiled
   std::atomic<bool> stop_{false};

@@ -37,9 +37,25 @@ using Ticket = uint64_t;
 // lives: one per direct exit leaving the region (the first kMaxLinks of them).
 constexpr unsigned kMaxLinks = 8;
 constexpr unsigned kNoLink = 0xff;  // the exit index of an exit that cannot be linked
+// Indirect jumps: native code probes this table (one per hart, filled by the
+// engine with code it dispatched to) for the target's code, and tail-calls it
+// on a hit; on a miss it returns to the engine.
+struct IndirectTable {
+  static constexpr unsigned kBits = 10;
+  struct Entry {
+    uint64_t pc = ~0ull;
+    uint64_t mode = 0;
+    NativeFn fn = nullptr;
+  };
+  uint64_t generation = 0;  // the MemContext::generation the entries hold under
+  Entry entries[1u << kBits];
+  static unsigned index(uint64_t pc) { return (pc >> 1) & ((1u << kBits) - 1); }
+};
+
 struct LinkSlots {
   NativeFn next[kMaxLinks] = {};
-  void* owner = nullptr;  // the engine's record of the region's entry block
+  void* owner = nullptr;                 // the engine's record of the region's entry block
+  IndirectTable* indirect = nullptr;     // this hart's table for indirect jumps
 };
 
 constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {

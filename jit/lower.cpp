@@ -73,6 +73,11 @@ class Lowering {
   // Leaves the region: `slot` is the link slot for a direct exit (chaining), or -1.
   // `extra_insns`: instructions of the current member not yet counted.
   void ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64_t extra_insns);
+  // An indirect jump: probes the hart's IndirectTable, else leaves like ret_exit.
+  void indirect_exit(llvm::Value* next_pc, uint64_t extra_insns);
+  // Tail-calls `next` if it is not null, no exit is requested and the budget
+  // lasts; otherwise falls through (insert point left on the fall-through).
+  void chain_if(llvm::Value* next, llvm::Value* extra_cond, uint64_t extra_insns);
   // A direct exit of the current member to `pc`: a branch inside the region, or a region exit.
   void direct_exit(uint64_t pc);
   llvm::Value* lower_pure(const ir::Inst& in);
@@ -157,29 +162,33 @@ llvm::BasicBlock* Lowering::fault_block() {
   return bb;
 }
 
+void Lowering::chain_if(llvm::Value* next, llvm::Value* extra_cond, uint64_t extra_insns) {
+  auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
+  req->setVolatile(true);
+  // A budget bounds how long chained code runs without the engine (other
+  // harts, the block cache's bookkeeping): a spinning loop still returns.
+  add_cached(kBudgetOff, c64(-1));
+  llvm::Value* go = ir_.CreateAnd(ir_.CreateAnd(ir_.CreateICmpNE(next, llvm::ConstantPointerNull::get(ir_.getPtrTy())),
+                                                ir_.CreateICmpEQ(req, ir_.getInt32(0))),
+                                  ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
+  if (extra_cond) go = ir_.CreateAnd(go, extra_cond);
+  write_back(extra_insns);
+  auto* bb_chain = llvm::BasicBlock::Create(ctx_, "chain", fn_);
+  auto* bb_ret = llvm::BasicBlock::Create(ctx_, "ret", fn_);
+  ir_.CreateCondBr(go, bb_chain, bb_ret);
+  ir_.SetInsertPoint(bb_chain);
+  llvm::CallInst* call = ir_.CreateCall(fn_->getFunctionType(), next, {env_});
+  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  ir_.CreateRet(call);
+  ir_.SetInsertPoint(bb_ret);
+}
+
 void Lowering::ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64_t extra_insns) {
   ir_.CreateStore(next_pc, env_at(offsetof(cpu::StateHeader, pc)));
   if (links_ && r == ir::ExitReason::None && slot >= 0) {
     // Chained: tail-call the successor's native code unless the engine wants control.
     llvm::Value* slot_ptr = ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(&links_->next[slot])), ir_.getPtrTy());
-    llvm::Value* next = ir_.CreateLoad(ir_.getPtrTy(), slot_ptr);
-    auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
-    req->setVolatile(true);
-    // A budget bounds how long chained code runs without the engine (other
-    // harts, the block cache's bookkeeping): a spinning loop still returns.
-    add_cached(kBudgetOff, c64(-1));
-    llvm::Value* go = ir_.CreateAnd(ir_.CreateAnd(ir_.CreateICmpNE(next, llvm::ConstantPointerNull::get(ir_.getPtrTy())),
-                                                  ir_.CreateICmpEQ(req, ir_.getInt32(0))),
-                                    ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
-    write_back(extra_insns);
-    auto* bb_chain = llvm::BasicBlock::Create(ctx_, "chain", fn_);
-    auto* bb_ret = llvm::BasicBlock::Create(ctx_, "ret", fn_);
-    ir_.CreateCondBr(go, bb_chain, bb_ret);
-    ir_.SetInsertPoint(bb_chain);
-    llvm::CallInst* call = ir_.CreateCall(fn_->getFunctionType(), next, {env_});
-    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
-    ir_.CreateRet(call);
-    ir_.SetInsertPoint(bb_ret);
+    chain_if(ir_.CreateLoad(ir_.getPtrTy(), slot_ptr), nullptr, extra_insns);
   } else {
     write_back(extra_insns);
   }
@@ -187,6 +196,34 @@ void Lowering::ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64
   ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
                   env_at(offsetof(cpu::StateHeader, last_native)));
   ir_.CreateRet(c64(pack_exit(r, slot >= 0 ? unsigned(slot) : kNoLink, 0)));
+}
+
+void Lowering::indirect_exit(llvm::Value* next_pc, uint64_t extra_insns) {
+  if (!links_ || !links_->indirect) {
+    ret_exit(ir::ExitReason::None, -1, next_pc, extra_insns);
+    return;
+  }
+  // The entry for next_pc holds under the current translations and this
+  // region's mode (a mode change never ends in an indirect jump).
+  ir_.CreateStore(next_pc, env_at(offsetof(cpu::StateHeader, pc)));
+  const IndirectTable* t = links_->indirect;
+  llvm::Value* idx = ir_.CreateAnd(ir_.CreateLShr(next_pc, 1), c64((1u << IndirectTable::kBits) - 1));
+  llvm::Value* entry = ir_.CreateGEP(ir_.getInt8Ty(), fn_ptr(t->entries),
+                                     ir_.CreateMul(idx, c64(sizeof(IndirectTable::Entry))));
+  auto field = [&](size_t off) {
+    return ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, off));
+  };
+  llvm::Value* gen_ok = ir_.CreateICmpEQ(
+      ir_.CreateLoad(ir_.getInt64Ty(), fn_ptr(&t->generation)),
+      ir_.CreateLoad(ir_.getInt64Ty(), env_at(offsetof(cpu::StateHeader, mem) + offsetof(mem::MemContext, generation))));
+  llvm::Value* hit = ir_.CreateAnd(ir_.CreateAnd(ir_.CreateICmpEQ(field(offsetof(IndirectTable::Entry, pc)), next_pc),
+                                                 ir_.CreateICmpEQ(field(offsetof(IndirectTable::Entry, mode)), c64(blocks_[0]->mode))),
+                                   gen_ok);
+  llvm::Value* fn = ir_.CreateLoad(ir_.getPtrTy(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(IndirectTable::Entry, fn)));
+  chain_if(fn, hit, extra_insns);
+  ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
+                  env_at(offsetof(cpu::StateHeader, last_native)));
+  ir_.CreateRet(c64(pack_exit(ir::ExitReason::None, kNoLink, 0)));
 }
 
 void Lowering::direct_exit(uint64_t pc) {
@@ -448,7 +485,7 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         direct_exit(in.aux);
         break;
       }
-      case Op::JumpIndirect: ret_exit(ir::ExitReason::None, -1, v(in.a[0]), b.guest_insns); break;
+      case Op::JumpIndirect: indirect_exit(v(in.a[0]), b.guest_insns); break;
       case Op::Exit: ret_exit(ir::ExitReason(in.imm), -1, v(in.a[0]), b.guest_insns); break;
       case Op::Add: case Op::Sub: case Op::Mul: case Op::MulHS: case Op::MulHU: case Op::MulHSU:
       case Op::DivS: case Op::DivU: case Op::RemS: case Op::RemU: case Op::And: case Op::Or: case Op::Xor:
