@@ -14,6 +14,7 @@ Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
 }
 
 Engine::~Engine() {
+  if (events_) events_->remove_exit_flag(&cpu_.state().exit_request);
   cpu_.state().mem.code_watcher = nullptr;
   if (opts_.jit) {
     for (auto& [k, b] : cache_)

@@ -20,6 +20,11 @@ void EventLoop::add_exit_flag(std::atomic<uint32_t>* flag) {
   flags_.push_back(flag);
 }
 
+void EventLoop::remove_exit_flag(std::atomic<uint32_t>* flag) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase(flags_, flag);
+}
+
 uint64_t EventLoop::now_ns() const {
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count());
 }
@@ -46,11 +51,12 @@ void EventLoop::post(Callback fn) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     posted_.push_back(std::move(fn));
+    raise_flags();
   }
-  raise_flags();
   idle_cv_.notify_all();
 }
 
+// With mu_ held: a CPU may be removing its flag (its state is going away).
 void EventLoop::raise_flags() {
   for (auto* f : flags_) f->store(1, std::memory_order_relaxed);
 }

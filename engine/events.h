@@ -26,6 +26,8 @@ class EventLoop final : public Clock {
 
   // Flags to raise when something is due (one per CPU).
   void add_exit_flag(std::atomic<uint32_t>* flag);
+  // Before the flag's memory goes away (a CPU's state): the timer thread stops raising it.
+  void remove_exit_flag(std::atomic<uint32_t>* flag);
 
   uint64_t now_ns() const override;
   TimerId schedule(uint64_t deadline_ns, Callback fn) override;

@@ -8,10 +8,15 @@ namespace kiln::mem {
 void MemContext::protect_code_page(uint64_t pa) {
   uint8_t* host = map->host_ptr(pa & kPageMask, 1);
   if (!host) return;
+  auto protect = [&](TlbEntry& e) {
+    if (!(e.addr_write & kTlbInvalid) && (e.addr_write & kPageMask) + e.addend == uintptr_t(host)) e.addr_write |= kTlbCode;
+  };
+  if (fill_count <= kTlbFillLog) {
+    for (uint32_t i = 0; i < fill_count; i++) protect(logged(i));
+    return;
+  }
   for (auto& mode : tlb)
-    for (TlbEntry& e : mode)
-      if (!(e.addr_write & kTlbInvalid) && (e.addr_write & kPageMask) + e.addend == uintptr_t(host))
-        e.addr_write |= kTlbCode;
+    for (TlbEntry& e : mode) protect(e);
 }
 
 namespace {
@@ -33,6 +38,7 @@ Region* resolve(MemContext& m, uint64_t va, unsigned size, AccessType type, unsi
   if ((prot & kProtNoTlb) || pa_page < r->base || pa_page + kPageSize > r->base + r->size) return r;
   bool slow = m.map->page_has_mmio(pa_page);
   TlbEntry& e = tlb_entry(m, mmu_idx, va);
+  m.note_fill(mmu_idx, va);
   e.addend = uintptr_t(r->host + (pa_page - r->base)) - va_page;
   uint64_t inval = kTlbInvalid | kTlbSlow;
   e.addr_read = (prot & kProtRead) ? va_page | (slow ? kTlbSlow : 0) : inval;

@@ -12,8 +12,13 @@
 
 namespace kiln::mem {
 
-constexpr unsigned kTlbBits = 9;
+// 32768 entries per mode: a guest walking 128 MiB page by page (QEMU's small
+// TLB misses on every access there) still hits. Flushing and code-page
+// protection touch only the entries filled since the last flush (the fill
+// log), so the size costs memory, not time.
+constexpr unsigned kTlbBits = 15;
 constexpr unsigned kTlbEntries = 1u << kTlbBits;
+constexpr unsigned kTlbFillLog = 4096;  // beyond this many fills, flushing clears everything
 constexpr unsigned kMmuModes = 4;  // per-architecture meaning (RISC-V: U, S, M, S+SUM)
 
 // Low bits of a TLB tag that force the slow path.
@@ -65,10 +70,24 @@ struct MemContext {
   CodeWatcher* code_watcher = nullptr;
   uint64_t tlb_misses = 0;
   uint64_t generation = 0;  // bumped by every flush: cached virtual-to-physical facts are stale
+  // Entries (mode * kTlbEntries + index) filled since the last flush; a count
+  // above kTlbFillLog means the log overflowed (every entry may be filled).
+  uint32_t fill_count = kTlbFillLog + 1;
+  uint32_t fill_log[kTlbFillLog];
 
   void flush_tlb() {
-    std::memset(tlb, 0xff, sizeof tlb);
+    if (fill_count > kTlbFillLog) {
+      std::memset(tlb, 0xff, sizeof tlb);
+    } else {
+      for (uint32_t i = 0; i < fill_count; i++) std::memset(&logged(i), 0xff, sizeof(TlbEntry));
+    }
+    fill_count = 0;
     generation++;
+  }
+  TlbEntry& logged(uint32_t i) { return tlb[fill_log[i] / kTlbEntries][fill_log[i] % kTlbEntries]; }
+  void note_fill(unsigned mmu_idx, uint64_t va) {
+    if (fill_count < kTlbFillLog) fill_log[fill_count] = mmu_idx * kTlbEntries + ((va >> kPageBits) & (kTlbEntries - 1));
+    if (fill_count <= kTlbFillLog) fill_count++;
   }
   // Drops fast write access to one physical page (it now holds code).
   void protect_code_page(uint64_t pa);
