@@ -27,7 +27,11 @@ llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Mod
 
 // The optimisation pipeline every region goes through (jit/pipeline.cpp).
 void optimize_module(llvm::Module& m);
-// Machine code quality vs compile time: the JIT and region_assembly() agree.
-constexpr llvm::CodeGenOptLevel kCodeGenOptLevel = llvm::CodeGenOptLevel::Less;
+// Machine code quality against compile time, per region: loops of up to
+// kMaxOptimizedLoop guest instructions get LLVM's optimising instruction
+// selection and register allocator (Less); everything else, where compile
+// time is most of the cost (a kernel's straight-line paths), fast selection (None).
+constexpr unsigned kMaxOptimizedLoop = 96;
+llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks);
 
 }  // namespace kiln::jit

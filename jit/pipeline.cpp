@@ -46,6 +46,20 @@ void optimize_module(llvm::Module& m) {
     if (!f.isDeclaration()) fpm.run(f, fam);
 }
 
+llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks) {
+  unsigned insns = 0;
+  bool loop = false;
+  for (size_t k = 0; k < blocks.size(); k++) {
+    insns += blocks[k]->guest_insns;
+    for (const ir::Inst& in : blocks[k]->insts) {
+      if (in.op != ir::Op::Goto && in.op != ir::Op::Branch) continue;
+      for (uint64_t target : {in.imm, in.op == ir::Op::Branch ? in.aux : in.imm})
+        for (size_t j = 0; j <= k; j++) loop |= blocks[j]->pc == target;  // a back-edge (lower.cpp's rule)
+    }
+  }
+  return loop && insns <= kMaxOptimizedLoop ? llvm::CodeGenOptLevel::Less : llvm::CodeGenOptLevel::None;
+}
+
 std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error) {
   // A fixed target, not the host's: the same IR must give the same code on
   // every machine the tests run on.
@@ -65,7 +79,7 @@ std::string region_assembly(std::span<const ir::Block* const> blocks, std::strin
     return "";
   }
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple.getTriple(), "x86-64-v2", "", llvm::TargetOptions(), std::nullopt, std::nullopt, kCodeGenOptLevel));
+      triple.getTriple(), "x86-64-v2", "", llvm::TargetOptions(), std::nullopt, std::nullopt, codegen_level(blocks)));
   llvm::LLVMContext ctx;
   llvm::Module mod("kiln", ctx);
   mod.setDataLayout(tm->createDataLayout());

@@ -2,6 +2,7 @@
 // on that thread: lower to LLVM IR, run a short optimisation pipeline, compile
 // with one reused TargetMachine. Each block gets its own ResourceTracker so
 // freeing its code is one remove().
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Module.h>
@@ -26,6 +27,22 @@ bool available() { return true; }
 
 namespace {
 
+// ORC's compiler with a code generation level chosen per region
+// (codegen_level): compiling happens on the compile thread inside lookup(),
+// right after Session::compile sets the level.
+class LevelledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
+ public:
+  explicit LevelledCompiler(std::unique_ptr<llvm::TargetMachine> tm)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(tm->Options)), tm_(std::move(tm)) {}
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& m) override {
+    return llvm::orc::SimpleCompiler(*tm_)(m);
+  }
+  void set_level(llvm::CodeGenOptLevel level) { tm_->setOptLevel(level); }
+
+ private:
+  std::unique_ptr<llvm::TargetMachine> tm_;
+};
+
 struct Request {
   Ticket ticket;
   const void* owner;
@@ -37,7 +54,8 @@ class Session final : public Jit {
  public:
   static constexpr size_t kMaxQueued = 16;
 
-  explicit Session(std::unique_ptr<llvm::orc::LLJIT> lljit) : lljit_(std::move(lljit)) {
+  Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler)
+      : lljit_(std::move(lljit)), compiler_(compiler) {
     thread_ = std::thread([this] { compile_thread(); });
   }
   ~Session() override {
@@ -102,6 +120,7 @@ class Session final : public Jit {
   NativeFn compile(const Request& r, llvm::orc::ResourceTrackerSP* rt);
 
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
+  LevelledCompiler* compiler_;  // owned by lljit_
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;
@@ -132,6 +151,7 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
     llvm::consumeError(std::move(err));
     return nullptr;
   }
+  compiler_->set_level(codegen_level(blocks));
   auto sym = lljit_->lookup(name);
   if (!sym) {
     llvm::consumeError(sym.takeError());
@@ -199,13 +219,24 @@ std::unique_ptr<Jit> create(std::string* error) {
     *error = llvm::toString(jtmb.takeError());
     return nullptr;
   }
-  jtmb->setCodeGenOptLevel(kCodeGenOptLevel);
-  auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).setNumCompileThreads(0).create();
+  LevelledCompiler* compiler = nullptr;
+  auto lljit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(*jtmb))
+                   .setNumCompileThreads(0)
+                   .setCompileFunctionCreator([&compiler](llvm::orc::JITTargetMachineBuilder b)
+                                                  -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                     auto tm = b.createTargetMachine();
+                     if (!tm) return tm.takeError();
+                     auto c = std::make_unique<LevelledCompiler>(std::move(*tm));
+                     compiler = c.get();
+                     return c;
+                   })
+                   .create();
   if (!lljit) {
     *error = llvm::toString(lljit.takeError());
     return nullptr;
   }
-  return std::make_unique<Session>(std::move(*lljit));
+  return std::make_unique<Session>(std::move(*lljit), compiler);
 }
 
 }  // namespace kiln::jit
