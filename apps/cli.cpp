@@ -152,6 +152,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       o.version = true;
     } else if (opt == "-stats") {
       o.stats = true;
+      o.machine.stats = true;
     } else if (opt == "-nographic") {
       // Nothing to do: no display device exists yet.
     } else if (opt == "-M" || opt == "-machine") {

@@ -68,10 +68,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "kiln: regions compiled: %llu (%llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"
                    "kiln: compile time: %.3f s\n"
+                   "kiln: time in native code: %.3f s (%.1f%%)\n"
                    "kiln: dispatches to native code: %llu (%.1f%%)\n",
                    (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.region_blocks,
                    (unsigned long long)s.jit.failed, (unsigned long long)s.jit.dropped,
-                   (unsigned long long)s.jit.queued, s.jit.compile_seconds,
+                   (unsigned long long)s.jit.queued, s.jit.compile_seconds, s.engine.native_seconds,
+                   s.engine.seconds > 0 ? 100.0 * s.engine.native_seconds / s.engine.seconds : 0.0,
                    (unsigned long long)s.engine.native_executed,
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);
   }

@@ -310,7 +310,13 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       // Native code reaching this pc by an indirect jump may come straight here next time.
       indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
       st.chain_budget = kChainBudget;
-      x = jit::unpack_exit(b->native(&st), st);
+      if (opts_.time_native) {
+        auto n0 = std::chrono::steady_clock::now();
+        x = jit::unpack_exit(b->native(&st), st);
+        stats_.native_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - n0).count();
+      } else {
+        x = jit::unpack_exit(b->native(&st), st);
+      }
       stats_.native_executed++;
       if (x.reason == ir::ExitReason::None && x.exit_index < jit::kMaxLinks) {
         auto* ret = static_cast<CachedBlock*>(static_cast<jit::LinkSlots*>(st.last_native)->owner);

@@ -25,6 +25,7 @@ struct Stats {
   uint64_t blocks_translated = 0;
   uint64_t blocks_executed = 0;
   uint64_t native_executed = 0;  // of blocks_executed, how many ran as JIT code
+  double native_seconds = 0;     // with Options::time_native
   uint64_t invalidations = 0;
   uint64_t exceptions = 0;
   double seconds = 0;
@@ -36,6 +37,7 @@ struct Options {
   jit::Jit* jit = nullptr;  // the JIT tier, or nullptr for the interpreter only
   unsigned jit_threshold = 100;  // interpreted executions before a block is compiled
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
+  bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
 };
 
 class Engine : public mem::CodeWatcher {

@@ -37,6 +37,7 @@ struct Config {
   bool jit = false;                     // -accel jit (else the interpreter alone)
   unsigned jit_threshold = 100;
   bool jit_sync = false;                // wait for each compilation (tests: deterministic tier-up)
+  bool stats = false;                   // --stats: also time native code
   // Run the IR verifier on every block after every pass: on in debug builds
   // (the sanitizer CI build runs every guest test this way).
 #ifdef NDEBUG
