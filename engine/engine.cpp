@@ -143,6 +143,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   ir.phys_pc = pa;
   ir.mode = mode;
   cpu_.translate_block(ir, opts_.max_block_insns);
+  if (debug_ && !debug_->breakpoints.empty()) debug_trim(ir);
   if (log_.enabled(kLogInAsm)) {
     log_.printf("IN: pc=0x%016" PRIx64 "\n", ir.pc);
     for (const ir::Inst& in : ir.insts)
@@ -168,6 +169,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->mode = mode;
   b->first_page = pa & mem::kPageMask;
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
+  b->guest_bytes = ir.guest_bytes;
   b->code = std::move(code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   b->links.owner = b.get();
@@ -247,6 +249,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       free_retired();
     }
     if (opts_.jit) collect_compiled();
+    if (debug_ && debug_check()) {
+      why = SliceEnd::Debug;
+      break;
+    }
     CachedBlock* b = lookup();
     if (link_from && b && b->native && st.pc == link_pc && b->mode == link_from->mode) link(link_from, link_exit, b);
     link_from = nullptr;
@@ -289,6 +295,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       case ir::ExitReason::None:
         break;
       case ir::ExitReason::Exception:
+        if (debug_ && debug_->watch.hit) break;  // a watchpoint, not a guest trap: debug_check() stops
         st.fault = 0;
         stats_.exceptions++;
         cpu_.take_exception();
