@@ -379,11 +379,7 @@ Stub::Action Stub::handle(const std::string& pkt) {
           reply("E01");
           return Action::None;
         }
-        std::vector<uint8_t> pc(8);
-        for (int i = 0; i < 8; i++) pc[size_t(i)] = uint8_t(v >> (8 * i));
-        const auto& regs = current().description().registers;
-        for (const cpu::DebugRegister& r : regs)
-          if (r.name == "pc" || r.name == "rip" || r.name == "eip") (void)current().write_register(r.regnum, std::vector<uint8_t>(pc.begin(), pc.begin() + r.bitsize / 8));
+        current().set_pc(v);
       }
       if (p[0] == 's' || p[0] == 'S') {
         step_thread_ = unsigned(g_thread_ - 1);

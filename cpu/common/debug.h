@@ -62,6 +62,7 @@ class DebugTarget {
   virtual Status read_memory(AddrSpace space, uint64_t addr, uint8_t* buf, size_t len) = 0;
   virtual Status write_memory(AddrSpace space, uint64_t addr, const uint8_t* buf, size_t len) = 0;
   virtual uint64_t pc() const = 0;
+  virtual void set_pc(uint64_t pc) = 0;  // gdb's "continue at ADDR"
   // The current privilege level / CPU mode, for people ("S (supervisor)", "long mode, CPL 0").
   virtual std::string mode_name() const = 0;
   // The architecture's own `monitor` commands (registers with CSRs, page-table

@@ -18,6 +18,7 @@ class RiscvDebugTarget final : public cpu::DebugTarget {
   Status read_memory(cpu::AddrSpace space, uint64_t addr, uint8_t* buf, size_t len) override;
   Status write_memory(cpu::AddrSpace space, uint64_t addr, const uint8_t* buf, size_t len) override;
   uint64_t pc() const override { return cpu_.s().pc; }
+  void set_pc(uint64_t pc) override { cpu_.s().pc = pc; }
   std::string mode_name() const override;
   bool monitor(const std::string& cmd, std::string* out) override;
   std::string monitor_help() const override;

@@ -9,11 +9,13 @@ Scenarios:
              registers and memory read and written, a write watchpoint,
              Ctrl-C while spinning, detach: the guest runs on to a clean exit
   exit       -gdb tcp::PORT: break, backtrace, continue to a clean exit
+  kill       gdb's kill ends Kiln (status 0) with the guest stopped
   protocol   malformed packets, bad checksums, an oversize packet and a client
              vanishing mid-packet: the stub errors or drops the client and the
              guest keeps running (-chardev socket,... -gdb chardev:ID)
   linux      the shared riscv64 Linux (-smp 2): break at a kernel function
-             during boot, registers, backtrace, threads, continue to the marker
+             during boot, registers, backtrace, threads, a page walk, a stop on
+             a privilege switch, continue to the marker
 Exit status 0 on success, 1 on failure, 77 when the Linux images are absent.
 """
 import argparse
@@ -108,13 +110,16 @@ end
 """
 
 
-def baremetal(a, work):
+def halted_spike_session(a, work, commands):
+    """Kiln -S on the bare-metal program, and gdb attached through a Unix socket running `commands`."""
     sock = os.path.join(work, "gdb.sock")
     k = Kiln([a.kiln, "-M", "spike", "-kernel", a.elf, "-accel", a.accel, "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
-    out = run_gdb(f"""file {a.elf}
-target remote {sock}
-info registers pc
+    return k, run_gdb(f"file {a.elf}\ntarget remote {sock}\n" + commands, work)
+
+
+def baremetal(a, work):
+    k, out = halted_spike_session(a, work, f"""info registers pc
 break compute
 continue
 info registers a0
@@ -135,6 +140,9 @@ watch counter
 continue
 print counter
 delete
+monitor phys-write 0x80002358 2a00000000000000
+print counter
+monitor regs
 set var counter = 40
 x/1gx &counter
 print $priv
@@ -151,13 +159,14 @@ continue
 print spin_flag
 set var spin_flag = 0
 detach
-""", work)
+""")
     code = k.wait(60)
     kout = k.output()
     expect(out, [r"^pc\s+0x80000000", r"Breakpoint 1, compute \(n=n@entry=10\)", r"^a0\s+0xa\s+10",
                  r"^\$1 = 1$", r"^\$2 = 5$", r"add \(a=0, b=0\)", r"Value returned is \$\d+ = 0", r"Value returned is \$\d+ = 45",
                  r"^\$\d+ = 0x1234abcd$", r"Hardware watchpoint 2: counter", r"Old value = 0\s+New value = 1",
-                 r"in bump \(\)", r"0x80002358 <counter>:\s+0x0000000000000028", r"^\$\d+ = prv:3 \[Machine\]|^\$\d+ = 3",
+                 r"in bump \(\)", r"^\$\d+ = 42$", r"^mepc\s+0x[0-9a-f]{16}$", r"^pmpaddr15\s+0x",
+                 r"0x80002358 <counter>:\s+0x0000000000000028", r"^\$\d+ = prv:3 \[Machine\]|^\$\d+ = 3",
                  r"^mstatus\s+0x", r"privilege: M \(machine\)", r"M-mode: no translation",
                  r"0x80000000: [0-9a-f ]{23}", r"hart 0: \d+ blocks cached", r"Program received signal SIGINT",
                  r"^\$\d+ = 1$", r"Inferior 1 \(Remote target\) detached"], kout)
@@ -187,6 +196,18 @@ continue
                  r"^a0\s+0x3", r"exited normally"], kout)
     if code != 0 or "done" not in kout:
         fail("kiln exited %d; expected 0" % code, kout, out)
+
+
+def kill_scenario(a, work):
+    k, out = halted_spike_session(a, work, """break bump
+continue
+kill
+""")
+    code = k.wait(30)
+    kout = k.output()
+    expect(out, [r"Breakpoint 1, bump \(\)", r"\[Inferior 1 \(Remote target\) killed\]"], kout)
+    if code != 0 or "compute=" in kout:
+        fail("kiln exited %d after gdb's kill; expected 0, before the guest printed anything" % code, kout, out)
 
 
 class Client:
@@ -239,6 +260,16 @@ class Client:
     def close(self):
         self.s.close()
 
+    def minstret(self):
+        return int.from_bytes(bytes.fromhex(self.ask("p%x" % (65 + 0xb02))), "little")
+
+    def run_then_ctrl_c(self):
+        """Continue for 0.3 s, then Ctrl-C: the stop reply."""
+        self.send("vCont;c")
+        time.sleep(0.3)
+        self.send_raw(b"\x03")
+        return self.reply()
+
 
 def protocol(a, work):
     sock = os.path.join(work, "gdb.sock")
@@ -287,17 +318,13 @@ def protocol(a, work):
     c.send_raw(b"$g#00")
     check(c.reply() == "E01", "bad checksum without acks: an error")
     # Stepping through the raw protocol: exactly one instruction.
-    minstret = "p%x" % (65 + 0xb02)
-    before = int.from_bytes(bytes.fromhex(c.ask(minstret)), "little")
+    before = c.minstret()
     check(c.ask("vCont;s:1").startswith("T05"), "step reply")
-    after = int.from_bytes(bytes.fromhex(c.ask(minstret)), "little")
+    after = c.minstret()
     check(after == before + 1, "one step retires one instruction (%d -> %d)" % (before, after))
     # Continue, then Ctrl-C: the guest ran meanwhile.
-    c.send("vCont;c")
-    time.sleep(0.3)
-    c.send_raw(b"\x03")
-    check(c.reply().startswith("T02thread:1;"), "Ctrl-C stop reply")
-    later = int.from_bytes(bytes.fromhex(c.ask(minstret)), "little")
+    check(c.run_then_ctrl_c().startswith("T02thread:1;"), "Ctrl-C stop reply")
+    later = c.minstret()
     check(later > after + 10, "the guest ran between continue and Ctrl-C")
     # An oversize packet drops the client; the guest runs on.
     c.send_raw(b"$" + b"A" * 0x5000 + b"#00")
@@ -317,12 +344,9 @@ def protocol(a, work):
     check(k.alive(), "kiln died after a client vanished mid-packet")
     # The guest still runs: a new client sees minstret move, then lets it finish.
     c = Client(sock)
-    first = int.from_bytes(bytes.fromhex(c.ask(minstret)), "little")
-    c.send("vCont;c")
-    time.sleep(0.3)
-    c.send_raw(b"\x03")
-    check(c.reply().startswith("T02"), "Ctrl-C after reconnecting")
-    second = int.from_bytes(bytes.fromhex(c.ask(minstret)), "little")
+    first = c.minstret()
+    check(c.run_then_ctrl_c().startswith("T02"), "Ctrl-C after reconnecting")
+    second = c.minstret()
     check(second > first + 10, "the guest keeps running after bad clients")
     check(c.ask("M80002350,4:00000000") == "OK", "clear spin_flag")
     check(c.ask("D") == "OK", "detach")
@@ -356,22 +380,30 @@ info registers pc sp ra
 print $priv
 bt 3
 monitor priv
+monitor memory physical
+x/2bx 0x80200000
+monitor memory virtual
 break kernel_init
 continue
 info threads
 bt 1
 eval "monitor walk 0x%lx", $pc
 delete
+monitor stop-on-mode-switch on
+continue
+monitor priv
+monitor stop-on-mode-switch off
 continue
 """, work, timeout=300)
     code = k.wait(300)
     kout = k.output()
     expect(out, [r"Breakpoint 1, 0x[0-9a-f]+ in start_kernel \(\)", r"^pc\s+0xffffffff8[0-9a-f]+\s+0x[0-9a-f]+ <start_kernel>",
-                 r"^sp\s+0xffffffff", r"#0\s+0x[0-9a-f]+ in start_kernel", r"privilege: S \(supervisor\)",
+                 r"^sp\s+0xffffffff", r"#0\s+0x[0-9a-f]+ in start_kernel", r"privilege: S \(supervisor\)", r"0x80200000:\s+0x4d\s+0x5a",
                  r"Breakpoint 2, 0x[0-9a-f]+ in kernel_init \(\)", r"\* 1\s+Thread 1 \(CPU#0 \[S \(supervisor\)\]\)", r"2\s+Thread 2 \(CPU#1",
                  r"#0\s+0x[0-9a-f]+ in kernel_init",
                  r"Sv(39|48), root table", r"level \d: PTE at 0x[0-9a-f]+ = 0x[0-9a-f]+ VR-X",
-                 r"0xffffffff8[0-9a-f]+ -> 0x8[0-9a-f]+", r"exited normally"], kout)
+                 r"0xffffffff8[0-9a-f]+ -> 0x8[0-9a-f]+", r"stop on mode switch: on",
+                 r"received signal SIGTRAP", r"stop on mode switch: off", r"exited normally"], kout)
     for marker in ("KILN-BOOT-OK", "KILN-INIT-DONE"):
         if marker not in kout:
             fail("no %s marker" % marker, kout, out)
@@ -381,7 +413,7 @@ continue
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("scenario", choices=["baremetal", "exit", "protocol", "linux"])
+    ap.add_argument("scenario", choices=["baremetal", "exit", "kill", "protocol", "linux"])
     ap.add_argument("--kiln", required=True)
     ap.add_argument("--accel", required=True)
     ap.add_argument("--elf", required=True)
@@ -396,7 +428,8 @@ def main():
     work = tempfile.mkdtemp(prefix="kiln-gdb-")
     t0 = time.time()
     try:
-        {"baremetal": baremetal, "exit": exit_scenario, "protocol": protocol, "linux": linux}[a.scenario](a, work)
+        {"baremetal": baremetal, "exit": exit_scenario, "kill": kill_scenario, "protocol": protocol,
+         "linux": linux}[a.scenario](a, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("PASS: %s under -accel %s (%.1f s)" % (a.scenario, a.accel, time.time() - t0))
