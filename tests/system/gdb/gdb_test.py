@@ -21,6 +21,7 @@ Exit status 0 on success, 1 on failure, 77 when the Linux images are absent.
 import argparse
 import gzip
 import os
+import random
 import re
 import shutil
 import signal
@@ -310,6 +311,20 @@ def protocol(a, work):
     r = c.ask("qRcmd," + b"frob".hex())
     check(r.startswith("O") and "unknown command" in bytes.fromhex(r[1:]).decode(), "unknown monitor command")
     check(c.reply() == "OK", "monitor ends with OK")
+    # Random requests (of the kinds that leave the guest as it is): each gets a reply.
+    rng = random.Random(5)
+    alphabet = b"0123456789abcdefxX,:;=-}$*#\x03\xff "
+    for _ in range(300):
+        head = rng.choice([b"m", b"p", b"g", b"?", b"qXfer:features:read:", b"qRcmd,", b"Z1", b"z0", b"Z2,", b"z4,",
+                           b"H", b"T", b"qThreadExtraInfo,", b"v", b"q", b"Q", b"qC", b"qf"])
+        body = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))).replace(b"#", b"").replace(b"$", b"")
+        r = c.ask(head + body)
+        if r.startswith("O"):  # monitor output, then the OK
+            c.reply()
+    check(c.ask("D") == "OK", "detach after the random requests")
+    c.close()
+    c = Client(sock)
+    check(c.ask("?").startswith("T05"), "attach again")
     c.send_raw(b"$g#00")  # bad checksum: '-' asks for it again
     check(c.reply() == "-", "bad checksum answered with '-'")
     c.send_raw(b"$g#zz")
