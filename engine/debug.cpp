@@ -109,7 +109,10 @@ DebugStop Engine::step(bool interrupts) {
   }
   cpu::BlockExit x = interp::run(*code, &st);
   // Stopped before a watched access: the instruction has not happened.
-  if (x.reason == ir::ExitReason::Exception && w && w->hit) return DebugStop::Watchpoint;
+  if (x.reason == ir::ExitReason::Exception && w && w->hit) {
+    st.fault = 0;  // set by a helper whose access stopped (sc); no guest exception is pending
+    return DebugStop::Watchpoint;
+  }
   stats_.blocks_executed++;
   st.insns_retired += x.insns;
   st.pc = x.next_pc;

@@ -295,7 +295,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       case ir::ExitReason::None:
         break;
       case ir::ExitReason::Exception:
-        if (debug_ && debug_->watch.hit) break;  // a watchpoint, not a guest trap: debug_check() stops
+        if (debug_ && debug_->watch.hit) {  // a watchpoint, not a guest trap: debug_check() stops
+          st.fault = 0;
+          break;
+        }
         st.fault = 0;
         stats_.exceptions++;
         cpu_.take_exception();

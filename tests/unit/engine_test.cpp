@@ -291,6 +291,35 @@ TEST_CASE("debugger: a watchpoint stops before the access, in any alignment", "[
   r.eng->set_debug(nullptr);
 }
 
+TEST_CASE("debugger: a watchpoint stops an sc.d before its store, keeping the reservation", "[engine][debug]") {
+  Rig r;
+  constexpr uint32_t kLrD = 0x1002b32f, kScD = 0x18a2be2f;  // lr.d t1,(t0); sc.d t3,a0,(t0)
+  r.put(kRam, {kLrD, kScD, sd(a0, 0, t2), jal(zero, 0)});
+  riscv::RiscvState& s = r.cpu->s();
+  s.x[t0] = kRam + 0x800;
+  s.x[a0] = 77;
+  s.x[28] = 99;  // t3
+  engine::DebugState dbg;
+  r.eng->set_debug(&dbg);
+  dbg.watch.ranges.push_back({kRam + 0x800, 8, 1});
+  r.eng->watchpoints_changed();
+  CHECK(r.eng->run_for(0) == engine::Engine::SliceEnd::Debug);
+  CHECK(r.eng->debug_stop() == engine::DebugStop::Watchpoint);
+  CHECK(s.pc == kRam + 4);
+  CHECK(s.fault == 0);
+  CHECK(s.reservation == kRam + 0x800);
+  CHECK(s.x[28] == 99);
+  dbg.watch.hit = false;
+  dbg.watch.suppressed = true;
+  CHECK(r.eng->step(false) == engine::DebugStop::None);
+  dbg.watch.suppressed = false;
+  CHECK(s.x[28] == 0);  // the sc succeeded
+  uint64_t v = 0;
+  REQUIRE(r.map.read(kRam + 0x800, &v, 8));
+  CHECK(v == 77);
+  r.eng->set_debug(nullptr);
+}
+
 TEST_CASE("RISC-V debug target: registers, and memory through Sv39 without side effects", "[debug][riscv]") {
   Rig r;
   riscv::RiscvState& s = r.cpu->s();
