@@ -171,6 +171,9 @@ detach
                  r"^mstatus\s+0x", r"privilege: M \(machine\)", r"M-mode: no translation",
                  r"0x80000000: [0-9a-f ]{23}", r"hart 0: \d+ blocks cached", r"Program received signal SIGINT",
                  r"^\$\d+ = 1$", r"Inferior 1 \(Remote target\) detached"], kout)
+    # Breakpoints and the watchpoint did not send the JIT's code back to the interpreter.
+    if a.accel.startswith("jit"):
+        expect(out, [r"hart 0: .* executed \([1-9]\d* as native code\)"], kout)
     if code != 0 or "compute=45 counter=41" not in kout or "done" not in kout:
         fail("kiln exited %d; expected 0 with compute=45 counter=41 and done" % code, kout, out)
 
