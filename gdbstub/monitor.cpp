@@ -38,17 +38,26 @@ std::string Stub::monitor_text(const std::string& line) {
   if (cmd == "help" || cmd.empty()) {
     return "Kiln monitor commands:\n"
            "  help                         this list\n"
+           "  hart [N]                     the hart (thread N) these commands act on; default: the one that last stopped\n"
            "  stats                        block cache and JIT statistics\n"
            "  step-interrupts on|off       let interrupts and timers fire during a step (default off)\n"
            "  stop-on-mode-switch on|off   stop when a CPU changes privilege mode\n"
            "  memory virtual|physical      what gdb's memory accesses address (default virtual)\n"
            "  phys-read ADDR [LEN]         physical memory, in hex (LEN up to 4096, default 16)\n"
            "  phys-write ADDR HEXBYTES     write bytes to physical memory\n" +
-           current().monitor_help();
+           monitor_cpu().monitor_help();
   }
   bool on;
   uint64_t addr, len = 16;
   if (cmd == "stats") return sys_.stats();
+  if (cmd == "hart") {
+    uint64_t n;
+    if (!a1.empty() && (!parse_number(a1, &n) || n < 1 || n > sys_.cpu_count()))
+      return "usage: hart [N]   (N: a thread number, 1 to " + std::to_string(sys_.cpu_count()) + ")\n";
+    if (!a1.empty()) monitor_cpu_ = unsigned(n - 1);
+    return "monitor commands act on thread " + std::to_string(monitor_cpu_ + 1) + " (CPU#" + std::to_string(monitor_cpu_) +
+           ", " + monitor_cpu().mode_name() + ")\n";
+  }
   if (cmd == "step-interrupts") {
     if (!parse_switch(a1, &on)) return "usage: step-interrupts on|off\n";
     sys_.set_step_interrupts(on);
@@ -69,7 +78,7 @@ std::string Stub::monitor_text(const std::string& line) {
     if (!parse_number(a1, &addr) || (!a2.empty() && !parse_number(a2, &len)) || len == 0 || len > 4096)
       return "usage: phys-read ADDR [LEN]   (LEN 1 to 4096)\n";
     std::vector<uint8_t> buf(len);
-    if (Status s = current().read_memory(cpu::AddrSpace::Physical, addr, buf.data(), len); !s) return "error: " + s.error() + "\n";
+    if (Status s = monitor_cpu().read_memory(cpu::AddrSpace::Physical, addr, buf.data(), len); !s) return "error: " + s.error() + "\n";
     std::string out;
     char tmp[24];
     for (uint64_t i = 0; i < len; i++) {
@@ -86,12 +95,12 @@ std::string Stub::monitor_text(const std::string& line) {
     std::vector<uint8_t> bytes;
     if (!parse_number(a1, &addr) || !hex_to_bytes(a2, &bytes) || bytes.empty() || !extra.empty())
       return "usage: phys-write ADDR HEXBYTES   (e.g. phys-write 0x80001000 deadbeef)\n";
-    if (Status s = current().write_memory(cpu::AddrSpace::Physical, addr, bytes.data(), bytes.size()); !s)
+    if (Status s = monitor_cpu().write_memory(cpu::AddrSpace::Physical, addr, bytes.data(), bytes.size()); !s)
       return "error: " + s.error() + "\n";
     return "wrote " + std::to_string(bytes.size()) + " bytes\n";
   }
   std::string out;
-  if (current().monitor(line, &out)) return out;
+  if (monitor_cpu().monitor(line, &out)) return out;
   return "unknown command '" + cmd + "' (try: monitor help)\n";
 }
 

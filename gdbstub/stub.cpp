@@ -172,6 +172,7 @@ int Stub::serve(bool start_halted) {
       if (client_ < 0) continue;
       last_stop_ = {cpu::StopEvent::Breakpoint, ev.cpu};  // stopped for the new client
       g_thread_ = ev.cpu + 1;
+      monitor_cpu_ = ev.cpu;
     }
     std::string pkt;
     if (!read_packet(&pkt)) {
@@ -201,6 +202,7 @@ int Stub::serve(bool start_halted) {
     if (client_ < 0) continue;  // hung up while running: the guest runs on
     last_stop_ = ev;
     g_thread_ = ev.cpu + 1;
+    monitor_cpu_ = ev.cpu;
     reply(stop_reply(ev));
   }
 }

@@ -46,6 +46,7 @@ class Stub {
   std::string monitor_text(const std::string& cmd);
   bool thread_ok(int64_t tid) const { return tid >= 1 && tid <= int64_t(sys_.cpu_count()); }
   cpu::DebugTarget& current() { return sys_.cpu(unsigned(g_thread_ - 1)); }
+  cpu::DebugTarget& monitor_cpu() { return sys_.cpu(monitor_cpu_); }
 
   cpu::DebugSystem& sys_;
   Listener listener_;
@@ -55,6 +56,9 @@ class Stub {
   std::string last_sent_;  // for a '-' (retransmit)
   bool ack_mode_ = true;
   int64_t g_thread_ = 1;   // Hg: registers and memory
+  // The CPU monitor commands act on: the one that last stopped, or `monitor hart N`.
+  // (Not Hg, which gdb leaves on whichever thread it last read, e.g. after `info threads`.)
+  unsigned monitor_cpu_ = 0;
   unsigned step_thread_ = 0;  // the CPU a Step action steps (0-based)
   cpu::StopEvent last_stop_{cpu::StopEvent::Interrupted, 0};
   cpu::AddrSpace mem_space_ = cpu::AddrSpace::Virtual;

@@ -16,9 +16,12 @@ Scenarios:
   linux      the shared riscv64 Linux (-smp 2): break at a kernel function
              during boot, registers, backtrace, threads, a page walk, a stop on
              a privilege switch, continue to the marker
+  linux_quick  the same kernel to start_kernel only (registers, backtrace,
+             threads, a page walk), then kill: what the sanitizer build runs
 Exit status 0 on success, 1 on failure, 77 when the Linux images are absent.
 """
 import argparse
+import ctypes
 import gzip
 import os
 import random
@@ -32,6 +35,12 @@ import tempfile
 import time
 
 GDB = shutil.which("gdb-multiarch") or shutil.which("gdb")
+STARTED = []  # Kiln processes, killed when the test ends however it ends
+
+
+def die_with_parent():
+    """In the child: SIGKILL when this driver dies (ctest's timeout kills only the driver)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def fail(msg, *outputs):
@@ -47,7 +56,9 @@ class Kiln:
     def __init__(self, args, work):
         self.log = os.path.join(work, "kiln.out")
         self.f = open(self.log, "w")
-        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.f, stderr=subprocess.STDOUT)
+        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.f, stderr=subprocess.STDOUT,
+                                  preexec_fn=die_with_parent)
+        STARTED.append(self.p)
 
     def output(self):
         self.f.flush()
@@ -374,7 +385,8 @@ def protocol(a, work):
         fail("kiln exited %d; expected 0 after the guest finished" % code, k.output())
 
 
-def linux(a, work):
+def linux_session(a, work, commands, timeout):
+    """The shared Linux on -M virt -smp 2, halted, with gdb (symbols from vmlinux) running `commands`."""
     img = os.path.join(a.src, "..", "shared", "images", "riscv64")
     if not os.path.isfile(os.path.join(img, "Image")) or not os.path.isfile(os.path.join(img, "vmlinux.gz")):
         print("SKIP: %s/Image or vmlinux.gz not found (the shared Linux images are only present beside the repo in CI)" % img)
@@ -390,9 +402,34 @@ def linux(a, work):
               "-kernel", os.path.join(img, "Image"), "-initrd", os.path.join(img, "initrd.gz"),
               "-append", "console=ttyS0 panic=-1", "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
-    out = run_gdb(f"""file {vmlinux}
-target remote {sock}
-break start_kernel
+    return k, run_gdb(f"file {vmlinux}\ntarget remote {sock}\n" + commands, work, timeout=timeout)
+
+
+def linux_quick(a, work):
+    k, out = linux_session(a, work, """break start_kernel
+continue
+info registers pc sp
+bt 1
+info threads
+eval "monitor walk 0x%lx", $pc
+monitor hart 2
+monitor priv
+monitor hart 3
+kill
+""", 240)
+    code = k.wait(60)
+    kout = k.output()
+    expect(out, [r"Breakpoint 1, 0x[0-9a-f]+ in start_kernel \(\)", r"^pc\s+0xffffffff8[0-9a-f]+\s+0x[0-9a-f]+ <start_kernel>",
+                 r"#0\s+0x[0-9a-f]+ in start_kernel", r"2\s+Thread 2 \(CPU#1", r"Sv(39|48), root table",
+                 r"monitor commands act on thread 2 \(CPU#1, M \(machine\)\)", r"privilege: M \(machine\)",
+                 r"usage: hart \[N\]",
+                 r"\[Inferior 1 \(Remote target\) killed\]"], kout)
+    if code != 0:
+        fail("kiln exited %d after gdb's kill; expected 0" % code, kout, out)
+
+
+def linux(a, work):
+    k, out = linux_session(a, work, """break start_kernel
 continue
 info registers pc sp ra
 print $priv
@@ -412,7 +449,7 @@ continue
 monitor priv
 monitor stop-on-mode-switch off
 continue
-""", work, timeout=300)
+""", 600)
     code = k.wait(300)
     kout = k.output()
     expect(out, [r"Breakpoint 1, 0x[0-9a-f]+ in start_kernel \(\)", r"^pc\s+0xffffffff8[0-9a-f]+\s+0x[0-9a-f]+ <start_kernel>",
@@ -431,7 +468,7 @@ continue
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("scenario", choices=["baremetal", "exit", "kill", "protocol", "linux"])
+    ap.add_argument("scenario", choices=["baremetal", "exit", "kill", "protocol", "linux", "linux_quick"])
     ap.add_argument("--kiln", required=True)
     ap.add_argument("--accel", required=True)
     ap.add_argument("--elf", required=True)
@@ -447,8 +484,12 @@ def main():
     t0 = time.time()
     try:
         {"baremetal": baremetal, "exit": exit_scenario, "kill": kill_scenario, "protocol": protocol,
-         "linux": linux}[a.scenario](a, work)
+         "linux": linux, "linux_quick": linux_quick}[a.scenario](a, work)
     finally:
+        for p in STARTED:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         shutil.rmtree(work, ignore_errors=True)
     print("PASS: %s under -accel %s (%.1f s)" % (a.scenario, a.accel, time.time() - t0))
     return 0
