@@ -78,7 +78,8 @@ std::string Stub::monitor_text(const std::string& line) {
     if (!parse_number(a1, &addr) || (!a2.empty() && !parse_number(a2, &len)) || len == 0 || len > 4096)
       return "usage: phys-read ADDR [LEN]   (LEN 1 to 4096)\n";
     std::vector<uint8_t> buf(len);
-    if (Status s = monitor_cpu().read_memory(cpu::AddrSpace::Physical, addr, buf.data(), len); !s) return "error: " + s.error() + "\n";
+    if (Status s = monitor_cpu().read_memory(cpu::AddrSpace::Physical, addr, buf.data(), len); !s)
+      return "error: " + s.error() + "\n";
     std::string out;
     char tmp[24];
     for (uint64_t i = 0; i < len; i++) {

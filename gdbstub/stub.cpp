@@ -240,8 +240,8 @@ std::string Stub::write_registers(std::string_view hex) {
     if (r.feature != 0) continue;
     size_t n = r.bitsize / 8;
     if (off + n > bytes.size()) break;  // gdb may send fewer; the rest stay
-    if (!current().write_register(r.regnum, std::vector<uint8_t>(bytes.begin() + long(off), bytes.begin() + long(off + n))))
-      return "E01";
+    std::vector<uint8_t> value(bytes.begin() + long(off), bytes.begin() + long(off + n));
+    if (!current().write_register(r.regnum, value)) return "E01";
     off += n;
   }
   return off == bytes.size() ? "OK" : "E01";
@@ -375,7 +375,11 @@ Stub::Action Stub::handle(const std::string& pkt) {
     case 'C':
     case 'S': {
       // [sig][;addr] / [addr]: resume at addr if given.
-      std::string_view addr_s = (p[0] == 'c' || p[0] == 's') ? args : (args.find(';') == std::string_view::npos ? "" : args.substr(args.find(';') + 1));
+      std::string_view addr_s = args;
+      if (p[0] == 'C' || p[0] == 'S') {
+        size_t semi = args.find(';');
+        addr_s = semi == std::string_view::npos ? std::string_view() : args.substr(semi + 1);
+      }
       if (!addr_s.empty()) {
         if (!parse_hex(addr_s, &v)) {
           reply("E01");

@@ -32,7 +32,7 @@ Result<Endpoint> parse_endpoint(const std::string& spec) {
   }
   std::string rest;
   if (s.rfind("tcp:", 0) == 0) rest = s.substr(4);
-  else if (!s.empty() && s.find(':') == std::string::npos && s.find_first_not_of("0123456789") == std::string::npos) rest = ":" + s;
+  else if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) rest = ":" + s;  // QEMU's bare port
   else return make_error("-gdb: unsupported device '" + spec + "' (use tcp::PORT, tcp:HOST:PORT or unix:PATH)");
   size_t colon = rest.rfind(':');
   if (colon == std::string::npos) return make_error("-gdb: '" + spec + "' needs a port (tcp::PORT)");

@@ -137,7 +137,8 @@ std::string MachineDebug::stats() const {
   }
   if (jit_) {
     jit::Stats j = jit_->stats();
-    std::snprintf(line, sizeof line, "jit: %" PRIu64 " blocks compiled, %" PRIu64 " failed, %" PRIu64 " queued, %.3f s compiling\n",
+    std::snprintf(line, sizeof line,
+                  "jit: %" PRIu64 " blocks compiled, %" PRIu64 " failed, %" PRIu64 " queued, %.3f s compiling\n",
                   j.compiled, j.failed, j.queued, j.compile_seconds);
     out += line;
   } else {

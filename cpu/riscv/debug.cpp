@@ -156,12 +156,13 @@ bool RiscvDebugTarget::translate(uint64_t va, uint64_t* pa, std::string* trace) 
     return true;
   }
   const unsigned levels = mode == 9 ? 4 : 3, va_bits = 12 + 9 * levels;
-  if (trace) *trace += std::string(levels == 4 ? "Sv48" : "Sv39") + ", root table " + hex((s.satp & ((1ull << 44) - 1)) << 12) + "\n";
+  const uint64_t root = (s.satp & ((1ull << 44) - 1)) << 12;
+  if (trace) *trace += std::string(levels == 4 ? "Sv48" : "Sv39") + ", root table " + hex(root) + "\n";
   if (uint64_t(int64_t(va << (64 - va_bits)) >> (64 - va_bits)) != va) {
     if (trace) *trace += "not canonical\n";
     return false;
   }
-  uint64_t table = (s.satp & ((1ull << 44) - 1)) << 12;
+  uint64_t table = root;
   for (int level = int(levels) - 1; level >= 0; level--) {
     uint64_t pte_addr = table + ((va >> (12 + 9 * level)) & 0x1ff) * 8, pte;
     if (!s.mem.map->read(pte_addr, &pte, 8)) {
