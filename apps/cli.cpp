@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <map>
 
 #include "common/log.h"
 
@@ -98,6 +99,31 @@ Status parse_drive(const std::string& v, machine::Config* m) {
   return {};
 }
 
+// -chardev socket,id=ID,path=P[,server=on,wait=off] or socket,id=ID,host=H,port=N[,...]:
+// the definition -gdb chardev:ID refers to, as a -gdb spec.
+Status parse_chardev(const std::string& v, std::map<std::string, std::string>* chardevs) {
+  size_t comma = v.find(',');
+  std::string backend = v.substr(0, comma), id, path, host, port;
+  if (backend != "socket") return make_error("-chardev: only the 'socket' backend is supported (for -gdb chardev:ID)");
+  while (comma != std::string::npos) {
+    size_t next = v.find(',', comma + 1);
+    std::string kv = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
+    size_t eq = kv.find('=');
+    std::string key = kv.substr(0, eq), val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (key == "id") id = val;
+    else if (key == "path") path = val;
+    else if (key == "host") host = val;
+    else if (key == "port") port = val;
+    else if (key != "server" && key != "wait" && key != "nowait" && key != "telnet" && key != "nodelay")
+      return make_error("-chardev: unknown option '" + key + "'");
+    comma = next;
+  }
+  if (id.empty()) return make_error("-chardev: id= is required");
+  if (path.empty() == port.empty()) return make_error("-chardev socket: give path= (unix) or port= (tcp)");
+  (*chardevs)[id] = path.empty() ? "tcp:" + host + ":" + port : "unix:" + path;
+  return {};
+}
+
 }  // namespace
 
 std::string usage() {
@@ -120,6 +146,11 @@ With no options, runs a built-in RISC-V demo guest.
   -nographic            no display (the only mode so far)
   -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
   -accel jit,threshold=N,sync=on   compile after N runs; sync: wait for the code (tests)
+  -s                    shorthand for -gdb tcp::1234
+  -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH | chardev:ID
+                        serve the GDB remote protocol there (tcp: localhost unless HOST)
+  -chardev socket,id=ID,path=P[,server=on,wait=off]   a socket for -gdb chardev:ID
+  -S                    start halted: wait for gdb before the first instruction
   -d LIST               log categories: in_asm,op,int,exec,unimp,guest_errors
   -D FILE               write the -d log to FILE
   --stats               print execution statistics on exit
@@ -131,6 +162,8 @@ Exit status: the guest's code (HTIF exit), or 2 for bad arguments or images.
 
 Result<Options> parse_args(const std::vector<std::string>& args) {
   Options o;
+  std::map<std::string, std::string> chardevs;
+  std::string gdb_spec;
   o.machine.jit = machine::jit_available();  // the JIT tier is the default where it exists
   if (args.empty()) {
     o.demo = true;
@@ -202,6 +235,16 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-accel") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (Status s = parse_accel(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-s") {
+      gdb_spec = "tcp::1234";
+    } else if (opt == "-S") {
+      o.gdb_wait = true;
+    } else if (opt == "-gdb") {
+      if (Status s = value(&gdb_spec); !s) return make_error(s.error());
+      if (gdb_spec.empty()) return make_error("-gdb: empty device");
+    } else if (opt == "-chardev") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = parse_chardev(v, &chardevs); !s) return make_error(s.error());
     } else if (opt == "-d") {
       if (Status s = value(&v); !s) return make_error(s.error());
       std::string bad;
@@ -212,6 +255,19 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       return make_error("unknown option '" + a + "' (try --help)");
     }
   }
+  if (gdb_spec == "none") gdb_spec.clear();
+  if (gdb_spec.rfind("chardev:", 0) == 0) {
+    auto it = chardevs.find(gdb_spec.substr(8));
+    if (it == chardevs.end()) return make_error("-gdb: no -chardev with id '" + gdb_spec.substr(8) + "'");
+    gdb_spec = it->second;
+  }
+  if (!gdb_spec.empty()) {
+    Result<gdbstub::Endpoint> e = gdbstub::parse_endpoint(gdb_spec);
+    if (!e) return make_error(e.error());
+    o.gdb = true;
+    o.gdb_endpoint = *e;
+  }
+  if (o.gdb_wait && !o.gdb) return make_error("-S needs -s or -gdb: Kiln has no monitor to start the guest from");
   return o;
 }
 

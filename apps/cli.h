@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "gdbstub/transport.h"
 #include "machine/machine.h"
 
 namespace kiln::apps {
@@ -15,6 +16,9 @@ struct Options {
   bool help = false, version = false, stats = false;
   uint32_t log_mask = 0;
   std::string log_file;
+  bool gdb = false;        // -s / -gdb: serve the GDB remote protocol at gdb_endpoint
+  gdbstub::Endpoint gdb_endpoint;
+  bool gdb_wait = false;   // -S: halted until gdb connects and resumes the guest
 };
 
 Result<Options> parse_args(const std::vector<std::string>& args);

@@ -1,10 +1,12 @@
 // kiln: the command-line front end. Parses options, builds the machine, runs
 // it, and turns every configuration error into one line and exit status 2.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/cli.h"
+#include "gdbstub/stub.h"
 #include "roms/demo_image.h"
 
 int main(int argc, char** argv) {
@@ -34,13 +36,31 @@ int main(int argc, char** argv) {
   if (o.machine.kernel.empty() && o.machine.bios.empty() && !o.machine.bios_none)
     o.machine.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
 
+  std::optional<gdbstub::Listener> listener;
+  if (o.gdb) {
+    Result<gdbstub::Listener> l = gdbstub::Listener::open(o.gdb_endpoint);
+    if (!l) {
+      std::fprintf(stderr, "kiln: %s\n", l.error().c_str());
+      return 2;
+    }
+    listener.emplace(std::move(*l));
+  }
   Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(o.machine, log);
   if (!m) {
     std::fprintf(stderr, "kiln: %s\n", m.error().c_str());
     return 2;
   }
-  int code = (*m)->run();
-  while ((*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
+  int code;
+  if (o.gdb) {
+    // Under gdb a guest reset request ends Kiln (as -no-reboot does): the
+    // session's breakpoints and threads belong to this machine.
+    if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", o.gdb_endpoint.describe().c_str());
+    gdbstub::Stub stub(*(*m)->debug(), std::move(*listener));
+    code = stub.serve(o.gdb_wait);
+  } else {
+    code = (*m)->run();
+  }
+  while (!o.gdb && (*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
     std::fflush(stdout);
     m->reset();
     m = machine::create_machine(o.machine, log);

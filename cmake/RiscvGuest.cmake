@@ -1,5 +1,5 @@
 # kiln_add_riscv_guest(<name> SOURCES <files...> [LINKER_SCRIPT <ld>]
-#                      [INCLUDE_DIRS <dirs...>])
+#                      [INCLUDE_DIRS <dirs...>] [FLAGS <extra flags...>])
 #
 # Cross-compiles bare-metal RISC-V guest programs (assembly .S or C) with
 # riscv64-unknown-elf-gcc into ${CMAKE_CURRENT_BINARY_DIR}/<name>.elf and adds
@@ -26,7 +26,7 @@ set(KILN_RISCV_GUEST_FLAGS
 set(KILN_RISCV_GUEST_CFLAGS -O2 -ffreestanding)
 
 function(kiln_add_riscv_guest name)
-  cmake_parse_arguments(ARG "" "LINKER_SCRIPT" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LINKER_SCRIPT" "SOURCES;INCLUDE_DIRS;FLAGS" ${ARGN})
   if(NOT KILN_RISCV_GCC)
     message(FATAL_ERROR
       "kiln_add_riscv_guest(${name}): riscv64-unknown-elf-gcc not found. "
@@ -38,7 +38,7 @@ function(kiln_add_riscv_guest name)
   endif()
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}.elf")
-  set(flags ${KILN_RISCV_GUEST_FLAGS} ${KILN_RISCV_GUEST_EXTRA_FLAGS})
+  set(flags ${KILN_RISCV_GUEST_FLAGS} ${KILN_RISCV_GUEST_EXTRA_FLAGS} ${ARG_FLAGS})
   set(depends "")
 
   foreach(src IN LISTS ARG_SOURCES)

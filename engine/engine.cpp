@@ -35,7 +35,7 @@ void Engine::request_stop(int code) {
 }
 
 void Engine::link(CachedBlock* from, int exit, CachedBlock* to) {
-  if (from->link_target[exit] == to) return;
+  if (from->link_target[exit] == to || breakpoint_at(to->pc)) return;  // the engine must see that pc
   if (CachedBlock* old = from->link_target[exit]) std::erase(old->incoming, std::make_pair(from, exit));
   from->link_target[exit] = to;
   from->links.next[exit] = to->native;
@@ -129,6 +129,7 @@ void Engine::compile_region(CachedBlock* head) {
           if (it == cache_.end()) continue;
           CachedBlock* m = it->second.get();
           if (!m->ir || m->first_page != m->last_page || insns + m->ir->guest_insns > kMaxRegionInsns ||
+              breakpoint_at(m->pc) ||
               std::find(members.begin(), members.end(), m) != members.end())
             continue;
           members.push_back(m);
@@ -188,6 +189,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   ir.phys_pc = pa;
   ir.mode = mode;
   cpu_.translate_block(ir, opts_.max_block_insns);
+  if (debug_ && !debug_->breakpoints.empty()) debug_trim(ir);
   if (log_.enabled(kLogInAsm)) {
     log_.printf("IN: pc=0x%016" PRIx64 "\n", ir.pc);
     for (const ir::Inst& in : ir.insts)
@@ -213,6 +215,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->mode = mode;
   b->first_page = pa & mem::kPageMask;
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
+  b->guest_bytes = ir.guest_bytes;
   b->code = std::move(code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   b->links.owner = b.get();
@@ -262,7 +265,7 @@ Engine::CachedBlock* Engine::lookup() {
   auto it = cache_.find(Key{pa, st.pc, mode});
   CachedBlock* b = it != cache_.end() ? it->second.get() : nullptr;
   if (b && b->last_page != b->first_page && !second_page_still_mapped(*b)) {
-    retire(b);
+    drop_block(b);
     b = nullptr;
   }
   if (!b) b = translate(pa, mode);
@@ -295,6 +298,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       free_retired();
     }
     if (opts_.jit) collect_compiled();
+    if (debug_ && debug_check()) {
+      why = SliceEnd::Debug;
+      break;
+    }
     CachedBlock* b = lookup();
     if (link_from && b && b->native && st.pc == link_pc && b->mode == link_from->mode) link(link_from, link_exit, b);
     link_from = nullptr;
@@ -308,7 +315,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     cpu::BlockExit x;
     if (b->native) {
       // Native code reaching this pc by an indirect jump may come straight here next time.
-      indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
+      if (!breakpoint_at(st.pc)) indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
       st.chain_budget = kChainBudget;
       if (opts_.time_native) {
         auto n0 = std::chrono::steady_clock::now();
@@ -344,6 +351,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       case ir::ExitReason::None:
         break;
       case ir::ExitReason::Exception:
+        if (debug_ && debug_->watch.hit) {  // a watchpoint, not a guest trap: debug_check() stops
+          st.fault = 0;
+          break;
+        }
         st.fault = 0;
         stats_.exceptions++;
         cpu_.take_exception();

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "cpu/common/cpu.h"
+#include "engine/debug.h"
 #include "engine/events.h"
 #include "interp/interp.h"
 #include "jit/jit.h"
@@ -49,7 +50,8 @@ class Engine : public mem::CodeWatcher {
   int run();
   // Runs at most `max_blocks` blocks (0: no limit) and says why it returned:
   // for boards that share one host thread between several harts.
-  enum class SliceEnd { Budget, Idle, Stopped };
+  // Debug: a debugger stop (see debug_stop()).
+  enum class SliceEnd { Budget, Idle, Stopped, Debug };
   SliceEnd run_for(uint64_t max_blocks);
   int stop_code() const { return stop_code_; }
   cpu::Cpu& cpu() { return cpu_; }
@@ -69,11 +71,26 @@ class Engine : public mem::CodeWatcher {
   const Stats& stats() const { return stats_; }
   size_t cached_blocks() const { return cache_.size(); }
 
+  // Debugger support (engine/debug.cpp). With a DebugState set, run_for()
+  // returns SliceEnd::Debug at a breakpoint, a watchpoint hit, a mode switch
+  // or an interrupt request, and blocks never run over a breakpoint.
+  void set_debug(DebugState* d);
+  DebugStop debug_stop() const { return debug_stop_; }
+  // A breakpoint at `va` was inserted or removed: drop the blocks covering it.
+  void breakpoint_changed(uint64_t va);
+  // The watchpoint list changed: uncache watched pages in this CPU's softTLB.
+  void watchpoints_changed();
+  // Executes exactly one guest instruction (uncached, interpreted), with
+  // interrupts and timers held unless `interrupts`. Returns Watchpoint, the
+  // instruction not executed, if it would touch a watched address.
+  DebugStop step(bool interrupts);
+
  private:
   struct CachedBlock {
     uint64_t pc, phys_pc;
     uint32_t mode;
     uint64_t first_page, last_page;  // physical pages the guest code lies on
+    uint32_t guest_bytes = 0;        // virtual extent from pc (breakpoint invalidation)
     std::unique_ptr<interp::Code> code;
     // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
     std::unique_ptr<ir::Block> ir;
@@ -121,6 +138,10 @@ class Engine : public mem::CodeWatcher {
   void unlink(CachedBlock* b);  // both directions
   void unlink_all();
   void forget_indirect(jit::NativeFn fn);  // drops `fn` from indirect_
+  bool debug_check();                      // before each block: should the debugger stop here?
+  bool breakpoint_at(uint64_t pc) const;
+  void debug_trim(ir::Block& ir);          // end the block before a breakpoint inside it
+  void drop_block(CachedBlock* b);         // retire, and forget it in page_blocks_
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
@@ -140,6 +161,9 @@ class Engine : public mem::CodeWatcher {
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};
   Stats stats_;
+  DebugState* debug_ = nullptr;
+  DebugStop debug_stop_ = DebugStop::None;
+  uint32_t debug_mode_ = 0;  // the CPU's debug_mode() at the last check (stop on mode switch)
 };
 
 }  // namespace kiln::engine

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/result.h"
+#include "cpu/common/debug.h"
 #include "engine/engine.h"
 
 namespace kiln::machine {
@@ -68,6 +69,9 @@ class Machine {
   // machine afresh from the same configuration (a cold reset) and runs again.
   virtual bool reset_requested() const { return false; }
   virtual RunStats stats() const = 0;
+  // The machine as a debugger drives it (made on the first call; from then on
+  // resume()/step() run the guest instead of run()).
+  virtual cpu::DebugSystem* debug() = 0;
 };
 
 Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log);

@@ -6,10 +6,12 @@
 #include <cinttypes>
 
 #include "cpu/riscv/cpu.h"
+#include "cpu/riscv/debug.h"
 #include "devices/riscv/clint.h"
 #include "devices/riscv/htif.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
+#include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/mip_line.h"
 
@@ -82,6 +84,14 @@ class Spike final : public Machine {
   }
 
   int run() override { return engine_->run(); }
+  cpu::DebugSystem* debug() override {
+    if (!debug_) {
+      std::vector<DebugHart> harts;
+      harts.push_back({cpu_.get(), engine_.get(), std::make_unique<riscv::RiscvDebugTarget>(*cpu_)});
+      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr);
+    }
+    return debug_.get();
+  }
   RunStats stats() const override {
     return {cpu_->s().insns_retired, engine_->stats(), jit_ ? jit_->stats() : jit::Stats{}, jit_ != nullptr};
   }
@@ -96,6 +106,7 @@ class Spike final : public Machine {
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<devices::Htif> htif_;
+  std::unique_ptr<MachineDebug> debug_;  // last: it detaches from the engine first
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "cpu/riscv/cpu.h"
+#include "cpu/riscv/debug.h"
 #include "devices/riscv/clint.h"
 #include "devices/riscv/plic.h"
 #include "devices/riscv/sifive_test.h"
@@ -24,6 +25,7 @@
 #include "firmware/fdt.h"
 #include "firmware/riscv_image.h"
 #include "machine/console.h"
+#include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/mip_line.h"
 #include "machine/virt_map.h"
@@ -64,6 +66,7 @@ class Virt final : public Machine {
   int run() override;
   RunStats stats() const override;
   bool reset_requested() const override { return reset_; }
+  cpu::DebugSystem* debug() override;
   const std::string& dumpdtb() const { return dumpdtb_; }
 
  private:
@@ -93,6 +96,7 @@ class Virt final : public Machine {
   std::unique_ptr<Console> console_;
   std::string dumpdtb_;
   bool reset_ = false;
+  std::unique_ptr<MachineDebug> debug_;  // last: it detaches from the engines first
 };
 
 Status Virt::build(const Config& cfg) {
@@ -452,6 +456,18 @@ int Virt::run_harts() {
       events_.run_due();
     }
   }
+}
+
+cpu::DebugSystem* Virt::debug() {
+  if (!debug_) {
+    std::vector<DebugHart> harts;
+    for (Hart& h : harts_)
+      harts.push_back({h.cpu.get(), h.engine.get(), std::make_unique<riscv::RiscvDebugTarget>(*h.cpu)});
+    // As in run_harts(): a reservation does not survive a switch to another hart.
+    debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(),
+                                            [this](unsigned i) { harts_[i].cpu->s().reservation = ~0ull; });
+  }
+  return debug_.get();
 }
 
 RunStats Virt::stats() const {

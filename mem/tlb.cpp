@@ -19,6 +19,25 @@ void MemContext::protect_code_page(uint64_t pa) {
     for (TlbEntry& e : mode) protect(e);
 }
 
+bool Watchpoints::covers_page(uint64_t va_page) const {
+  for (const WatchRange& r : ranges)
+    if (r.va < va_page + kPageSize && va_page < r.va + r.len) return true;
+  return false;
+}
+
+bool Watchpoints::check(uint64_t va, unsigned size, AccessType type) {
+  uint8_t kind = type == AccessType::Write ? 1 : 2;
+  if (suppressed) return false;
+  for (const WatchRange& r : ranges)
+    if ((r.kinds & kind) && r.va < va + size && va < r.va + r.len) {
+      hit = true;
+      hit_addr = va > r.va ? va : r.va;
+      hit_kind = kind;
+      return true;
+    }
+  return false;
+}
+
 namespace {
 
 // Translates and finds the region; refills the TLB entry for RAM/ROM pages.
@@ -35,6 +54,8 @@ Region* resolve(MemContext& m, uint64_t va, unsigned size, AccessType type, unsi
   if (r->kind == RegionKind::Mmio) return r;
   uint64_t va_page = va & kPageMask, pa_page = *pa & kPageMask;
   // Only cache pages wholly inside the region (a region smaller than a page stays slow).
+  // Watched pages stay uncached so that every access to them is checked.
+  if (m.watch && m.watch->covers_page(va_page)) return r;
   if ((prot & kProtNoTlb) || pa_page < r->base || pa_page + kPageSize > r->base + r->size) return r;
   bool slow = m.map->page_has_mmio(pa_page);
   TlbEntry& e = tlb_entry(m, mmu_idx, va);
@@ -67,6 +88,7 @@ bool probe_write(MemContext& m, uint64_t va, unsigned mmu_idx) {
 }  // namespace
 
 bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out) {
+  if (m.watch && m.watch->check(va, size, AccessType::Read)) return false;
   if (va & (size - 1)) {
     if (aligned_only) {
       m.translator->raise_fault(va, AccessType::Read, FaultKind::Misaligned);
@@ -99,6 +121,7 @@ bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool
 }
 
 bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value) {
+  if (m.watch && m.watch->check(va, size, AccessType::Write)) return false;
   if (va & (size - 1)) {
     if (aligned_only) {
       m.translator->raise_fault(va, AccessType::Write, FaultKind::Misaligned);

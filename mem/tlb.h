@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "mem/physmap.h"
 
@@ -62,6 +63,27 @@ class CodeWatcher {
   virtual void code_written(uint64_t pa, unsigned size) = 0;
 };
 
+// Debugger watchpoints (gdb's Z2-Z4) on virtual ranges of any size and
+// alignment. Pages they touch are never cached in the softTLB, so every access
+// to them, from either tier, reaches the slow path, which checks it here before
+// performing it. A hit abandons the access like a fault (the tier leaves with
+// the instruction's pc) without recording a guest exception; the engine sees
+// `hit` and stops instead of trapping.
+struct WatchRange {
+  uint64_t va, len;
+  uint8_t kinds;  // bit 0: writes, bit 1: reads
+};
+struct Watchpoints {
+  std::vector<WatchRange> ranges;
+  bool suppressed = false;  // while the instruction that hit is re-executed
+  bool hit = false;
+  uint64_t hit_addr = 0;    // the watched address the access touched
+  uint8_t hit_kind = 0;     // 1: write, 2: read
+  bool covers_page(uint64_t va_page) const;
+  // True (and `hit` set) if this access touches a watched range of its kind.
+  bool check(uint64_t va, unsigned size, AccessType type);
+};
+
 // Everything a memory access needs; lives at the start of each CPU's state.
 struct MemContext {
   TlbEntry tlb[kMmuModes][kTlbEntries];
@@ -74,6 +96,7 @@ struct MemContext {
   // above kTlbFillLog means the log overflowed (every entry may be filled).
   uint32_t fill_count = kTlbFillLog + 1;
   uint32_t fill_log[kTlbFillLog];
+  Watchpoints* watch = nullptr;  // the debugger's, while any are set
 
   void flush_tlb() {
     if (fill_count > kTlbFillLog) {

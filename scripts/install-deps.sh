@@ -9,6 +9,7 @@ packages=(
   llvm-19-dev                                          # the JIT tier (LLVM ORC)
   opensbi                                              # RISC-V firmware (-M virt default -bios)
   cpio e2fsprogs                                       # tests: a root disk image from the shared initramfs
+  gdb-multiarch python3                                # tests: the GDB stub driven by real gdb
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
 )
 missing=()

@@ -27,6 +27,9 @@ class Cpu {
   virtual bool take_interrupt() = 0;
   // True if an interrupt is pending that would wake the CPU from a wait (even if masked).
   virtual bool wakeup_pending() const = 0;
+  // What a debugger's "stop on mode switch" compares (privilege level; x86:
+  // real/protected/long mode and CPL). Defaults to the block-cache mode bits.
+  virtual uint32_t debug_mode() const { return mode_bits(); }
   // One instruction's disassembly for -d in_asm.
   virtual std::string disassemble(uint64_t pc) = 0;
 };

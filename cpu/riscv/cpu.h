@@ -32,6 +32,7 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   // Drives one bit of mip from a device line (MSIP, MTIP, MEIP, SEIP...).
   void set_mip(unsigned bit, bool level);
   std::string disassemble(uint64_t pc) override;
+  uint32_t debug_mode() const override { return uint32_t(state_->priv); }
 
   // mem::Translator
   bool translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,

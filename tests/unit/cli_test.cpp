@@ -121,3 +121,36 @@ TEST_CASE("unknown options and missing arguments", "[cli]") {
   // A missing argument after valid options is still caught.
   CHECK(mentions(err({"-nographic", "-kernel"}), "needs an argument"));
 }
+
+TEST_CASE("gdb options: -s, -gdb, -chardev, -S", "[cli][gdb]") {
+  apps::Options o = ok({"-s"});
+  CHECK(o.gdb);
+  CHECK(o.gdb_endpoint.kind == gdbstub::Endpoint::Kind::Tcp);
+  CHECK(o.gdb_endpoint.port == 1234);
+  CHECK_FALSE(o.gdb_wait);
+  o = ok({"-S", "-gdb", "tcp::5555"});
+  CHECK(o.gdb_wait);
+  CHECK(o.gdb_endpoint.port == 5555);
+  o = ok({"-gdb", "tcp:127.0.0.1:4444"});
+  CHECK(o.gdb_endpoint.host == "127.0.0.1");
+  o = ok({"-gdb", "unix:/tmp/k.sock,server,nowait"});
+  CHECK(o.gdb_endpoint.kind == gdbstub::Endpoint::Kind::Unix);
+  CHECK(o.gdb_endpoint.path == "/tmp/k.sock");
+  // The -gdb may come before the -chardev it names.
+  o = ok({"-gdb", "chardev:g", "-chardev", "socket,path=/tmp/g.sock,server=on,wait=off,id=g"});
+  CHECK(o.gdb_endpoint.path == "/tmp/g.sock");
+  o = ok({"-chardev", "socket,host=localhost,port=7777,server=on,wait=off,id=t", "-gdb", "chardev:t"});
+  CHECK(o.gdb_endpoint.port == 7777);
+  o = ok({"-gdb", "none"});
+  CHECK_FALSE(o.gdb);
+  CHECK(mentions(err({"-S"}), "-S needs"));
+  CHECK(mentions(err({"-gdb", "tcp:"}), "-gdb"));
+  CHECK(mentions(err({"-gdb", "tcp::x"}), "bad port"));
+  CHECK(mentions(err({"-gdb", "unix:"}), "needs a path"));
+  CHECK(mentions(err({"-gdb", "pipe:foo"}), "unsupported device"));
+  CHECK(mentions(err({"-gdb", "chardev:x"}), "no -chardev"));
+  CHECK(mentions(err({"-chardev", "socket,path=p"}), "id="));
+  CHECK(mentions(err({"-chardev", "socket,id=a"}), "path="));
+  CHECK(mentions(err({"-chardev", "socket,id=a,path=p,frob=1"}), "unknown option"));
+  CHECK(mentions(err({"-chardev", "stdio,id=a"}), "socket"));
+}

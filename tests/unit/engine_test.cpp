@@ -2,10 +2,14 @@
 // 0x80000000, hand-assembled machine code written straight into it, and a tiny
 // MMIO "stop" device whose write ends Engine::run() with the written value.
 // Covered: self-modifying code (the next execution runs the new instruction),
-// fence.i ending its block without flushing, and cache hits not translating again.
+// fence.i ending its block without flushing, cache hits not translating again,
+// and the debugger's hooks (breakpoints inside blocks, exact single steps with
+// interrupts held, watchpoints stopping before the access) with the RISC-V
+// DebugTarget (registers, side-effect-free memory through Sv39).
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -13,6 +17,7 @@
 
 #include "common/log.h"
 #include "cpu/riscv/cpu.h"
+#include "cpu/riscv/debug.h"
 #include "engine/engine.h"
 #include "mem/physmap.h"
 
@@ -201,4 +206,180 @@ TEST_CASE("a block cache hit does not translate again", "[engine][cache]") {
   CHECK(r.eng->cached_blocks() == 2);
   CHECK(r.eng->stats().invalidations == 0);
   CHECK(r.cpu->s().insns_retired >= 200);
+}
+
+TEST_CASE("debugger: a breakpoint inside a block stops before it", "[engine][debug]") {
+  Rig r;
+  r.put(kRam, {addi(a0, a0, 1), addi(a0, a0, 1), addi(a0, a0, 1), sd(a0, 0, t2), jal(zero, 0)});
+  CHECK(r.run() == 3);  // translated and cached without breakpoints
+  engine::DebugState dbg;
+  r.eng->set_debug(&dbg);
+  r.cpu->s().pc = kRam;
+  r.cpu->s().x[a0] = 0;
+  uint64_t insns0 = r.cpu->s().insns_retired;
+  dbg.breakpoints.insert(kRam + 8);
+  r.eng->breakpoint_changed(kRam + 8);  // the cached block runs over it: dropped
+  CHECK(r.eng->run_for(0) == engine::Engine::SliceEnd::Debug);
+  CHECK(r.eng->debug_stop() == engine::DebugStop::Breakpoint);
+  CHECK(r.cpu->s().pc == kRam + 8);
+  CHECK(r.cpu->s().x[a0] == 2);
+  CHECK(r.cpu->s().insns_retired == insns0 + 2);
+  dbg.breakpoints.clear();
+  r.eng->breakpoint_changed(kRam + 8);
+  CHECK(r.run() == 3);
+  r.eng->set_debug(nullptr);
+}
+
+TEST_CASE("debugger: a step is one instruction, interrupts held unless asked", "[engine][debug]") {
+  Rig r;
+  r.put(kRam, {addi(a0, a0, 1), addi(a0, a0, 1), addi(a0, a0, 1)});
+  riscv::RiscvState& s = r.cpu->s();
+  s.mtvec = kRam + 0x100;
+  s.mstatus |= riscv::mstatus::MIE;
+  s.mie = 1u << 7;
+  r.cpu->set_mip(7, true);  // a machine timer interrupt is pending
+  CHECK(r.eng->step(false) == engine::DebugStop::None);
+  CHECK(s.pc == kRam + 4);
+  CHECK(s.x[a0] == 1);
+  CHECK(s.insns_retired == 1);
+  CHECK(r.eng->step(true) == engine::DebugStop::None);  // the interrupt is taken: the step ends at the handler
+  CHECK(s.pc == kRam + 0x100);
+  CHECK(s.x[a0] == 1);
+  CHECK(s.mcause == (riscv::kInterruptBit | 7));
+}
+
+TEST_CASE("debugger: a watchpoint stops before the access, in any alignment", "[engine][debug]") {
+  Rig r;
+  r.put(kRam, {sd(a0, 0, t0), sd(a0, 0, t2), jal(zero, 0)});
+  riscv::RiscvState& s = r.cpu->s();
+  s.x[t0] = kRam + 0x800;
+  s.x[a0] = 0x1122334455667788;
+  CHECK(r.run() == 0x55667788);  // the stop device keeps 32 bits; the data page is now in the softTLB
+  uint64_t zero64 = 0;
+  REQUIRE(r.map.write(kRam + 0x800, &zero64, 8));
+  engine::DebugState dbg;
+  r.eng->set_debug(&dbg);
+  SECTION("a read watchpoint ignores the store") {
+    dbg.watch.ranges.push_back({kRam + 0x805, 3, 2});
+    r.eng->watchpoints_changed();
+    s.pc = kRam;
+    CHECK(r.run() == 0x55667788);
+  }
+  SECTION("a write watchpoint on 1 odd byte inside the stored doubleword") {
+    dbg.watch.ranges.push_back({kRam + 0x805, 1, 1});
+    r.eng->watchpoints_changed();
+    s.pc = kRam;
+    CHECK(r.eng->run_for(0) == engine::Engine::SliceEnd::Debug);
+    CHECK(r.eng->debug_stop() == engine::DebugStop::Watchpoint);
+    CHECK(s.pc == kRam);  // at the store, which has not happened
+    CHECK(s.fault == 0);
+    uint64_t v = 1;
+    REQUIRE(r.map.read(kRam + 0x800, &v, 8));
+    CHECK(v == 0);
+    CHECK(dbg.watch.hit_addr == kRam + 0x805);
+    CHECK(dbg.watch.hit_kind == 1);
+    // Stepping it again stops again; suppressed, it completes.
+    CHECK(r.eng->step(false) == engine::DebugStop::Watchpoint);
+    dbg.watch.suppressed = true;
+    CHECK(r.eng->step(false) == engine::DebugStop::None);
+    dbg.watch.suppressed = false;
+    dbg.watch.hit = false;
+    REQUIRE(r.map.read(kRam + 0x800, &v, 8));
+    CHECK(v == 0x1122334455667788);
+    CHECK(s.pc == kRam + 4);
+  }
+  r.eng->set_debug(nullptr);
+}
+
+TEST_CASE("debugger: a watchpoint stops an sc.d before its store, keeping the reservation", "[engine][debug]") {
+  Rig r;
+  constexpr uint32_t kLrD = 0x1002b32f, kScD = 0x18a2be2f;  // lr.d t1,(t0); sc.d t3,a0,(t0)
+  r.put(kRam, {kLrD, kScD, sd(a0, 0, t2), jal(zero, 0)});
+  riscv::RiscvState& s = r.cpu->s();
+  s.x[t0] = kRam + 0x800;
+  s.x[a0] = 77;
+  s.x[28] = 99;  // t3
+  engine::DebugState dbg;
+  r.eng->set_debug(&dbg);
+  dbg.watch.ranges.push_back({kRam + 0x800, 8, 1});
+  r.eng->watchpoints_changed();
+  CHECK(r.eng->run_for(0) == engine::Engine::SliceEnd::Debug);
+  CHECK(r.eng->debug_stop() == engine::DebugStop::Watchpoint);
+  CHECK(s.pc == kRam + 4);
+  CHECK(s.fault == 0);
+  CHECK(s.reservation == kRam + 0x800);
+  CHECK(s.x[28] == 99);
+  dbg.watch.hit = false;
+  dbg.watch.suppressed = true;
+  CHECK(r.eng->step(false) == engine::DebugStop::None);
+  dbg.watch.suppressed = false;
+  CHECK(s.x[28] == 0);  // the sc succeeded
+  uint64_t v = 0;
+  REQUIRE(r.map.read(kRam + 0x800, &v, 8));
+  CHECK(v == 77);
+  r.eng->set_debug(nullptr);
+}
+
+TEST_CASE("RISC-V debug target: registers, and memory through Sv39 without side effects", "[debug][riscv]") {
+  Rig r;
+  riscv::RiscvState& s = r.cpu->s();
+  riscv::RiscvDebugTarget t(*r.cpu);
+  auto u64 = [](const std::vector<uint8_t>& b) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < b.size(); i++) v |= uint64_t(b[i]) << (8 * i);
+    return v;
+  };
+  std::vector<uint8_t> b;
+  REQUIRE(t.write_register(5, {0x34, 0x12}));
+  REQUIRE(t.read_register(5, &b));
+  CHECK(u64(b) == 0x1234);
+  REQUIRE(t.write_register(0, {1, 0, 0, 0, 0, 0, 0, 0}));
+  REQUIRE(t.read_register(0, &b));
+  CHECK(u64(b) == 0);  // x0 stays zero
+  REQUIRE(t.write_register(65 + 1, {0x1f}));  // fflags
+  REQUIRE(t.write_register(65 + 2, {3}));     // frm
+  REQUIRE(t.read_register(65 + 3, &b));       // fcsr
+  CHECK(b.size() == 4);
+  CHECK(u64(b) == 0x7f);
+  CHECK_FALSE(t.write_register(65 + 4096, {2, 0, 0, 0, 0, 0, 0, 0}));  // priv 2 is reserved
+  CHECK_FALSE(t.read_register(9999, &b));
+  REQUIRE(t.read_register(65 + 0xf14, &b));  // mhartid, through the CSR path
+  CHECK(u64(b) == 0);
+
+  // VA 0x40000000 -> PA kRam + 0x20000 through a three-level Sv39 table, A and D clear.
+  const uint64_t root = kRam + 0x10000, l1 = kRam + 0x11000, l0 = kRam + 0x12000, page = kRam + 0x20000;
+  auto pte = [&](uint64_t at, uint64_t v) { REQUIRE(r.map.write(at, &v, 8)); };
+  pte(root + 8 * 1, (l1 >> 12) << 10 | 1);
+  pte(l1, (l0 >> 12) << 10 | 1);
+  pte(l0, (page >> 12) << 10 | 1 | 2 | 4);
+  uint32_t data = 0xcafef00d;
+  REQUIRE(r.map.write(page + 0x10, &data, 4));
+  s.satp = 8ull << 60 | (root >> 12);
+  s.priv = riscv::kPrivS;
+  uint8_t buf[4] = {};
+  REQUIRE(t.read_memory(cpu::AddrSpace::Virtual, 0x40000010, buf, 4));
+  CHECK(std::memcmp(buf, &data, 4) == 0);
+  uint64_t leaf = 0;
+  REQUIRE(r.map.read(l0, &leaf, 8));
+  CHECK((leaf & (64 | 128)) == 0);  // no A/D update
+  CHECK(s.fault == 0);
+  CHECK_FALSE(t.read_memory(cpu::AddrSpace::Virtual, 0x40001000, buf, 4));  // unmapped: an error, no guest fault
+  CHECK(s.fault == 0);
+  CHECK_FALSE(t.read_memory(cpu::AddrSpace::Virtual, 0x40000ffe, buf, 4));  // crosses into the unmapped page
+  const uint8_t w[2] = {0xaa, 0xbb};
+  REQUIRE(t.write_memory(cpu::AddrSpace::Virtual, 0x40000ffe, w, 2));
+  REQUIRE(r.map.read(page + 0xffe, buf, 2));
+  CHECK((buf[0] == 0xaa && buf[1] == 0xbb));
+  CHECK_FALSE(t.read_memory(cpu::AddrSpace::Physical, kStopAddr, buf, 4));  // device memory is refused
+  REQUIRE(t.read_memory(cpu::AddrSpace::Physical, page + 0x10, buf, 4));
+  CHECK(std::memcmp(buf, &data, 4) == 0);
+  std::string out;
+  REQUIRE(t.monitor("walk 0x40000010", &out));
+  CHECK(out.find("level 0: PTE at 0x80012000") != std::string::npos);
+  CHECK(out.find("0x40000010 -> 0x80020010") != std::string::npos);
+  out.clear();
+  REQUIRE(t.monitor("walk 0x40001000", &out));
+  CHECK(out.find("is not mapped") != std::string::npos);
+  CHECK_FALSE(t.monitor("frobnicate", &out));
+  CHECK(t.mode_name() == "S (supervisor)");
 }

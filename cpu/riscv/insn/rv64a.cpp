@@ -23,7 +23,16 @@ uint64_t sc_helper(void* env, uint64_t addr, uint64_t value, uint64_t size) {
     return 0;
   }
   if (!ok) return 1;
-  if (!mem::store(s->mem, addr, unsigned(size), data_mmu_index(*s), true, value)) return 0;  // fault recorded
+  if (!mem::store(s->mem, addr, unsigned(size), data_mmu_index(*s), true, value)) {
+    if (!s->fault) {
+      // A debugger watchpoint stopped the store before it happened (no guest
+      // exception): leave through the fault path, and keep the reservation so
+      // that the SC, run again, can still succeed.
+      s->reservation = addr;
+      s->fault = 1;
+    }
+    return 0;
+  }
   return 0;
 }
 constexpr ir::Helper kSc{"sc", sc_helper, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kMemWrite, 3};
