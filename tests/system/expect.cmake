@@ -1,11 +1,17 @@
 # cmake -DCMD="kiln;args..." -DCODE=n [-DSTDERR=regex] [-DSTDOUT=regex]
-#       [-DTRUNCATE_FROM=file -DTRUNCATE_TO=file -DTRUNCATE_BYTES=n] -P expect.cmake
+#       [-DTRUNCATE_FROM=file -DTRUNCATE_TO=file -DTRUNCATE_BYTES=n] [-DZEROS_TO=file -DZEROS_BYTES=n] -P expect.cmake
 # Runs a command and checks its exit status and output. For bad input Kiln must
 # print exactly one line on stderr.
 if(TRUNCATE_FROM)
   execute_process(COMMAND head -c ${TRUNCATE_BYTES} "${TRUNCATE_FROM}" OUTPUT_FILE "${TRUNCATE_TO}" RESULT_VARIABLE r)
   if(NOT r EQUAL 0)
     message(FATAL_ERROR "cannot make the truncated file")
+  endif()
+endif()
+if(ZEROS_TO)
+  execute_process(COMMAND head -c ${ZEROS_BYTES} /dev/zero OUTPUT_FILE "${ZEROS_TO}" RESULT_VARIABLE r)
+  if(NOT r EQUAL 0)
+    message(FATAL_ERROR "cannot make the file of zeros")
   endif()
 endif()
 string(REPLACE "|" ";" CMD "${CMD}")  # arguments arrive |-separated
