@@ -98,7 +98,7 @@ def free_port():
     return port
 
 
-def run_gdb(script, work, timeout=90):
+def run_gdb(script, work, timeout=90, kiln=None):
     path = os.path.join(work, "script.gdb")
     with open(path, "w") as f:
         f.write("set pagination off\nset confirm off\nset width 0\n" + script)
@@ -106,7 +106,8 @@ def run_gdb(script, work, timeout=90):
         r = subprocess.run([GDB, "-nx", "-batch", "-x", path], stdin=subprocess.DEVNULL, capture_output=True,
                            text=True, timeout=timeout)
     except subprocess.TimeoutExpired as e:
-        fail("gdb timed out", (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else str(e.stdout))
+        fail("gdb timed out", (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else str(e.stdout),
+             "Kiln's output:\n" + (kiln.output() if kiln else "(not kept)"))
     return r.stdout + r.stderr
 
 
@@ -129,7 +130,7 @@ def halted_spike_session(a, work, commands):
     sock = os.path.join(work, "gdb.sock")
     k = Kiln([a.kiln, "-M", "spike", "-kernel", a.elf, "-accel", a.accel, "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
-    return k, run_gdb(f"file {a.elf}\ntarget remote {sock}\n" + commands, work)
+    return k, run_gdb(f"file {a.elf}\ntarget remote {sock}\n" + commands, work, kiln=k)
 
 
 def symbol_address(elf, name):
@@ -450,7 +451,7 @@ def linux_session(a, work, commands, timeout):
               "-kernel", os.path.join(img, "Image"), "-initrd", os.path.join(img, "initrd.gz"),
               "-append", "console=ttyS0 panic=-1", "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
-    return k, run_gdb(f"file {vmlinux}\ntarget remote {sock}\n" + commands, work, timeout=timeout)
+    return k, run_gdb(f"file {vmlinux}\ntarget remote {sock}\n" + commands, work, timeout=timeout, kiln=k)
 
 
 def linux_quick(a, work):
@@ -497,7 +498,7 @@ continue
 monitor priv
 monitor stop-on-mode-switch off
 continue
-""", 600)
+""", 300)
     code = k.wait(300)
     kout = k.output()
     expect(out, [r"Breakpoint 1, 0x[0-9a-f]+ in start_kernel \(\)", r"^pc\s+0xffffffff8[0-9a-f]+\s+0x[0-9a-f]+ <start_kernel>",
