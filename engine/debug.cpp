@@ -54,18 +54,6 @@ void Engine::debug_trim(ir::Block& ir) {
   }
 }
 
-// The page stays marked as holding code (another hart's engine may have
-// blocks there); a store to it merely takes the slow path.
-void Engine::drop_block(CachedBlock* b) {
-  for (uint64_t page : {b->first_page, b->last_page}) {
-    auto it = page_blocks_.find(page);
-    if (it == page_blocks_.end()) continue;
-    std::erase(it->second, b);
-    if (it->second.empty()) page_blocks_.erase(it);
-  }
-  retire(b);
-}
-
 bool Engine::breakpoint_at(uint64_t pc) const { return debug_ && debug_->breakpoints.count(pc); }
 
 // Drops the blocks covering `va`, and every block on their pages: a JIT region

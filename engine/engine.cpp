@@ -86,6 +86,19 @@ void Engine::retire(CachedBlock* b) {
   cache_.erase(it);
 }
 
+// Retires a block and takes it off its pages' lists. The pages stay marked as
+// holding code (another hart's engine may have blocks there); a store to them
+// merely takes the slow path.
+void Engine::drop_block(CachedBlock* b) {
+  for (uint64_t page : {b->first_page, b->last_page}) {
+    auto it = page_blocks_.find(page);
+    if (it == page_blocks_.end()) continue;
+    std::erase(it->second, b);
+    if (it->second.empty()) page_blocks_.erase(it);
+  }
+  retire(b);
+}
+
 // Between blocks: nothing of a retired block can be running now.
 void Engine::free_retired() {
   for (auto& b : retired_)
@@ -164,15 +177,7 @@ void Engine::invalidate_page(uint64_t page) {
   std::vector<CachedBlock*> blocks = std::move(it->second);
   page_blocks_.erase(it);
   map_.set_code_page(page, false);
-  for (CachedBlock* b : blocks) {
-    // A block spanning two pages is listed under both; drop it from the other list too.
-    uint64_t other = b->first_page == page ? b->last_page : b->first_page;
-    if (other != page) {
-      auto o = page_blocks_.find(other);
-      if (o != page_blocks_.end()) std::erase(o->second, b);
-    }
-    retire(b);
-  }
+  for (CachedBlock* b : blocks) drop_block(b);  // also off the other page's list if it spans two
   vpc_.fill(VpcEntry{});
   stats_.invalidations++;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <span>
 
 #include "cpu/common/amo.h"
@@ -61,8 +62,9 @@ class Lowering {
   void choose_cached_fields();
   llvm::Value* cached(uint64_t off) { return ir_.CreateLoad(ir_.getInt64Ty(), cache_.at(off)); }
   void add_cached(uint64_t off, llvm::Value* delta) { ir_.CreateStore(ir_.CreateAdd(cached(off), delta), cache_.at(off)); }
-  // Writes the fields the region sets back to env; insns_retired gets `extra`
-  // instructions of the current member on top of those completed before it.
+  // Writes the instruction count and the budget back to env (registers were
+  // stored through); insns_retired gets `extra` instructions of the current
+  // member on top of those completed before it.
   void write_back(uint64_t extra_insns);
   // Before a helper call: helpers that read instret see the count at the
   // start of the current block (they add their instruction index).
@@ -73,6 +75,7 @@ class Lowering {
   // Leaves the region: `slot` is the link slot for a direct exit (chaining), or -1.
   // `extra_insns`: instructions of the current member not yet counted.
   void ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64_t extra_insns);
+  void return_to_engine(ir::ExitReason r, unsigned exit_index);
   // An indirect jump: probes the hart's IndirectTable, else leaves like ret_exit.
   void indirect_exit(llvm::Value* next_pc, uint64_t extra_insns);
   // Tail-calls `next` if it is not null, no exit is requested and the budget
@@ -98,7 +101,6 @@ class Lowering {
   llvm::Value* env_ = nullptr;
   llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
   std::map<uint64_t, llvm::AllocaInst*> cache_;  // env offset -> its SSA home
-  std::vector<uint64_t> dirty_;                  // cached offsets written back on leaving
   std::vector<llvm::BasicBlock*> member_bb_;
   std::map<uint64_t, size_t> member_at_;  // guest pc -> member index
   const ir::Block* cur_ = nullptr;        // the member being lowered
@@ -112,39 +114,32 @@ class Lowering {
 };
 
 // Only register-file fields every access of which is a 64-bit Get or Set at
-// the same offset are cached; anything else stays in memory.
+// the same offset are cached; anything else stays in memory. The instruction
+// count and the chaining budget (StateHeader fields, never in the register
+// file) are cached too, and are the only fields written back on leaving.
 void Lowering::choose_cached_fields() {
-  std::map<uint64_t, bool> ok;  // offset -> only whole 64-bit accesses so far
+  std::set<uint64_t> whole;                          // offsets with whole 64-bit register accesses
   std::vector<std::pair<uint64_t, uint64_t>> other;  // [begin, end) of every other access
   for (const ir::Block* b : blocks_)
     for (const ir::Inst& in : b->insts) {
       if (in.op != Op::Get && in.op != Op::Set) continue;
       Type t = in.op == Op::Get ? in.type : b->type_of(in.a[0]);
-      if (t == Type::I64 && in.imm % 8 == 0 && in.imm >= b->regs_begin && in.imm + 8 <= b->regs_end) {
-        ok.emplace(in.imm, true);
-      } else {
+      if (t == Type::I64 && in.imm % 8 == 0 && in.imm >= b->regs_begin && in.imm + 8 <= b->regs_end)
+        whole.insert(in.imm);
+      else
         other.push_back({in.imm, in.imm + std::max(1u, ir::type_bits(t) / 8)});
-      }
     }
-  for (auto [off, good] : ok) {
-    for (auto [lo, hi] : other)
-      if (lo < off + 8 && off < hi) good = false;
-    if (!good || off == kRetiredOff || off == kBudgetOff) continue;
-    cache_[off] = nullptr;
-  }
-  // The region keeps its own instruction count and chaining budget in registers too.
+  for (uint64_t off : whole)
+    if (std::none_of(other.begin(), other.end(), [&](auto r) { return r.first < off + 8 && off < r.second; }))
+      cache_[off] = nullptr;
   cache_[kRetiredOff] = nullptr;
   cache_[kBudgetOff] = nullptr;
-  dirty_.push_back(kRetiredOff);
-  dirty_.push_back(kBudgetOff);
 }
 
 void Lowering::write_back(uint64_t extra_insns) {
-  for (uint64_t off : dirty_) {
-    llvm::Value* val = cached(off);
-    if (off == kRetiredOff && extra_insns) val = ir_.CreateAdd(val, c64(extra_insns));
-    ir_.CreateStore(val, env_at(off));
-  }
+  llvm::Value* retired = cached(kRetiredOff);
+  ir_.CreateStore(extra_insns ? ir_.CreateAdd(retired, c64(extra_insns)) : retired, env_at(kRetiredOff));
+  ir_.CreateStore(cached(kBudgetOff), env_at(kBudgetOff));
 }
 
 
@@ -192,10 +187,14 @@ void Lowering::ret_exit(ir::ExitReason r, int slot, llvm::Value* next_pc, uint64
   } else {
     write_back(extra_insns);
   }
+  return_to_engine(r, slot >= 0 ? unsigned(slot) : kNoLink);
+}
+
+void Lowering::return_to_engine(ir::ExitReason r, unsigned exit_index) {
   // Tell the engine which region returned, so it can link the exit it took.
   ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
                   env_at(offsetof(cpu::StateHeader, last_native)));
-  ir_.CreateRet(c64(pack_exit(r, slot >= 0 ? unsigned(slot) : kNoLink, 0)));
+  ir_.CreateRet(c64(pack_exit(r, exit_index, 0)));
 }
 
 void Lowering::indirect_exit(llvm::Value* next_pc, uint64_t extra_insns) {
@@ -221,9 +220,7 @@ void Lowering::indirect_exit(llvm::Value* next_pc, uint64_t extra_insns) {
                                    gen_ok);
   llvm::Value* fn = ir_.CreateLoad(ir_.getPtrTy(), ir_.CreateConstGEP1_64(ir_.getInt8Ty(), entry, offsetof(IndirectTable::Entry, fn)));
   chain_if(fn, hit, extra_insns);
-  ir_.CreateStore(ir_.CreateIntToPtr(c64(reinterpret_cast<uintptr_t>(links_)), ir_.getPtrTy()),
-                  env_at(offsetof(cpu::StateHeader, last_native)));
-  ir_.CreateRet(c64(pack_exit(ir::ExitReason::None, kNoLink, 0)));
+  return_to_engine(ir::ExitReason::None, kNoLink);
 }
 
 void Lowering::direct_exit(uint64_t pc) {
