@@ -30,12 +30,14 @@ constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
 // function: a direct exit to another member becomes a branch, so a loop is a
 // loop in LLVM. The guest register file (ir::Block::regs_begin/end), which
 // nothing but Get and Set touches while native code runs, lives in allocas
-// that LLVM promotes to SSA registers: loaded once at entry and written back
-// Sets also store to the state right away: a store per guest register write
-// is cheap, and it keeps exits and faults (one per memory access) from each
-// carrying a copy of every register the region changed, which made LLVM's
-// compile time explode. The instruction count and the chaining budget live in
-// SSA only and are written back when leaving, by an exit or a fault.
+// that LLVM promotes to SSA registers: loaded once at entry, never reloaded.
+// A Set outside any loop also stores to the state at once. A register some
+// loop of the region writes is not stored inside the loop: it is written back
+// when leaving, at each exit and in one block shared by every fault, so a
+// loop body does no register stores and the fault paths (one per memory
+// access) do not each carry copies of the stores (such copies made LLVM's
+// compile time explode). The instruction count and the chaining budget live
+// in SSA and are written back the same way.
 class Lowering {
  public:
   Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links)
@@ -62,9 +64,9 @@ class Lowering {
   void choose_cached_fields();
   llvm::Value* cached(uint64_t off) { return ir_.CreateLoad(ir_.getInt64Ty(), cache_.at(off)); }
   void add_cached(uint64_t off, llvm::Value* delta) { ir_.CreateStore(ir_.CreateAdd(cached(off), delta), cache_.at(off)); }
-  // Writes the instruction count and the budget back to env (registers were
-  // stored through); insns_retired gets `extra` instructions of the current
-  // member on top of those completed before it.
+  // Writes back what the region keeps in SSA only: the registers its loops
+  // write, the instruction count (plus `extra_insns` of the current member)
+  // and the budget.
   void write_back(uint64_t extra_insns);
   // Before a helper call: helpers that read instret see the count at the
   // start of the current block (they add their instruction index).
@@ -92,6 +94,7 @@ class Lowering {
   void tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
                      llvm::BasicBlock* miss, llvm::Value** host);
   bool lower_member(size_t index, std::string* error);
+  void find_loops();
 
   std::span<const ir::Block* const> blocks_;
   llvm::Module& m_;
@@ -101,6 +104,9 @@ class Lowering {
   llvm::Value* env_ = nullptr;
   llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
   std::map<uint64_t, llvm::AllocaInst*> cache_;  // env offset -> its SSA home
+  std::set<uint64_t> dirty_;                     // cached offsets a Set in a loop writes
+  std::vector<bool> in_loop_;                    // member index -> on a cycle of members
+  llvm::BasicBlock* fault_exit_ = nullptr;       // shared by every fault
   std::vector<llvm::BasicBlock*> member_bb_;
   std::map<uint64_t, size_t> member_at_;  // guest pc -> member index
   const ir::Block* cur_ = nullptr;        // the member being lowered
@@ -116,7 +122,7 @@ class Lowering {
 // Only register-file fields every access of which is a 64-bit Get or Set at
 // the same offset are cached; anything else stays in memory. The instruction
 // count and the chaining budget (StateHeader fields, never in the register
-// file) are cached too, and are the only fields written back on leaving.
+// file) are cached too.
 void Lowering::choose_cached_fields() {
   std::set<uint64_t> whole;                          // offsets with whole 64-bit register accesses
   std::vector<std::pair<uint64_t, uint64_t>> other;  // [begin, end) of every other access
@@ -137,11 +143,11 @@ void Lowering::choose_cached_fields() {
 }
 
 void Lowering::write_back(uint64_t extra_insns) {
+  for (uint64_t off : dirty_) ir_.CreateStore(cached(off), env_at(off));
   llvm::Value* retired = cached(kRetiredOff);
   ir_.CreateStore(extra_insns ? ir_.CreateAdd(retired, c64(extra_insns)) : retired, env_at(kRetiredOff));
   ir_.CreateStore(cached(kBudgetOff), env_at(kBudgetOff));
 }
-
 
 llvm::BasicBlock* Lowering::fault_block() {
   auto key = std::make_pair(cur_index_, insn_);
@@ -150,9 +156,18 @@ llvm::BasicBlock* Lowering::fault_block() {
   auto* bb = llvm::BasicBlock::Create(ctx_, "fault", fn_);
   llvm::IRBuilderBase::InsertPointGuard guard(ir_);
   ir_.SetInsertPoint(bb);
-  write_back(insn_);
+  if (insn_) add_cached(kRetiredOff, c64(insn_));
   ir_.CreateStore(c64(insn_pc_), env_at(offsetof(cpu::StateHeader, pc)));
-  ir_.CreateRet(c64(pack_exit(ir::ExitReason::Exception, 0, 0)));
+  if (!fault_exit_) {
+    // One block writes back for every fault, so the loop registers are
+    // stored once in the code, however many memory accesses the region has.
+    fault_exit_ = llvm::BasicBlock::Create(ctx_, "fault.exit", fn_);
+    ir_.SetInsertPoint(fault_exit_);
+    write_back(0);
+    ir_.CreateRet(c64(pack_exit(ir::ExitReason::Exception, 0, 0)));
+    ir_.SetInsertPoint(bb);
+  }
+  ir_.CreateBr(fault_exit_);
   faults_[key] = bb;
   return bb;
 }
@@ -168,6 +183,9 @@ void Lowering::chain_if(llvm::Value* next, llvm::Value* extra_cond, uint64_t ext
                                   ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
   if (extra_cond) go = ir_.CreateAnd(go, extra_cond);
   write_back(extra_insns);
+  // Each exit keeps its own tail call (an indirect jump the host predicts
+  // per site): merging them into one shared jump costs a switch-dispatch
+  // guest half its speed.
   auto* bb_chain = llvm::BasicBlock::Create(ctx_, "chain", fn_);
   auto* bb_ret = llvm::BasicBlock::Create(ctx_, "ret", fn_);
   ir_.CreateCondBr(go, bb_chain, bb_ret);
@@ -237,12 +255,18 @@ void Lowering::direct_exit(uint64_t pc) {
   }
   // A back-edge (every cycle has one): the place where a looping region
   // notices an interrupt or stop request, and where its budget runs down.
+  // Two branches, the budget's last, so the host decrements and branches
+  // on the result in one step. Every entry has a budget of at least 1 and
+  // every decrement is checked, so "not yet 0" means "still positive".
   auto* req = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, exit_request)));
   req->setVolatile(true);
-  add_cached(kBudgetOff, c64(-1));
-  llvm::Value* stay = ir_.CreateAnd(ir_.CreateICmpEQ(req, ir_.getInt32(0)), ir_.CreateICmpSGT(cached(kBudgetOff), c64(0)));
   auto* bb_leave = llvm::BasicBlock::Create(ctx_, "leave", fn_);
-  ir_.CreateCondBr(stay, member_bb_[it->second], bb_leave, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+  auto* bb_budget = llvm::BasicBlock::Create(ctx_, "budget", fn_);
+  auto weights = llvm::MDBuilder(ctx_).createBranchWeights(1000, 1);
+  ir_.CreateCondBr(ir_.CreateICmpEQ(req, ir_.getInt32(0)), bb_budget, bb_leave, weights);
+  ir_.SetInsertPoint(bb_budget);
+  add_cached(kBudgetOff, c64(-1));
+  ir_.CreateCondBr(ir_.CreateICmpNE(cached(kBudgetOff), c64(0)), member_bb_[it->second], bb_leave, weights);
   ir_.SetInsertPoint(bb_leave);
   ret_exit(ir::ExitReason::None, -1, c64(pc), 0);
 }
@@ -408,12 +432,48 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
     member_at_.emplace(blocks_[k]->pc, k);
   }
   ir_.CreateBr(member_bb_[0]);
+  find_loops();
   for (size_t k = 0; k < blocks_.size(); k++)
     if (!lower_member(k, error)) {
       fn_->eraseFromParent();
       return nullptr;
     }
   return fn_;
+}
+
+// A member is in a loop if it can reach itself through direct exits to members.
+void Lowering::find_loops() {
+  size_t n = blocks_.size();
+  std::vector<std::vector<size_t>> succ(n);
+  for (size_t k = 0; k < n; k++)
+    for (const ir::Inst& in : blocks_[k]->insts) {
+      auto add = [&](uint64_t pc) {
+        auto it = member_at_.find(pc);
+        if (it != member_at_.end()) succ[k].push_back(it->second);
+      };
+      if (in.op == Op::Goto) add(in.imm);
+      if (in.op == Op::Branch) {
+        add(in.imm);
+        add(in.aux);
+      }
+    }
+  in_loop_.assign(n, false);
+  for (size_t k = 0; k < n; k++) {
+    std::vector<bool> seen(n, false);
+    std::vector<size_t> work(succ[k]);
+    while (!work.empty() && !in_loop_[k]) {
+      size_t j = work.back();
+      work.pop_back();
+      if (j == k) in_loop_[k] = true;
+      if (seen[j]) continue;
+      seen[j] = true;
+      work.insert(work.end(), succ[j].begin(), succ[j].end());
+    }
+  }
+  for (size_t k = 0; k < n; k++)
+    if (in_loop_[k])
+      for (const ir::Inst& in : blocks_[k]->insts)
+        if (in.op == Op::Set && cache_.count(in.imm)) dirty_.insert(in.imm);
 }
 
 bool Lowering::lower_member(size_t index, std::string* error) {
@@ -433,7 +493,7 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         break;
       case Op::Set:
         if (cache_.count(in.imm)) ir_.CreateStore(v(in.a[0]), cache_.at(in.imm));
-        ir_.CreateStore(v(in.a[0]), env_at(in.imm));
+        if (!dirty_.count(in.imm) || !in_loop_[index]) ir_.CreateStore(v(in.a[0]), env_at(in.imm));
         break;
       case Op::Load: vals_[i] = lower_load(in); break;
       case Op::Store: lower_store(in); break;

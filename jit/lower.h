@@ -33,5 +33,7 @@ void optimize_module(llvm::Module& m);
 // time is most of the cost (a kernel's straight-line paths), fast selection (None).
 constexpr unsigned kMaxOptimizedLoop = 96;
 llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks);
+// LLVM's global options, once per process, before the first compile.
+void set_llvm_options();
 
 }  // namespace kiln::jit

@@ -6,6 +6,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -16,7 +17,11 @@
 #include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
+#include <cstdlib>
 #include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "jit/jit.h"
 #include "jit/lower.h"
@@ -46,6 +51,25 @@ void optimize_module(llvm::Module& m) {
     if (!f.isDeclaration()) fpm.run(f, fam);
 }
 
+void set_llvm_options() {
+  static const bool done = [] {
+    // Loop strength reduction rewrites a guest loop's induction registers
+    // (already strength-reduced by the guest's compiler) into offsets from
+    // their entry values: more live registers and an extra add per use.
+    std::vector<std::string> words{"kiln", "-disable-lsr"};
+    // Developers: LLVM's own options (-print-after-all, -x86-...), for experiments.
+    if (const char* opts = std::getenv("KILN_LLVM_OPTS")) {
+      std::istringstream in(opts);
+      for (std::string w; in >> w;) words.push_back(w);
+    }
+    std::vector<const char*> argv;
+    for (auto& w : words) argv.push_back(w.c_str());
+    llvm::cl::ParseCommandLineOptions(int(argv.size()), argv.data());
+    return true;
+  }();
+  (void)done;
+}
+
 llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks) {
   unsigned insns = 0;
   bool loop = false;
@@ -68,6 +92,7 @@ std::string region_assembly(std::span<const ir::Block* const> blocks, std::strin
     LLVMInitializeX86Target();
     LLVMInitializeX86TargetMC();
     LLVMInitializeX86AsmPrinter();
+    set_llvm_options();
     return true;
   }();
   (void)initialized;

@@ -7,6 +7,7 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/TargetSelect.h>
 
 #include <atomic>
@@ -157,6 +158,7 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
     llvm::consumeError(sym.takeError());
     return nullptr;
   }
+  if (dump_) llvm::errs() << "; " << name << " at 0x" << llvm::utohexstr(sym->getValue()) << "\n";
   return sym->toPtr<NativeFn>();
 }
 
@@ -211,6 +213,7 @@ std::unique_ptr<Jit> create(std::string* error) {
   static const bool initialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    set_llvm_options();
     return true;
   }();
   (void)initialized;
