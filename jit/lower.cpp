@@ -343,8 +343,10 @@ llvm::Value* Lowering::tlb_entry(llvm::Value* va, unsigned mmu) {
   uint64_t base = offsetof(cpu::StateHeader, mem) + offsetof(mem::MemContext, tlb) +
                   uint64_t(mmu) * mem::kTlbEntries * sizeof(mem::TlbEntry);
   llvm::Value* idx = ir_.CreateAnd(ir_.CreateLShr(va, mem::kPageBits), mem::kTlbEntries - 1);
-  llvm::Value* off = ir_.CreateAdd(c64(base), ir_.CreateMul(idx, c64(sizeof(mem::TlbEntry))));
-  return ir_.CreateGEP(ir_.getInt8Ty(), env_, off);
+  // The constant part last, so each field's load folds it into its
+  // addressing mode instead of adding it to the index once more.
+  llvm::Value* scaled = ir_.CreateGEP(ir_.getInt8Ty(), env_, ir_.CreateMul(idx, c64(sizeof(mem::TlbEntry))));
+  return ir_.CreateConstGEP1_64(ir_.getInt8Ty(), scaled, base);
 }
 
 void Lowering::tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
@@ -370,7 +372,10 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
   auto* bb_join = llvm::BasicBlock::Create(ctx_, "ld.join", fn_);
   llvm::Value* host;
   tlb_fast_path(va, m, offsetof(mem::TlbEntry, addr_read), "ld.hit", bb_miss, &host);
-  llvm::Value* fast = ir_.CreateAlignedLoad(st, host, llvm::MaybeAlign(1));
+  // Each path extends to the result type itself, so the hit path's load is one extending load.
+  llvm::Type* rt = ty(in.type);
+  auto extend = [&](llvm::Value* x) { return rt == st ? x : m.sign ? ir_.CreateSExt(x, rt) : ir_.CreateZExt(x, rt); };
+  llvm::Value* fast = extend(ir_.CreateAlignedLoad(st, host, llvm::MaybeAlign(1)));
   llvm::BasicBlock* bb_hit = ir_.GetInsertBlock();
   ir_.CreateBr(bb_join);
 
@@ -381,16 +386,14 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
   ir_.CreateCondBr(ok, bb_missok, fault_block());
 
   ir_.SetInsertPoint(bb_missok);
-  llvm::Value* slow = ir_.CreateTrunc(ir_.CreateLoad(ir_.getInt64Ty(), scratch_), st);
+  llvm::Value* slow = extend(ir_.CreateTrunc(ir_.CreateLoad(ir_.getInt64Ty(), scratch_), st));
   ir_.CreateBr(bb_join);
 
   ir_.SetInsertPoint(bb_join);
-  llvm::PHINode* phi = ir_.CreatePHI(st, 2);
+  llvm::PHINode* phi = ir_.CreatePHI(rt, 2);
   phi->addIncoming(fast, bb_hit);
   phi->addIncoming(slow, bb_missok);
-  llvm::Type* rt = ty(in.type);
-  if (rt == st) return phi;
-  return m.sign ? ir_.CreateSExt(phi, rt) : ir_.CreateZExt(phi, rt);
+  return phi;
 }
 
 void Lowering::lower_store(const ir::Inst& in) {

@@ -4,8 +4,10 @@
 // freeing its code is one remove().
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/TargetSelect.h>
@@ -38,7 +40,13 @@ class LevelledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& m) override {
     return llvm::orc::SimpleCompiler(*tm_)(m);
   }
-  void set_level(llvm::CodeGenOptLevel level) { tm_->setOptLevel(level); }
+  void set_level(llvm::CodeGenOptLevel level) {
+    tm_->setOptLevel(level);
+    // Code generation records its choice of instruction selector in the
+    // TargetMachine (fast selection at None) and keeps it: without this reset,
+    // every region after the first None one got fast selection too.
+    tm_->setFastISel(level == llvm::CodeGenOptLevel::None);
+  }
 
  private:
   std::unique_ptr<llvm::TargetMachine> tm_;
@@ -238,6 +246,16 @@ std::unique_ptr<Jit> create(std::string* error) {
   if (!lljit) {
     *error = llvm::toString(lljit.takeError());
     return nullptr;
+  }
+  if (const char* dir = std::getenv("KILN_JIT_OBJDIR")) {  // developers: keep each region's object file
+    (*lljit)->getObjTransformLayer().setTransform(
+        [dir = std::string(dir), n = 0](std::unique_ptr<llvm::MemoryBuffer> obj) mutable
+        -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
+          std::error_code ec;
+          llvm::raw_fd_ostream out(dir + "/kiln-jit-" + std::to_string(++n) + ".o", ec);
+          if (!ec) out << obj->getBuffer();
+          return obj;
+        });
   }
   return std::make_unique<Session>(std::move(*lljit), compiler);
 }
