@@ -79,11 +79,12 @@ int main(int argc, char** argv) {
                  "kiln: blocks translated: %llu\n"
                  "kiln: blocks executed: %llu\n"
                  "kiln: code invalidations: %llu\n"
+                 "kiln: translation flushes: %llu (block lookups past the vPC table: %llu)\n"
                  "kiln: time: %.3f s\n"
                  "kiln: guest MIPS: %.1f\n",
                  (unsigned long long)s.guest_insns, (unsigned long long)s.engine.blocks_translated,
                  (unsigned long long)s.engine.blocks_executed, (unsigned long long)s.engine.invalidations,
-                 s.engine.seconds, mips);
+                 (unsigned long long)s.engine.tlb_flushes, (unsigned long long)s.engine.table_lookups, s.engine.seconds, mips);
     if (s.jit_on)
       std::fprintf(stderr,
                    "kiln: regions compiled: %llu (%llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"

@@ -257,6 +257,7 @@ Engine::CachedBlock* Engine::lookup() {
   cpu::StateHeader& st = cpu_.state();
   uint32_t mode = cpu_.mode_bits();
   if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
+    stats_.tlb_flushes++;
     vpc_.fill(VpcEntry{});
     vpc_generation_ = st.mem.generation;
     unlink_all();
@@ -265,6 +266,7 @@ Engine::CachedBlock* Engine::lookup() {
   }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
+  stats_.table_lookups++;
   uint64_t pa;
   if (!cpu_.code_address(st.pc, &pa)) return nullptr;  // fetch fault recorded
   auto it = cache_.find(Key{pa, st.pc, mode});

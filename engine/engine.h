@@ -29,7 +29,20 @@ struct Stats {
   double native_seconds = 0;     // with Options::time_native
   uint64_t invalidations = 0;
   uint64_t exceptions = 0;
+  uint64_t tlb_flushes = 0;       // translation changes the block lookup saw (each empties the vPC table)
+  uint64_t table_lookups = 0;     // block lookups the vPC table missed (a hash-table search)
   double seconds = 0;
+  // Sums another hart's counts in (seconds are the machine's, not summed).
+  void add(const Stats& o) {
+    blocks_translated += o.blocks_translated;
+    blocks_executed += o.blocks_executed;
+    native_executed += o.native_executed;
+    native_seconds += o.native_seconds;
+    invalidations += o.invalidations;
+    exceptions += o.exceptions;
+    tlb_flushes += o.tlb_flushes;
+    table_lookups += o.table_lookups;
+  }
 };
 
 struct Options {

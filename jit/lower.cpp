@@ -40,8 +40,8 @@ constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
 // in SSA and are written back the same way.
 class Lowering {
  public:
-  Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links)
-      : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links) {}
+  Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links, const SlowPaths& slow)
+      : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links), slow_(slow) {}
 
   llvm::Function* run(const std::string& name, std::string* error);
 
@@ -116,6 +116,7 @@ class Lowering {
   uint64_t insn_pc_ = 0;
   std::map<std::pair<size_t, unsigned>, llvm::BasicBlock*> faults_;
   LinkSlots* links_;
+  SlowPaths slow_;
   int next_slot_ = 0;
 };
 
@@ -381,8 +382,9 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
 
   ir_.SetInsertPoint(bb_miss);
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
-  llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_load)),
-                                   {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
+  llvm::CallInst* ok = ir_.CreateCall(slow_ty, ir_.CreateIntToPtr(c64(slow_.load), ir_.getPtrTy()),
+                                      {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
+  ok->setCallingConv(llvm::CallingConv::PreserveMost);
   ir_.CreateCondBr(ok, bb_missok, fault_block());
 
   ir_.SetInsertPoint(bb_missok);
@@ -413,8 +415,9 @@ void Lowering::lower_store(const ir::Inst& in) {
   ir_.SetInsertPoint(bb_miss);
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
   llvm::Value* wide = value->getType() == ir_.getInt64Ty() ? value : ir_.CreateZExt(value, ir_.getInt64Ty());
-  llvm::Value* ok = ir_.CreateCall(slow_ty, fn_ptr(reinterpret_cast<void*>(&kiln_jit_store)),
-                                   {env_, va, wide, c64(mem_desc(size, m.aligned_only, m.mmu_idx))});
+  llvm::CallInst* ok = ir_.CreateCall(slow_ty, ir_.CreateIntToPtr(c64(slow_.store), ir_.getPtrTy()),
+                                      {env_, va, wide, c64(mem_desc(size, m.aligned_only, m.mmu_idx))});
+  ok->setCallingConv(llvm::CallingConv::PreserveMost);
   ir_.CreateCondBr(ok, bb_join, fault_block());
   ir_.SetInsertPoint(bb_join);
 }
@@ -567,8 +570,28 @@ bool Lowering::lower_member(size_t index, std::string* error) {
 }  // namespace
 
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
-                             LinkSlots* links, std::string* error) {
-  return Lowering(blocks, m, links).run(name, error);
+                             LinkSlots* links, const SlowPaths& slow, std::string* error) {
+  return Lowering(blocks, m, links, slow).run(name, error);
+}
+
+void define_slow_path_thunks(llvm::Module& m) {
+  llvm::LLVMContext& ctx = m.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto thunk = [&](const char* name, llvm::Type* third, llvm::Type* fourth, const void* target) {
+    auto* fty = llvm::FunctionType::get(b.getInt1Ty(), {b.getPtrTy(), b.getInt64Ty(), third, fourth}, false);
+    auto* f = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, m);
+    f->setCallingConv(llvm::CallingConv::PreserveMost);
+    f->addFnAttr(llvm::Attribute::NoUnwind);
+    b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", f));
+    std::vector<llvm::Value*> args;
+    for (llvm::Argument& a : f->args()) args.push_back(&a);
+    // A plain C call: the thunk saves what the C function may clobber.
+    llvm::CallInst* call = b.CreateCall(fty, b.CreateIntToPtr(b.getInt64(reinterpret_cast<uintptr_t>(target)), b.getPtrTy()), args);
+    call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+    b.CreateRet(call);
+  };
+  thunk(kLoadThunk, b.getInt64Ty(), b.getPtrTy(), reinterpret_cast<const void*>(&kiln_jit_load));
+  thunk(kStoreThunk, b.getInt64Ty(), b.getInt64Ty(), reinterpret_cast<const void*>(&kiln_jit_store));
 }
 
 }  // namespace kiln::jit

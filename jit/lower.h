@@ -21,9 +21,24 @@ namespace kiln::jit {
 // nullptr (and *error) if a block uses something this lowering does not handle.
 // The blocks must lie on one guest page, so a direct exit from one to another
 // stays valid whatever the page's mapping (jit/jit.h).
+// The softTLB miss paths as native code calls them: thunks with LLVM's
+// preserve_most convention around kiln_jit_load and kiln_jit_store, so a call
+// on a cold path clobbers almost no host registers. Values then stay in
+// caller-saved registers across the region, and the register allocator has no
+// live ranges to split around each memory access's miss path: this halves
+// its time on loops.
+struct SlowPaths {
+  uint64_t load = 0;   // i1 (env, va, desc, out*)
+  uint64_t store = 0;  // i1 (env, va, value, desc)
+};
+inline constexpr const char* kLoadThunk = "kiln_load_thunk";
+inline constexpr const char* kStoreThunk = "kiln_store_thunk";
+// Adds the two thunks (named as above) to `m`; compiled once per session.
+void define_slow_path_thunks(llvm::Module& m);
+
 // `links`: the region's link slots (chaining), or nullptr.
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
-                             LinkSlots* links, std::string* error);
+                             LinkSlots* links, const SlowPaths& slow, std::string* error);
 
 // The optimisation pipeline every region goes through (jit/pipeline.cpp).
 void optimize_module(llvm::Module& m);

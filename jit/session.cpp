@@ -63,8 +63,8 @@ class Session final : public Jit {
  public:
   static constexpr size_t kMaxQueued = 16;
 
-  Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler)
-      : lljit_(std::move(lljit)), compiler_(compiler) {
+  Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler, SlowPaths slow)
+      : lljit_(std::move(lljit)), compiler_(compiler), slow_(slow) {
     thread_ = std::thread([this] { compile_thread(); });
   }
   ~Session() override {
@@ -130,6 +130,7 @@ class Session final : public Jit {
 
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
   LevelledCompiler* compiler_;  // owned by lljit_
+  const SlowPaths slow_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;
@@ -151,7 +152,7 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   std::string name = "kiln_block_" + std::to_string(r.ticket), error;
   std::vector<const ir::Block*> blocks;
   for (const ir::Block& b : r.blocks) blocks.push_back(&b);
-  if (!lower_region(blocks, *mod, name, r.links, &error)) return nullptr;
+  if (!lower_region(blocks, *mod, name, r.links, slow_, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
   optimize_module(*mod);
   if (dump_) mod->print(llvm::errs(), nullptr);
@@ -257,7 +258,28 @@ std::unique_ptr<Jit> create(std::string* error) {
           return obj;
         });
   }
-  return std::make_unique<Session>(std::move(*lljit), compiler);
+  // The slow-path thunks, compiled once (optimised: they are on every softTLB miss).
+  SlowPaths slow;
+  {
+    auto ctx = std::make_unique<llvm::LLVMContext>();
+    auto mod = std::make_unique<llvm::Module>("kiln_thunks", *ctx);
+    mod->setDataLayout((*lljit)->getDataLayout());
+    define_slow_path_thunks(*mod);
+    compiler->set_level(llvm::CodeGenOptLevel::Default);
+    if (auto err = (*lljit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
+      *error = llvm::toString(std::move(err));
+      return nullptr;
+    }
+    for (auto [name, out] : {std::pair{kLoadThunk, &slow.load}, std::pair{kStoreThunk, &slow.store}}) {
+      auto sym = (*lljit)->lookup(name);
+      if (!sym) {
+        *error = llvm::toString(sym.takeError());
+        return nullptr;
+      }
+      *out = sym->getValue();
+    }
+  }
+  return std::make_unique<Session>(std::move(*lljit), compiler, slow);
 }
 
 }  // namespace kiln::jit

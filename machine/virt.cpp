@@ -474,13 +474,7 @@ RunStats Virt::stats() const {
   RunStats r;
   for (const Hart& h : harts_) {
     r.guest_insns += h.cpu->s().insns_retired;
-    const engine::Stats& s = h.engine->stats();
-    r.engine.blocks_translated += s.blocks_translated;
-    r.engine.blocks_executed += s.blocks_executed;
-    r.engine.invalidations += s.invalidations;
-    r.engine.exceptions += s.exceptions;
-    r.engine.native_executed += s.native_executed;
-    r.engine.native_seconds += s.native_seconds;
+    r.engine.add(h.engine->stats());
   }
   if (jit_) {
     r.jit = jit_->stats();

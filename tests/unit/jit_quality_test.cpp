@@ -42,7 +42,7 @@ const Snippet kSnippets[] = {
     // addloop: add a0,a0,a1; addi a1,a1,-1; bnez a1,addloop; ebreak
     {"add loop", {0x00b50533, 0xfff58593, 0xfe059ce3, 0x00100073}, {0}, 46, 8},
     // ldst: ld t0,0(a0); addi t0,t0,1; sd t0,0(a0); addi a0,a0,8; bne a0,a1,ldst; ebreak
-    {"load/store loop", {0x00053283, 0x00128293, 0x00553023, 0x00850513, 0xfeb518e3, 0x00100073}, {0}, 132, 23},
+    {"load/store loop", {0x00053283, 0x00128293, 0x00553023, 0x00850513, 0xfeb518e3, 0x00100073}, {0}, 110, 23},
     // branchy: andi t0,a0,1; beqz t0,even; addi a2,a2,3; j next;
     //   even: addi a2,a2,-1; next: addi a0,a0,-1; bnez a0,branchy; ebreak
     {"branchy loop",
