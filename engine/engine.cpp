@@ -127,7 +127,37 @@ void Engine::collect_compiled() {
 // them is then right under any mapping of that page, so the region lives and
 // dies with its head (SMC invalidates the whole page; a new mapping changes
 // the head's key). Blocks straddling a page boundary stay alone.
-void Engine::compile_region(CachedBlock* head) {
+// A head on a loop keeps only the members that lead back to it: the loop,
+// without the code after it. LLVM's time grows quickly with the region, and
+// the code after a loop, if hot, becomes a region of its own.
+void Engine::keep_loop_through_head(std::vector<CachedBlock*>& members) {
+  auto exits_to = [](const CachedBlock* from, const CachedBlock* to) {
+    for (const ir::Inst& in : from->ir->insts)
+      if ((in.op == ir::Op::Goto && in.imm == to->pc) || (in.op == ir::Op::Branch && (in.imm == to->pc || in.aux == to->pc)))
+        return true;
+    return false;
+  };
+  std::vector<bool> back(members.size(), false);  // leads back to the head
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t i = 0; i < members.size(); i++) {
+      if (back[i]) continue;
+      for (size_t j = 0; j < members.size() && !back[i]; j++)
+        if ((j == 0 || back[j]) && exits_to(members[i], members[j])) back[i] = grew = true;
+    }
+  }
+  if (!back[0]) return;  // the head is on no loop: keep everything
+  std::vector<CachedBlock*> kept;
+  for (size_t i = 0; i < members.size(); i++)
+    if (back[i]) kept.push_back(members[i]);
+  members.swap(kept);
+}
+
+bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
+  // Past the loop threshold, the region is worked out again every
+  // kRegionRecheck runs until it has a loop (its other blocks may have been
+  // translated since) or the straight-line threshold is reached.
+  if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
   std::vector<CachedBlock*> members{head};
   size_t insns = head->ir->guest_insns;
   if (head->first_page == head->last_page) {
@@ -150,10 +180,13 @@ void Engine::compile_region(CachedBlock* head) {
         }
       }
   }
+  keep_loop_through_head(members);
   std::vector<const ir::Block*> blocks;
   for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  if (!straight_ok && !jit::region_has_loop(blocks)) return false;
   head->ticket = opts_.jit->submit(blocks, this, &head->links);
   compiling_[head->ticket] = head;
+  return true;
 }
 
 void Engine::flush_all() {
@@ -342,8 +375,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       }
     } else {
       x = interp::run(*b->code, &st);
-      if (b->ir && !b->ticket && ++b->executions >= opts_.jit_threshold) {
-        compile_region(b);
+      if (b->ir && !b->ticket && ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
+          compile_region(b, b->executions >= opts_.jit_straight_threshold)) {
         while (opts_.jit_sync && compiling_.count(b->ticket)) {  // deterministic tier-up for tests
           std::this_thread::yield();
           collect_compiled();

@@ -49,7 +49,11 @@ struct Options {
   unsigned max_block_insns = 64;
   bool verify_ir = false;  // run the IR verifier after every pass (tests, debug builds)
   jit::Jit* jit = nullptr;  // the JIT tier, or nullptr for the interpreter only
-  unsigned jit_threshold = 100;  // interpreted executions before a block is compiled
+  // Interpreted executions before a block is compiled: a region with a loop
+  // pays back its compile time quickly; straight-line code (most of a boot,
+  // run a few hundred times and never again) has to prove itself longer.
+  unsigned jit_threshold = 100;            // a block heading a region with a loop
+  unsigned jit_straight_threshold = 5000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
   bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
 };
@@ -126,6 +130,7 @@ class Engine : public mem::CodeWatcher {
   static constexpr int64_t kChainBudget = 4096;  // chained regions and back-edges per dispatch
   static constexpr size_t kMaxRegionBlocks = 8;
   static constexpr size_t kMaxRegionInsns = 160;  // LLVM's compile time grows faster than the code
+  static constexpr uint32_t kRegionRecheck = 64;  // runs between looking for a loop again
 
   // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
   // as well as the physical address: the same code mapped twice is two blocks.
@@ -145,8 +150,10 @@ class Engine : public mem::CodeWatcher {
   void retire(CachedBlock* b);
   void free_retired();
   void collect_compiled();
-  // Queues `head` and the translated blocks it reaches by direct exits on its page.
-  void compile_region(CachedBlock* head);
+  // Queues `head` and the translated blocks it reaches by direct exits on its
+  // page, if they form a loop or `straight_ok`; true if it did.
+  bool compile_region(CachedBlock* head, bool straight_ok);
+  void keep_loop_through_head(std::vector<CachedBlock*>& members);
   void link(CachedBlock* from, int exit, CachedBlock* to);
   void unlink(CachedBlock* b);  // both directions
   void unlink_all();

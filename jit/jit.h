@@ -52,6 +52,21 @@ struct IndirectTable {
   static unsigned index(uint64_t pc) { return (pc >> 1) & ((1u << kBits) - 1); }
 };
 
+// True if a region (blocks in the engine's order, head first) has a loop: a
+// direct exit from a member to itself or to an earlier member. Every cycle
+// among members has such a back-edge, since each member was reached from an
+// earlier one.
+inline bool region_has_loop(std::span<const ir::Block* const> blocks) {
+  for (size_t k = 0; k < blocks.size(); k++)
+    for (const ir::Inst& in : blocks[k]->insts) {
+      if (in.op != ir::Op::Goto && in.op != ir::Op::Branch) continue;
+      for (uint64_t target : {in.imm, in.op == ir::Op::Branch ? in.aux : in.imm})
+        for (size_t j = 0; j <= k; j++)
+          if (blocks[j]->pc == target) return true;
+    }
+  return false;
+}
+
 struct LinkSlots {
   NativeFn next[kMaxLinks] = {};
   void* owner = nullptr;                 // the engine's record of the region's entry block

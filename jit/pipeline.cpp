@@ -72,16 +72,8 @@ void set_llvm_options() {
 
 llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks) {
   unsigned insns = 0;
-  bool loop = false;
-  for (size_t k = 0; k < blocks.size(); k++) {
-    insns += blocks[k]->guest_insns;
-    for (const ir::Inst& in : blocks[k]->insts) {
-      if (in.op != ir::Op::Goto && in.op != ir::Op::Branch) continue;
-      for (uint64_t target : {in.imm, in.op == ir::Op::Branch ? in.aux : in.imm})
-        for (size_t j = 0; j <= k; j++) loop |= blocks[j]->pc == target;  // a back-edge (lower.cpp's rule)
-    }
-  }
-  return loop && insns <= kMaxOptimizedLoop ? llvm::CodeGenOptLevel::Less : llvm::CodeGenOptLevel::None;
+  for (const ir::Block* b : blocks) insns += b->guest_insns;
+  return region_has_loop(blocks) && insns <= kMaxOptimizedLoop ? llvm::CodeGenOptLevel::Less : llvm::CodeGenOptLevel::None;
 }
 
 std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error) {

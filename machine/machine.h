@@ -37,6 +37,8 @@ struct Config {
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
   bool jit = false;                     // -accel jit (else the interpreter alone)
   unsigned jit_threshold = 100;
+  unsigned jit_straight_threshold = 0;  // 0: 50 * jit_threshold
+  unsigned jit_straight() const { return jit_straight_threshold ? jit_straight_threshold : 50 * jit_threshold; }
   bool jit_sync = false;                // wait for each compilation (tests: deterministic tier-up)
   bool stats = false;                   // --stats: also time native code
   // Run the IR verifier on every block after every pass: on in debug builds

@@ -5,7 +5,7 @@
 // fixed up so the program stays inside its sandbox), run a few times by a
 // loop, from a random register file. The case runs once on a hart with the
 // interpreter alone and once on a hart whose blocks go native after their
-// first execution (-accel jit,threshold=1,sync=on); the full architectural
+// first execution (-accel jit,threshold=1,straight=1,sync=on); the full architectural
 // state and all of RAM must then be identical.
 //
 // The sandbox: control transfers are forward only (branches and jumps land on
@@ -324,6 +324,7 @@ struct Hart {
     o.verify_ir = true;
     o.jit = jit;
     o.jit_threshold = threshold;
+    o.jit_straight_threshold = threshold;
     o.jit_sync = true;
     engine = std::make_unique<engine::Engine>(*cpu, map, log, o);
   }
