@@ -30,7 +30,7 @@ Result<uint64_t> parse_size(const std::string& s) {
   return bytes;
 }
 
-// -accel jit[,threshold=N][,straight=N][,sync=on] | interp
+// -accel jit[,threshold=N][,straight=N][,optimize=N][,sync=on] | interp
 Status parse_accel(const std::string& v, machine::Config* m) {
   size_t comma = v.find(',');
   std::string name = v.substr(0, comma);
@@ -43,12 +43,16 @@ Status parse_accel(const std::string& v, machine::Config* m) {
     std::string opt = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
     size_t eq = opt.find('=');
     std::string key = opt.substr(0, eq);
-    if (name == "jit" && eq != std::string::npos && (key == "threshold" || key == "straight")) {
+    if (name == "jit" && eq != std::string::npos && (key == "threshold" || key == "straight" || key == "optimize")) {
       char* end = nullptr;
       unsigned long n = std::strtoul(opt.c_str() + eq + 1, &end, 10);
-      if (*end || eq + 1 == opt.size() || n < 1 || n > 1000000)
-        return make_error("-accel jit: " + key + " must be 1 to 1000000");
-      (key == "threshold" ? m->jit_threshold : m->jit_straight_threshold) = unsigned(n);
+      unsigned long least = key == "optimize" ? 0 : 1;
+      if (*end || eq + 1 == opt.size() || n < least || n > 1000000)
+        return make_error("-accel jit: " + key + " must be " + std::to_string(least) + " to 1000000");
+      if (key == "optimize")
+        m->jit_optimize_after = n;
+      else
+        (key == "threshold" ? m->jit_threshold : m->jit_straight_threshold) = unsigned(n);
     } else if (name == "jit" && (opt == "sync=on" || opt == "sync=off")) {
       m->jit_sync = opt == "sync=on";
     } else {
@@ -148,9 +152,11 @@ With no options, runs a built-in RISC-V demo guest.
   -no-reboot            exit instead of rebooting
   -nographic            no display (the only mode so far)
   -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
-  -accel jit,threshold=N,straight=M,sync=on
-                        compile a block heading a loop after N runs (100), other
-                        code after M (50 N); sync: wait for the code (tests)
+  -accel jit,threshold=N,straight=M,optimize=K,sync=on
+                        compile a block heading a loop after N runs (20000),
+                        other code after M (50000); a small loop again,
+                        optimised, after K iterations in native code (100000;
+                        0: at once); sync: wait for the code (tests)
   -s                    shorthand for -gdb tcp::1234
   -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH | chardev:ID
                         serve the GDB remote protocol there (tcp: localhost unless HOST)

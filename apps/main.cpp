@@ -87,13 +87,14 @@ int main(int argc, char** argv) {
                  (unsigned long long)s.engine.tlb_flushes, (unsigned long long)s.engine.table_lookups, s.engine.seconds, mips);
     if (s.jit_on)
       std::fprintf(stderr,
-                   "kiln: regions compiled: %llu (%llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"
-                   "kiln: compile time: %.3f s\n"
+                   "kiln: regions compiled: %llu (%llu optimised; %llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"
+                   "kiln: compile time: %.3f s (LLVM IR %.3f s, code generation %.3f s)\n"
                    "kiln: time in native code: %.3f s (%.1f%%)\n"
                    "kiln: dispatches to native code: %llu (%.1f%%)\n",
-                   (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.region_blocks,
+                   (unsigned long long)s.jit.compiled, (unsigned long long)s.jit.optimized, (unsigned long long)s.jit.region_blocks,
                    (unsigned long long)s.jit.failed, (unsigned long long)s.jit.dropped,
-                   (unsigned long long)s.jit.queued, s.jit.compile_seconds, s.engine.native_seconds,
+                   (unsigned long long)s.jit.queued, s.jit.compile_seconds, s.jit.ir_seconds,
+                   s.jit.compile_seconds - s.jit.ir_seconds, s.engine.native_seconds,
                    s.engine.seconds > 0 ? 100.0 * s.engine.native_seconds / s.engine.seconds : 0.0,
                    (unsigned long long)s.engine.native_executed,
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);

@@ -82,6 +82,8 @@ void Engine::retire(CachedBlock* b) {
   if (b->native) forget_indirect(b->native);
   b->retired = true;
   if (b->ticket) compiling_.erase(b->ticket);
+  if (b->optimizing) compiling_.erase(b->optimizing);
+  quick_.erase(b);
   retired_.push_back(std::move(it->second));
   cache_.erase(it);
 }
@@ -102,7 +104,8 @@ void Engine::drop_block(CachedBlock* b) {
 // Between blocks: nothing of a retired block can be running now.
 void Engine::free_retired() {
   for (auto& b : retired_)
-    if (b->ticket) opts_.jit->release(b->ticket);
+    for (jit::Ticket t : {b->ticket, b->optimizing})
+      if (t) opts_.jit->release(t);
   retired_.clear();
 }
 
@@ -113,14 +116,52 @@ void Engine::collect_compiled() {
     if (it == compiling_.end()) continue;  // retired meanwhile; released with it
     CachedBlock* b = it->second;
     compiling_.erase(it);
+    if (f.ticket == b->optimizing) {
+      b->optimizing = 0;
+      if (f.dropped) {  // counts again from zero
+        b->links.runs = 0;
+        quick_.insert(b);
+        continue;
+      }
+      b->final_code = true;
+      if (!f.fn) continue;  // the quick code stays
+      // Between blocks no native code runs: the quick code can go at once.
+      // Links into it and the indirect table's entries for it go with it;
+      // they are made again to the new code as it runs.
+      unlink(b);
+      forget_indirect(b->native);
+      opts_.jit->release(b->ticket);
+      code_replaced_ = true;
+      b->ticket = f.ticket;
+      b->native = f.fn;
+      continue;
+    }
     if (f.dropped) {  // counts again from zero
       b->ticket = 0;
       b->executions = 0;
       continue;
     }
     b->native = f.fn;  // nullptr if it failed to compile: the block stays interpreted
+    if (b->native && !b->final_code) quick_.insert(b);
   }
   compiled_.clear();
+}
+
+void Engine::optimize_if_hot(CachedBlock* b) {
+  if (b->links.runs < opts_.jit_optimize_after) return;
+  quick_.erase(b);
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : region_members(b)) blocks.push_back(m->ir.get());
+  b->optimizing = opts_.jit->submit(blocks, this, &b->links, false);
+  compiling_[b->optimizing] = b;
+  wait_for(b->optimizing);
+}
+
+void Engine::wait_for(jit::Ticket t) {
+  while (opts_.jit_sync && compiling_.count(t)) {  // deterministic tier-up for tests
+    std::this_thread::yield();
+    collect_compiled();
+  }
 }
 
 // A region holds only blocks on the head's page: a direct exit between two of
@@ -158,6 +199,19 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   // kRegionRecheck runs until it has a loop (its other blocks may have been
   // translated since) or the straight-line threshold is reached.
   if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : region_members(head)) blocks.push_back(m->ir.get());
+  if (!straight_ok && !jit::region_has_loop(blocks)) return false;
+  // A loop worth optimising is first compiled quickly (a boot has hundreds of
+  // loops that run only a while); optimize_if_hot() takes it further.
+  bool quick = opts_.jit_optimize_after > 0 && jit::region_worth_optimizing(blocks);
+  head->final_code = !quick;
+  head->ticket = opts_.jit->submit(blocks, this, &head->links, quick);
+  compiling_[head->ticket] = head;
+  return true;
+}
+
+std::vector<Engine::CachedBlock*> Engine::region_members(CachedBlock* head) {
   std::vector<CachedBlock*> members{head};
   size_t insns = head->ir->guest_insns;
   if (head->first_page == head->last_page) {
@@ -181,12 +235,7 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
       }
   }
   keep_loop_through_head(members);
-  std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
-  if (!straight_ok && !jit::region_has_loop(blocks)) return false;
-  head->ticket = opts_.jit->submit(blocks, this, &head->links);
-  compiling_[head->ticket] = head;
-  return true;
+  return members;
 }
 
 void Engine::flush_all() {
@@ -198,6 +247,7 @@ void Engine::flush_all() {
   }
   cache_.clear();
   compiling_.clear();
+  quick_.clear();
   for (auto& [page, blocks] : page_blocks_) map_.set_code_page(page, false);
   page_blocks_.clear();
   vpc_.fill(VpcEntry{});
@@ -342,6 +392,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       why = SliceEnd::Debug;
       break;
     }
+    if (code_replaced_) {  // the exit index is the old code's
+      link_from = nullptr;
+      code_replaced_ = false;
+    }
     CachedBlock* b = lookup();
     if (link_from && b && b->native && st.pc == link_pc && b->mode == link_from->mode) link(link_from, link_exit, b);
     link_from = nullptr;
@@ -373,17 +427,19 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
           link_pc = x.next_pc;
         }
       }
+      if (!b->final_code && !b->optimizing) optimize_if_hot(b);
     } else {
       x = interp::run(*b->code, &st);
       if (b->ir && !b->ticket && ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
-          compile_region(b, b->executions >= opts_.jit_straight_threshold)) {
-        while (opts_.jit_sync && compiling_.count(b->ticket)) {  // deterministic tier-up for tests
-          std::this_thread::yield();
-          collect_compiled();
-        }
-      }
+          compile_region(b, b->executions >= opts_.jit_straight_threshold))
+        wait_for(b->ticket);
     }
     stats_.blocks_executed++;
+    if ((stats_.blocks_executed & (kQuickSweep - 1)) == 0 && !quick_.empty()) {
+      // Quick code entered only by chaining never comes back here: look at its count now and then.
+      std::vector<CachedBlock*> quick(quick_.begin(), quick_.end());
+      for (CachedBlock* q : quick) optimize_if_hot(q);
+    }
     st.insns_retired += x.insns;
     st.pc = x.next_pc;
     bool idle = false;

@@ -49,13 +49,20 @@ struct Options {
   unsigned max_block_insns = 64;
   bool verify_ir = false;  // run the IR verifier after every pass (tests, debug builds)
   jit::Jit* jit = nullptr;  // the JIT tier, or nullptr for the interpreter only
-  // Interpreted executions before a block is compiled: a region with a loop
-  // pays back its compile time quickly; straight-line code (most of a boot,
-  // run a few hundred times and never again) has to prove itself longer.
-  unsigned jit_threshold = 100;            // a block heading a region with a loop
-  unsigned jit_straight_threshold = 5000;  // any other block
+  // Interpreted executions before a block is compiled. A quick compile costs
+  // about as much as interpreting a million guest instructions (5-10 ms), so
+  // only code that has already run that much is likely to pay it back;
+  // straight-line code (most of a boot: run a few thousand times, then never
+  // again) has to prove itself longer than a loop. Measured: at 20000/50000
+  // a Linux boot spends under 10% compiling and the benchmarks are as fast as
+  // at 100/5000 (bench/).
+  unsigned jit_threshold = 20000;           // a block heading a region with a loop
+  unsigned jit_straight_threshold = 50000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
   bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
+  // A loop worth LLVM's optimising code generator is compiled quickly first,
+  // then again, optimised, after this many iterations in native code (0: optimised at once).
+  uint64_t jit_optimize_after = 100000;
 };
 
 class Engine : public mem::CodeWatcher {
@@ -112,8 +119,10 @@ class Engine : public mem::CodeWatcher {
     // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
     std::unique_ptr<ir::Block> ir;
     uint32_t executions = 0;
-    jit::Ticket ticket = 0;
+    jit::Ticket ticket = 0;      // the request for `native`, or for the code on its way
     jit::NativeFn native = nullptr;
+    jit::Ticket optimizing = 0;  // the request for optimised code to replace quick `native`
+    bool final_code = false;     // `native` is as good as it gets: no recompiling
     // Chaining: the link slots of the region this block enters, where they
     // point, and the slots pointing here.
     jit::LinkSlots links;
@@ -131,6 +140,7 @@ class Engine : public mem::CodeWatcher {
   static constexpr size_t kMaxRegionBlocks = 8;
   static constexpr size_t kMaxRegionInsns = 160;  // LLVM's compile time grows faster than the code
   static constexpr uint32_t kRegionRecheck = 64;  // runs between looking for a loop again
+  static constexpr uint64_t kQuickSweep = 1024;   // blocks between looks at all quick code's counts
 
   // Blocks embed their virtual pc (auipc, link addresses), so the key holds it
   // as well as the physical address: the same code mapped twice is two blocks.
@@ -153,6 +163,9 @@ class Engine : public mem::CodeWatcher {
   // Queues `head` and the translated blocks it reaches by direct exits on its
   // page, if they form a loop or `straight_ok`; true if it did.
   bool compile_region(CachedBlock* head, bool straight_ok);
+  std::vector<CachedBlock*> region_members(CachedBlock* head);
+  void optimize_if_hot(CachedBlock* b);  // queues the optimised compile of quick code that has run long
+  void wait_for(jit::Ticket t);          // Options::jit_sync
   void keep_loop_through_head(std::vector<CachedBlock*>& members);
   void link(CachedBlock* from, int exit, CachedBlock* to);
   void unlink(CachedBlock* b);  // both directions
@@ -177,6 +190,8 @@ class Engine : public mem::CodeWatcher {
   std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
   jit::IndirectTable indirect_;  // native code's lookup for indirect jumps
   std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
+  std::unordered_set<CachedBlock*> quick_;   // blocks running quick code that may become worth optimising
+  bool code_replaced_ = false;               // collect_compiled() swapped in optimised code
   std::vector<jit::Finished> compiled_;  // scratch for collect_compiled
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};

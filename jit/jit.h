@@ -71,7 +71,19 @@ struct LinkSlots {
   NativeFn next[kMaxLinks] = {};
   void* owner = nullptr;                 // the engine's record of the region's entry block
   IndirectTable* indirect = nullptr;     // this hart's table for indirect jumps
+  uint64_t runs = 0;                     // back-edges taken by quick code (see Jit::submit)
 };
+
+// Loops of up to this many guest instructions are worth LLVM's optimising
+// code generator (instruction selection and register allocation, several
+// times the compile time of the fast ones): first compiled quickly, then
+// again, optimised, once they have run long in native code.
+constexpr unsigned kMaxOptimizedLoop = 96;
+inline bool region_worth_optimizing(std::span<const ir::Block* const> blocks) {
+  unsigned insns = 0;
+  for (const ir::Block* b : blocks) insns += b->guest_insns;
+  return insns <= kMaxOptimizedLoop && region_has_loop(blocks);
+}
 
 constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {
   return uint64_t(r) | uint64_t(exit_index) << 8 | uint64_t(insns) << 32;
@@ -89,11 +101,14 @@ struct Finished {
 
 struct Stats {
   uint64_t compiled = 0;       // regions
+  uint64_t optimized = 0;      // of them, compiled with the optimising code generator
   uint64_t region_blocks = 0;  // guest blocks in the compiled regions
   uint64_t failed = 0;
   uint64_t queued = 0;
   uint64_t dropped = 0;        // displaced from a full queue by newer requests
   double compile_seconds = 0;
+  double ir_seconds = 0;       // of it, lowering to LLVM IR, verifying and LLVM's IR passes
+
 };
 
 class Jit {
@@ -105,7 +120,11 @@ class Jit {
   // `links`: the region's chaining slots (or nullptr: no chaining). Native
   // code that returns stores `links` in env->last_native and, for a direct
   // exit, the slot's index as the exit index (kNoLink otherwise).
-  virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links) = 0;
+  // `quick`: fast code generation whatever the region, and code that counts
+  // its back-edges in links->runs (so the engine sees when it is worth
+  // optimising); otherwise the region gets the level it is worth.
+  virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links,
+                        bool quick) = 0;
   // Appends requests of `owner` finished since the last call. Cheap when nothing finished.
   virtual void take_finished(const void* owner, std::vector<Finished>* out) = 0;
   // Frees a ticket's code, or cancels it if not compiled yet. Never call it

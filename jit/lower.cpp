@@ -40,8 +40,10 @@ constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
 // in SSA and are written back the same way.
 class Lowering {
  public:
-  Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links, const SlowPaths& slow)
-      : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links), slow_(slow) {}
+  Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links, const SlowPaths& slow,
+           bool count_runs)
+      : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links), slow_(slow),
+        count_runs_(count_runs && links) {}
 
   llvm::Function* run(const std::string& name, std::string* error);
 
@@ -117,6 +119,7 @@ class Lowering {
   std::map<std::pair<size_t, unsigned>, llvm::BasicBlock*> faults_;
   LinkSlots* links_;
   SlowPaths slow_;
+  bool count_runs_;
   int next_slot_ = 0;
 };
 
@@ -266,6 +269,10 @@ void Lowering::direct_exit(uint64_t pc) {
   auto weights = llvm::MDBuilder(ctx_).createBranchWeights(1000, 1);
   ir_.CreateCondBr(ir_.CreateICmpEQ(req, ir_.getInt32(0)), bb_budget, bb_leave, weights);
   ir_.SetInsertPoint(bb_budget);
+  if (count_runs_) {
+    llvm::Value* runs = fn_ptr(&links_->runs);
+    ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), runs), c64(1)), runs);
+  }
   add_cached(kBudgetOff, c64(-1));
   ir_.CreateCondBr(ir_.CreateICmpNE(cached(kBudgetOff), c64(0)), member_bb_[it->second], bb_leave, weights);
   ir_.SetInsertPoint(bb_leave);
@@ -570,8 +577,8 @@ bool Lowering::lower_member(size_t index, std::string* error) {
 }  // namespace
 
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
-                             LinkSlots* links, const SlowPaths& slow, std::string* error) {
-  return Lowering(blocks, m, links, slow).run(name, error);
+                             LinkSlots* links, const SlowPaths& slow, bool count_runs, std::string* error) {
+  return Lowering(blocks, m, links, slow, count_runs).run(name, error);
 }
 
 void define_slow_path_thunks(llvm::Module& m) {

@@ -36,17 +36,18 @@ inline constexpr const char* kStoreThunk = "kiln_store_thunk";
 // Adds the two thunks (named as above) to `m`; compiled once per session.
 void define_slow_path_thunks(llvm::Module& m);
 
-// `links`: the region's link slots (chaining), or nullptr.
+// `links`: the region's link slots (chaining), or nullptr. `count_runs`:
+// each back-edge adds one to links->runs.
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
-                             LinkSlots* links, const SlowPaths& slow, std::string* error);
+                             LinkSlots* links, const SlowPaths& slow, bool count_runs, std::string* error);
 
-// The optimisation pipeline every region goes through (jit/pipeline.cpp).
-void optimize_module(llvm::Module& m);
-// Machine code quality against compile time, per region: loops of up to
-// kMaxOptimizedLoop guest instructions get LLVM's optimising instruction
-// selection and register allocator (Less); everything else, where compile
-// time is most of the cost (a kernel's straight-line paths), fast selection (None).
-constexpr unsigned kMaxOptimizedLoop = 96;
+// The optimisation pipeline every region goes through (jit/pipeline.cpp);
+// `quick`: the short one, for code generation at CodeGenOptLevel::None.
+void optimize_module(llvm::Module& m, bool quick);
+// Machine code quality against compile time, per region: loops worth it
+// (jit::region_worth_optimizing) get LLVM's optimising instruction selection
+// and register allocator (Less); everything else, where compile time is most
+// of the cost (a kernel's straight-line paths), fast selection (None).
 llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks);
 // LLVM's global options, once per process, before the first compile.
 void set_llvm_options();

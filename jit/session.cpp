@@ -56,6 +56,7 @@ struct Request {
   Ticket ticket;
   const void* owner;
   LinkSlots* links;
+  bool quick;
   std::vector<ir::Block> blocks;
 };
 
@@ -77,12 +78,12 @@ class Session final : public Jit {
     for (auto& [t, rt] : trackers_) cantFail(rt->remove());
   }
 
-  Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links) override {
+  Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links, bool quick) override {
     std::vector<ir::Block> copies;
     for (const ir::Block* b : blocks) copies.push_back(*b);
     std::lock_guard<std::mutex> lock(mu_);
     Ticket t = next_ticket_++;
-    queue_.push_back(Request{t, owner, links, std::move(copies)});
+    queue_.push_back(Request{t, owner, links, quick, std::move(copies)});
     stats_.queued++;
     // Newest first, and a bounded queue: what turned hot long ago and still
     // waits is likely cold by now (a boot moves on), while a loop running now
@@ -152,16 +153,26 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   std::string name = "kiln_block_" + std::to_string(r.ticket), error;
   std::vector<const ir::Block*> blocks;
   for (const ir::Block& b : r.blocks) blocks.push_back(&b);
-  if (!lower_region(blocks, *mod, name, r.links, slow_, &error)) return nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  if (!lower_region(blocks, *mod, name, r.links, slow_, r.quick, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
-  optimize_module(*mod);
+  const llvm::CodeGenOptLevel level = r.quick ? llvm::CodeGenOptLevel::None : codegen_level(blocks);
+  optimize_module(*mod, level == llvm::CodeGenOptLevel::None);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.ir_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
   if (dump_) mod->print(llvm::errs(), nullptr);
   *rt = lljit_->getMainJITDylib().createResourceTracker();
   if (auto err = lljit_->addIRModule(*rt, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
     llvm::consumeError(std::move(err));
     return nullptr;
   }
-  compiler_->set_level(codegen_level(blocks));
+  compiler_->set_level(level);
+  if (level != llvm::CodeGenOptLevel::None) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.optimized++;
+  }
   auto sym = lljit_->lookup(name);
   if (!sym) {
     llvm::consumeError(sym.takeError());

@@ -35,7 +35,8 @@ class Spike final : public Machine {
     jit_ = std::move(*j);
     cpu_ = std::make_unique<riscv::RiscvCpu>(map_, log_, 0);
     engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_,
-                                               engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight(), cfg.jit_sync, cfg.stats});
+                                               engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold, cfg.jit_sync, cfg.stats,
+                                                   cfg.jit_optimize_after});
     engine_->set_events(&events_);
     msip_ = std::make_unique<MipLine>(*cpu_, 3);
     mtip_ = std::make_unique<MipLine>(*cpu_, 7);

@@ -109,7 +109,8 @@ Status Virt::build(const Config& cfg) {
     Hart hart;
     hart.cpu = std::make_unique<riscv::RiscvCpu>(map_, log_, h);
     hart.engine = std::make_unique<engine::Engine>(*hart.cpu, map_, log_,
-                                                   engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight(), cfg.jit_sync, cfg.stats});
+                                                   engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold, cfg.jit_sync, cfg.stats,
+                                                   cfg.jit_optimize_after});
     hart.engine->set_events(&events_);
     hart.msip = std::make_unique<MipLine>(*hart.cpu, 3);
     hart.mtip = std::make_unique<MipLine>(*hart.cpu, 7);

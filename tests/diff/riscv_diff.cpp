@@ -5,8 +5,9 @@
 // fixed up so the program stays inside its sandbox), run a few times by a
 // loop, from a random register file. The case runs once on a hart with the
 // interpreter alone and once on a hart whose blocks go native after their
-// first execution (-accel jit,threshold=1,straight=1,sync=on); the full architectural
-// state and all of RAM must then be identical.
+// first execution (-accel jit,threshold=1,straight=1,sync=on; loops get quick
+// code, optimised code, or quick code replaced by optimised code after one
+// back-edge); the full architectural state and all of RAM must then be identical.
 //
 // The sandbox: control transfers are forward only (branches and jumps land on
 // a later instruction of the body or on the loop tail), loads and stores are
@@ -305,7 +306,7 @@ struct Hart {
   std::unique_ptr<engine::Engine> engine;
   bool finished = false;
 
-  Hart(const Program& p, const InitialState& init, jit::Jit* jit, unsigned threshold) {
+  Hart(const Program& p, const InitialState& init, jit::Jit* jit, unsigned threshold, uint64_t optimize_after) {
     Status st = map.add_ram("ram", kRamBase, kRamSize);
     (void)st;
     map.write(kHandler, p.handler.data(), p.handler.size());
@@ -325,6 +326,7 @@ struct Hart {
     o.jit = jit;
     o.jit_threshold = threshold;
     o.jit_straight_threshold = threshold;
+    o.jit_optimize_after = optimize_after;
     o.jit_sync = true;
     engine = std::make_unique<engine::Engine>(*cpu, map, log, o);
   }
@@ -436,8 +438,12 @@ int main(int argc, char** argv) {
     Generator g(case_seed);
     Program p = make_program(g);
     InitialState init = make_state(g);
-    Hart interp(p, init, nullptr, 0);
-    Hart native(p, init, jit.get(), 1 + unsigned(g.below(2)));
+    Hart interp(p, init, nullptr, 0, 0);
+    unsigned threshold = 1 + unsigned(g.below(2));
+    // Loops: optimised code at once, quick code replaced by it after one
+    // back-edge, or quick code only.
+    static constexpr uint64_t kOptimizeAfter[] = {0, 1, ~0ull};
+    Hart native(p, init, jit.get(), threshold, kOptimizeAfter[g.below(3)]);
     interp.run();
     native.run();
     done++;

@@ -93,8 +93,8 @@ TEST_CASE("-accel", "[cli]") {
     CHECK(ok({"-accel", "jit"}).machine.jit);
     CHECK(ok({"-accel", "jit,threshold=5,sync=on"}).machine.jit_threshold == 5);
     CHECK(mentions(err({"-accel", "jit,threshold=0"}), "threshold"));
-    CHECK(ok({"-accel", "jit,threshold=5"}).machine.jit_straight() == 250);
-    CHECK(ok({"-accel", "jit,straight=7"}).machine.jit_straight() == 7);
+    CHECK(ok({"-accel", "jit,straight=7"}).machine.jit_straight_threshold == 7);
+    CHECK(ok({"-accel", "jit,optimize=0"}).machine.jit_optimize_after == 0);
     CHECK(mentions(err({"-accel", "jit,straight="}), "straight"));
     CHECK(mentions(err({"-accel", "jit,straight=2000000"}), "straight"));
     CHECK(mentions(err({"-accel", "jit,frob=1"}), "frob"));
