@@ -76,7 +76,7 @@ void Engine::breakpoint_changed(uint64_t va) {
       if (std::find(drop.begin(), drop.end(), b) == drop.end()) drop.push_back(b);
   }
   for (CachedBlock* b : drop) drop_block(b);
-  vpc_.fill(VpcEntry{});
+  forget_vpc();
 }
 
 void Engine::watchpoints_changed() {

@@ -250,7 +250,7 @@ void Engine::flush_all() {
   quick_.clear();
   for (auto& [page, blocks] : page_blocks_) map_.set_code_page(page, false);
   page_blocks_.clear();
-  vpc_.fill(VpcEntry{});
+  forget_vpc();
   stats_.invalidations++;
 }
 
@@ -261,7 +261,7 @@ void Engine::invalidate_page(uint64_t page) {
   page_blocks_.erase(it);
   map_.set_code_page(page, false);
   for (CachedBlock* b : blocks) drop_block(b);  // also off the other page's list if it spans two
-  vpc_.fill(VpcEntry{});
+  forget_vpc();
   stats_.invalidations++;
 }
 
@@ -341,14 +341,14 @@ Engine::CachedBlock* Engine::lookup() {
   uint32_t mode = cpu_.mode_bits();
   if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
     stats_.tlb_flushes++;
-    vpc_.fill(VpcEntry{});
+    forget_vpc();
     vpc_generation_ = st.mem.generation;
     unlink_all();
     std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
     indirect_.generation = st.mem.generation;
   }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
-  if (e.pc == st.pc && e.mode == mode && e.block) return e.block;
+  if (e.pc == st.pc && e.mode == mode && e.epoch == vpc_epoch_) return e.block;
   stats_.table_lookups++;
   uint64_t pa;
   if (!cpu_.code_address(st.pc, &pa)) return nullptr;  // fetch fault recorded
@@ -359,7 +359,7 @@ Engine::CachedBlock* Engine::lookup() {
     b = nullptr;
   }
   if (!b) b = translate(pa, mode);
-  e = VpcEntry{st.pc, mode, b};
+  e = VpcEntry{st.pc, mode, b ? vpc_epoch_ : 0, b};
   return b;
 }
 

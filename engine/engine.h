@@ -130,12 +130,17 @@ class Engine : public mem::CodeWatcher {
     std::vector<std::pair<CachedBlock*, int>> incoming;
     bool retired = false;
   };
+  // The vPC table: (virtual pc, mode) -> block, direct-mapped, in front of
+  // the hash table. An entry holds only in the epoch it was made in; the
+  // epoch moves on whenever translations or translated code change, which
+  // empties the table without touching it (so it can be large).
   struct VpcEntry {
     uint64_t pc = ~0ull;
     uint32_t mode = 0;
+    uint32_t epoch = 0;
     CachedBlock* block = nullptr;
   };
-  static constexpr unsigned kVpcBits = 12;
+  static constexpr unsigned kVpcBits = 15;
   static constexpr int64_t kChainBudget = 4096;  // chained regions and back-edges per dispatch
   static constexpr size_t kMaxRegionBlocks = 8;
   static constexpr size_t kMaxRegionInsns = 160;  // LLVM's compile time grows faster than the code
@@ -184,8 +189,15 @@ class Engine : public mem::CodeWatcher {
   std::vector<mem::MemContext*> peer_tlbs_;
   std::unordered_map<Key, std::unique_ptr<CachedBlock>, KeyHash> cache_;
   std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
-  std::array<VpcEntry, 1u << kVpcBits> vpc_{};
+  std::vector<VpcEntry> vpc_ = std::vector<VpcEntry>(1u << kVpcBits);
+  uint32_t vpc_epoch_ = 1;
   uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
+  void forget_vpc() {
+    if (++vpc_epoch_ == 0) {  // wrapped: old entries could look current
+      std::fill(vpc_.begin(), vpc_.end(), VpcEntry{});
+      vpc_epoch_ = 1;
+    }
+  }
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
   std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
   jit::IndirectTable indirect_;  // native code's lookup for indirect jumps

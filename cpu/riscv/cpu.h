@@ -53,7 +53,8 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
  private:
   void deliver_trap(uint64_t cause, uint64_t tval, bool interrupt);
   // mmu.cpp: the Sv39/Sv48 walk and the PMP check.
-  bool walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* pa, unsigned* prot);
+  // `sum`: the access is an S-mode load or store with mstatus.SUM (kMmuSum).
+  bool walk(uint64_t va, mem::AccessType type, uint64_t priv, bool sum, uint64_t* pa, unsigned* prot);
   // Permissions PMP grants `priv` for the `size` bytes at `pa` (kProt* bits;
   // kProtNoTlb if not uniform over the page). An entry matching only some of
   // the bytes grants nothing.

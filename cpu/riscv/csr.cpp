@@ -236,9 +236,9 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
       break;  // hpm counters and events are read-only zero
   }
   // The softTLB caches translations and permissions: drop them when what they
-  // were computed from changes (satp, SUM/MXR, PMP). MPRV/MPP only choose which
-  // MMU index loads use, and each index has its own entries.
-  constexpr uint64_t kTranslationBits = mstatus::SUM | mstatus::MXR;
+  // were computed from changes (satp, MXR, PMP). MPRV/MPP and SUM only choose
+  // which MMU index loads and stores use, and each index has its own entries.
+  constexpr uint64_t kTranslationBits = mstatus::MXR;
   bool pmp = csr == kPmpcfg0 || csr == kPmpcfg2 || (csr >= kPmpaddr0 && csr <= kPmpaddr15);
   if (pmp || s->satp != before_satp || ((s->mstatus ^ before_mstatus) & kTranslationBits)) s->mem.flush_tlb();
   return true;

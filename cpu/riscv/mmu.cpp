@@ -73,7 +73,7 @@ bool RiscvCpu::translate(uint64_t va, unsigned size, mem::AccessType type, unsig
   unsigned mode = unsigned(st.satp >> 60);
   if (priv == kPrivM || mode == kSatpBare) {
     *pa = va;
-  } else if (!walk(va, type, priv, pa, &page_prot)) {
+  } else if (!walk(va, type, priv, mmu_idx == kMmuSum, pa, &page_prot)) {
     return false;
   }
   unsigned pmp = pmp_prot(*pa, size, priv);
@@ -85,7 +85,7 @@ bool RiscvCpu::translate(uint64_t va, unsigned size, mem::AccessType type, unsig
   return true;
 }
 
-bool RiscvCpu::walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* pa, unsigned* prot) {
+bool RiscvCpu::walk(uint64_t va, mem::AccessType type, uint64_t priv, bool sum, uint64_t* pa, unsigned* prot) {
   RiscvState& st = *state_;
   mem::PhysMap& map = *st.mem.map;
   const unsigned levels = unsigned(st.satp >> 60) == kSatpSv48 ? 4 : 3;
@@ -116,7 +116,7 @@ bool RiscvCpu::walk(uint64_t va, mem::AccessType type, uint64_t priv, uint64_t* 
     // Leaf.
     uint64_t ppn = (pte >> 10) & kPpnMask;
     if (level > 0 && (ppn & ((1ull << (9 * level)) - 1))) return page_fault();  // misaligned superpage
-    bool mxr = st.mstatus & mstatus::MXR, sum = st.mstatus & mstatus::SUM;
+    bool mxr = st.mstatus & mstatus::MXR;
     bool user_page = pte & U;
     if (priv == kPrivU && !user_page) return page_fault();
     if (priv == kPrivS && user_page && (type == mem::AccessType::Exec || !sum)) return page_fault();

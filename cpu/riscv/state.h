@@ -73,14 +73,24 @@ inline void record_exception(RiscvState* s, uint64_t cause, uint64_t tval) {
   s->fault = 1;
 }
 
-// MMU index (softTLB) used for accesses at a privilege level.
+// MMU index (softTLB) used for accesses at a privilege level: 0 U, 1 S, 2 M,
+// and 3 for S-mode loads and stores with mstatus.SUM set (they may touch user
+// pages). SUM has its own entries because Linux sets and clears it around
+// every access to user memory: as part of the index, a change is a different
+// set of entries rather than a flush of them all.
+constexpr unsigned kMmuSum = 3;
 inline unsigned mmu_index(uint64_t priv) { return priv == kPrivM ? 2 : unsigned(priv); }
-inline uint64_t mmu_priv(unsigned mmu_idx) { return mmu_idx == 2 ? uint64_t(kPrivM) : uint64_t(mmu_idx); }
+inline uint64_t mmu_priv(unsigned mmu_idx) {
+  return mmu_idx == 2 ? uint64_t(kPrivM) : mmu_idx == kMmuSum ? uint64_t(kPrivS) : uint64_t(mmu_idx);
+}
 // Loads and stores in M-mode with MPRV set use MPP's privilege and translation.
 inline uint64_t data_priv(const RiscvState& s) {
   if (s.priv == kPrivM && (s.mstatus & mstatus::MPRV)) return (s.mstatus & mstatus::MPP) >> mstatus::MPP_SHIFT;
   return s.priv;
 }
-inline unsigned data_mmu_index(const RiscvState& s) { return mmu_index(data_priv(s)); }
+inline unsigned data_mmu_index(const RiscvState& s) {
+  uint64_t priv = data_priv(s);
+  return priv == kPrivS && (s.mstatus & mstatus::SUM) ? kMmuSum : mmu_index(priv);
+}
 
 }  // namespace kiln::riscv

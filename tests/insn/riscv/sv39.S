@@ -201,6 +201,11 @@ s2:
     UVA_OF(a1, s_dummy)
     S_FETCH_FAULT(28, a1)
     li t0, MSTATUS_SUM; csrc sstatus, t0
+    /* and without SUM again, the U page faults again (no translation made
+     * under SUM may survive clearing it) */
+    li a1, VA_U
+    S_FAULT(71, CAUSE_LOAD_PAGE_FAULT, a1, ld a4, 0(a1))
+    S_FAULT(72, CAUSE_STORE_PAGE_FAULT, a1, sd a4, 0(a1))
     /* read-only page */
     li a1, VA_RO + 0x20
     S_FAULT(29, CAUSE_STORE_PAGE_FAULT, a1, sd a4, 0(a1))
