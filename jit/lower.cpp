@@ -89,6 +89,12 @@ class Lowering {
   void direct_exit(uint64_t pc);
   llvm::Value* lower_pure(const ir::Inst& in);
   llvm::Value* lower_load(const ir::Inst& in);
+  // A softTLB miss call: through the preserve_most thunk if there is one, else to the C function.
+  llvm::Value* slow_call(llvm::FunctionType* t, uint64_t thunk, const void* c_fn, std::vector<llvm::Value*> args) {
+    llvm::CallInst* call = ir_.CreateCall(t, fn_ptr(thunk ? reinterpret_cast<const void*>(thunk) : c_fn), args);
+    if (thunk) call->setCallingConv(llvm::CallingConv::PreserveMost);
+    return call;
+  }
   void lower_store(const ir::Inst& in);
   llvm::Value* tlb_entry(llvm::Value* va, unsigned mmu);
   // The softTLB fast path both loads and stores use: branches to a new "hit"
@@ -389,9 +395,8 @@ llvm::Value* Lowering::lower_load(const ir::Inst& in) {
 
   ir_.SetInsertPoint(bb_miss);
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getPtrTy()}, false);
-  llvm::CallInst* ok = ir_.CreateCall(slow_ty, ir_.CreateIntToPtr(c64(slow_.load), ir_.getPtrTy()),
-                                      {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
-  ok->setCallingConv(llvm::CallingConv::PreserveMost);
+  llvm::Value* ok = slow_call(slow_ty, slow_.load, reinterpret_cast<const void*>(&kiln_jit_load),
+                              {env_, va, c64(mem_desc(size, m.aligned_only, m.mmu_idx)), scratch_});
   ir_.CreateCondBr(ok, bb_missok, fault_block());
 
   ir_.SetInsertPoint(bb_missok);
@@ -422,9 +427,8 @@ void Lowering::lower_store(const ir::Inst& in) {
   ir_.SetInsertPoint(bb_miss);
   llvm::FunctionType* slow_ty = llvm::FunctionType::get(ir_.getInt1Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
   llvm::Value* wide = value->getType() == ir_.getInt64Ty() ? value : ir_.CreateZExt(value, ir_.getInt64Ty());
-  llvm::CallInst* ok = ir_.CreateCall(slow_ty, ir_.CreateIntToPtr(c64(slow_.store), ir_.getPtrTy()),
-                                      {env_, va, wide, c64(mem_desc(size, m.aligned_only, m.mmu_idx))});
-  ok->setCallingConv(llvm::CallingConv::PreserveMost);
+  llvm::Value* ok = slow_call(slow_ty, slow_.store, reinterpret_cast<const void*>(&kiln_jit_store),
+                              {env_, va, wide, c64(mem_desc(size, m.aligned_only, m.mmu_idx))});
   ir_.CreateCondBr(ok, bb_join, fault_block());
   ir_.SetInsertPoint(bb_join);
 }

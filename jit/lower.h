@@ -27,6 +27,10 @@ namespace kiln::jit {
 // caller-saved registers across the region, and the register allocator has no
 // live ranges to split around each memory access's miss path: this halves
 // its time on loops.
+// Fast instruction selection cannot call with preserve_most (it hands such
+// blocks to the slow selector, which costs more than the convention saves
+// under the fast register allocator), so code generated at None calls the C
+// functions directly: SlowPaths{} (zeros) means that.
 struct SlowPaths {
   uint64_t load = 0;   // i1 (env, va, desc, out*)
   uint64_t store = 0;  // i1 (env, va, value, desc)

@@ -104,7 +104,8 @@ std::string region_assembly(std::span<const ir::Block* const> blocks, std::strin
   mod.setDataLayout(tm->createDataLayout());
   mod.setTargetTriple(triple.getTriple());
   LinkSlots links;  // so the chaining code is there, as in the JIT
-  SlowPaths slow{0x1000, 0x2000};  // stand-ins for the session's thunks: only called, never run
+  // Stand-ins for the session's thunks (only called, never run), as the session would use them.
+  SlowPaths slow = codegen_level(blocks) == llvm::CodeGenOptLevel::None ? SlowPaths{} : SlowPaths{0x1000, 0x2000};
   if (!lower_region(blocks, mod, "region", &links, slow, false, error)) return "";
   if (llvm::verifyModule(mod, &llvm::errs())) {
     *error = "the lowered module does not verify";

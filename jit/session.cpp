@@ -154,10 +154,11 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   std::vector<const ir::Block*> blocks;
   for (const ir::Block& b : r.blocks) blocks.push_back(&b);
   auto t0 = std::chrono::steady_clock::now();
-  if (!lower_region(blocks, *mod, name, r.links, slow_, r.quick, &error)) return nullptr;
-  if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
   const llvm::CodeGenOptLevel level = r.quick ? llvm::CodeGenOptLevel::None : codegen_level(blocks);
-  optimize_module(*mod, level == llvm::CodeGenOptLevel::None);
+  const SlowPaths slow = level == llvm::CodeGenOptLevel::None ? SlowPaths{} : slow_;
+  if (!lower_region(blocks, *mod, name, r.links, slow, r.quick, &error)) return nullptr;
+  if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
+  optimize_module(*mod, r.quick);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.ir_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
