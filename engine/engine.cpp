@@ -148,7 +148,8 @@ void Engine::collect_compiled() {
 }
 
 void Engine::optimize_if_hot(CachedBlock* b) {
-  if (b->links.runs < opts_.jit_optimize_after) return;
+  // A block retired while it ran (a store into its page) is freed at the next block: no new requests.
+  if (b->retired || b->links.runs < opts_.jit_optimize_after) return;
   quick_.erase(b);
   std::vector<const ir::Block*> blocks;
   for (CachedBlock* m : region_members(b)) blocks.push_back(m->ir.get());
@@ -430,7 +431,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       if (!b->final_code && !b->optimizing) optimize_if_hot(b);
     } else {
       x = interp::run(*b->code, &st);
-      if (b->ir && !b->ticket && ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
+      if (b->ir && !b->ticket && !b->retired &&
+          ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
           compile_region(b, b->executions >= opts_.jit_straight_threshold))
         wait_for(b->ticket);
     }
