@@ -151,9 +151,7 @@ void Engine::optimize_if_hot(CachedBlock* b) {
   // A block retired while it ran (a store into its page) is freed at the next block: no new requests.
   if (b->retired || b->links.runs < opts_.jit_optimize_after) return;
   quick_.erase(b);
-  std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : region_members(b)) blocks.push_back(m->ir.get());
-  b->optimizing = opts_.jit->submit(blocks, this, &b->links, false);
+  b->optimizing = opts_.jit->submit(region_blocks(b), this, &b->links, false);
   compiling_[b->optimizing] = b;
   wait_for(b->optimizing);
 }
@@ -165,29 +163,13 @@ void Engine::wait_for(jit::Ticket t) {
   }
 }
 
-// A region holds only blocks on the head's page: a direct exit between two of
-// them is then right under any mapping of that page, so the region lives and
-// dies with its head (SMC invalidates the whole page; a new mapping changes
-// the head's key). Blocks straddling a page boundary stay alone.
 // A head on a loop keeps only the members that lead back to it: the loop,
 // without the code after it. LLVM's time grows quickly with the region, and
 // the code after a loop, if hot, becomes a region of its own.
 void Engine::keep_loop_through_head(std::vector<CachedBlock*>& members) {
-  auto exits_to = [](const CachedBlock* from, const CachedBlock* to) {
-    for (const ir::Inst& in : from->ir->insts)
-      if ((in.op == ir::Op::Goto && in.imm == to->pc) || (in.op == ir::Op::Branch && (in.imm == to->pc || in.aux == to->pc)))
-        return true;
-    return false;
-  };
-  std::vector<bool> back(members.size(), false);  // leads back to the head
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (size_t i = 0; i < members.size(); i++) {
-      if (back[i]) continue;
-      for (size_t j = 0; j < members.size() && !back[i]; j++)
-        if ((j == 0 || back[j]) && exits_to(members[i], members[j])) back[i] = grew = true;
-    }
-  }
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  std::vector<bool> back = jit::members_reaching(jit::member_successors(blocks), 0);
   if (!back[0]) return;  // the head is on no loop: keep everything
   std::vector<CachedBlock*> kept;
   for (size_t i = 0; i < members.size(); i++)
@@ -200,8 +182,7 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   // kRegionRecheck runs until it has a loop (its other blocks may have been
   // translated since) or the straight-line threshold is reached.
   if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
-  std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : region_members(head)) blocks.push_back(m->ir.get());
+  std::vector<const ir::Block*> blocks = region_blocks(head);
   if (!straight_ok && !jit::region_has_loop(blocks)) return false;
   // A loop worth optimising is first compiled quickly (a boot has hundreds of
   // loops that run only a while); optimize_if_hot() takes it further.
@@ -212,7 +193,11 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   return true;
 }
 
-std::vector<Engine::CachedBlock*> Engine::region_members(CachedBlock* head) {
+// A region holds only blocks on the head's page: a direct exit between two of
+// them is then right under any mapping of that page, so the region lives and
+// dies with its head (SMC invalidates the whole page; a new mapping changes
+// the head's key). Blocks straddling a page boundary stay alone.
+std::vector<const ir::Block*> Engine::region_blocks(CachedBlock* head) {
   std::vector<CachedBlock*> members{head};
   size_t insns = head->ir->guest_insns;
   if (head->first_page == head->last_page) {
@@ -236,7 +221,9 @@ std::vector<Engine::CachedBlock*> Engine::region_members(CachedBlock* head) {
       }
   }
   keep_loop_through_head(members);
-  return members;
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  return blocks;
 }
 
 void Engine::flush_all() {

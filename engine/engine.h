@@ -168,7 +168,7 @@ class Engine : public mem::CodeWatcher {
   // Queues `head` and the translated blocks it reaches by direct exits on its
   // page, if they form a loop or `straight_ok`; true if it did.
   bool compile_region(CachedBlock* head, bool straight_ok);
-  std::vector<CachedBlock*> region_members(CachedBlock* head);
+  std::vector<const ir::Block*> region_blocks(CachedBlock* head);  // the region `head` heads, as IR
   void optimize_if_hot(CachedBlock* b);  // queues the optimised compile of quick code that has run long
   void wait_for(jit::Ticket t);          // Options::jit_sync
   void keep_loop_through_head(std::vector<CachedBlock*>& members);

@@ -52,18 +52,39 @@ struct IndirectTable {
   static unsigned index(uint64_t pc) { return (pc >> 1) & ((1u << kBits) - 1); }
 };
 
-// True if a region (blocks in the engine's order, head first) has a loop: a
-// direct exit from a member to itself or to an earlier member. Every cycle
-// among members has such a back-edge, since each member was reached from an
-// earlier one.
-inline bool region_has_loop(std::span<const ir::Block* const> blocks) {
+// The direct exits between a region's members (blocks in the engine's order,
+// head first), as member indices: succ[k] lists the members k exits to.
+inline std::vector<std::vector<size_t>> member_successors(std::span<const ir::Block* const> blocks) {
+  std::vector<std::vector<size_t>> succ(blocks.size());
   for (size_t k = 0; k < blocks.size(); k++)
     for (const ir::Inst& in : blocks[k]->insts) {
       if (in.op != ir::Op::Goto && in.op != ir::Op::Branch) continue;
       for (uint64_t target : {in.imm, in.op == ir::Op::Branch ? in.aux : in.imm})
-        for (size_t j = 0; j <= k; j++)
-          if (blocks[j]->pc == target) return true;
+        for (size_t j = 0; j < blocks.size(); j++)
+          if (blocks[j]->pc == target) succ[k].push_back(j);
     }
+  return succ;
+}
+// The members from which `target` is reached through one or more of those exits
+// (so target's own entry says whether it lies on a cycle).
+inline std::vector<bool> members_reaching(const std::vector<std::vector<size_t>>& succ, size_t target) {
+  std::vector<bool> reach(succ.size(), false);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t i = 0; i < succ.size(); i++)
+      for (size_t j : succ[i])
+        if (!reach[i] && (j == target || reach[j])) reach[i] = grew = true;
+  }
+  return reach;
+}
+// True if a region has a loop: a direct exit from a member to itself or to an
+// earlier member. Every cycle among members has such a back-edge, since each
+// member was reached from an earlier one.
+inline bool region_has_loop(std::span<const ir::Block* const> blocks) {
+  std::vector<std::vector<size_t>> succ = member_successors(blocks);
+  for (size_t k = 0; k < succ.size(); k++)
+    for (size_t j : succ[k])
+      if (j <= k) return true;
   return false;
 }
 

@@ -460,37 +460,14 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
 
 // A member is in a loop if it can reach itself through direct exits to members.
 void Lowering::find_loops() {
-  size_t n = blocks_.size();
-  std::vector<std::vector<size_t>> succ(n);
-  for (size_t k = 0; k < n; k++)
-    for (const ir::Inst& in : blocks_[k]->insts) {
-      auto add = [&](uint64_t pc) {
-        auto it = member_at_.find(pc);
-        if (it != member_at_.end()) succ[k].push_back(it->second);
-      };
-      if (in.op == Op::Goto) add(in.imm);
-      if (in.op == Op::Branch) {
-        add(in.imm);
-        add(in.aux);
-      }
-    }
-  in_loop_.assign(n, false);
-  for (size_t k = 0; k < n; k++) {
-    std::vector<bool> seen(n, false);
-    std::vector<size_t> work(succ[k]);
-    while (!work.empty() && !in_loop_[k]) {
-      size_t j = work.back();
-      work.pop_back();
-      if (j == k) in_loop_[k] = true;
-      if (seen[j]) continue;
-      seen[j] = true;
-      work.insert(work.end(), succ[j].begin(), succ[j].end());
-    }
-  }
-  for (size_t k = 0; k < n; k++)
+  std::vector<std::vector<size_t>> succ = member_successors(blocks_);
+  in_loop_.assign(blocks_.size(), false);
+  for (size_t k = 0; k < blocks_.size(); k++) {
+    in_loop_[k] = members_reaching(succ, k)[k];
     if (in_loop_[k])
       for (const ir::Inst& in : blocks_[k]->insts)
         if (in.op == Op::Set && cache_.count(in.imm)) dirty_.insert(in.imm);
+  }
 }
 
 bool Lowering::lower_member(size_t index, std::string* error) {
@@ -510,7 +487,7 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         break;
       case Op::Set:
         if (cache_.count(in.imm)) ir_.CreateStore(v(in.a[0]), cache_.at(in.imm));
-        if (!dirty_.count(in.imm) || !in_loop_[index]) ir_.CreateStore(v(in.a[0]), env_at(in.imm));
+        if (!cache_.count(in.imm) || !in_loop_[index]) ir_.CreateStore(v(in.a[0]), env_at(in.imm));  // else on leaving
         break;
       case Op::Load: vals_[i] = lower_load(in); break;
       case Op::Store: lower_store(in); break;

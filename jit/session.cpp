@@ -170,14 +170,14 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
     return nullptr;
   }
   compiler_->set_level(level);
-  if (level != llvm::CodeGenOptLevel::None) {
-    std::lock_guard<std::mutex> lock(mu_);
-    stats_.optimized++;
-  }
   auto sym = lljit_->lookup(name);
   if (!sym) {
     llvm::consumeError(sym.takeError());
     return nullptr;
+  }
+  if (level != llvm::CodeGenOptLevel::None) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.optimized++;
   }
   if (dump_) llvm::errs() << "; " << name << " at 0x" << llvm::utohexstr(sym->getValue()) << "\n";
   return sym->toPtr<NativeFn>();
