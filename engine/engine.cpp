@@ -36,6 +36,7 @@ void Engine::request_stop(int code) {
 
 void Engine::link(CachedBlock* from, int exit, CachedBlock* to) {
   if (from->link_target[exit] == to || breakpoint_at(to->pc)) return;  // the engine must see that pc
+  if (to->code_owner) to->entered = true;
   if (CachedBlock* old = from->link_target[exit]) std::erase(old->incoming, std::make_pair(from, exit));
   from->link_target[exit] = to;
   from->links.next[exit] = to->native;
@@ -80,6 +81,9 @@ void Engine::retire(CachedBlock* b) {
   if (it == cache_.end()) return;
   unlink(b);
   if (b->native) forget_indirect(b->native);
+  if (b->code_owner) std::erase(b->code_owner->sharers, b);
+  b->code_owner = nullptr;
+  drop_sharers(b);  // its code goes with it
   b->retired = true;
   if (b->ticket) compiling_.erase(b->ticket);
   if (b->optimizing) compiling_.erase(b->optimizing);
@@ -114,7 +118,8 @@ void Engine::collect_compiled() {
   for (const jit::Finished& f : compiled_) {
     auto it = compiling_.find(f.ticket);
     if (it == compiling_.end()) continue;  // retired meanwhile; released with it
-    CachedBlock* b = it->second;
+    const Pending p = std::move(it->second);
+    CachedBlock* b = p.head;
     compiling_.erase(it);
     if (f.ticket == b->optimizing) {
       b->optimizing = 0;
@@ -128,12 +133,14 @@ void Engine::collect_compiled() {
       // Between blocks no native code runs: the quick code can go at once.
       // Links into it and the indirect table's entries for it go with it;
       // they are made again to the new code as it runs.
+      drop_sharers(b);
       unlink(b);
       forget_indirect(b->native);
       opts_.jit->release(b->ticket);
       code_replaced_ = true;
       b->ticket = f.ticket;
       b->native = f.fn;
+      share_code(p);
       continue;
     }
     if (f.dropped) {  // counts again from zero
@@ -142,17 +149,57 @@ void Engine::collect_compiled() {
       continue;
     }
     b->native = f.fn;  // nullptr if it failed to compile: the block stays interpreted
-    if (b->native && !b->final_code) quick_.insert(b);
+    if (!b->native) continue;
+    if (!b->final_code) quick_.insert(b);
+    share_code(p);
   }
   compiled_.clear();
+}
+
+// A member with code of its own, or on its way, keeps it; a member already
+// entering another region's code stays with that.
+void Engine::share_code(const Pending& p) {
+  for (CachedBlock* m : p.entries) {
+    if (m->retired || m->native || m->ticket) continue;
+    m->native = p.head->native;
+    m->code_owner = p.head;
+    m->entered = false;
+    p.head->sharers.push_back(m);
+  }
+}
+
+// Between blocks, when the head's code is about to go: the members fall back
+// to the interpreter (links into them go too; the caller forgets the code's
+// indirect-table entries) and count from zero again.
+void Engine::drop_sharers(CachedBlock* head) {
+  for (CachedBlock* m : head->sharers) {
+    unlink(m);
+    m->native = nullptr;
+    m->code_owner = nullptr;
+    m->executions = 0;
+  }
+  head->sharers.clear();
 }
 
 void Engine::optimize_if_hot(CachedBlock* b) {
   // A block retired while it ran (a store into its page) is freed at the next block: no new requests.
   if (b->retired || b->links.runs < opts_.jit_optimize_after) return;
   quick_.erase(b);
-  b->optimizing = opts_.jit->submit(region_blocks(b), this, &b->links, false);
-  compiling_[b->optimizing] = b;
+  // The optimised code keeps the entries the guest has used: an entry into
+  // the middle of a loop makes it irreducible, which LLVM optimises less well.
+  std::vector<CachedBlock*> members = region_members(b);
+  std::vector<const ir::Block*> blocks;
+  Pending p{b, {}};
+  uint32_t entries = jit::kHeadOnly;
+  for (size_t k = 0; k < members.size(); k++) {
+    blocks.push_back(members[k]->ir.get());
+    if (k && members[k]->code_owner == b && members[k]->entered) {
+      entries |= 1u << k;
+      p.entries.push_back(members[k]);
+    }
+  }
+  b->optimizing = opts_.jit->submit(blocks, this, &b->links, false, entries);
+  compiling_[b->optimizing] = std::move(p);
   wait_for(b->optimizing);
 }
 
@@ -182,14 +229,33 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   // kRegionRecheck runs until it has a loop (its other blocks may have been
   // translated since) or the straight-line threshold is reached.
   if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
-  std::vector<const ir::Block*> blocks = region_blocks(head);
+  std::vector<CachedBlock*> members = region_members(head);
+  std::vector<const ir::Block*> blocks;
+  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
   if (!straight_ok && !jit::region_has_loop(blocks)) return false;
   // A loop worth optimising is first compiled quickly (a boot has hundreds of
   // loops that run only a while); optimize_if_hot() takes it further.
   bool quick = opts_.jit_optimize_after > 0 && jit::region_worth_optimizing(blocks);
   head->final_code = !quick;
-  head->ticket = opts_.jit->submit(blocks, this, &head->links, quick);
-  compiling_[head->ticket] = head;
+  // Any member may turn out to be where the guest enters the loop.
+  head->ticket = opts_.jit->submit(blocks, this, &head->links, quick, (1u << members.size()) - 1);
+  Pending p{head, {members.begin() + 1, members.end()}};
+  for (CachedBlock* m : p.entries) m->covered_by = head->ticket;
+  compiling_[head->ticket] = std::move(p);
+  return true;
+}
+
+// The blocks of a loop turn hot one after another, within an iteration of
+// each other, and each would ask for the same loop again (with itself as
+// the entry) while the first request compiles: a boot compiled some loops
+// four times. A member waits for its region instead. Once that lands, the
+// member enters the region's code (share_code); if it did not get it, it
+// counts again from zero, and gets a region of its own if it turns hot again.
+bool Engine::covered_by_compile(CachedBlock* b) {
+  if (!b->covered_by) return false;
+  if (compiling_.count(b->covered_by)) return true;
+  b->covered_by = 0;
+  b->executions = 0;
   return true;
 }
 
@@ -197,7 +263,7 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
 // them is then right under any mapping of that page, so the region lives and
 // dies with its head (SMC invalidates the whole page; a new mapping changes
 // the head's key). Blocks straddling a page boundary stay alone.
-std::vector<const ir::Block*> Engine::region_blocks(CachedBlock* head) {
+std::vector<Engine::CachedBlock*> Engine::region_members(CachedBlock* head) {
   std::vector<CachedBlock*> members{head};
   size_t insns = head->ir->guest_insns;
   if (head->first_page == head->last_page) {
@@ -221,8 +287,12 @@ std::vector<const ir::Block*> Engine::region_blocks(CachedBlock* head) {
       }
   }
   keep_loop_through_head(members);
+  return members;
+}
+
+std::vector<const ir::Block*> Engine::region_blocks(CachedBlock* head) {
   std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  for (CachedBlock* m : region_members(head)) blocks.push_back(m->ir.get());
   return blocks;
 }
 
@@ -415,12 +485,17 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
           link_pc = x.next_pc;
         }
       }
-      if (!b->final_code && !b->optimizing) optimize_if_hot(b);
+      CachedBlock* owner = b;  // whose code it is
+      if (b->code_owner) {
+        owner = b->code_owner;
+        b->entered = true;
+      }
+      if (!owner->final_code && !owner->optimizing) optimize_if_hot(owner);
     } else {
       x = interp::run(*b->code, &st);
       if (b->ir && !b->ticket && !b->retired &&
           ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
-          compile_region(b, b->executions >= opts_.jit_straight_threshold))
+          !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))
         wait_for(b->ticket);
     }
     stats_.blocks_executed++;

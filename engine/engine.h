@@ -122,6 +122,16 @@ class Engine : public mem::CodeWatcher {
     jit::Ticket ticket = 0;      // the request for `native`, or for the code on its way
     jit::NativeFn native = nullptr;
     jit::Ticket optimizing = 0;  // the request for optimised code to replace quick `native`
+    // The request of a region this block is a member of (not its head): while
+    // that compiles, this block turning hot asks for no region of its own.
+    jit::Ticket covered_by = 0;
+    // Shared region code: a member of a compiled region that has no code of
+    // its own enters the region's (`native` is the head's, with an entry at
+    // this pc). The head lists the members that do; `entered` says the guest
+    // came in there, which the optimised recompile keeps an entry for.
+    CachedBlock* code_owner = nullptr;
+    std::vector<CachedBlock*> sharers;
+    bool entered = false;
     bool final_code = false;     // `native` is as good as it gets: no recompiling
     // Chaining: the link slots of the region this block enters, where they
     // point, and the slots pointing here.
@@ -129,6 +139,11 @@ class Engine : public mem::CodeWatcher {
     CachedBlock* link_target[jit::kMaxLinks] = {};
     std::vector<std::pair<CachedBlock*, int>> incoming;
     bool retired = false;
+  };
+  // A request on its way: the region's head, and the other members its code has an entry for.
+  struct Pending {
+    CachedBlock* head;
+    std::vector<CachedBlock*> entries;
   };
   // The vPC table: (virtual pc, mode) -> block, direct-mapped, in front of
   // the hash table. An entry holds only in the epoch it was made in; the
@@ -168,8 +183,12 @@ class Engine : public mem::CodeWatcher {
   // Queues `head` and the translated blocks it reaches by direct exits on its
   // page, if they form a loop or `straight_ok`; true if it did.
   bool compile_region(CachedBlock* head, bool straight_ok);
-  std::vector<const ir::Block*> region_blocks(CachedBlock* head);  // the region `head` heads, as IR
+  bool covered_by_compile(CachedBlock* b);  // see CachedBlock::covered_by
+  std::vector<CachedBlock*> region_members(CachedBlock* head);     // the region `head` heads, head first
+  std::vector<const ir::Block*> region_blocks(CachedBlock* head);  // the same, as IR
   void optimize_if_hot(CachedBlock* b);  // queues the optimised compile of quick code that has run long
+  void share_code(const Pending& p);      // gives the head's new code to the entries without code of their own
+  void drop_sharers(CachedBlock* head);   // takes the head's code back from them
   void wait_for(jit::Ticket t);          // Options::jit_sync
   void keep_loop_through_head(std::vector<CachedBlock*>& members);
   void link(CachedBlock* from, int exit, CachedBlock* to);
@@ -199,7 +218,7 @@ class Engine : public mem::CodeWatcher {
     }
   }
   std::vector<std::unique_ptr<CachedBlock>> retired_;  // freed between blocks, never under one
-  std::unordered_map<jit::Ticket, CachedBlock*> compiling_;
+  std::unordered_map<jit::Ticket, Pending> compiling_;
   jit::IndirectTable indirect_;  // native code's lookup for indirect jumps
   std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
   std::unordered_set<CachedBlock*> quick_;   // blocks running quick code that may become worth optimising

@@ -14,6 +14,11 @@
 // member to another is a branch (loops stay in native code, with guest
 // registers in host registers), checking for exit requests on back-edges.
 //
+// Entries: a region may be entered at any member named in its entry mask
+// (bit k: blocks[k]; the head always), by an entry switch on env->pc. The
+// engine gives the region's code to those members too, so one compile serves
+// a loop whichever of its blocks the guest enters it by.
+//
 // Chaining: each direct exit leaving a region reads a link slot the engine
 // owns; when the slot holds native code and no exit is requested, the region
 // tail-calls it instead of returning. Unlinking is writing nullptr into the slot.
@@ -67,6 +72,7 @@ inline std::vector<std::vector<size_t>> member_successors(std::span<const ir::Bl
 }
 // The members from which `target` is reached through one or more of those exits
 // (so target's own entry says whether it lies on a cycle).
+constexpr uint32_t kHeadOnly = 1;  // an entry mask: the head alone
 inline std::vector<bool> members_reaching(const std::vector<std::vector<size_t>>& succ, size_t target) {
   std::vector<bool> reach(succ.size(), false);
   for (bool grew = true; grew;) {
@@ -144,8 +150,9 @@ class Jit {
   // `quick`: fast code generation whatever the region, and code that counts
   // its back-edges in links->runs (so the engine sees when it is worth
   // optimising); otherwise the region gets the level it is worth.
+  // `entries`: the members the code may be entered at (bit k: blocks[k]), besides the head.
   virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links,
-                        bool quick) = 0;
+                        bool quick, uint32_t entries) = 0;
   // Appends requests of `owner` finished since the last call. Cheap when nothing finished.
   virtual void take_finished(const void* owner, std::vector<Finished>* out) = 0;
   // Frees a ticket's code, or cancels it if not compiled yet. Never call it
@@ -157,7 +164,9 @@ class Jit {
 // The x86-64 assembly the JIT emits for a region, for a fixed CPU model
 // (x86-64-v2) so it is the same on every machine: for developers and the
 // code-quality test. Empty, with *error, in a build without the JIT.
-std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error);
+// `entries`: as for Jit::submit.
+std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error,
+                            uint32_t entries = kHeadOnly);
 
 // True if this build has the JIT tier (-DKILN_JIT=ON and LLVM found).
 bool available();

@@ -41,9 +41,9 @@ constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
 class Lowering {
  public:
   Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links, const SlowPaths& slow,
-           bool count_runs)
+           bool count_runs, uint32_t entries)
       : blocks_(blocks), m_(m), ctx_(m.getContext()), ir_(ctx_), links_(links), slow_(slow),
-        count_runs_(count_runs && links) {}
+        count_runs_(count_runs && links), entries_(entries) {}
 
   llvm::Function* run(const std::string& name, std::string* error);
 
@@ -102,6 +102,7 @@ class Lowering {
   void tlb_fast_path(llvm::Value* va, const ir::MemOp& m, size_t tag_offset, const char* name,
                      llvm::BasicBlock* miss, llvm::Value** host);
   bool lower_member(size_t index, std::string* error);
+  void enter();  // branches from the entry block to the member at env->pc
   void find_loops();
 
   std::span<const ir::Block* const> blocks_;
@@ -126,6 +127,7 @@ class Lowering {
   LinkSlots* links_;
   SlowPaths slow_;
   bool count_runs_;
+  uint32_t entries_;
   int next_slot_ = 0;
 };
 
@@ -448,7 +450,7 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
     member_bb_.push_back(llvm::BasicBlock::Create(ctx_, "member", fn_));
     member_at_.emplace(blocks_[k]->pc, k);
   }
-  ir_.CreateBr(member_bb_[0]);
+  enter();
   find_loops();
   for (size_t k = 0; k < blocks_.size(); k++)
     if (!lower_member(k, error)) {
@@ -456,6 +458,25 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
       return nullptr;
     }
   return fn_;
+}
+
+// The entry switch: the head is the likely entry and costs one compare;
+// the other entry members follow in a switch (any other pc is the head's).
+void Lowering::enter() {
+  bool others = false;
+  for (size_t k = 1; k < blocks_.size(); k++) others |= k < 32 && (entries_ >> k & 1);
+  if (!others) {
+    ir_.CreateBr(member_bb_[0]);
+    return;
+  }
+  llvm::Value* env_pc = ir_.CreateLoad(ir_.getInt64Ty(), env_at(offsetof(cpu::StateHeader, pc)));
+  auto* bb_other = llvm::BasicBlock::Create(ctx_, "entry.other", fn_);
+  ir_.CreateCondBr(ir_.CreateICmpEQ(env_pc, c64(blocks_[0]->pc)), member_bb_[0], bb_other,
+                   llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+  ir_.SetInsertPoint(bb_other);
+  llvm::SwitchInst* sw = ir_.CreateSwitch(env_pc, member_bb_[0]);
+  for (size_t k = 1; k < blocks_.size(); k++)
+    if (k < 32 && (entries_ >> k & 1)) sw->addCase(ir_.getInt64(blocks_[k]->pc), member_bb_[k]);
 }
 
 // A member is in a loop if it can reach itself through direct exits to members.
@@ -558,8 +579,9 @@ bool Lowering::lower_member(size_t index, std::string* error) {
 }  // namespace
 
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
-                             LinkSlots* links, const SlowPaths& slow, bool count_runs, std::string* error) {
-  return Lowering(blocks, m, links, slow, count_runs).run(name, error);
+                             LinkSlots* links, const SlowPaths& slow, bool count_runs, uint32_t entries,
+                             std::string* error) {
+  return Lowering(blocks, m, links, slow, count_runs, entries).run(name, error);
 }
 
 void define_slow_path_thunks(llvm::Module& m) {

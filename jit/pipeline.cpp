@@ -78,7 +78,7 @@ llvm::CodeGenOptLevel codegen_level(std::span<const ir::Block* const> blocks) {
   return region_worth_optimizing(blocks) ? llvm::CodeGenOptLevel::Less : llvm::CodeGenOptLevel::None;
 }
 
-std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error) {
+std::string region_assembly(std::span<const ir::Block* const> blocks, std::string* error, uint32_t entries) {
   // A fixed target, not the host's: the same IR must give the same code on
   // every machine the tests run on.
   static const bool initialized = [] {
@@ -106,7 +106,7 @@ std::string region_assembly(std::span<const ir::Block* const> blocks, std::strin
   LinkSlots links;  // so the chaining code is there, as in the JIT
   // Stand-ins for the session's thunks (only called, never run), as the session would use them.
   SlowPaths slow = codegen_level(blocks) == llvm::CodeGenOptLevel::None ? SlowPaths{} : SlowPaths{0x1000, 0x2000};
-  if (!lower_region(blocks, mod, "region", &links, slow, false, error)) return "";
+  if (!lower_region(blocks, mod, "region", &links, slow, false, entries, error)) return "";
   if (llvm::verifyModule(mod, &llvm::errs())) {
     *error = "the lowered module does not verify";
     return "";

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -57,6 +58,7 @@ struct Request {
   const void* owner;
   LinkSlots* links;
   bool quick;
+  uint32_t entries;
   std::vector<ir::Block> blocks;
 };
 
@@ -78,12 +80,13 @@ class Session final : public Jit {
     for (auto& [t, rt] : trackers_) cantFail(rt->remove());
   }
 
-  Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links, bool quick) override {
+  Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links, bool quick,
+                uint32_t entries) override {
     std::vector<ir::Block> copies;
     for (const ir::Block* b : blocks) copies.push_back(*b);
     std::lock_guard<std::mutex> lock(mu_);
     Ticket t = next_ticket_++;
-    queue_.push_back(Request{t, owner, links, quick, std::move(copies)});
+    queue_.push_back(Request{t, owner, links, quick, entries, std::move(copies)});
     stats_.queued++;
     // Newest first, and a bounded queue: what turned hot long ago and still
     // waits is likely cold by now (a boot moves on), while a loop running now
@@ -143,6 +146,7 @@ class Session final : public Jit {
   Stats stats_;
   bool quit_ = false;
   const bool dump_ = std::getenv("KILN_JIT_DUMP") != nullptr;  // developers: print each optimised module
+  const bool log_ = std::getenv("KILN_JIT_LOG") != nullptr;    // developers: one line per compiled region
   std::thread thread_;
 };
 
@@ -156,13 +160,17 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
   auto t0 = std::chrono::steady_clock::now();
   const llvm::CodeGenOptLevel level = r.quick ? llvm::CodeGenOptLevel::None : codegen_level(blocks);
   const SlowPaths slow = level == llvm::CodeGenOptLevel::None ? SlowPaths{} : slow_;
-  if (!lower_region(blocks, *mod, name, r.links, slow, r.quick, &error)) return nullptr;
+  if (!lower_region(blocks, *mod, name, r.links, slow, r.quick, r.entries, &error)) return nullptr;
   if (llvm::verifyModule(*mod, &llvm::errs())) return nullptr;
   optimize_module(*mod, r.quick);
+  const auto t_ir = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stats_.ir_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stats_.ir_seconds += std::chrono::duration<double>(t_ir - t0).count();
   }
+  size_t llvm_insns = 0;
+  if (log_)
+    for (const llvm::Function& f : *mod) llvm_insns += f.getInstructionCount();
   if (dump_) mod->print(llvm::errs(), nullptr);
   *rt = lljit_->getMainJITDylib().createResourceTracker();
   if (auto err = lljit_->addIRModule(*rt, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
@@ -180,6 +188,15 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
     stats_.optimized++;
   }
   if (dump_) llvm::errs() << "; " << name << " at 0x" << llvm::utohexstr(sym->getValue()) << "\n";
+  if (log_) {
+    unsigned insns = 0;
+    for (const ir::Block& b : r.blocks) insns += b.guest_insns;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "kiln-jit: %s pc=%#llx blocks=%zu guest=%u llvm=%zu level=%d ir=%.2fms total=%.2fms\n",
+                 name.c_str(), (unsigned long long)r.blocks[0].pc, r.blocks.size(), insns, llvm_insns,
+                 int(level), std::chrono::duration<double, std::milli>(t_ir - t0).count(),
+                 std::chrono::duration<double, std::milli>(now - t0).count());
+  }
   return sym->toPtr<NativeFn>();
 }
 

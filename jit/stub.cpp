@@ -4,7 +4,7 @@
 namespace kiln::jit {
 
 bool available() { return false; }
-std::string region_assembly(std::span<const ir::Block* const>, std::string* error) {
+std::string region_assembly(std::span<const ir::Block* const>, std::string* error, uint32_t) {
   *error = "this build has no JIT tier (configured with -DKILN_JIT=OFF)";
   return "";
 }
