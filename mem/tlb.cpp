@@ -15,8 +15,21 @@ void MemContext::protect_code_page(uint64_t pa) {
     for (uint32_t i = 0; i < fill_count; i++) protect(logged(i));
     return;
   }
-  for (auto& mode : tlb)
-    for (TlbEntry& e : mode) protect(e);
+  // The log overflowed, yet few entries are usually valid (an entry filled
+  // again counts again: a boot had under a thousand valid entries at every
+  // overflow). So scan them all once and log the valid ones anew: the next
+  // protections and the next flush then touch only those, not 4 MiB.
+  uint32_t valid = 0;
+  for (unsigned mode = 0; mode < kMmuModes; mode++)
+    for (unsigned i = 0; i < kTlbEntries; i++) {
+      TlbEntry& e = tlb[mode][i];
+      protect(e);
+      if ((e.addr_read & e.addr_write & e.addr_code & kTlbInvalid) == 0) {
+        if (valid < kTlbFillLog) fill_log[valid] = mode * kTlbEntries + i;
+        valid++;
+      }
+    }
+  fill_count = valid <= kTlbFillLog ? valid : kTlbFillLog + 1;
 }
 
 bool Watchpoints::covers_page(uint64_t va_page) const {

@@ -1,0 +1,78 @@
+// The softTLB's fill log: flushing and code-page protection visit only the
+// entries filled since the last flush, and when that log overflows (an entry
+// filled again counts again), one full scan logs the valid entries anew.
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include "mem/physmap.h"
+#include "mem/tlb.h"
+
+using namespace kiln;
+
+namespace {
+
+constexpr uint64_t kRam = 0x80000000;
+constexpr uint64_t kRamSize = 1 << 20;
+
+// Every virtual page maps to the RAM page at the same offset modulo the RAM size.
+struct AliasTranslator : mem::Translator {
+  bool translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* prot) override {
+    *pa = kRam + (va & (kRamSize - 1));
+    *prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
+    return true;
+  }
+  void raise_fault(uint64_t, mem::AccessType, mem::FaultKind) override {}
+};
+
+// The virtual address of the n-th page that shares softTLB index `index` (each refills it).
+uint64_t conflicting_va(unsigned index, unsigned n) {
+  return (uint64_t(n) * mem::kTlbEntries + index) * mem::kPageSize;
+}
+
+bool writes_fast(mem::MemContext& m, uint64_t va) {
+  mem::TlbEntry& e = mem::tlb_entry(m, 0, va);
+  return (e.addr_write & ~mem::kPageMask) == 0 && (e.addr_write & mem::kPageMask) == (va & mem::kPageMask);
+}
+
+}  // namespace
+
+TEST_CASE("softTLB: code-page protection after the fill log overflowed", "[mem][tlb]") {
+  mem::PhysMap map;
+  REQUIRE(map.add_ram("ram", kRam, kRamSize));
+  AliasTranslator translator;
+  auto m = std::make_unique<mem::MemContext>();
+  m->map = &map;
+  m->translator = &translator;
+  m->flush_tlb();
+  REQUIRE(m->fill_count == 0);
+
+  // Eight entries, each refilled until the log overflows.
+  const unsigned rounds = mem::kTlbFillLog / 8 + 2;
+  for (unsigned n = 0; n < rounds; n++)
+    for (unsigned index = 0; index < 8; index++)
+      REQUIRE(mem::store_slow(*m, conflicting_va(index, n), 8, 0, false, n));
+  REQUIRE(m->fill_count > mem::kTlbFillLog);
+  const unsigned last = rounds - 1;
+  for (unsigned index = 0; index < 8; index++) REQUIRE(writes_fast(*m, conflicting_va(index, last)));
+
+  // The page entry 0 maps becomes code: found by the full scan, which logs the eight valid entries.
+  uint64_t pa0 = kRam + (conflicting_va(0, last) & (kRamSize - 1));
+  m->protect_code_page(pa0);
+  CHECK_FALSE(writes_fast(*m, conflicting_va(0, last)));
+  CHECK(m->fill_count == 8);
+  for (unsigned index = 1; index < 8; index++) CHECK(writes_fast(*m, conflicting_va(index, last)));
+
+  // Filled before that scan, entry 5 is still found through the log.
+  uint64_t pa5 = kRam + (conflicting_va(5, last) & (kRamSize - 1));
+  m->protect_code_page(pa5);
+  CHECK_FALSE(writes_fast(*m, conflicting_va(5, last)));
+  CHECK(writes_fast(*m, conflicting_va(4, last)));
+
+  // A flush through the log empties every entry.
+  m->flush_tlb();
+  for (unsigned index = 0; index < 8; index++) {
+    const mem::TlbEntry& e = mem::tlb_entry(*m, 0, conflicting_va(index, last));
+    CHECK((e.addr_read & e.addr_write & e.addr_code & mem::kTlbInvalid) != 0);
+  }
+}
