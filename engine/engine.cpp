@@ -399,17 +399,23 @@ Engine::CachedBlock* Engine::lookup() {
   uint32_t mode = cpu_.mode_bits();
   if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
     stats_.tlb_flushes++;
-    forget_vpc();
     vpc_generation_ = st.mem.generation;
     unlink_all();
     std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
     indirect_.generation = st.mem.generation;
   }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
-  if (e.pc == st.pc && e.mode == mode && e.epoch == vpc_epoch_) return e.block;
-  stats_.table_lookups++;
+  const bool seen = e.pc == st.pc && e.mode == mode && e.epoch == vpc_epoch_;
+  if (seen && e.generation == st.mem.generation) return e.block;
   uint64_t pa;
   if (!cpu_.code_address(st.pc, &pa)) return nullptr;  // fetch fault recorded
+  if (seen && e.block->phys_pc == pa &&
+      (e.block->first_page == e.block->last_page || second_page_still_mapped(*e.block))) {
+    // The same code under the new translations (a context switch rarely remaps the kernel's text).
+    e.generation = st.mem.generation;
+    return e.block;
+  }
+  stats_.table_lookups++;
   auto it = cache_.find(Key{pa, st.pc, mode});
   CachedBlock* b = it != cache_.end() ? it->second.get() : nullptr;
   if (b && b->last_page != b->first_page && !second_page_still_mapped(*b)) {
@@ -417,7 +423,7 @@ Engine::CachedBlock* Engine::lookup() {
     b = nullptr;
   }
   if (!b) b = translate(pa, mode);
-  e = VpcEntry{st.pc, mode, b ? vpc_epoch_ : 0, b};
+  e = VpcEntry{st.pc, mode, b ? vpc_epoch_ : 0, st.mem.generation, b};
   return b;
 }
 

@@ -147,12 +147,15 @@ class Engine : public mem::CodeWatcher {
   };
   // The vPC table: (virtual pc, mode) -> block, direct-mapped, in front of
   // the hash table. An entry holds only in the epoch it was made in; the
-  // epoch moves on whenever translations or translated code change, which
-  // empties the table without touching it (so it can be large).
+  // epoch moves on whenever translated code changes, which empties the table
+  // without touching it (so it can be large). When translations change (the
+  // softTLB's generation), an entry is checked once against the new ones: the
+  // pc must still map to the block's physical address.
   struct VpcEntry {
     uint64_t pc = ~0ull;
     uint32_t mode = 0;
     uint32_t epoch = 0;
+    uint64_t generation = 0;  // MemContext::generation the entry was last checked under
     CachedBlock* block = nullptr;
   };
   static constexpr unsigned kVpcBits = 15;
@@ -210,7 +213,7 @@ class Engine : public mem::CodeWatcher {
   std::unordered_map<uint64_t, std::vector<CachedBlock*>> page_blocks_;
   std::vector<VpcEntry> vpc_ = std::vector<VpcEntry>(1u << kVpcBits);
   uint32_t vpc_epoch_ = 1;
-  uint64_t vpc_generation_ = 0;  // MemContext::generation the table was filled under
+  uint64_t vpc_generation_ = 0;  // MemContext::generation the links and the indirect table were made under
   void forget_vpc() {
     if (++vpc_epoch_ == 0) {  // wrapped: old entries could look current
       std::fill(vpc_.begin(), vpc_.end(), VpcEntry{});
