@@ -22,10 +22,17 @@ constexpr unsigned kTlbEntries = 1u << kTlbBits;
 constexpr unsigned kTlbFillLog = 4096;  // beyond this many fills, flushing clears everything
 constexpr unsigned kMmuModes = 4;  // per-architecture meaning (RISC-V: U, S, M, S+SUM)
 
-// Low bits of a TLB tag that force the slow path.
-inline constexpr uint64_t kTlbInvalid = 1u << 0;  // nothing cached
-inline constexpr uint64_t kTlbSlow = 1u << 1;     // MMIO or ROM-write: every access takes the slow path
-inline constexpr uint64_t kTlbCode = 1u << 2;     // (write tag) the page holds translated code
+// Bits of a TLB tag, below the page number, that force the slow path. The
+// fast path compares the tag with the address's page and its low alignment
+// bits (an access of N bytes keeps bits below log2 N), so these must lie above
+// every alignment bit: in bits 0-2, a misaligned access whose low bits equal a
+// tag's flags "hit" that entry (a store past the code-page check, or through
+// an invalid entry's stale addend: a guest could crash the emulator).
+inline constexpr uint64_t kTlbInvalid = 1u << 11;  // nothing cached
+inline constexpr uint64_t kTlbSlow = 1u << 10;     // MMIO or ROM-write: every access takes the slow path
+inline constexpr uint64_t kTlbCode = 1u << 9;      // (write tag) the page holds translated code
+inline constexpr unsigned kMaxAccessSize = 256;    // the alignment bits stay below every flag
+static_assert((kTlbCode & (kMaxAccessSize - 1)) == 0 && kTlbInvalid < (1u << kPageBits));
 
 struct TlbEntry {
   uint64_t addr_read;

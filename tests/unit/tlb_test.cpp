@@ -17,12 +17,18 @@ constexpr uint64_t kRamSize = 1 << 20;
 
 // Every virtual page maps to the RAM page at the same offset modulo the RAM size.
 struct AliasTranslator : mem::Translator {
-  bool translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* prot) override {
+  unsigned prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;  // what every page may cache
+  bool translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* p) override {
     *pa = kRam + (va & (kRamSize - 1));
-    *prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
+    *p = prot;
     return true;
   }
   void raise_fault(uint64_t, mem::AccessType, mem::FaultKind) override {}
+};
+
+struct CountingWatcher : mem::CodeWatcher {
+  unsigned writes = 0;
+  void code_written(uint64_t, unsigned) override { writes++; }
 };
 
 // The virtual address of the n-th page that shares softTLB index `index` (each refills it).
@@ -74,5 +80,38 @@ TEST_CASE("softTLB: code-page protection after the fill log overflowed", "[mem][
   for (unsigned index = 0; index < 8; index++) {
     const mem::TlbEntry& e = mem::tlb_entry(*m, 0, conflicting_va(index, last));
     CHECK((e.addr_read & e.addr_write & e.addr_code & mem::kTlbInvalid) != 0);
+  }
+}
+
+// The fast path compares the page and the access's low alignment bits with
+// the tag in one go; no misaligned access may match a tag's flag bits.
+TEST_CASE("softTLB: a misaligned access never matches a flagged tag", "[mem][tlb]") {
+  mem::PhysMap map;
+  REQUIRE(map.add_ram("ram", kRam, kRamSize));
+  AliasTranslator translator;
+  auto m = std::make_unique<mem::MemContext>();
+  m->map = &map;
+  m->translator = &translator;
+  m->flush_tlb();
+
+  SECTION("an entry without write access, at virtual page 0") {
+    translator.prot = mem::kProtRead;  // cached for reads only: the write tag is invalid
+    uint64_t v;
+    REQUIRE(mem::load_slow(*m, 0, 8, 0, false, &v));
+    uint64_t misses = m->tlb_misses;
+    for (unsigned size : {4u, 8u}) {
+      REQUIRE(mem::store(*m, 3, size, 0, false, 0x55));  // low bits 3: the old invalid tag
+      CHECK(m->tlb_misses == ++misses);                  // went the slow way
+    }
+  }
+  SECTION("a code page, stored to 4 bytes into a doubleword") {
+    CountingWatcher watcher;
+    m->code_watcher = &watcher;
+    const uint64_t va = 0x5000;
+    REQUIRE(mem::store_slow(*m, va, 8, 0, false, 1));
+    map.find(kRam)->code_pages[(va & (kRamSize - 1)) >> mem::kPageBits] = true;
+    m->protect_code_page(kRam + (va & (kRamSize - 1)));
+    REQUIRE(mem::store(*m, va + 4, 8, 0, false, 2));  // low bits 4: the old code flag
+    CHECK(watcher.writes == 1);
   }
 }
