@@ -41,16 +41,24 @@ bool writes_fast(mem::MemContext& m, uint64_t va) {
   return (e.addr_write & ~mem::kPageMask) == 0 && (e.addr_write & mem::kPageMask) == (va & mem::kPageMask);
 }
 
+// 1 MiB of RAM behind the alias translator, and an empty softTLB.
+struct Fixture {
+  mem::PhysMap map;
+  AliasTranslator translator;
+  std::unique_ptr<mem::MemContext> m = std::make_unique<mem::MemContext>();
+  Fixture() {
+    REQUIRE(map.add_ram("ram", kRam, kRamSize));
+    m->map = &map;
+    m->translator = &translator;
+    m->flush_tlb();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("softTLB: code-page protection after the fill log overflowed", "[mem][tlb]") {
-  mem::PhysMap map;
-  REQUIRE(map.add_ram("ram", kRam, kRamSize));
-  AliasTranslator translator;
-  auto m = std::make_unique<mem::MemContext>();
-  m->map = &map;
-  m->translator = &translator;
-  m->flush_tlb();
+  Fixture f;
+  mem::MemContext* m = f.m.get();
   REQUIRE(m->fill_count == 0);
 
   // Eight entries, each refilled until the log overflows.
@@ -86,13 +94,10 @@ TEST_CASE("softTLB: code-page protection after the fill log overflowed", "[mem][
 // The fast path compares the page and the access's low alignment bits with
 // the tag in one go; no misaligned access may match a tag's flag bits.
 TEST_CASE("softTLB: a misaligned access never matches a flagged tag", "[mem][tlb]") {
-  mem::PhysMap map;
-  REQUIRE(map.add_ram("ram", kRam, kRamSize));
-  AliasTranslator translator;
-  auto m = std::make_unique<mem::MemContext>();
-  m->map = &map;
-  m->translator = &translator;
-  m->flush_tlb();
+  Fixture f;
+  mem::PhysMap& map = f.map;
+  AliasTranslator& translator = f.translator;
+  mem::MemContext* m = f.m.get();
 
   SECTION("an entry without write access, at virtual page 0") {
     translator.prot = mem::kProtRead;  // cached for reads only: the write tag is invalid
