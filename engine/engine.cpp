@@ -362,7 +362,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->first_page = pa & mem::kPageMask;
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
   b->guest_bytes = ir.guest_bytes;
-  b->code = std::move(code);
+  b->code = std::move(*code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   b->links.owner = b.get();
   b->links.indirect = &indirect_;
@@ -498,7 +498,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       }
       if (!owner->final_code && !owner->optimizing) optimize_if_hot(owner);
     } else {
-      x = interp::run(*b->code, &st);
+      x = interp::run(b->code, &st);
       if (b->ir && !b->ticket && !b->retired &&
           ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
           !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))

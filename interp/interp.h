@@ -22,11 +22,13 @@ struct ICode {
   uint64_t imm;
 };
 
+// What run() reads on every block comes first (the engine keeps a Code in
+// the first cache line of its block record); insn_pc only on a fault.
 struct Code {
   std::vector<ICode> ops;
-  std::vector<uint64_t> insn_pc;  // guest pc of each instruction in the block
-  uint64_t aux_pc = 0;            // Branch: the not-taken pc
   uint32_t guest_insns = 0;
+  uint64_t aux_pc = 0;            // Branch: the not-taken pc
+  std::vector<uint64_t> insn_pc;  // guest pc of each instruction in the block
 };
 
 using ExitInfo = cpu::BlockExit;
