@@ -170,6 +170,12 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
   return true;
 }
 
+bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx) {
+  if (tlb_compare_bits(va, size) == tlb_entry(m, mmu_idx, va).addr_write) return true;
+  uint64_t pa;
+  return resolve(m, va, size, AccessType::Write, mmu_idx, &pa) != nullptr;
+}
+
 const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa) {
   // Translation is rare (blocks are cached), so this always takes the full path.
   Region* r = resolve(m, va, 2, AccessType::Exec, mmu_idx, pa);  // fetched a halfword at a time

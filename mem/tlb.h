@@ -131,6 +131,10 @@ inline uint64_t tlb_compare_bits(uint64_t va, unsigned size) { return va & (kPag
 // Slow paths: false when a guest fault was recorded through the Translator.
 bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out);
 bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value);
+// Would a store of `size` bytes at `va` be allowed (translation, permissions,
+// something at the physical address)? False after recording the store fault.
+// Performs nothing. For accesses that read and write and must fault as stores.
+bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx);
 // Host pointer to the code at `va` (RAM/ROM only), valid to the end of its page.
 // Sets *pa. nullptr when a fault was recorded.
 const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa);

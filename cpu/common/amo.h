@@ -1,6 +1,8 @@
 // Executing an IR Amo op against guest memory, shared by both tiers: one hart
 // runs at a time, so an AMO is a load and a store with nothing in between.
-// Atomics never straddle: a misaligned address is a store/AMO fault.
+// Every fault of an AMO is a store/AMO fault: a misaligned address (atomics
+// never straddle), and a page or address it may not read either, which the
+// write probe finds before the load could report it as a load fault.
 #pragma once
 #include <cstdint>
 
@@ -23,6 +25,7 @@ inline bool execute_amo(mem::MemContext& m, uint64_t addr, uint64_t operand, uin
     return false;
   }
   uint64_t old;
+  if (!mem::probe_write(m, addr, size, mmu)) return false;
   if (!mem::load(m, addr, size, mmu, true, &old)) return false;
   if (!mem::store(m, addr, size, mmu, true, ir::eval::amo(kind, old, operand, 8 * size))) return false;
   *result = (bits > 8 * size ? uint64_t(ir::eval::sx(old, 8 * size)) : old) & ir::eval::mask(bits);

@@ -159,6 +159,8 @@ s1:
     li a1, VA_INV + 0x10
     M_FAULT(13, CAUSE_LOAD_PAGE_FAULT, a1, lw a4, 0(a1))
     M_FAULT(14, CAUSE_STORE_PAGE_FAULT, a1, sb a4, 0(a1))
+    /* an AMO faults as a store/AMO, even where its read would fault first */
+    M_FAULT(73, CAUSE_STORE_PAGE_FAULT, a1, amoadd.w a4, a2, (a1))
     /* the faulting load did not write its destination */
     TEST_CASE(15, a4, 0x1234, li a4, 0x1234; li a1, VA_INV; EXPECT_TRAP(CAUSE_LOAD_PAGE_FAULT); \
               ld a4, 0(a1); CHECK_TRAPPED(15))
@@ -367,6 +369,7 @@ m4:
      * address) */
     VA_OF(a1, known, VA_GIGA)
     TEST_TRAP(70, CAUSE_LOAD_ACCESS, ld a4, 0(a1))
+    TEST_TRAP(74, CAUSE_STORE_ACCESS, amoadd.d a4, a2, (a1))
 
 KILN_CODE_END
     KILN_PRIV_HANDLERS
