@@ -78,6 +78,17 @@ class Kiln:
     def alive(self):
         return self.p.poll() is None
 
+    def backtraces(self):
+        """Where each of Kiln's threads is now (host gdb attached for a moment): for a hang's report."""
+        if not self.alive():
+            return "(kiln has exited: %s)" % self.p.returncode
+        try:
+            r = subprocess.run([GDB, "-nx", "-batch", "-p", str(self.p.pid), "-ex", "thread apply all bt 12"],
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+            return r.stdout[-20000:]
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return "(no backtraces: %s)" % e
+
 
 def wait_for_socket(path, kiln, timeout=20):
     end = time.time() + timeout
@@ -106,8 +117,12 @@ def run_gdb(script, work, timeout=90, kiln=None):
         r = subprocess.run([GDB, "-nx", "-batch", "-x", path], stdin=subprocess.DEVNULL, capture_output=True,
                            text=True, timeout=timeout)
     except subprocess.TimeoutExpired as e:
-        fail("gdb timed out", (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else str(e.stdout),
-             "Kiln's output:\n" + (kiln.output() if kiln else "(not kept)"))
+        def text(b):
+            return (b or b"").decode(errors="replace") if isinstance(b, bytes) else str(b or "")
+        # gdb's stderr holds the `monitor` replies: where a session stopped answering shows there.
+        fail("gdb timed out", text(e.stdout), "gdb's stderr:\n" + text(e.stderr),
+             "Kiln's output:\n" + (kiln.output() if kiln else "(not kept)"),
+             "Kiln's threads:\n" + (kiln.backtraces() if kiln else "(not kept)"))
     return r.stdout + r.stderr
 
 
