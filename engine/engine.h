@@ -53,16 +53,20 @@ struct Options {
   // about as much as interpreting a million guest instructions (5-10 ms), so
   // only code that has already run that much is likely to pay it back;
   // straight-line code (most of a boot: run a few thousand times, then never
-  // again) has to prove itself longer than a loop. Measured: at 20000/50000
-  // a Linux boot spends under 10% compiling and the benchmarks are as fast as
-  // at 100/5000 (bench/).
-  unsigned jit_threshold = 20000;           // a block heading a region with a loop
-  unsigned jit_straight_threshold = 50000;  // any other block
+  // again) has to prove itself longer than a loop. Measured: at 40000/100000
+  // a Linux boot spends about 6% of its time compiling (13% at 20000/50000
+  // once the interpreter became direct-threaded: the faster the interpreter,
+  // the longer code must run to pay a compile back), and hash, sort and
+  // matmul run as fast as at 20000/50000 (bench/).
+  unsigned jit_threshold = 40000;            // a block heading a region with a loop
+  unsigned jit_straight_threshold = 100000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
   bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
   // A loop worth LLVM's optimising code generator is compiled quickly first,
   // then again, optimised, after this many iterations in native code (0: optimised at once).
-  uint64_t jit_optimize_after = 100000;
+  // The boot's loops that pass 100000 iterations mostly stop soon after; 300000
+  // leaves one optimised compile in a boot instead of five or six.
+  uint64_t jit_optimize_after = 300000;
 };
 
 class Engine : public mem::CodeWatcher {

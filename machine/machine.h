@@ -36,10 +36,10 @@ struct Config {
   std::vector<std::string> virtio_devices;
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
   bool jit = false;                     // -accel jit (else the interpreter alone)
-  unsigned jit_threshold = 20000;           // -accel jit,threshold=N
-  unsigned jit_straight_threshold = 50000;  // -accel jit,straight=N
+  unsigned jit_threshold = 40000;            // -accel jit,threshold=N
+  unsigned jit_straight_threshold = 100000;  // -accel jit,straight=N
   bool jit_sync = false;                // wait for each compilation (tests: deterministic tier-up)
-  uint64_t jit_optimize_after = 100000;  // -accel jit,optimize=N
+  uint64_t jit_optimize_after = 300000;  // -accel jit,optimize=N
   bool stats = false;                   // --stats: also time native code
   // Run the IR verifier on every block after every pass: on in debug builds
   // (the sanitizer CI build runs every guest test this way).
