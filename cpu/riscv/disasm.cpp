@@ -23,6 +23,25 @@ bool is_fp(std::string_view n) {
          n == "c_fsdsp";
 }
 
+// FP ops whose rs2 field is not a register (it selects the operation) take one source.
+bool fp_one_source(std::string_view n) {
+  return n.starts_with("fsqrt") || n.starts_with("fcvt") || n.starts_with("fmv") || n.starts_with("fclass");
+}
+
+// FP ops with a rounding-mode field: arithmetic, square root, fused multiply-add and most conversions.
+bool has_rm(std::string_view n) {
+  return n.starts_with("fadd") || n.starts_with("fsub") || n.starts_with("fmul") || n.starts_with("fdiv") ||
+         n.starts_with("fsqrt") || n.starts_with("fmadd") || n.starts_with("fmsub") || n.starts_with("fnmadd") ||
+         n.starts_with("fnmsub") || n.starts_with("fcvt");
+}
+
+// ", rtz" and the like, as assemblers write it; nothing for dyn (the default).
+std::string rm_suffix(std::string_view n, unsigned rm) {
+  static constexpr const char* kRm[8] = {"rne", "rtz", "rdn", "rup", "rmm", "5", "6", "dyn"};
+  if (!has_rm(n) || rm == 7) return "";
+  return std::string(", ") + kRm[rm & 7];
+}
+
 }  // namespace
 
 std::string disassemble(uint32_t raw, uint64_t pc) {
@@ -82,9 +101,12 @@ std::string disassemble(uint32_t raw, uint64_t pc) {
       else std::snprintf(o, left, "%-10s %s, 0x%x, %s", m.c_str(), rd, a.csr, kX[a.rs1]);
       break;
     case Format::Amo: std::snprintf(o, left, "%-10s %s, %s, (%s)", m.c_str(), rd, kX[a.rs2], kX[a.rs1]); break;
-    case Format::R4: std::snprintf(o, left, "%-10s %s, %s, %s, %s", m.c_str(), rd, rs1, rs2, kF[a.rs3]); break;
+    case Format::R4:
+      std::snprintf(o, left, "%-10s %s, %s, %s, %s%s", m.c_str(), rd, rs1, rs2, kF[a.rs3], rm_suffix(name, a.rm).c_str());
+      break;
     case Format::R: case Format::CR: case Format::CA:
-      std::snprintf(o, left, "%-10s %s, %s, %s", m.c_str(), rd, rs1, rs2);
+      if (fp && fp_one_source(name)) std::snprintf(o, left, "%-10s %s, %s%s", m.c_str(), rd, rs1, rm_suffix(name, a.rm).c_str());
+      else std::snprintf(o, left, "%-10s %s, %s, %s%s", m.c_str(), rd, rs1, rs2, rm_suffix(name, a.rm).c_str());
       break;
   }
   return buf;

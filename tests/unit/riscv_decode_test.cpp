@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cpu/riscv/decode.h"
+#include "cpu/riscv/disasm.h"
 #include "ir/builder.h"
 
 using namespace kiln;
@@ -224,4 +225,16 @@ TEST_CASE("reserved compressed encodings are rejected by their semantics", "[ris
     Ctx ctx{b, 0x80000000, 2, 0, kPrivM, mmu_index(kPrivM), true, 0};
     CHECK_FALSE(e->fn(ctx, a));
   }
+}
+
+TEST_CASE("disassembly: FP operands and rounding modes as assemblers write them", "[riscv][disasm]") {
+  auto text = [](uint32_t raw) {
+    std::string s = riscv::disassemble(raw, 0);
+    return s.substr(s.find("  ") + 2);  // past the hex word
+  };
+  CHECK(text(0x02C5F553) == "fadd.d     fa0, fa1, fa2");      // dyn: no suffix
+  CHECK(text(0xC0051553) == "fcvt.w.s   a0, fa0, rtz");       // one source, an explicit mode
+  CHECK(text(0xE2050553) == "fmv.x.d    a0, fa0");            // rs2 selects the op: not an operand
+  CHECK(text(0x58077053) == "fsqrt.s    ft0, fa4");
+  CHECK(text(0x00100513) == "addi       a0, zero, 1");         // integer ops unchanged
 }
