@@ -188,17 +188,15 @@ void Engine::optimize_if_hot(CachedBlock* b) {
   // The optimised code keeps the entries the guest has used: an entry into
   // the middle of a loop makes it irreducible, which LLVM optimises less well.
   std::vector<CachedBlock*> members = region_members(b);
-  std::vector<const ir::Block*> blocks;
   Pending p{b, {}};
   uint32_t entries = jit::kHeadOnly;
-  for (size_t k = 0; k < members.size(); k++) {
-    blocks.push_back(members[k]->ir.get());
-    if (k && members[k]->code_owner == b && members[k]->entered) {
+  for (size_t k = 1; k < members.size(); k++) {
+    if (members[k]->code_owner == b && members[k]->entered) {
       entries |= 1u << k;
       p.entries.push_back(members[k]);
     }
   }
-  b->optimizing = opts_.jit->submit(blocks, this, &b->links, false, entries);
+  b->optimizing = opts_.jit->submit(ir_of(members), this, &b->links, false, entries);
   compiling_[b->optimizing] = std::move(p);
   wait_for(b->optimizing);
 }
@@ -214,9 +212,7 @@ void Engine::wait_for(jit::Ticket t) {
 // without the code after it. LLVM's time grows quickly with the region, and
 // the code after a loop, if hot, becomes a region of its own.
 void Engine::keep_loop_through_head(std::vector<CachedBlock*>& members) {
-  std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
-  std::vector<bool> back = jit::members_reaching(jit::member_successors(blocks), 0);
+  std::vector<bool> back = jit::members_reaching(jit::member_successors(ir_of(members)), 0);
   if (!back[0]) return;  // the head is on no loop: keep everything
   std::vector<CachedBlock*> kept;
   for (size_t i = 0; i < members.size(); i++)
@@ -230,8 +226,7 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   // translated since) or the straight-line threshold is reached.
   if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
   std::vector<CachedBlock*> members = region_members(head);
-  std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
+  std::vector<const ir::Block*> blocks = ir_of(members);
   if (!straight_ok && !jit::region_has_loop(blocks)) return false;
   // A loop worth optimising is first compiled quickly (a boot has hundreds of
   // loops that run only a while); optimize_if_hot() takes it further.
@@ -290,9 +285,9 @@ std::vector<Engine::CachedBlock*> Engine::region_members(CachedBlock* head) {
   return members;
 }
 
-std::vector<const ir::Block*> Engine::region_blocks(CachedBlock* head) {
+std::vector<const ir::Block*> Engine::ir_of(const std::vector<CachedBlock*>& members) {
   std::vector<const ir::Block*> blocks;
-  for (CachedBlock* m : region_members(head)) blocks.push_back(m->ir.get());
+  for (CachedBlock* m : members) blocks.push_back(m->ir.get());
   return blocks;
 }
 

@@ -57,7 +57,7 @@ struct Options {
   // a Linux boot spends about 6% of its time compiling (13% at 20000/50000
   // once the interpreter became direct-threaded: the faster the interpreter,
   // the longer code must run to pay a compile back), and hash, sort and
-  // matmul run as fast as at 20000/50000 (bench/).
+  // matmul run within 3% of their speed at 20000/50000 (bench/).
   unsigned jit_threshold = 40000;            // a block heading a region with a loop
   unsigned jit_straight_threshold = 100000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
@@ -197,7 +197,7 @@ class Engine : public mem::CodeWatcher {
   bool compile_region(CachedBlock* head, bool straight_ok);
   bool covered_by_compile(CachedBlock* b);  // see CachedBlock::covered_by
   std::vector<CachedBlock*> region_members(CachedBlock* head);     // the region `head` heads, head first
-  std::vector<const ir::Block*> region_blocks(CachedBlock* head);  // the same, as IR
+  static std::vector<const ir::Block*> ir_of(const std::vector<CachedBlock*>& members);  // the members' IR
   void optimize_if_hot(CachedBlock* b);  // queues the optimised compile of quick code that has run long
   void share_code(const Pending& p);      // gives the head's new code to the entries without code of their own
   void drop_sharers(CachedBlock* head);   // takes the head's code back from them

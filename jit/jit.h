@@ -57,6 +57,8 @@ struct IndirectTable {
   static unsigned index(uint64_t pc) { return (pc >> 1) & ((1u << kBits) - 1); }
 };
 
+constexpr uint32_t kHeadOnly = 1;  // an entry mask (see "Entries" above): the head alone
+
 // The direct exits between a region's members (blocks in the engine's order,
 // head first), as member indices: succ[k] lists the members k exits to.
 inline std::vector<std::vector<size_t>> member_successors(std::span<const ir::Block* const> blocks) {
@@ -72,7 +74,6 @@ inline std::vector<std::vector<size_t>> member_successors(std::span<const ir::Bl
 }
 // The members from which `target` is reached through one or more of those exits
 // (so target's own entry says whether it lies on a cycle).
-constexpr uint32_t kHeadOnly = 1;  // an entry mask: the head alone
 inline std::vector<bool> members_reaching(const std::vector<std::vector<size_t>>& succ, size_t target) {
   std::vector<bool> reach(succ.size(), false);
   for (bool grew = true; grew;) {

@@ -463,8 +463,9 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
 // The entry switch: the head is the likely entry and costs one compare;
 // the other entry members follow in a switch (any other pc is the head's).
 void Lowering::enter() {
+  auto is_entry = [&](size_t k) { return k < 32 && (entries_ >> k & 1); };
   bool others = false;
-  for (size_t k = 1; k < blocks_.size(); k++) others |= k < 32 && (entries_ >> k & 1);
+  for (size_t k = 1; k < blocks_.size(); k++) others |= is_entry(k);
   if (!others) {
     ir_.CreateBr(member_bb_[0]);
     return;
@@ -476,7 +477,7 @@ void Lowering::enter() {
   ir_.SetInsertPoint(bb_other);
   llvm::SwitchInst* sw = ir_.CreateSwitch(env_pc, member_bb_[0]);
   for (size_t k = 1; k < blocks_.size(); k++)
-    if (k < 32 && (entries_ >> k & 1)) sw->addCase(ir_.getInt64(blocks_[k]->pc), member_bb_[k]);
+    if (is_entry(k)) sw->addCase(ir_.getInt64(blocks_[k]->pc), member_bb_[k]);
 }
 
 // A member is in a loop if it can reach itself through direct exits to members.

@@ -24,7 +24,7 @@ void MemContext::protect_code_page(uint64_t pa) {
     for (unsigned i = 0; i < kTlbEntries; i++) {
       TlbEntry& e = tlb[mode][i];
       protect(e);
-      if ((e.addr_read & e.addr_write & e.addr_code & kTlbInvalid) == 0) {
+      if (e.filled()) {
         if (valid < kTlbFillLog) fill_log[valid] = mode * kTlbEntries + i;
         valid++;
       }

@@ -39,6 +39,7 @@ struct TlbEntry {
   uint64_t addr_write;
   uint64_t addr_code;
   uintptr_t addend;  // host address = guest virtual address + addend
+  bool filled() const { return (addr_read & addr_write & addr_code & kTlbInvalid) == 0; }  // caches any access
 };
 static_assert(sizeof(TlbEntry) == 32);
 
