@@ -154,8 +154,8 @@ With no options, runs a built-in RISC-V demo guest.
   -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
   -accel jit,threshold=N,straight=M,optimize=K,sync=on
                         compile a block heading a loop after N runs (40000),
-                        other code after M (100000); a small loop again,
-                        optimised, after K iterations in native code (300000;
+                        other code after M (100000); a small region again,
+                        optimised, after K runs in native code (300000;
                         0: at once); sync: wait for the code (tests)
   -s                    shorthand for -gdb tcp::1234
   -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH | chardev:ID

@@ -62,8 +62,9 @@ struct Options {
   unsigned jit_straight_threshold = 100000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
   bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
-  // A loop worth LLVM's optimising code generator is compiled quickly first,
-  // then again, optimised, after this many iterations in native code (0: optimised at once).
+  // A region worth LLVM's optimising code generator is compiled quickly first,
+  // then again, optimised, after this many runs in native code (iterations of
+  // its loop, or entries if it has none; 0: optimised at once).
   // The boot's loops that pass 100000 iterations mostly stop soon after; 300000
   // leaves one optimised compile in a boot instead of five or six.
   uint64_t jit_optimize_after = 300000;

@@ -99,18 +99,21 @@ struct LinkSlots {
   NativeFn next[kMaxLinks] = {};
   void* owner = nullptr;                 // the engine's record of the region's entry block
   IndirectTable* indirect = nullptr;     // this hart's table for indirect jumps
-  uint64_t runs = 0;                     // back-edges taken by quick code (see Jit::submit)
+  uint64_t runs = 0;                     // runs of quick code: back-edges, or entries without a loop (Jit::submit)
 };
 
-// Loops of up to this many guest instructions are worth LLVM's optimising
+// Regions of up to this many guest instructions are worth LLVM's optimising
 // code generator (instruction selection and register allocation, several
 // times the compile time of the fast ones): first compiled quickly, then
-// again, optimised, once they have run long in native code.
-constexpr unsigned kMaxOptimizedLoop = 96;
+// again, optimised, once they have run long in native code. Loops above all,
+// but not only: a switch-dispatched guest interpreter's handlers are short
+// regions without a loop, each entered by an indirect jump, and quick code
+// (every value through the stack) runs them at half the speed.
+constexpr unsigned kMaxOptimizedRegion = 96;
 inline bool region_worth_optimizing(std::span<const ir::Block* const> blocks) {
   unsigned insns = 0;
   for (const ir::Block* b : blocks) insns += b->guest_insns;
-  return insns <= kMaxOptimizedLoop && region_has_loop(blocks);
+  return insns <= kMaxOptimizedRegion;
 }
 
 constexpr uint64_t pack_exit(ir::ExitReason r, unsigned exit_index, uint32_t insns) {
@@ -149,8 +152,9 @@ class Jit {
   // code that returns stores `links` in env->last_native and, for a direct
   // exit, the slot's index as the exit index (kNoLink otherwise).
   // `quick`: fast code generation whatever the region, and code that counts
-  // its back-edges in links->runs (so the engine sees when it is worth
-  // optimising); otherwise the region gets the level it is worth.
+  // its runs in links->runs, so the engine sees when it is worth optimising:
+  // its back-edges, or, in a region without a loop, its entries. Otherwise
+  // the region gets the level it is worth.
   // `entries`: the members the code may be entered at (bit k: blocks[k]), besides the head.
   virtual Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links,
                         bool quick, uint32_t entries) = 0;

@@ -87,6 +87,9 @@ class Lowering {
   void chain_if(llvm::Value* next, llvm::Value* extra_cond, uint64_t extra_insns);
   // A direct exit of the current member to `pc`: a branch inside the region, or a region exit.
   void direct_exit(uint64_t pc);
+  // Quick code counts its runs in links_->runs: each back-edge of a loop, or
+  // each entry of a region without one (see Jit::submit).
+  void count_run();
   llvm::Value* lower_pure(const ir::Inst& in);
   llvm::Value* lower_load(const ir::Inst& in);
   // A softTLB miss call: through the preserve_most thunk if there is one, else to the C function.
@@ -253,6 +256,11 @@ void Lowering::indirect_exit(llvm::Value* next_pc, uint64_t extra_insns) {
   return_to_engine(ir::ExitReason::None, kNoLink);
 }
 
+void Lowering::count_run() {
+  llvm::Value* runs = fn_ptr(&links_->runs);
+  ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), runs), c64(1)), runs);
+}
+
 void Lowering::direct_exit(uint64_t pc) {
   auto it = member_at_.find(pc);
   if (it == member_at_.end()) {
@@ -277,10 +285,7 @@ void Lowering::direct_exit(uint64_t pc) {
   auto weights = llvm::MDBuilder(ctx_).createBranchWeights(1000, 1);
   ir_.CreateCondBr(ir_.CreateICmpEQ(req, ir_.getInt32(0)), bb_budget, bb_leave, weights);
   ir_.SetInsertPoint(bb_budget);
-  if (count_runs_) {
-    llvm::Value* runs = fn_ptr(&links_->runs);
-    ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), runs), c64(1)), runs);
-  }
+  if (count_runs_) count_run();
   add_cached(kBudgetOff, c64(-1));
   ir_.CreateCondBr(ir_.CreateICmpNE(cached(kBudgetOff), c64(0)), member_bb_[it->second], bb_leave, weights);
   ir_.SetInsertPoint(bb_leave);
@@ -450,8 +455,10 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
     member_bb_.push_back(llvm::BasicBlock::Create(ctx_, "member", fn_));
     member_at_.emplace(blocks_[k]->pc, k);
   }
-  enter();
   find_loops();
+  if (count_runs_ && std::none_of(in_loop_.begin(), in_loop_.end(), [](bool l) { return l; }))
+    count_run();  // no back-edge to count at: count entries
+  enter();
   for (size_t k = 0; k < blocks_.size(); k++)
     if (!lower_member(k, error)) {
       fn_->eraseFromParent();

@@ -41,7 +41,7 @@ inline constexpr const char* kStoreThunk = "kiln_store_thunk";
 void define_slow_path_thunks(llvm::Module& m);
 
 // `links`: the region's link slots (chaining), or nullptr. `count_runs`:
-// each back-edge adds one to links->runs. `entries`: the members the code may
+// each back-edge (or, without a loop, each entry) adds one to links->runs. `entries`: the members the code may
 // be entered at, besides the head (bit k: blocks[k]; see jit/jit.h).
 llvm::Function* lower_region(std::span<const ir::Block* const> blocks, llvm::Module& m, const std::string& name,
                              LinkSlots* links, const SlowPaths& slow, bool count_runs, uint32_t entries,
