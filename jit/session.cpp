@@ -7,6 +7,7 @@
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/ADT/StringExtras.h>
@@ -21,6 +22,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 
 #include "jit/jit.h"
 #include "jit/lower.h"
@@ -42,9 +45,14 @@ class LevelledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
     auto t0 = std::chrono::steady_clock::now();
     auto object = llvm::orc::SimpleCompiler(*tm_)(m);
     last_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    last_size_ = 0;
+    if (object && want_size_) last_size_ = function_bytes(**object);
     return object;
   }
   double last_ms() const { return last_ms_; }  // the last module's code generation (KILN_JIT_LOG)
+  // The last module's function bytes (KILN_PERF_MAP), when asked for.
+  void want_size() { want_size_ = true; }
+  uint64_t last_size() const { return last_size_; }
   void set_level(llvm::CodeGenOptLevel level) {
     tm_->setOptLevel(level);
     // Code generation records its choice of instruction selector in the
@@ -54,8 +62,27 @@ class LevelledCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
   }
 
  private:
+  static uint64_t function_bytes(const llvm::MemoryBuffer& obj) {
+    auto file = llvm::object::ObjectFile::createObjectFile(obj.getMemBufferRef());
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      return 0;
+    }
+    uint64_t bytes = 0;
+    for (const llvm::object::SymbolRef& sym : (*file)->symbols()) {
+      auto type = sym.getType();
+      if (type && *type == llvm::object::SymbolRef::ST_Function)
+        bytes += llvm::object::ELFSymbolRef(sym).getSize();
+      else if (!type)
+        llvm::consumeError(type.takeError());
+    }
+    return bytes;
+  }
+
   std::unique_ptr<llvm::TargetMachine> tm_;
   double last_ms_ = 0;
+  bool want_size_ = false;
+  uint64_t last_size_ = 0;
 };
 
 struct Request {
@@ -73,6 +100,10 @@ class Session final : public Jit {
 
   Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler, SlowPaths slow)
       : lljit_(std::move(lljit)), compiler_(compiler), slow_(slow) {
+    if (std::getenv("KILN_PERF_MAP")) {  // developers: name the regions' code for `perf report`
+      perf_map_ = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "w");
+      compiler_->want_size();
+    }
     thread_ = std::thread([this] { compile_thread(); });
   }
   ~Session() override {
@@ -83,6 +114,7 @@ class Session final : public Jit {
     cv_.notify_all();
     thread_.join();
     for (auto& [t, rt] : trackers_) cantFail(rt->remove());
+    if (perf_map_) std::fclose(perf_map_);
   }
 
   Ticket submit(std::span<const ir::Block* const> blocks, const void* owner, LinkSlots* links, bool quick,
@@ -152,6 +184,7 @@ class Session final : public Jit {
   bool quit_ = false;
   const bool dump_ = std::getenv("KILN_JIT_DUMP") != nullptr;  // developers: print each optimised module
   const bool log_ = std::getenv("KILN_JIT_LOG") != nullptr;    // developers: one line per compiled region
+  std::FILE* perf_map_ = nullptr;                                // KILN_PERF_MAP: perf's /tmp/perf-PID.map
   std::thread thread_;
 };
 
@@ -193,6 +226,12 @@ NativeFn Session::compile(const Request& r, llvm::orc::ResourceTrackerSP* rt) {
     stats_.optimized++;
   }
   if (dump_) llvm::errs() << "; " << name << " at 0x" << llvm::utohexstr(sym->getValue()) << "\n";
+  if (perf_map_) {
+    std::fprintf(perf_map_, "%llx %llx %s_pc%llx_L%d\n", (unsigned long long)sym->getValue(),
+                 (unsigned long long)compiler_->last_size(), name.c_str(), (unsigned long long)r.blocks[0].pc,
+                 int(level));
+    std::fflush(perf_map_);
+  }
   if (log_) {
     unsigned insns = 0;
     for (const ir::Block& b : r.blocks) insns += b.guest_insns;
