@@ -44,7 +44,23 @@ void Engine::link(CachedBlock* from, int exit, CachedBlock* to) {
   linked_.insert(from);
 }
 
+void Engine::link_interp(CachedBlock* from, int exit, CachedBlock* to) {
+  if (to->first_page != to->last_page || to->first_page != from->first_page || to->mode != from->mode ||
+      ((to->pc ^ from->pc) & mem::kPageMask) || from->interp_next[exit] == to)
+    return;
+  if (CachedBlock* old = from->interp_next[exit]) std::erase(old->interp_incoming, std::make_pair(from, exit));
+  from->interp_next[exit] = to;
+  to->interp_incoming.push_back({from, exit});
+}
+
 void Engine::unlink(CachedBlock* b) {
+  for (auto [from, exit] : b->interp_incoming) from->interp_next[exit] = nullptr;
+  b->interp_incoming.clear();
+  for (int exit = 0; exit < 2; exit++)
+    if (CachedBlock* to = b->interp_next[exit]) {
+      std::erase(to->interp_incoming, std::make_pair(b, exit));
+      b->interp_next[exit] = nullptr;
+    }
   for (auto [from, exit] : b->incoming) {
     from->links.next[exit] = nullptr;
     from->link_target[exit] = nullptr;
@@ -389,16 +405,20 @@ bool Engine::second_page_still_mapped(const CachedBlock& b) {
   return ok;
 }
 
+// Direct links may now lead to other code, and the indirect table's entries
+// were made under the old translations. The vPC table checks its entries
+// itself (lookup), and interpreter links stay on one page.
+void Engine::translations_changed() {
+  stats_.tlb_flushes++;
+  vpc_generation_ = cpu_.state().mem.generation;
+  unlink_all();
+  std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
+  indirect_.generation = vpc_generation_;
+}
+
 Engine::CachedBlock* Engine::lookup() {
   cpu::StateHeader& st = cpu_.state();
   uint32_t mode = cpu_.mode_bits();
-  if (st.mem.generation != vpc_generation_) {  // translations changed (satp, sfence.vma, PMP...)
-    stats_.tlb_flushes++;
-    vpc_generation_ = st.mem.generation;
-    unlink_all();
-    std::fill(std::begin(indirect_.entries), std::end(indirect_.entries), jit::IndirectTable::Entry{});
-    indirect_.generation = st.mem.generation;
-  }
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   const bool seen = e.pc == st.pc && e.mode == mode && e.epoch == vpc_epoch_;
   if (seen && e.generation == st.mem.generation) return e.block;
@@ -430,6 +450,8 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
   CachedBlock* link_from = nullptr;  // a native block that just left through a direct exit
   int link_exit = 0;
   uint64_t link_pc = 0;
+  CachedBlock* interp_from = nullptr;  // an interpreted block that just left through a direct exit
+  int interp_exit = 0;
   for (uint64_t n = 0;; n++) {
     if (stop_) {
       why = SliceEnd::Stopped;
@@ -443,7 +465,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       cpu_.take_interrupt();
     }
     if (!retired_.empty()) {
-      link_from = nullptr;  // it may be among them
+      link_from = interp_from = nullptr;  // it may be among them
       free_retired();
     }
     if (opts_.jit) collect_compiled();
@@ -455,7 +477,13 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       link_from = nullptr;
       code_replaced_ = false;
     }
-    CachedBlock* b = lookup();
+    if (st.mem.generation != vpc_generation_) translations_changed();
+    CachedBlock* b = interp_from ? interp_from->interp_next[interp_exit] : nullptr;
+    if (!b || b->pc != st.pc) {
+      b = lookup();
+      if (interp_from && b) link_interp(interp_from, interp_exit, b);
+    }
+    interp_from = nullptr;
     if (link_from && b && b->native && st.pc == link_pc && b->mode == link_from->mode) link(link_from, link_exit, b);
     link_from = nullptr;
     if (!b) {
@@ -494,6 +522,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       if (!owner->final_code && !owner->optimizing) optimize_if_hot(owner);
     } else {
       x = interp::run(b->code, &st);
+      if (x.reason == ir::ExitReason::None && x.exit_index < 2) {
+        interp_from = b;
+        interp_exit = x.exit_index;
+      }
       if (b->ir && !b->ticket && !b->retired &&
           ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
           !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))

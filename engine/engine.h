@@ -131,6 +131,12 @@ class Engine : public mem::CodeWatcher {
     // this pc). The head lists the members that do; `entered` says the guest
     // came in there, which the optimised recompile keeps an entry for.
     CachedBlock* code_owner = nullptr;
+    // Interpreter links: the successor of each direct exit (the interpreter's
+    // exit index: 0 taken or only, 1 not taken), so the next dispatch skips
+    // the lookup. Only to a block on the same page (virtual and physical):
+    // that holds under any translation the source holds under, so these
+    // survive translation changes; they go when either end is retired.
+    CachedBlock* interp_next[2] = {};
     uint32_t executions = 0;
     uint32_t mode;
     bool retired = false;
@@ -149,6 +155,7 @@ class Engine : public mem::CodeWatcher {
     jit::LinkSlots links;
     CachedBlock* link_target[jit::kMaxLinks] = {};
     std::vector<std::pair<CachedBlock*, int>> incoming;
+    std::vector<std::pair<CachedBlock*, int>> interp_incoming;  // the interp_next slots pointing here
   };
   // A request on its way: the region's head, and the other members its code has an entry for.
   struct Pending {
@@ -205,7 +212,9 @@ class Engine : public mem::CodeWatcher {
   void wait_for(jit::Ticket t);          // Options::jit_sync
   void keep_loop_through_head(std::vector<CachedBlock*>& members);
   void link(CachedBlock* from, int exit, CachedBlock* to);
-  void unlink(CachedBlock* b);  // both directions
+  void unlink(CachedBlock* b);  // both directions, native and interpreter links
+  void link_interp(CachedBlock* from, int exit, CachedBlock* to);
+  void translations_changed();  // satp, sfence.vma, PMP: what was made under the old translations goes
   void unlink_all();
   void forget_indirect(jit::NativeFn fn);  // drops `fn` from indirect_
   bool debug_check();                      // before each block: should the debugger stop here?
