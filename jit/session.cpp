@@ -264,7 +264,9 @@ void Session::compile_thread() {
     for (Ticket t : releases) {
       auto it = trackers_.find(t);
       if (it != trackers_.end()) {
-        cantFail(it->second->remove());
+        // With a perf map, freed code stays (its tracker's code moves to the
+        // JITDylib's default one): perf would give a reused address the first name.
+        if (!perf_map_) cantFail(it->second->remove());
         trackers_.erase(it);
       }
     }
@@ -281,7 +283,7 @@ void Session::compile_thread() {
     auto rel = std::find(releases_.begin(), releases_.end(), r.ticket);
     if (rel != releases_.end()) {
       releases_.erase(rel);
-      if (rt) cantFail(rt->remove());
+      if (rt && !perf_map_) cantFail(rt->remove());
       continue;
     }
     if (rt) trackers_[r.ticket] = rt;
