@@ -9,7 +9,7 @@
 namespace kiln::engine {
 
 Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
-    : cpu_(cpu), map_(map), log_(log), opts_(opts) {
+    : cpu_(cpu), map_(map), log_(log), opts_(opts), enter_(opts.jit ? opts.jit->entry() : nullptr) {
   cpu_.state().mem.code_watcher = this;
 }
 
@@ -500,10 +500,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       st.chain_budget = kChainBudget;
       if (opts_.time_native) {
         auto n0 = std::chrono::steady_clock::now();
-        x = jit::unpack_exit(b->native(&st), st);
+        x = jit::unpack_exit(enter_(&st, b->native), st);
         stats_.native_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - n0).count();
       } else {
-        x = jit::unpack_exit(b->native(&st), st);
+        x = jit::unpack_exit(enter_(&st, b->native), st);
       }
       stats_.native_executed++;
       if (x.reason == ir::ExitReason::None && x.exit_index < jit::kMaxLinks) {

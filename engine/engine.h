@@ -226,6 +226,7 @@ class Engine : public mem::CodeWatcher {
   mem::PhysMap& map_;
   Log& log_;
   Options opts_;
+  jit::EnterFn enter_;  // how native code is entered (opts_.jit->entry())
   EventLoop* events_ = nullptr;
   std::vector<mem::MemContext*> peer_tlbs_;
   std::unordered_map<Key, std::unique_ptr<CachedBlock>, KeyHash> cache_;

@@ -35,7 +35,15 @@
 
 namespace kiln::jit {
 
-using NativeFn = uint64_t (*)(cpu::StateHeader* env);
+// A region's code. It is not a C function: regions use LLVM's preserve_none
+// convention (they save no registers, so a chained tail call between two is a
+// jump, with no register saves and restores around it), and C++ enters one
+// through Jit::entry(). Returns pack_exit(...).
+struct NativeCode;
+using NativeFn = NativeCode*;
+// The C entry into region code: saves the host's callee-saved registers once,
+// calls fn(env) and returns what it returns.
+using EnterFn = uint64_t (*)(cpu::StateHeader* env, NativeFn fn);
 using Ticket = uint64_t;
 
 // A region's chaining slots, owned by the engine and stable while its code
@@ -164,6 +172,8 @@ class Jit {
   // while that code may be running.
   virtual void release(Ticket t) = 0;
   virtual Stats stats() const = 0;
+  // How C++ runs region code: entry()(env, fn).
+  virtual EnterFn entry() const = 0;
 };
 
 // The x86-64 assembly the JIT emits for a region, for a fixed CPU model

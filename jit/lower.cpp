@@ -206,6 +206,7 @@ void Lowering::chain_if(llvm::Value* next, llvm::Value* extra_cond, uint64_t ext
   ir_.CreateCondBr(go, bb_chain, bb_ret);
   ir_.SetInsertPoint(bb_chain);
   llvm::CallInst* call = ir_.CreateCall(fn_->getFunctionType(), next, {env_});
+  call->setCallingConv(llvm::CallingConv::PreserveNone);
   call->setTailCallKind(llvm::CallInst::TCK_MustTail);
   ir_.CreateRet(call);
   ir_.SetInsertPoint(bb_ret);
@@ -443,6 +444,7 @@ void Lowering::lower_store(const ir::Inst& in) {
 llvm::Function* Lowering::run(const std::string& name, std::string* error) {
   auto* fty = llvm::FunctionType::get(ir_.getInt64Ty(), {ir_.getPtrTy()}, false);
   fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, m_);
+  fn_->setCallingConv(llvm::CallingConv::PreserveNone);  // see jit::NativeFn
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
   env_ = fn_->getArg(0);
   fn_->addParamAttr(0, llvm::Attribute::NoAlias);
@@ -610,6 +612,18 @@ void define_slow_path_thunks(llvm::Module& m) {
   };
   thunk(kLoadThunk, b.getInt64Ty(), b.getPtrTy(), reinterpret_cast<const void*>(&kiln_jit_load));
   thunk(kStoreThunk, b.getInt64Ty(), b.getInt64Ty(), reinterpret_cast<const void*>(&kiln_jit_store));
+  // The entry from C++: a C function that calls region code (preserve_none),
+  // so the host's callee-saved registers are saved here, once per dispatch,
+  // instead of in every region.
+  auto* enter_ty = llvm::FunctionType::get(b.getInt64Ty(), {b.getPtrTy(), b.getPtrTy()}, false);
+  auto* enter = llvm::Function::Create(enter_ty, llvm::Function::ExternalLinkage, kEnterName, m);
+  enter->addFnAttr(llvm::Attribute::NoUnwind);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", enter));
+  auto* region_ty = llvm::FunctionType::get(b.getInt64Ty(), {b.getPtrTy()}, false);
+  llvm::CallInst* call = b.CreateCall(region_ty, enter->getArg(1), {enter->getArg(0)});
+  call->setCallingConv(llvm::CallingConv::PreserveNone);
+  call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  b.CreateRet(call);
 }
 
 }  // namespace kiln::jit

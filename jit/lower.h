@@ -37,7 +37,8 @@ struct SlowPaths {
 };
 inline constexpr const char* kLoadThunk = "kiln_load_thunk";
 inline constexpr const char* kStoreThunk = "kiln_store_thunk";
-// Adds the two thunks (named as above) to `m`; compiled once per session.
+inline constexpr const char* kEnterName = "kiln_enter";  // jit::EnterFn
+// Adds the two thunks and the entry (named as above) to `m`; compiled once per session.
 void define_slow_path_thunks(llvm::Module& m);
 
 // `links`: the region's link slots (chaining), or nullptr. `count_runs`:

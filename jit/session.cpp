@@ -98,8 +98,8 @@ class Session final : public Jit {
  public:
   static constexpr size_t kMaxQueued = 16;
 
-  Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler, SlowPaths slow)
-      : lljit_(std::move(lljit)), compiler_(compiler), slow_(slow) {
+  Session(std::unique_ptr<llvm::orc::LLJIT> lljit, LevelledCompiler* compiler, SlowPaths slow, EnterFn enter)
+      : lljit_(std::move(lljit)), compiler_(compiler), slow_(slow), enter_(enter) {
     if (std::getenv("KILN_PERF_MAP")) {  // developers: name the regions' code for `perf report`
       perf_map_ = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "w");
       compiler_->want_size();
@@ -164,6 +164,7 @@ class Session final : public Jit {
     std::lock_guard<std::mutex> lock(mu_);
     return stats_;
   }
+  EnterFn entry() const override { return enter_; }
 
  private:
   void compile_thread();
@@ -172,6 +173,7 @@ class Session final : public Jit {
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
   LevelledCompiler* compiler_;  // owned by lljit_
   const SlowPaths slow_;
+  const EnterFn enter_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Request> queue_;
@@ -334,8 +336,9 @@ std::unique_ptr<Jit> create(std::string* error) {
           return obj;
         });
   }
-  // The slow-path thunks, compiled once (optimised: they are on every softTLB miss).
+  // The slow-path thunks and the entry, compiled once (optimised: they are on every softTLB miss).
   SlowPaths slow;
+  uint64_t enter = 0;
   {
     auto ctx = std::make_unique<llvm::LLVMContext>();
     auto mod = std::make_unique<llvm::Module>("kiln_thunks", *ctx);
@@ -346,7 +349,8 @@ std::unique_ptr<Jit> create(std::string* error) {
       *error = llvm::toString(std::move(err));
       return nullptr;
     }
-    for (auto [name, out] : {std::pair{kLoadThunk, &slow.load}, std::pair{kStoreThunk, &slow.store}}) {
+    for (auto [name, out] : {std::pair{kLoadThunk, &slow.load}, std::pair{kStoreThunk, &slow.store},
+                             std::pair{kEnterName, &enter}}) {
       auto sym = (*lljit)->lookup(name);
       if (!sym) {
         *error = llvm::toString(sym.takeError());
@@ -355,7 +359,7 @@ std::unique_ptr<Jit> create(std::string* error) {
       *out = sym->getValue();
     }
   }
-  return std::make_unique<Session>(std::move(*lljit), compiler, slow);
+  return std::make_unique<Session>(std::move(*lljit), compiler, slow, reinterpret_cast<EnterFn>(enter));
 }
 
 }  // namespace kiln::jit

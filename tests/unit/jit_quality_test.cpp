@@ -44,15 +44,15 @@ struct Snippet {
 
 const Snippet kSnippets[] = {
     // addloop: add a0,a0,a1; addi a1,a1,-1; bnez a1,addloop; ebreak
-    {"add loop", {0x00b50533, 0xfff58593, 0xfe059ce3, 0x00100073}, {0}, 46, 8},
+    {"add loop", {0x00b50533, 0xfff58593, 0xfe059ce3, 0x00100073}, {0}, 44, 8},
     // ldst: ld t0,0(a0); addi t0,t0,1; sd t0,0(a0); addi a0,a0,8; bne a0,a1,ldst; ebreak
-    {"load/store loop", {0x00053283, 0x00128293, 0x00553023, 0x00850513, 0xfeb518e3, 0x00100073}, {0}, 110, 23},
+    {"load/store loop", {0x00053283, 0x00128293, 0x00553023, 0x00850513, 0xfeb518e3, 0x00100073}, {0}, 97, 23},
     // branchy: andi t0,a0,1; beqz t0,even; addi a2,a2,3; j next;
     //   even: addi a2,a2,-1; next: addi a0,a0,-1; bnez a0,branchy; ebreak
     {"branchy loop",
      {0x00157293, 0x00028663, 0x00360613, 0x0080006f, 0xfff60613, 0xfff50513, 0xfe0514e3, 0x00100073},
      {0x0, 0x10, 0x8, 0x14},
-     62, 18, 91},
+     58, 18, 91},
 };
 
 // An instruction line of LLVM's AT&T output: a tab, then a mnemonic.
