@@ -31,13 +31,13 @@ constexpr uint64_t kBudgetOff = offsetof(cpu::StateHeader, chain_budget);
 // loop in LLVM. The guest register file (ir::Block::regs_begin/end), which
 // nothing but Get and Set touches while native code runs, lives in allocas
 // that LLVM promotes to SSA registers: loaded once at entry, never reloaded.
-// A Set outside any loop also stores to the state at once. A register some
-// loop of the region writes is not stored inside the loop: it is written back
-// when leaving, at each exit and in one block shared by every fault, so a
-// loop body does no register stores and the fault paths (one per memory
-// access) do not each carry copies of the stores (such copies made LLVM's
-// compile time explode). The instruction count and the chaining budget live
-// in SSA and are written back the same way.
+// A register the region writes is not stored where it is written: it is
+// written back when leaving, at each exit and in one block shared by every
+// fault, so a loop body does no register stores, straight-line code stores
+// each register once however often it writes it, and the fault paths (one
+// per memory access) do not each carry copies of the stores (such copies made
+// LLVM's compile time explode). The instruction count and the chaining budget
+// live in SSA and are written back the same way.
 class Lowering {
  public:
   Lowering(std::span<const ir::Block* const> blocks, llvm::Module& m, LinkSlots* links, const SlowPaths& slow,
@@ -106,7 +106,7 @@ class Lowering {
                      llvm::BasicBlock* miss, llvm::Value** host);
   bool lower_member(size_t index, std::string* error);
   void enter();  // branches from the entry block to the member at env->pc
-  void find_loops();
+  void find_dirty();
 
   std::span<const ir::Block* const> blocks_;
   llvm::Module& m_;
@@ -116,8 +116,7 @@ class Lowering {
   llvm::Value* env_ = nullptr;
   llvm::Value* scratch_ = nullptr;  // an i64 slot for slow-path results
   std::map<uint64_t, llvm::AllocaInst*> cache_;  // env offset -> its SSA home
-  std::set<uint64_t> dirty_;                     // cached offsets a Set in a loop writes
-  std::vector<bool> in_loop_;                    // member index -> on a cycle of members
+  std::set<uint64_t> dirty_;                     // cached offsets some Set writes: stored when leaving
   llvm::BasicBlock* fault_exit_ = nullptr;       // shared by every fault
   std::vector<llvm::BasicBlock*> member_bb_;
   std::map<uint64_t, size_t> member_at_;  // guest pc -> member index
@@ -457,9 +456,8 @@ llvm::Function* Lowering::run(const std::string& name, std::string* error) {
     member_bb_.push_back(llvm::BasicBlock::Create(ctx_, "member", fn_));
     member_at_.emplace(blocks_[k]->pc, k);
   }
-  find_loops();
-  if (count_runs_ && std::none_of(in_loop_.begin(), in_loop_.end(), [](bool l) { return l; }))
-    count_run();  // no back-edge to count at: count entries
+  find_dirty();
+  if (count_runs_ && !region_has_loop(blocks_)) count_run();  // no back-edge to count at: count entries
   enter();
   for (size_t k = 0; k < blocks_.size(); k++)
     if (!lower_member(k, error)) {
@@ -489,16 +487,10 @@ void Lowering::enter() {
     if (is_entry(k)) sw->addCase(ir_.getInt64(blocks_[k]->pc), member_bb_[k]);
 }
 
-// A member is in a loop if it can reach itself through direct exits to members.
-void Lowering::find_loops() {
-  std::vector<std::vector<size_t>> succ = member_successors(blocks_);
-  in_loop_.assign(blocks_.size(), false);
-  for (size_t k = 0; k < blocks_.size(); k++) {
-    in_loop_[k] = members_reaching(succ, k)[k];
-    if (in_loop_[k])
-      for (const ir::Inst& in : blocks_[k]->insts)
-        if (in.op == Op::Set && cache_.count(in.imm)) dirty_.insert(in.imm);
-  }
+void Lowering::find_dirty() {
+  for (const ir::Block* b : blocks_)
+    for (const ir::Inst& in : b->insts)
+      if (in.op == Op::Set && cache_.count(in.imm)) dirty_.insert(in.imm);
 }
 
 bool Lowering::lower_member(size_t index, std::string* error) {
@@ -517,8 +509,10 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         vals_[i] = cache_.count(in.imm) ? cached(in.imm) : ir_.CreateLoad(ty(in.type), env_at(in.imm));
         break;
       case Op::Set:
-        if (cache_.count(in.imm)) ir_.CreateStore(v(in.a[0]), cache_.at(in.imm));
-        if (!cache_.count(in.imm) || !in_loop_[index]) ir_.CreateStore(v(in.a[0]), env_at(in.imm));  // else on leaving
+        if (cache_.count(in.imm))
+          ir_.CreateStore(v(in.a[0]), cache_.at(in.imm));  // stored to the state when leaving
+        else
+          ir_.CreateStore(v(in.a[0]), env_at(in.imm));
         break;
       case Op::Load: vals_[i] = lower_load(in); break;
       case Op::Store: lower_store(in); break;
