@@ -61,7 +61,7 @@ struct Options {
   unsigned jit_threshold = 40000;            // a block heading a region with a loop
   unsigned jit_straight_threshold = 100000;  // any other block
   bool jit_sync = false;         // wait for the code instead of interpreting meanwhile (tests)
-  bool time_native = false;      // measure time spent in native code (--stats; costs a clock read per dispatch)
+  bool time_native = false;      // measure time spent in native code (--stats; two TSC reads per dispatch)
   // A region worth LLVM's optimising code generator is compiled quickly first,
   // then again, optimised, after this many runs in native code (iterations of
   // its loop, or entries if it has none; 0: optimised at once).
