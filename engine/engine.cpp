@@ -27,7 +27,8 @@ uint64_t host_ticks() {
 }  // namespace
 
 Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
-    : cpu_(cpu), map_(map), log_(log), opts_(opts), enter_(opts.jit ? opts.jit->entry() : nullptr) {
+    : cpu_(cpu), map_(map), log_(log), opts_(opts), enter_(opts.jit ? opts.jit->entry() : nullptr),
+      jit_results_(opts.jit ? &opts.jit->results_waiting() : nullptr) {
   cpu_.state().mem.code_watcher = this;
 }
 
@@ -488,7 +489,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       link_from = interp_from = nullptr;  // it may be among them
       free_retired();
     }
-    if (opts_.jit) collect_compiled();
+    if (jit_results_ && jit_results_->load(std::memory_order_relaxed)) collect_compiled();
     if (debug_ && debug_check()) {
       why = SliceEnd::Debug;
       break;

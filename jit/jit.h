@@ -23,6 +23,7 @@
 // owns; when the slot holds native code and no exit is requested, the region
 // tail-calls it instead of returning. Unlinking is writing nullptr into the slot.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -168,6 +169,9 @@ class Jit {
                         bool quick, uint32_t entries) = 0;
   // Appends requests of `owner` finished since the last call. Cheap when nothing finished.
   virtual void take_finished(const void* owner, std::vector<Finished>* out) = 0;
+  // Non-zero while finished requests (of any owner) wait to be taken: an
+  // engine reads it every dispatch, which is cheaper than calling take_finished.
+  virtual const std::atomic<size_t>& results_waiting() const = 0;
   // Frees a ticket's code, or cancels it if not compiled yet. Never call it
   // while that code may be running.
   virtual void release(Ticket t) = 0;

@@ -165,6 +165,7 @@ class Session final : public Jit {
     return stats_;
   }
   EnterFn entry() const override { return enter_; }
+  const std::atomic<size_t>& results_waiting() const override { return finished_count_; }
 
  private:
   void compile_thread();
