@@ -484,6 +484,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       if (events_) events_->run_due();
       if (stop_) continue;
       cpu_.take_interrupt();
+      interp_from = nullptr;  // a trap may have changed the mode: look up afresh
     }
     if (!retired_.empty()) {
       link_from = interp_from = nullptr;  // it may be among them
