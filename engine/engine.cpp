@@ -499,7 +499,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       link_from = nullptr;
       code_replaced_ = false;
     }
-    if (st.mem.generation != vpc_generation_) translations_changed();
+    if (st.mem.generation != vpc_generation_) {
+      translations_changed();
+      interp_from = nullptr;  // the next fetch is under the new translations (another hart's sfence.vma)
+    }
     CachedBlock* b = interp_from ? interp_from->interp_next[interp_exit] : nullptr;
     if (!b || b->pc != st.pc) {
       b = lookup();
