@@ -501,7 +501,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     }
     if (st.mem.generation != vpc_generation_) {
       translations_changed();
-      interp_from = nullptr;  // the next fetch is under the new translations (another hart's sfence.vma)
+      interp_from = nullptr;  // the next fetch is under the new translations (a reset, the debugger)
     }
     CachedBlock* b = interp_from ? interp_from->interp_next[interp_exit] : nullptr;
     if (!b || b->pc != st.pc) {
