@@ -115,17 +115,15 @@ class Engine : public mem::CodeWatcher {
   DebugStop step(bool interrupts);
 
  private:
-  // The fields every dispatch reads come first (`native`, and the
-  // interpreter's ops and count in the first cache line): a boot runs tens of
-  // thousands of blocks, and each dispatch missed the cache once for `native`,
-  // again for `retired` far down the record and again for the interpreter's code.
+  // The fields every dispatch reads fill the first two cache lines: the
+  // interpreter's code, then `native`, the pc, the counters and the links. A
+  // boot runs tens of thousands of blocks and misses the cache on most
+  // records; an interpreted dispatch used to touch three lines of its record.
   struct alignas(64) CachedBlock {
-    jit::NativeFn native = nullptr;
     interp::Code code;  // in the record, not behind a pointer: one cache miss less per interpreted block
-    // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
-    std::unique_ptr<ir::Block> ir;
-    jit::Ticket ticket = 0;      // the request for `native`, or for the code on its way
-    jit::Ticket optimizing = 0;  // the request for optimised code to replace quick `native`
+    jit::NativeFn native = nullptr;
+    uint64_t pc;
+    jit::Ticket ticket = 0;  // the request for `native`, or for the code on its way
     // Shared region code: a member of a compiled region that has no code of
     // its own enters the region's (`native` is the head's, with an entry at
     // this pc). The head lists the members that do; `entered` says the guest
@@ -140,10 +138,14 @@ class Engine : public mem::CodeWatcher {
     uint32_t executions = 0;
     uint32_t mode;
     bool retired = false;
-    bool final_code = false;     // `native` is as good as it gets: no recompiling
+    bool final_code = false;  // `native` is as good as it gets: no recompiling
     bool entered = false;
+    bool keeps_ir = false;    // `ir` is set: the block counts its runs towards a region
 
-    uint64_t pc, phys_pc;
+    // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
+    std::unique_ptr<ir::Block> ir;
+    jit::Ticket optimizing = 0;  // the request for optimised code to replace quick `native`
+    uint64_t phys_pc;
     uint64_t first_page, last_page;  // physical pages the guest code lies on
     uint32_t guest_bytes = 0;        // virtual extent from pc (breakpoint invalidation)
     // The request of a region this block is a member of (not its head): while
@@ -157,6 +159,7 @@ class Engine : public mem::CodeWatcher {
     std::vector<std::pair<CachedBlock*, int>> incoming;
     std::vector<std::pair<CachedBlock*, int>> interp_incoming;  // the interp_next slots pointing here
   };
+  static_assert(sizeof(interp::Code) == 64, "CachedBlock's layout assumes the interpreter's code fills one cache line");
   // A request on its way: the region's head, and the other members its code has an entry for.
   struct Pending {
     CachedBlock* head;

@@ -22,8 +22,9 @@ struct ICode {
   uint64_t imm;
 };
 
-// What run() reads on every block comes first (the engine keeps a Code in
-// the first cache line of its block record); insn_pc only on a fault.
+// What run() reads on every block comes first; insn_pc only on a fault. The
+// engine keeps a Code as the first cache line of its block record (64 bytes:
+// see engine.h).
 struct Code {
   std::vector<ICode> ops;
   uint32_t guest_insns = 0;
