@@ -393,10 +393,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
   b->guest_bytes = ir.guest_bytes;
   b->code = std::move(*code);
-  if (opts_.jit) {
-    b->ir = std::make_unique<ir::Block>(std::move(ir));
-    b->keeps_ir = true;
-  }
+  if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
   b->links.owner = b.get();
   b->links.indirect = &indirect_;
   CachedBlock* raw = b.get();
@@ -554,7 +551,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
         interp_from = b;
         interp_exit = x.exit_index;
       }
-      if (b->keeps_ir && !b->ticket && !b->retired &&
+      if (opts_.jit && !b->ticket && !b->retired &&  // with the JIT every block keeps its IR
           ++b->executions >= std::min(opts_.jit_threshold, opts_.jit_straight_threshold) &&
           !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))
         wait_for(b->ticket);

@@ -140,9 +140,8 @@ class Engine : public mem::CodeWatcher {
     bool retired = false;
     bool final_code = false;  // `native` is as good as it gets: no recompiling
     bool entered = false;
-    bool keeps_ir = false;    // `ir` is set: the block counts its runs towards a region
 
-    // Tier-up: with the JIT, the IR is kept (a region compiled later may take this block in).
+    // Tier-up: with the JIT (and only then), the IR is kept (a region compiled later may take this block in).
     std::unique_ptr<ir::Block> ir;
     jit::Ticket optimizing = 0;  // the request for optimised code to replace quick `native`
     uint64_t phys_pc;
