@@ -66,6 +66,12 @@ void Stub::drop_client() {
   last_sent_.clear();
 }
 
+void Stub::attach_client(int fd) {
+  drop_client();
+  client_ = fd;
+  last_stop_ = {cpu::StopEvent::Breakpoint, 0};
+}
+
 void Stub::reply(const std::string& payload) {
   if (client_ < 0) return;
   last_sent_ = frame(payload);

@@ -22,6 +22,10 @@ class Stub {
   // Runs the guest under the stub until it exits (returns its exit status) or
   // gdb kills it (0). start_halted (-S): wait for gdb before the first instruction.
   int serve(bool start_halted);
+  // Makes `fd` (a connected stream socket; the stub closes it) the client, as
+  // if it had just connected: serve(false) then answers it before the guest
+  // runs. For tests and the fuzzer, which talk over a socketpair.
+  void attach_client(int fd);
 
  private:
   enum class Action { None, Continue, Step, Detach, Kill };

@@ -11,6 +11,7 @@ packages=(
   cpio e2fsprogs                                       # tests: a root disk image from the shared initramfs
   gdb-multiarch python3                                # tests: the GDB stub driven by real gdb
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
+  clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

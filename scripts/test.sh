@@ -17,3 +17,8 @@ bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON
 echo "== tests (ASan + UBSan)"
 # Tests labelled plain-only repeat what another sanitized test covers and are too slow under ASan.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$jobs" -LE plain-only --output-on-failure)
+
+# Fuzzing: every libFuzzer target for a bounded time from its committed corpus
+# (tests/fuzz/run.sh builds them with clang-19 in build-fuzz/).
+echo "== fuzz (libFuzzer, ${KILN_FUZZ_SECONDS:-30} s per target)"
+bash tests/fuzz/run.sh
