@@ -3,9 +3,14 @@
 // out as an event or a false, never as a crash.
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <string>
 
 #include "gdbstub/packet.h"
+#include "gdbstub/stub.h"
 #include "gdbstub/target_xml.h"
 
 using namespace kiln;
@@ -21,7 +26,96 @@ std::vector<Event> feed(PacketReader& r, const std::string& bytes) {
   return out;
 }
 
+// One hart with one 64-bit register and 16 bytes of memory at 0x1000; the guest
+// exits with status 3 as soon as it runs.
+class FakeHart final : public cpu::DebugTarget {
+ public:
+  FakeHart() {
+    desc_.architecture = "riscv:rv64";
+    desc_.features = {{"org.gnu.gdb.riscv.cpu", ""}};
+    desc_.registers = {{"pc", 64, 0, 0, "code_ptr", "general"}};
+    for (unsigned i = 0; i < 16; i++) mem_[i] = uint8_t(0xa0 + i);
+  }
+  const cpu::DebugDescription& description() const override { return desc_; }
+  bool read_register(unsigned regnum, std::vector<uint8_t>* out) override {
+    if (regnum != 0) return false;
+    out->assign(8, 0);
+    std::memcpy(out->data(), &pc_, 8);
+    return true;
+  }
+  bool write_register(unsigned, const std::vector<uint8_t>&) override { return false; }
+  Status read_memory(cpu::AddrSpace, uint64_t addr, uint8_t* buf, size_t len) override {
+    if (addr < 0x1000 || addr - 0x1000 + len > sizeof mem_) return make_error("unmapped");
+    std::memcpy(buf, mem_ + (addr - 0x1000), len);
+    return {};
+  }
+  Status write_memory(cpu::AddrSpace, uint64_t, const uint8_t*, size_t) override { return make_error("read-only"); }
+  uint64_t pc() const override { return pc_; }
+  void set_pc(uint64_t pc) override { pc_ = pc; }
+  std::string mode_name() const override { return "M (machine)"; }
+  bool monitor(const std::string&, std::string*) override { return false; }
+  std::string monitor_help() const override { return ""; }
+
+ private:
+  cpu::DebugDescription desc_;
+  uint8_t mem_[16];
+  uint64_t pc_ = 0x1000;
+};
+
+class FakeSystem final : public cpu::DebugSystem {
+ public:
+  unsigned cpu_count() const override { return 1; }
+  cpu::DebugTarget& cpu(unsigned) override { return hart_; }
+  Status insert_breakpoint(uint64_t) override { return {}; }
+  Status remove_breakpoint(uint64_t) override { return {}; }
+  Status insert_watchpoint(uint64_t, uint64_t, cpu::WatchKind) override { return {}; }
+  Status remove_watchpoint(uint64_t, uint64_t, cpu::WatchKind) override { return {}; }
+  void remove_all() override {}
+  cpu::StopEvent resume() override { return {cpu::StopEvent::Exited, 0, 0, {}, 3}; }
+  cpu::StopEvent step(unsigned) override { return {cpu::StopEvent::Step, 0}; }
+  void interrupt() override {}
+  void set_step_interrupts(bool) override {}
+  void set_stop_on_mode_switch(bool) override {}
+  std::string stats() const override { return ""; }
+
+ private:
+  FakeHart hart_;
+};
+
+// Sends `client` to a stub serving a FakeSystem over a socketpair; returns
+// serve()'s result and everything the stub sent.
+std::pair<int, std::string> session(const std::string& client) {
+  int sv[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  REQUIRE(write(sv[1], client.data(), client.size()) == ssize_t(client.size()));
+  shutdown(sv[1], SHUT_WR);
+  FakeSystem sys;
+  int code;
+  {
+    Stub stub(sys, Listener());
+    stub.attach_client(sv[0]);
+    code = stub.serve(false);
+  }
+  std::string sent;
+  char buf[4096];
+  for (ssize_t n; (n = read(sv[1], buf, sizeof buf)) > 0;) sent.append(buf, size_t(n));
+  close(sv[1]);
+  return {code, sent};
+}
+
 }  // namespace
+
+TEST_CASE("Stub: an attached client is answered at once; a kill ends the session", "[gdbstub]") {
+  auto [code, sent] = session(frame("?") + frame("m1000,4") + frame("m2000,4") + frame("k"));
+  CHECK(code == 0);
+  CHECK(sent == "+" + frame("T05thread:1;") + "+" + frame("a0a1a2a3") + "+" + frame("E14") + "+");
+}
+
+TEST_CASE("Stub: when the attached client hangs up, the guest runs on to its exit", "[gdbstub]") {
+  auto [code, sent] = session(frame("g"));
+  CHECK(code == 3);
+  CHECK(sent == "+" + frame("0010000000000000"));
+}
 
 TEST_CASE("frame adds the checksum and escapes special bytes", "[gdbstub]") {
   CHECK(frame("OK") == "$OK#9a");
