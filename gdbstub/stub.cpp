@@ -61,6 +61,7 @@ void Stub::drop_client() {
   if (client_ >= 0) close(client_);
   client_ = -1;
   inbuf_.clear();
+  inpos_ = 0;
   reader_ = PacketReader(kPacketSize);
   ack_mode_ = true;
   last_sent_.clear();
@@ -80,9 +81,8 @@ void Stub::reply(const std::string& payload) {
 
 bool Stub::read_packet(std::string* payload) {
   for (;;) {
-    while (!inbuf_.empty()) {
-      uint8_t c = uint8_t(inbuf_.front());
-      inbuf_.erase(0, 1);
+    while (inpos_ < inbuf_.size()) {
+      uint8_t c = uint8_t(inbuf_[inpos_++]);
       switch (reader_.feed(c)) {
         case PacketReader::Event::Packet:
           if (ack_mode_ && !send_all(client_, "+")) return false;
@@ -102,6 +102,8 @@ bool Stub::read_packet(std::string* payload) {
           break;
       }
     }
+    inbuf_.clear();
+    inpos_ = 0;
     char buf[4096];
     ssize_t n = read(client_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;

@@ -55,7 +55,10 @@ class Stub {
   cpu::DebugSystem& sys_;
   Listener listener_;
   int client_ = -1;
-  std::string inbuf_;      // bytes received and not yet parsed
+  // Bytes received; those before inpos_ are parsed. (Consumed bytes are not
+  // erased one by one: input buffered while the guest ran can be a megabyte.)
+  std::string inbuf_;
+  size_t inpos_ = 0;
   PacketReader reader_{kPacketSize};
   std::string last_sent_;  // for a '-' (retransmit)
   bool ack_mode_ = true;
