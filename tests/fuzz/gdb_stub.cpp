@@ -1,6 +1,6 @@
 // Fuzz target: the GDB stub (gdbstub/stub.h) serving a client whose bytes are
-// the fuzz input, sent over a socketpair, against a real `spike` machine
-// holding the built-in demo program: registers, memory in both address
+// the fuzz input, sent over a socketpair, against a real two-hart `virt`
+// machine holding the built-in demo program: registers, memory in both address
 // spaces, breakpoints, watchpoints, steps, vCont, qXfer, thread and monitor
 // commands. Every resume is interrupted before it starts (BoundedSystem), so
 // a continue runs at most one block and no input can hang the session. The
@@ -8,8 +8,8 @@
 // stub must return, never crash.
 //
 // One machine serves every input (building one zeroes megabytes of softTLB):
-// before each session its RAM and every register gdb can write are put back
-// as they were when it was built.
+// before each session the RAM holding the demo and the device tree and every
+// register gdb can write are put back as they were when it was built.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,47 +62,53 @@ class BoundedSystem final : public cpu::DebugSystem {
   bool client_gone_ = false;
 };
 
-// The spike machine with the demo loaded, and how to put it back that way.
+// A two-hart virt machine running the demo (without its HTIF, which does not
+// matter: it never runs for long), and how to put it back as it was built.
 class Machine {
  public:
-  static constexpr uint64_t kRam = 0x80000000, kRamSize = 1 << 20;  // the demo needs 0x5c000 bytes
-  static constexpr uint64_t kPage = 4096;
+  static constexpr uint64_t kRam = 0x80000000, kRamSize = 16 << 20, kPage = 4096;
 
-  Machine() {
+  Machine() : kernel_("gdb_kernel") {
     machine::Config cfg;
-    cfg.board = "spike";
+    cfg.board = "virt";
+    cfg.smp = 2;
     cfg.ram_bytes = kRamSize;
-    cfg.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
+    cfg.bios_none = true;
+    cfg.kernel = kernel_.write(roms::kDemoImage, roms::kDemoImageSize);
     Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(cfg, log_);
-    if (!m) fuzz::fail("cannot build the spike machine", m.error());
+    if (!m) fuzz::fail("cannot build the virt machine", m.error());
     machine_ = std::move(*m);
     sys_ = machine_->debug();
-    cpu::DebugTarget& hart = sys_->cpu(0);
-    ram_.resize(kRamSize);
-    for (uint64_t off = 0; off < kRamSize; off += kPage)  // the page HTIF watches is a device: not saved
-      if (hart.read_memory(cpu::AddrSpace::Physical, kRam + off, &ram_[off], kPage)) pages_.push_back(off);
-    if (pages_.size() < kRamSize / kPage - 1) fuzz::fail("cannot read RAM");
+    // Saved: the demo (0x5c000 bytes) and the device tree (at RAM's end - 2 MiB).
+    for (uint64_t base : {kRam, kRam + kRamSize - (2 << 20)})
+      for (uint64_t pa = base; pa < base + (base == kRam ? 1 << 20 : 16 << 10); pa += kPage) {
+        std::vector<uint8_t> page(kPage);
+        if (!sys_->cpu(0).read_memory(cpu::AddrSpace::Physical, pa, page.data(), kPage)) fuzz::fail("cannot read RAM");
+        pages_.emplace_back(pa, std::move(page));
+      }
+    registers_.resize(sys_->cpu_count());
     std::vector<uint8_t> value;
-    for (const cpu::DebugRegister& r : hart.description().registers)
-      if (hart.read_register(r.regnum, &value)) registers_.emplace_back(r.regnum, value);
+    for (unsigned i = 0; i < sys_->cpu_count(); i++)
+      for (const cpu::DebugRegister& r : sys_->cpu(i).description().registers)
+        if (sys_->cpu(i).read_register(r.regnum, &value)) registers_[i].emplace_back(r.regnum, value);
   }
   cpu::DebugSystem& restored() {
     sys_->remove_all();
     sys_->set_step_interrupts(false);
-    cpu::DebugTarget& hart = sys_->cpu(0);
-    for (uint64_t off : pages_)
-      if (!hart.write_memory(cpu::AddrSpace::Physical, kRam + off, &ram_[off], kPage)) fuzz::fail("cannot write RAM");
-    for (const auto& [regnum, value] : registers_) (void)hart.write_register(regnum, value);  // some are read-only
+    for (const auto& [pa, page] : pages_)
+      if (!sys_->cpu(0).write_memory(cpu::AddrSpace::Physical, pa, page.data(), kPage)) fuzz::fail("cannot write RAM");
+    for (unsigned i = 0; i < sys_->cpu_count(); i++)
+      for (const auto& [regnum, value] : registers_[i]) (void)sys_->cpu(i).write_register(regnum, value);  // some are read-only
     return *sys_;
   }
 
  private:
+  fuzz::InputFile kernel_;
   Log log_;
   std::unique_ptr<machine::Machine> machine_;
   cpu::DebugSystem* sys_ = nullptr;
-  std::vector<uint8_t> ram_;
-  std::vector<uint64_t> pages_;  // offsets of the RAM pages saved
-  std::vector<std::pair<unsigned, std::vector<uint8_t>>> registers_;
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> pages_;  // physical address, contents
+  std::vector<std::vector<std::pair<unsigned, std::vector<uint8_t>>>> registers_;  // per hart: regnum, value
 };
 
 }  // namespace

@@ -30,8 +30,8 @@ ninja -C "$build" -j"$(nproc)" $(printf 'fuzz_%s ' "${targets[@]}")
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/kiln-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-crashes="$PWD/$build/fuzz-crashes"
-mkdir -p "$crashes"
+mkdir -p "$build/fuzz-crashes"
+crashes=$(cd "$build/fuzz-crashes" && pwd)
 
 # One target: its corpus copied to scratch, its output in scratch/TARGET.log,
 # its verdict in scratch/TARGET.status ("ok EXECS" or "FAIL").
