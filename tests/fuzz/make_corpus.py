@@ -181,6 +181,8 @@ def gdb_corpus():
             "phys-write 0x80003000 13000000", "step-interrupts on", "stop-on-mode-switch on", "csr mstatus",
             "memory virtual")], b"k"),
         "threads": session(b"T1", b"T2", b"Hc-1", b"qThreadExtraInfo,1", b"vCont;c:1;s:1", b"k"),
+        "hart2": session(b"Hg2", b"g", b"p20", b"m80000000,8", b"vCont;s:2", b"qThreadExtraInfo,2",
+                         b"qRcmd," + hexs("hart 2"), b"s", b"k"),
         "noise": b"+-\x03garbage$bad#00" + session(b"?", b"m80000000,4") + b"\x03" + frame(b"k"),
     }
     for name, data in stub.items():
