@@ -236,9 +236,9 @@ def blk_corpus():
 
 
 def translate_corpus(text):
-    # opts: bits 0-1 privilege (U, S, M), 2 FPU on, 3 MPRV (MPP from bits 4-5), 6 run the block.
+    # opts: bits 0-1 privilege (U, S, M), 2 FPU on, 3 MPRV (MPP from bits 4-5), 6 run the block, 7 Sv39.
     for i, off in enumerate(range(0, min(len(text), 0xc00), 0x100)):
-        opts = [0x46, 0x47, 0x44, 0x45, 0x4e, 0x06, 0x40, 0x5e][i % 8]
+        opts = [0x46, 0x47, 0x44, 0xc5, 0x4e, 0x06, 0xc4, 0x5e][i % 8]
         save("riscv_translate", f"demo-{off:04x}", bytes([opts]) + text[off:off + 0x100])
     asm = {
         "csr": "f1402573 30002573 34102573 30529073 10551073 c0102573 00000073 30200073",

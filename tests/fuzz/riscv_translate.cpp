@@ -1,7 +1,8 @@
 // Fuzz target: the RISC-V frontend (cpu/riscv decode and translate) and the
 // IR checks behind it. The input is guest code at the start of RAM; its first
-// byte picks the privilege level, whether the FPU is on and MPRV, and
-// whether the code then runs. The block translated from it must pass the IR
+// byte picks the privilege level, whether the FPU is on and MPRV, whether
+// Sv39 is on (the root page table is the last page of RAM, the input's
+// bytes, with RAM's gigapage mapped to itself) and whether the code then runs. The block translated from it must pass the IR
 // verifier, as must the result of every pass; then (if picked) the engine
 // runs a bounded number of blocks in the interpreter, with the verifier on,
 // from that code into whatever it jumps to or traps into.
@@ -70,6 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (opts & 8) s.mstatus |= riscv::mstatus::MPRV | kPriv[opts >> 4 & 3] << riscv::mstatus::MPP_SHIFT;
   s.pmpaddr[0] = ~0ull >> 10;  // PMP entry 0: all of memory, RWX, NAPOT (so S and U may fetch)
   s.pmpcfg[0] = 0x1f;
+  if (opts & 0x80) {
+    const uint64_t root = kRam + kRamSize - 4096;
+    const uint64_t pte = (kRam >> 12) << 10 | 0xcf | (s.priv == riscv::kPrivU ? 0x10 : 0);  // V R W X A D [U]
+    if (!rig.map.write(root + 8 * (kRam >> 30), &pte, 8)) fuzz::fail("RAM write");
+    s.satp = 8ull << 60 | root >> 12;
+  }
   s.mem.flush_tlb();
 
   uint64_t pa;

@@ -40,7 +40,7 @@ run_one() {
   mkdir -p "$corpus" "$scratch/tmp-$t"
   if [ -d "tests/fuzz/corpus/$t" ]; then cp -r "tests/fuzz/corpus/$t/." "$corpus/"; fi
   if TMPDIR="$scratch/tmp-$t" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      "$build/fuzz/fuzz_$t" "$corpus" -max_total_time="$seconds" -timeout=30 -close_fd_mask=3 \
+      "$build/fuzz/fuzz_$t" "$corpus" -max_total_time="$seconds" -max_len=8192 -timeout=30 -close_fd_mask=3 \
       -artifact_prefix="$crashes/$t-" >"$scratch/$t.log" 2>&1; then
     echo "ok $(grep -o 'Done [0-9]* runs' "$scratch/$t.log" | grep -o '[0-9]*' || echo '?')" >"$scratch/$t.status"
   else
