@@ -43,7 +43,6 @@ class InputFile {
     if (ftruncate(fd_, 0) != 0 || pwrite(fd_, data, size, 0) != ssize_t(size)) fail("cannot write", path_);
     return path_;
   }
-  const std::string& path() const { return path_; }
 
  private:
   std::string path_;

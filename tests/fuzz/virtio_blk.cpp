@@ -26,10 +26,11 @@ constexpr uint64_t kDesc = kRam, kAvail = kRam + 0x100, kUsed = kRam + 0x140;  /
 constexpr uint64_t kRom = 0x1000;  // a mask ROM, as on virt: buffers pointing here must not be written
 constexpr uint64_t kVersion1 = 1ull << 32;
 
-// A 64-sector image, made once per process; the read-write mode writes to it.
+// A 64-sector image, made once per process; the read-write mode writes to it
+// (so what a read returns depends on earlier inputs: no control flow does).
 const std::string& image_path() {
   static fuzz::InputFile image("blk");
-  static const std::string& path = [] {
+  static const std::string path = [] {
     std::vector<uint8_t> sectors(64 * Blk::kSectorSize);
     for (size_t i = 0; i < sectors.size(); i++) sectors[i] = uint8_t(i * 7 + i / 512);
     return image.write(sectors.data(), sectors.size());
