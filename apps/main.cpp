@@ -1,5 +1,6 @@
 // kiln: the command-line front end. Parses options, builds the machine, runs
 // it, and turns every configuration error into one line and exit status 2.
+#include <csignal>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -11,6 +12,8 @@
 
 int main(int argc, char** argv) {
   using namespace kiln;
+  // A serial or gdb peer that goes away must not kill Kiln: writes then fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   Result<apps::Options> parsed = apps::parse_args(args);
   if (!parsed) {
@@ -44,6 +47,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     listener.emplace(std::move(*l));
+    if (o.gdb_endpoint.kind == gdbstub::Endpoint::Kind::Tcp && o.gdb_endpoint.port == 0)
+      std::fprintf(stderr, "kiln: gdb: listening on %s\n", listener->bound().describe().c_str());
   }
   Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(o.machine, log);
   if (!m) {
@@ -54,7 +59,7 @@ int main(int argc, char** argv) {
   if (o.gdb) {
     // Under gdb a guest reset request ends Kiln (as -no-reboot does): the
     // session's breakpoints and threads belong to this machine.
-    if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", o.gdb_endpoint.describe().c_str());
+    if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", listener->bound().describe().c_str());
     gdbstub::Stub stub(*(*m)->debug(), std::move(*listener));
     code = stub.serve(o.gdb_wait);
   } else {

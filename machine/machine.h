@@ -31,6 +31,9 @@ struct Config {
   std::string dtb;         // -dtb: use this device tree instead of the generated one
   std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
   bool no_reboot = false;  // a guest reset request ends Kiln instead
+  // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
+  // "unix:PATH[,server...]" (machine/chardev.h opens it).
+  std::string serial = "stdio";
   std::vector<Drive> drives;  // virtio-blk, in slot order
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;

@@ -11,6 +11,7 @@
 #include "devices/riscv/htif.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
+#include "machine/chardev.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/mip_line.h"
@@ -43,7 +44,11 @@ class Spike final : public Machine {
     clint_ = std::make_unique<devices::Clint>(events_, std::vector<devices::Clint::HartLines>{{msip_.get(), mtip_.get()}});
     cpu_->set_time_source([this] { return clint_->mtime(); });
     if (Status s = map_.add_mmio("clint", kClintBase, devices::Clint::kMmioSize, clint_.get()); !s) return s;
-    htif_ = std::make_unique<devices::Htif>(map_, stdout, [this](int code) { engine_->request_stop(code); });
+    // QEMU's spike connects the HTIF console to the first -serial.
+    Result<Chardev> serial = Chardev::open(cfg.serial);
+    if (!serial) return make_error(serial.error());
+    serial_ = std::move(*serial);
+    htif_ = std::make_unique<devices::Htif>(map_, serial_.out(), [this](int code) { engine_->request_stop(code); });
 
     // What to run: -bios FILE (unless "none"), then -kernel, then the built-in program.
     std::vector<firmware::LoadedImage> images;
@@ -106,6 +111,7 @@ class Spike final : public Machine {
   std::unique_ptr<MipLine> msip_, mtip_;
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<engine::Engine> engine_;
+  Chardev serial_;  // declared before the HTIF that writes to it, so it is closed after it
   std::unique_ptr<devices::Htif> htif_;
   std::unique_ptr<MachineDebug> debug_;  // last: it detaches from the engine first
 };

@@ -24,6 +24,7 @@
 #include "firmware/elf.h"
 #include "firmware/fdt.h"
 #include "firmware/riscv_image.h"
+#include "machine/chardev.h"
 #include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
@@ -88,6 +89,7 @@ class Virt final : public Machine {
   double seconds_ = 0;
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<devices::Plic> plic_;
+  Chardev serial_;  // declared before the UART and console that use it, so it is closed after them
   std::unique_ptr<devices::Ns16550a> uart_;
   std::unique_ptr<devices::SifiveTest> test_;
   std::unique_ptr<devices::GoldfishRtc> rtc_;
@@ -142,7 +144,10 @@ Status Virt::build(const Config& cfg) {
     h.cpu->set_clock(&events_);  // offers Sstc
   }
   plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, plic_contexts);
-  uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
+  Result<Chardev> serial = Chardev::open(cfg.serial);
+  if (!serial) return make_error(serial.error());
+  serial_ = std::move(*serial);
+  uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), serial_.out());
   test_ = std::make_unique<devices::SifiveTest>([this, stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
     if (k == devices::SifiveTest::Kind::Reset && !no_reboot) reset_ = true;  // -no-reboot: a reset ends Kiln
     stop_all(k == devices::SifiveTest::Kind::Exit ? code : 0);
@@ -195,7 +200,7 @@ Status Virt::build(const Config& cfg) {
     return {};
   }
   if (Status s = load_payloads(cfg); !s) return s;
-  console_ = std::make_unique<Console>(events_, [this](uint8_t b) { uart_->receive(b); },
+  console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { uart_->receive(b); },
                                        [stop_all] { stop_all(0); });
   return {};
 }
