@@ -1,6 +1,8 @@
 // kiln: the command-line front end. Parses options, builds the machine, runs
 // it, and turns every configuration error into one line and exit status 2.
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,7 +11,7 @@
 #include "gdbstub/stub.h"
 #include "roms/demo_image.h"
 
-int main(int argc, char** argv) {
+static int run_kiln(int argc, char** argv) {
   using namespace kiln;
   std::vector<std::string> args(argv + 1, argv + argc);
   Result<apps::Options> parsed = apps::parse_args(args);
@@ -100,4 +102,19 @@ int main(int argc, char** argv) {
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);
   }
   return code;
+}
+
+// The last resort: errors are values everywhere (Result), so an exception here
+// is a bug; it still ends Kiln with one line and exit status 2, not an abort.
+int main(int argc, char** argv) {
+  try {
+    return run_kiln(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "kiln: out of host memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kiln: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "kiln: internal error: unknown exception\n");
+  }
+  return 2;
 }
