@@ -138,7 +138,7 @@ std::string usage() {
 With no options, runs a built-in RISC-V demo guest.
 
   -M spike|virt         machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board
-  -M virt,dumpdtb=FILE  write the generated device tree and exit
+  -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
   -smp N                harts (virt: 1 to 8, run in turn on one host thread)
   -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin)

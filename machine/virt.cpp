@@ -185,19 +185,8 @@ Status Virt::build(const Config& cfg) {
       return s;
   }
 
-  if (!cfg.dumpdtb.empty()) {
-    Result<std::vector<uint8_t>> fdt = make_fdt(cfg, 0, 0);
-    if (!fdt) return make_error(fdt.error());
-    std::FILE* f = std::fopen(cfg.dumpdtb.c_str(), "wb");
-    if (!f || std::fwrite(fdt->data(), 1, fdt->size(), f) != fdt->size()) {
-      if (f) std::fclose(f);
-      return make_error("dumpdtb: cannot write '" + cfg.dumpdtb + "'");
-    }
-    std::fclose(f);
-    dumpdtb_ = cfg.dumpdtb;
-    return {};
-  }
   if (Status s = load_payloads(cfg); !s) return s;
+  if (!dumpdtb_.empty()) return {};  // the tree is written; nothing runs
   console_ = std::make_unique<Console>(events_, [this](uint8_t b) { uart_->receive(b); },
                                        [stop_all] { stop_all(0); });
   return {};
@@ -295,6 +284,15 @@ Status Virt::load_payloads(const Config& cfg) {
   uint64_t fdt_addr = align_down(std::min<uint64_t>(ram_end, 0x100000000ull) - kMaxFdtBytes, kMaxFdtBytes);
   if (Status s = placed.add(fdt_name, fdt_addr, fdt.size()); !s) return s;
   map_.write(fdt_addr, fdt.data(), fdt.size());
+  // dumpdtb (as on QEMU): the tree exactly as the guest would get it, -dtb, -append and initrd included.
+  if (!cfg.dumpdtb.empty()) {
+    std::FILE* f = std::fopen(cfg.dumpdtb.c_str(), "wb");
+    bool written = f && std::fwrite(fdt.data(), 1, fdt.size(), f) == fdt.size();
+    if (f && std::fclose(f) != 0) written = false;
+    if (!written) return make_error("dumpdtb: cannot write '" + cfg.dumpdtb + "'");
+    dumpdtb_ = cfg.dumpdtb;
+    return {};
+  }
 
   // fw_dynamic's info block, in the mask ROM as on QEMU.
   info[2] = kernel_entry;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "firmware/elf.h"
 #include "firmware/fdt.h"
 #include "machine/machine.h"
 #include "loader_test_util.h"
@@ -267,4 +268,38 @@ TEST_CASE("set_chosen gives a -dtb tree the command line and initrd, as QEMU doe
   REQUIRE(firmware::set_chosen(&*blob, "quiet", 0, 0));
   REQUIRE(firmware::check_fdt(&*blob));
   CHECK(std::string(static_cast<const char*>(firmware::fdt_get(*blob, "/chosen", "bootargs", &len))) == "quiet");
+}
+
+TEST_CASE("virt dumpdtb writes the tree the guest would get, as QEMU does", "[virt][fdt]") {
+  machine::Config cfg = virt();
+  cfg.bios_none = true;
+  TempFile kernel(zeros(4096)), initrd(zeros(8192)), out(zeros(0));
+  cfg.kernel = kernel.path;
+  cfg.initrd = initrd.path;
+  cfg.append = "root=/dev/ram";
+  cfg.dumpdtb = out.path;
+  SECTION("generated: with the initrd's range") {
+    REQUIRE(build_error(cfg).empty());
+    auto dt = firmware::read_file(out.path);
+    REQUIRE(dt.ok());
+    REQUIRE(firmware::check_fdt(&*dt));
+    int len = 0;
+    CHECK(firmware::fdt_get(*dt, "/chosen", "linux,initrd-start", &len) != nullptr);
+    CHECK(std::string(static_cast<const char*>(firmware::fdt_get(*dt, "/chosen", "bootargs", &len))) == "root=/dev/ram");
+  }
+  SECTION("-dtb: that tree, given the command line") {
+    firmware::FdtBuilder b;
+    b.prop_string("model", "mine");
+    auto mine = b.finish();
+    REQUIRE(mine.ok());
+    TempFile dtb(*mine);
+    cfg.dtb = dtb.path;
+    REQUIRE(build_error(cfg).empty());
+    auto dt = firmware::read_file(out.path);
+    REQUIRE(dt.ok());
+    int len = 0;
+    CHECK(std::string(static_cast<const char*>(firmware::fdt_get(*dt, "/", "model", &len))) == "mine");
+    CHECK(std::string(static_cast<const char*>(firmware::fdt_get(*dt, "/chosen", "bootargs", &len))) == "root=/dev/ram");
+    CHECK(firmware::fdt_get(*dt, "/chosen", "linux,initrd-end", &len) != nullptr);
+  }
 }
