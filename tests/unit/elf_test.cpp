@@ -319,19 +319,16 @@ TEST_CASE("read_file on a missing path names the path", "[elf][file]") {
   CHECK(r.error().find(path) != std::string::npos);
 }
 
-namespace {
 using test::TempFile;
-bool mentions(const std::string& error, const std::string& what) { return error.find(what) != std::string::npos; }
-}  // namespace
 
 TEST_CASE("read_file refuses what is not a regular file before reading it", "[elf][file]") {
   // /dev/zero never ends: reading it whole was std::bad_alloc.
   auto zero = firmware::read_file("/dev/zero", 1 << 20, "guest RAM");
   REQUIRE_FALSE(zero.ok());
-  CHECK(mentions(zero.error(), "'/dev/zero' is not a regular file"));
+  CHECK_THAT(zero.error(), Catch::Contains("'/dev/zero' is not a regular file"));
   auto dir = firmware::read_file("/tmp", 1 << 20, "guest RAM");
   REQUIRE_FALSE(dir.ok());
-  CHECK(mentions(dir.error(), "'/tmp' is a directory"));
+  CHECK_THAT(dir.error(), Catch::Contains("'/tmp' is a directory"));
   CHECK_FALSE(firmware::read_program("/dev/zero", 1 << 20, "guest RAM").ok());
 
   // A FIFO with no writer: refused at once, not waited on.
@@ -340,14 +337,14 @@ TEST_CASE("read_file refuses what is not a regular file before reading it", "[el
   auto f = firmware::read_file(fifo, 1 << 20, "guest RAM");
   std::remove(fifo.c_str());
   REQUIRE_FALSE(f.ok());
-  CHECK(mentions(f.error(), "not a regular file"));
+  CHECK_THAT(f.error(), Catch::Contains("not a regular file"));
 }
 
 TEST_CASE("read_file refuses a file larger than the space it must fit in", "[elf][file]") {
   TempFile file(std::vector<uint8_t>(3 << 10, 0x55));
   auto big = firmware::read_file(file.path, 2 << 10, "guest RAM");
   REQUIRE_FALSE(big.ok());
-  CHECK(mentions(big.error(), "'" + file.path + "' is 3 KiB, larger than guest RAM (2 KiB)"));
+  CHECK_THAT(big.error(), Catch::Contains("'" + file.path + "' is 3 KiB, larger than guest RAM (2 KiB)"));
   auto fits = firmware::read_file(file.path, 3 << 10, "guest RAM");
   REQUIRE(fits.ok());
   CHECK(fits->size() == 3 << 10);
@@ -375,7 +372,7 @@ TEST_CASE("load_elf records each segment in the placement table before writing i
   // The good image's text segment sits at kRam: it must not replace the firmware.
   auto r = firmware::load_elf(good_elf(), kEmRiscv, ram.map, "kernel 'k.elf'", &placed);
   REQUIRE_FALSE(r.ok());
-  CHECK(mentions(r.error(), "kernel 'k.elf' segment 0 [0x80000000-0x8000000f] overlaps firmware 'fw.bin'"));
+  CHECK_THAT(r.error(), Catch::Contains("kernel 'k.elf' segment 0 [0x80000000-0x8000000f] overlaps firmware 'fw.bin'"));
   uint8_t after[kTextSize];
   REQUIRE(ram.map.read(kTextAddr, after, kTextSize));
   CHECK(std::memcmp(before, after, kTextSize) == 0);
