@@ -3,7 +3,10 @@
 // into looking valid. Every refusal names both regions involved.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "firmware/placement.h"
 
@@ -72,4 +75,31 @@ TEST_CASE("sizes from files cannot wrap into a fit", "[placement]") {
   REQUIRE(top.add("a", ~0ull - 0xfff, 0x800));
   REQUIRE(top.add("b", ~0ull - 0x7ff, 0x800));
   CHECK_FALSE(top.add("c", ~0ull, 1));
+}
+
+TEST_CASE("placement agrees with 128-bit arithmetic on random ranges", "[placement][fuzz]") {
+  // Bases and sizes near the edges of the address space, where 64-bit sums wrap.
+  std::mt19937_64 rng(0x706c6163);  // "plac"
+  auto pick = [&]() -> uint64_t {
+    static const uint64_t edges[] = {0, 1, 0x1000, kRam, kRam + kRamSize, ~0ull, ~0ull - 0xfff, 1ull << 63};
+    uint64_t e = edges[rng() % 8];
+    return rng() % 3 == 0 ? rng() : e + (rng() % 0x3000) - 0x1800;
+  };
+  using u128 = unsigned __int128;
+  unsigned placed = 0;
+  for (int round = 0; round < 200; round++) {
+    firmware::Placement p = board();
+    std::vector<std::pair<u128, u128>> model;  // [base, end) of what was placed
+    for (int i = 0; i < 20; i++) {
+      uint64_t base = pick(), size = rng() % 2 ? pick() : rng() % 0x4000;
+      u128 end = u128(base) + size;
+      bool fits = size != 0 && ((base >= kRam && end <= u128(kRam) + kRamSize) || (base >= 0x1000 && end <= 0x10000));
+      for (auto& m : model) fits = fits && (end <= m.first || m.second <= base);
+      INFO("base " << base << " size " << size);
+      CHECK(bool(p.add("x", base, size)) == fits);
+      if (fits) model.push_back({base, end});
+      placed += fits;
+    }
+  }
+  CHECK(placed > 100);  // the edges are hit, not only refusals
 }
