@@ -225,7 +225,7 @@ std::string usage() {
 With no options, runs a built-in RISC-V demo guest.
 
   -M spike|virt         machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board
-  -M virt,dumpdtb=FILE  write the generated device tree and exit
+  -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
   -M NAME,accel=A       the same as -accel A
   -cpu rv64|max         the CPU model (both boards have one: RV64GC)
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)

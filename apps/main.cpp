@@ -2,6 +2,8 @@
 // it, and turns every configuration error into one line and exit status 2.
 #include <csignal>
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,7 +12,7 @@
 #include "gdbstub/stub.h"
 #include "roms/demo_image.h"
 
-int main(int argc, char** argv) {
+static int run_kiln(int argc, char** argv) {
   using namespace kiln;
   // A serial or gdb peer that goes away must not kill Kiln: writes then fail with EPIPE instead.
   std::signal(SIGPIPE, SIG_IGN);
@@ -105,4 +107,19 @@ int main(int argc, char** argv) {
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);
   }
   return code;
+}
+
+// The last resort: errors are values everywhere (Result), so an exception here
+// is a bug; it still ends Kiln with one line and exit status 2, not an abort.
+int main(int argc, char** argv) {
+  try {
+    return run_kiln(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "kiln: out of host memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kiln: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "kiln: internal error: unknown exception\n");
+  }
+  return 2;
 }
