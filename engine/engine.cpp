@@ -390,7 +390,12 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->phys_pc = pa;
   b->mode = mode;
   b->first_page = pa & mem::kPageMask;
-  b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
+  // A block ending on the next virtual page: that page's physical address is
+  // its translation now, not the page after the first one in physical memory.
+  b->last_page = b->first_page;
+  const uint64_t last_va = ir.pc + (ir.guest_bytes ? ir.guest_bytes - 1 : 0);
+  if ((last_va & mem::kPageMask) != (ir.pc & mem::kPageMask) && !code_page(last_va & mem::kPageMask, &b->last_page))
+    b->last_page = b->first_page;  // not reached: translation just fetched from it
   b->guest_bytes = ir.guest_bytes;
   b->code = std::move(*code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
@@ -415,12 +420,17 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
 // A block whose last instruction straddles into a second page also depends on
 // that page's mapping, which the cache key does not hold.
 bool Engine::second_page_still_mapped(const CachedBlock& b) {
-  uint64_t pa;
-  uint64_t second = (b.pc & mem::kPageMask) + mem::kPageSize;
+  uint64_t page;
+  return code_page((b.pc & mem::kPageMask) + mem::kPageSize, &page) && page == b.last_page;
+}
+
+bool Engine::code_page(uint64_t va, uint64_t* page) {
+  uint64_t pa = 0;
   cpu::StateHeader& st = cpu_.state();
   uint32_t saved_fault = st.fault;
-  bool ok = cpu_.code_address(second, &pa) && (pa & mem::kPageMask) == b.last_page;
+  bool ok = cpu_.code_address(va, &pa);
   st.fault = saved_fault;  // a fault here is not the guest's yet: the block is simply retranslated
+  *page = pa & mem::kPageMask;
   return ok;
 }
 

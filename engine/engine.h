@@ -200,6 +200,8 @@ class Engine : public mem::CodeWatcher {
   CachedBlock* lookup();
   CachedBlock* translate(uint64_t pa, uint32_t mode);
   bool second_page_still_mapped(const CachedBlock& b);
+  // The physical page the code at `va` is fetched from now; false (no guest fault left recorded) if none.
+  bool code_page(uint64_t va, uint64_t* page);
   void invalidate_page(uint64_t page);
   void retire(CachedBlock* b);
   void free_retired();

@@ -91,8 +91,18 @@ void RiscvCpu::raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kin
   record_exception(state_.get(), kCauses[unsigned(type)][unsigned(kind)], va);
 }
 
+// The whole first instruction must be fetchable, so a 4-byte instruction in
+// the last halfword of a page needs the next page too. Its fault is taken
+// here, before any block exists: a block raising it would be cached under the
+// first page alone and keep raising it after the guest maps the second page
+// (sfence.vma changes no block key).
 bool RiscvCpu::code_address(uint64_t pc, uint64_t* pa) {
-  return mem::code_ptr(state_->mem, pc, mmu_index(state_->priv), pa) != nullptr;
+  unsigned mmu = mmu_index(state_->priv);
+  const uint8_t* p = mem::code_ptr(state_->mem, pc, mmu, pa);
+  if (!p) return false;
+  if ((pc & ~mem::kPageMask) != mem::kPageSize - 2 || (mem::host_load(p, 2) & 3) != 3) return true;
+  uint64_t second_pa;
+  return mem::code_ptr(state_->mem, pc + 2, mmu, &second_pa) != nullptr;
 }
 
 bool RiscvCpu::fetch(uint64_t va, uint32_t* raw, unsigned* len) {
@@ -129,8 +139,9 @@ void RiscvCpu::translate_block(ir::Block& out, unsigned max_insns) {
     uint32_t raw;
     unsigned len;
     if (!fetch(pc, &raw, &len)) {
-      // The first halfword was fetchable (code_address succeeded), so this is
-      // a later instruction or the second half of a page-straddling one.
+      // The first instruction was fetchable (code_address succeeded), so this
+      // is a later one: the block ends before it, which then faults alone
+      // (in code_address). The raise below is only a fallback.
       uint64_t cause = st.pending_cause, tval = st.pending_tval;
       st.fault = 0;
       if (n > 0) {
