@@ -30,11 +30,13 @@ Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
     : cpu_(cpu), map_(map), log_(log), opts_(opts), enter_(opts.jit ? opts.jit->entry() : nullptr),
       jit_results_(opts.jit ? &opts.jit->results_waiting() : nullptr) {
   cpu_.state().mem.code_watcher = this;
+  cpu_.set_exec_trigger_listener([this](uint64_t pc) { breakpoint_changed(pc); });
 }
 
 Engine::~Engine() {
   if (events_) events_->remove_exit_flag(&cpu_.state().exit_request);
   cpu_.state().mem.code_watcher = nullptr;
+  cpu_.set_exec_trigger_listener(nullptr);
   if (opts_.jit) {
     for (auto& [k, b] : cache_)
       if (b->ticket) opts_.jit->release(b->ticket);
@@ -365,7 +367,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   ir.phys_pc = pa;
   ir.mode = mode;
   cpu_.translate_block(ir, opts_.max_block_insns);
-  if (debug_ && !debug_->breakpoints.empty()) debug_trim(ir);
+  if ((debug_ && !debug_->breakpoints.empty()) || !cpu_.exec_triggers().empty()) debug_trim(ir);
   if (log_.enabled(kLogInAsm)) {
     log_.printf("IN: pc=0x%016" PRIx64 "\n", ir.pc);
     for (const ir::Inst& in : ir.insts)
@@ -504,6 +506,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     if (debug_ && debug_check()) {
       why = SliceEnd::Debug;
       break;
+    }
+    if (exec_trigger_fired()) {  // the trap's handler is where the guest goes now
+      link_from = interp_from = nullptr;
+      continue;
     }
     if (code_replaced_) {  // the exit index is the old code's
       link_from = nullptr;

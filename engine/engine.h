@@ -224,7 +224,8 @@ class Engine : public mem::CodeWatcher {
   void unlink_all();
   void forget_indirect(jit::NativeFn fn);  // drops `fn` from indirect_
   bool debug_check();                      // before each block: should the debugger stop here?
-  bool breakpoint_at(uint64_t pc) const;
+  bool breakpoint_at(uint64_t pc) const;  // a debugger breakpoint or a CPU execute trigger
+  bool exec_trigger_fired();               // before each block: the CPU's trigger at the pc fired (exception taken)
   void debug_trim(ir::Block& ir);          // end the block before a breakpoint inside it
   void drop_block(CachedBlock* b);         // retire, and forget it in page_blocks_
 
