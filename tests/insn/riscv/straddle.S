@@ -2,8 +2,8 @@
  * Sv39. While the second page is unmapped the fetch faults (cause 12, mtval =
  * the second page, mepc = the instruction); once the handler has mapped the
  * page (sfence.vma) the instruction runs. Remapping the second page to other
- * code, or rewriting that code (fence.i), changes what runs; unmapping it
- * faults again. The instruction is reached both as the first of a block and
+ * code, or rewriting the code on either page (fence.i), changes what runs;
+ * unmapping it faults again. The instruction is reached both as the first of a block and
  * after a compressed instruction on the first page.
  *
  * Virtual map (U, 4 KiB pages): 0x10000 -> code1, which ends with c.nop and
@@ -69,6 +69,11 @@ KILN_CODE_BEGIN
     U_FETCH_FAULT(11, VA_INSN)
     MAP(17, code2, PTE_UX)
     U_RUN(12, VA_INSN, 1)
+    /* the first page rewritten: rd = a5, so a4 stays 0 */
+    la a1, code1 + 4096 - 2; li a2, 0x0793; sh a2, 0(a1); fence.i
+    U_RUN(13, VA_INSN, 0)
+    la a1, code1 + 4096 - 2; li a2, 0x0713; sh a2, 0(a1); fence.i
+    U_RUN(14, VA_CNOP, 1)
 KILN_CODE_END
 
     .pushsection .text.pages, "ax"
