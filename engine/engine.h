@@ -105,7 +105,7 @@ class Engine : public mem::CodeWatcher {
   // or an interrupt request, and blocks never run over a breakpoint.
   void set_debug(DebugState* d);
   DebugStop debug_stop() const { return debug_stop_; }
-  // A breakpoint at `va` was inserted or removed: drop the blocks covering it.
+  // A breakpoint (or a CPU execute trigger) at `va` was inserted or removed: drop the blocks covering it.
   void breakpoint_changed(uint64_t va);
   // The watchpoint list changed: uncache watched pages in this CPU's softTLB.
   void watchpoints_changed();

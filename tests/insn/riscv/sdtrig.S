@@ -192,6 +192,8 @@ KILN_CODE_BEGIN
     /* ================ S-mode, breakpoints delegated to S */
     la a1, s_sub_x
     SET_TRIGGER(1, MC_TYPE2 | MC_S | MC_EXEC, a1)
+    la a1, data
+    SET_TRIGGER(0, MC_TYPE6 | MC_S | MC_LOAD, a1)
     li t0, 1 << CAUSE_BREAKPOINT; csrs medeleg, t0
     M_ENTER(MSTATUS_MPP_S, s_part)
 s_part:
@@ -207,12 +209,21 @@ s_part:
 1:  S_CHECK_TRAPPED(57)
     TEST_CASE(58, a4, 1, nop)
     TEST_CASE(59, a5, 0, S_TRAP_LAST(a5, KT_LAST_EPC); la t0, s_sub_x; sub a5, a5, t0)
+    la a1, data
+    KILN_TESTNUM(62)
+    S_EXPECT_TRAP_TVAL(CAUSE_BREAKPOINT, a1)
+    li a4, 0x55
+    ld a4, 0(a1)
+    S_CHECK_TRAPPED(62)
+    TEST_CASE(63, a4, 0x55, nop)
     /* SIE = 0 with breakpoints delegated: suppressed */
     csrci sstatus, MSTATUS_SIE
     TEST_CASE(60, a4, 3, li a4, 0; call s_sub)
+    TEST_CASE(64, a4, 0x5678, la a1, data; ld a4, 0(a1))
     S_BACK_TO_M(CAUSE_ECALL_S, m_after_s)
 m_after_s:
     csrw medeleg, zero
+    CLEAR_TRIGGER(0)
     /* U bit only: no fire in S */
     la a1, s_sub_x
     SET_TRIGGER(1, MC_TYPE2 | MC_U | MC_EXEC, a1)
