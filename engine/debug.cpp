@@ -2,8 +2,8 @@
 // blocks cut short so none runs over one, which keeps every other block's
 // translated and native code valid), watchpoints through the softTLB's slow
 // path (a hit stops before the access), and exact single steps of one
-// uncached, interpreted instruction (which also run a store that may stop the
-// CPU: MemContext::rerun_alone).
+// uncached, interpreted instruction (also how a store that may stop the CPU
+// runs: MemContext::rerun_alone).
 #include <algorithm>
 #include <cinttypes>
 

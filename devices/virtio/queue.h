@@ -5,8 +5,9 @@
 // at the queue size (so a loop cannot hang us), the used ring and every
 // buffer the device writes must lie in guest RAM (rings and buffers it reads
 // in RAM or ROM; nothing on a device), and the available index may not run
-// ahead by more than the queue size. A malformed ring marks the queue broken and reports it once
-// through the error callback; it then yields nothing until reset.
+// ahead by more than the queue size. A malformed ring marks the queue broken
+// and reports it once through the error callback; it then yields nothing
+// until reset.
 #pragma once
 #include <cstdint>
 #include <functional>
