@@ -2,7 +2,8 @@
 // blocks cut short so none runs over one, which keeps every other block's
 // translated and native code valid), watchpoints through the softTLB's slow
 // path (a hit stops before the access), and exact single steps of one
-// uncached, interpreted instruction.
+// uncached, interpreted instruction (also how a store that may stop the CPU
+// runs: MemContext::rerun_alone).
 #include <algorithm>
 #include <cinttypes>
 
@@ -110,6 +111,11 @@ DebugStop Engine::step(bool interrupts) {
     if (cpu_.take_interrupt()) return DebugStop::None;  // the step ends at the handler's first instruction
   }
   if (exec_trigger_fired()) return DebugStop::None;  // the step ends at the handler's first instruction
+  return run_alone(interrupts);
+}
+
+DebugStop Engine::run_alone(bool interrupts) {
+  cpu::StateHeader& st = cpu_.state();
   mem::Watchpoints* w = debug_ ? &debug_->watch : nullptr;
   if (w) w->hit = false;
   uint64_t pa;
@@ -130,7 +136,9 @@ DebugStop Engine::step(bool interrupts) {
     log_.printf("kiln: internal error: single step at 0x%" PRIx64 ": %s\n", ir.pc, err.c_str());
     std::abort();
   }
+  st.mem.single_insn = true;  // a write that may stop the CPU happens here
   cpu::BlockExit x = interp::run(*code, &st);
+  st.mem.single_insn = false;
   // Stopped before a watched access: the instruction has not happened.
   if (x.reason == ir::ExitReason::Exception && w && w->hit) {
     st.fault = 0;  // set by a helper whose access stopped (sc); no guest exception is pending

@@ -589,6 +589,14 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
           st.fault = 0;
           break;
         }
+        if (st.mem.rerun_alone) {
+          // Not a guest trap: a store that may stop the CPU, abandoned so
+          // that it runs by itself; a stop it asks for is seen right after it.
+          st.mem.rerun_alone = false;
+          st.fault = 0;  // set by a helper whose store was abandoned (sc)
+          run_alone(true);  // as here: a mode change takes a pending interrupt
+          break;
+        }
         st.fault = 0;
         stats_.exceptions++;
         cpu_.take_exception();

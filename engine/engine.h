@@ -228,6 +228,12 @@ class Engine : public mem::CodeWatcher {
   bool exec_trigger_fired();               // before each block: the CPU's trigger at the pc fired (exception taken)
   void debug_trim(ir::Block& ir);          // end the block before a breakpoint inside it
   void drop_block(CachedBlock* b);         // retire, and forget it in page_blocks_
+  // Executes the instruction at pc as a block of its own (uncached,
+  // interpreted), where a store that may stop the CPU is performed: step()'s
+  // work once interrupts are dealt with, and what an abandoned store
+  // (MemContext::rerun_alone) runs again. `interrupts`: a mode change it
+  // makes may take a pending interrupt.
+  DebugStop run_alone(bool interrupts);
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;
