@@ -171,10 +171,7 @@ Status Virt::build(const Config& cfg) {
   if (cfg.drives.size() + cfg.virtio_devices.size() > kVirtioSlots)
     return make_error("too many virtio devices (at most 8 on -M virt)");
   for (const Drive& d : cfg.drives) {
-    devices::virtio::BlkOptions o;
-    o.snapshot = d.snapshot;
-    o.read_only = d.read_only;
-    auto blk = devices::virtio::Blk::open(d.file, o);
+    auto blk = devices::virtio::Blk::open(d.file, {d.snapshot, d.read_only});
     if (!blk) return make_error(blk.error());
     virtio_devs_.push_back(std::move(*blk));
   }
