@@ -70,6 +70,11 @@ class Virt final : public Machine {
   int run() override;
   RunStats stats() const override;
   bool reset_requested() const override { return reset_; }
+  void request_stop(int code) override {
+    events_.post([this, code] {
+      for (Hart& h : harts_) h.engine->request_stop(code);
+    });
+  }
   cpu::DebugSystem* debug() override;
   const std::string& dumpdtb() const { return dumpdtb_; }
 
