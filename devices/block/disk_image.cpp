@@ -1,11 +1,14 @@
 #include "devices/block/disk_image.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace kiln::devices::block {
 
@@ -44,22 +47,56 @@ const char* kind_of(mode_t mode) {
   return "not a regular file";
 }
 
+// Who holds an OFD lock on the file `st` describes: OFD locks record no owner
+// (F_OFD_GETLK and /proc/locks say pid -1), but /proc/PID/fdinfo/FD lists the
+// locks an open file holds. Walks every process's descriptors, so only on the
+// error path; empty if none is found (another user's processes are unreadable).
+std::string lock_holder(const struct stat& st) {
+  DIR* proc = opendir("/proc");
+  if (!proc) return "";
+  std::string found;
+  while (dirent* p = readdir(proc)) {
+    if (!std::isdigit(static_cast<unsigned char>(p->d_name[0]))) continue;
+    std::string dir = std::string("/proc/") + p->d_name;
+    DIR* fds = opendir((dir + "/fd").c_str());
+    if (!fds) continue;
+    while (dirent* f = readdir(fds)) {
+      struct stat fst;
+      if (f->d_name[0] == '.' || stat((dir + "/fd/" + f->d_name).c_str(), &fst) != 0) continue;
+      if (fst.st_dev != st.st_dev || fst.st_ino != st.st_ino) continue;
+      std::ifstream info(dir + "/fdinfo/" + f->d_name);
+      std::string line;
+      bool locked = false;
+      while (std::getline(info, line)) locked |= line.rfind("lock:", 0) == 0 && line.find("OFDLCK") != std::string::npos;
+      if (!locked) continue;
+      std::string comm;
+      std::getline(std::ifstream(dir + "/comm"), comm);
+      found = "process " + std::string(p->d_name) + (comm.empty() ? "" : " (" + comm + ")");
+      break;
+    }
+    closedir(fds);
+    if (!found.empty()) break;
+  }
+  closedir(proc);
+  return found;
+}
+
 // The whole file, locked for reading (shared) or writing (exclusive). OFD
 // locks belong to the open file, not the process, so they are not lost when
 // another descriptor of the same file is closed and do not leak into children.
 // Empty if locked, else the reason.
-std::string lock_image(int fd, bool for_writing) {
+std::string lock_image(int fd, const struct stat& st, bool for_writing) {
   struct flock lk = {};
   lk.l_type = for_writing ? F_WRLCK : F_RDLCK;
   lk.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file, however it grows
   if (fcntl(fd, F_OFD_SETLK, &lk) == 0) return "";
   if (errno != EAGAIN && errno != EACCES) return "";  // a filesystem without locks (QEMU goes on, too)
-  // OFD locks record no owner pid (F_OFD_GETLK and /proc/locks say -1): say what kind it holds.
-  struct flock holder = {};
-  holder.l_type = F_WRLCK;
-  holder.l_whence = SEEK_SET;
-  bool writer = fcntl(fd, F_OFD_GETLK, &holder) == 0 && holder.l_type == F_WRLCK;
-  return writer ? "another process has it open for writing" : "another process has it open";
+  struct flock held = {};
+  held.l_type = F_WRLCK;
+  held.l_whence = SEEK_SET;
+  bool writer = fcntl(fd, F_OFD_GETLK, &held) == 0 && held.l_type == F_WRLCK;
+  std::string who = lock_holder(st);
+  return (who.empty() ? "another process" : who) + (writer ? " has it open for writing" : " has it open");
 }
 
 }  // namespace
@@ -77,7 +114,7 @@ Result<std::unique_ptr<DiskImage>> DiskImage::open(const std::string& path, cons
     error = "cannot examine " + name + ": " + std::strerror(errno);
   } else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
     error = name + " is " + kind_of(st.st_mode) + " (a disk is a regular file or a block device)";
-  } else if (std::string held = lock_image(fd, writable); !held.empty()) {
+  } else if (std::string held = lock_image(fd, st, writable); !held.empty()) {
     error = name + " is in use: " + held;
   } else if ((size = S_ISREG(st.st_mode) ? st.st_size : lseek(fd, 0, SEEK_END)) < 0) {
     error = "cannot find the size of " + name;

@@ -135,7 +135,7 @@ def lock(args, image):
     p = start(args, image)
     for opts in ["", ",snapshot=on", ",readonly=on"]:
         r = run(args, image, opts)
-        check(r.returncode == 2 and r.stderr == f"kiln: disk image '{image}' is in use: another process has it open for writing\n",
+        check(r.returncode == 2 and r.stderr == f"kiln: disk image '{image}' is in use: process {p.pid} (kiln) has it open for writing\n",
               f"a second Kiln on an image in use{opts or ' (read-write)'}: one line, exit 2 ({r.returncode} {r.stderr.strip()})")
     p.send_signal(signal.SIGTERM)
     finish(p)
@@ -145,7 +145,7 @@ def lock(args, image):
     r = run(args, image, ",readonly=on")  # it opens the image; the guest's write then fails (status 3)
     check(r.returncode == 3 and "disk: FAIL write" in r.stdout, f"two read-only users share an image ({r.stderr.strip()})")
     r = run(args, image)
-    check(r.returncode == 2 and "is in use: another process has it open\n" in r.stderr,
+    check(r.returncode == 2 and f"is in use: process {p.pid} (kiln) has it open\n" in r.stderr,
           f"a writer is refused while a reader has the image ({r.stderr.strip()})")
     p.send_signal(signal.SIGTERM)
     finish(p)
