@@ -468,7 +468,7 @@ int Virt::run_harts() {
     bool all_idle = true;
     for (size_t i = 0; i < harts_.size(); i++) {
       Hart& h = harts_[i];
-      if (idle[i] && !h.cpu->wakeup_pending()) continue;
+      if (idle[i] && !h.cpu->wakeup_pending() && !h.engine->stop_requested()) continue;  // a stop ends the wait too
       engine::Engine::SliceEnd e = h.engine->run_for(kSliceBlocks);
       if (e == engine::Engine::SliceEnd::Stopped) return h.engine->stop_code();
       idle[i] = e == engine::Engine::SliceEnd::Idle;

@@ -121,13 +121,15 @@ def resets(args, image):
 
 
 def signals(args, image):
-    for sig in [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]:
+    # Several harts all waiting for an interrupt (the guest's other harts park in wfi) must stop too.
+    for sig, extra in [(signal.SIGTERM, []), (signal.SIGINT, []), (signal.SIGHUP, []), (signal.SIGTERM, ["-smp", "2"])]:
         make_image(image, "wait")
-        p = start(args, image)
+        p = start(args, image, extra=extra)
+        time.sleep(0.5)  # every hart now waits for an interrupt
         p.send_signal(sig)
         code, out, err = finish(p)
         check(code == 128 + sig and pattern_in(image) and err.startswith(f"kiln: terminating on signal {int(sig)} from pid"),
-              f"{sig.name}: a clean exit with status {128 + sig}, the writes in the file ({code} {err.strip()})")
+              f"{sig.name} {' '.join(extra)}: a clean exit with status {128 + sig}, the writes in the file ({code} {err.strip()})")
 
 
 def lock(args, image):
@@ -152,14 +154,16 @@ def lock(args, image):
 
 
 def console_quit(args, image):
-    make_image(image, "wait")
-    master, slave = pty.openpty()
-    p = start(args, image, extra=["-nographic"], stdin=slave)
-    os.close(slave)
-    os.write(master, b"\x01x")  # Ctrl-A x
-    code, out, err = finish(p)
-    os.close(master)
-    check(code == 0 and pattern_in(image), f"Ctrl-A x: exit 0, the writes in the file ({code} {err.strip()})")
+    for extra in [[], ["-smp", "2"]]:
+        make_image(image, "wait")
+        master, slave = pty.openpty()
+        p = start(args, image, extra=["-nographic", *extra], stdin=slave)
+        os.close(slave)
+        time.sleep(0.5)
+        os.write(master, b"\x01x")  # Ctrl-A x
+        code, out, err = finish(p)
+        os.close(master)
+        check(code == 0 and pattern_in(image), f"Ctrl-A x {' '.join(extra)}: exit 0, the writes in the file ({code} {err.strip()})")
 
 
 def gdb_kill(args, image):
@@ -177,27 +181,35 @@ def gdb_kill(args, image):
 
 
 def gdb_signal(args, image):
-    """SIGTERM while Kiln waits for gdb: for a connection (-S), and for a packet from a connected gdb."""
+    """SIGTERM under gdb: while Kiln waits for a connection (-S), for a packet from a connected gdb,
+    and while the guest runs (two harts, both waiting for an interrupt)."""
     make_image(image, "wait")
-    for connect in [False, True]:
+    for connect in [False, True, "continue"]:
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-        p = subprocess.Popen(kiln_args(args, image, extra=["-S", "-gdb", f"tcp:127.0.0.1:{port}"]), stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        smp = ["-smp", "2"] if connect == "continue" else []
+        p = subprocess.Popen(kiln_args(args, image, extra=["-S", "-gdb", f"tcp:127.0.0.1:{port}", *smp]),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         p.stderr.readline()  # "waiting for a connection": it listens
         c = None
         if connect:
             c = socket.create_connection(("127.0.0.1", port), timeout=10)
             c.sendall(b"$?#3f")
             c.recv(100)  # the stop reply: the stub now waits for the next packet
+        if connect == "continue":
+            c.sendall(b"+$c#63")
+            if "waiting" not in p.stdout.readline() + p.stdout.readline():
+                check(False, "under gdb the guest did not start waiting")
+            time.sleep(0.5)
         p.send_signal(signal.SIGTERM)
         code, out, err = finish(p)
         if c:
             c.close()
-        check(code == 143 and "terminating on signal 15" in err,
-              f"SIGTERM while waiting for gdb {'packets' if connect else 'to connect'}: exit 143 ({code} {err.strip()})")
+        what = {False: "while waiting for gdb to connect", True: "while waiting for gdb packets",
+                "continue": "while the guest runs under gdb (-smp 2)"}[connect]
+        check(code == 143 and "terminating on signal 15" in err, f"SIGTERM {what}: exit 143 ({code} {err.strip()})")
 
 
 def main():
