@@ -101,10 +101,23 @@ std::vector<uint8_t> expected(uint64_t pos, size_t len) {
   return v;
 }
 
+// The access modes (O_RDONLY, O_RDWR...) of this process's open descriptors of `path`.
+std::vector<int> open_modes(const std::string& path) {
+  struct stat want;
+  REQUIRE(stat(path.c_str(), &want) == 0);
+  std::vector<int> modes;
+  for (int fd = 0; fd < 1024; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino) modes.push_back(fcntl(fd, F_GETFL) & O_ACCMODE);
+  }
+  return modes;
+}
+
 }  // namespace
 
 TEST_CASE("virtio-blk open and features", "[virtio][blk]") {
   Rig r;
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDWR});
   CHECK(r.blk->capacity_sectors() == kSectors);
   uint64_t f = r.drv->device_features();
   CHECK(f & kV1);
@@ -187,6 +200,7 @@ TEST_CASE("virtio-blk read-only image", "[virtio][blk]") {
   DiskOptions ro;
   ro.read_only = true;
   Rig r(ro);
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDONLY});  // the file itself is opened read-only
   CHECK(r.drv->device_features() & (1 << Blk::kFeatureRo));
   REQUIRE(r.map.write(kData, std::vector<uint8_t>(512, 1).data(), 512));
   CHECK(r.request(Blk::kTypeOut, 0, {{kData, 512, false}}).first == Blk::kStatusIoErr);
@@ -198,6 +212,7 @@ TEST_CASE("virtio-blk snapshot mode keeps writes in memory", "[virtio][blk]") {
   DiskOptions snap;
   snap.snapshot = true;
   Rig r(snap);
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDONLY});
   CHECK_FALSE(r.drv->device_features() & (1 << Blk::kFeatureRo));
   std::vector<uint8_t> data(1024, 0x77);
   REQUIRE(r.map.write(kData, data.data(), data.size()));
