@@ -166,26 +166,24 @@ Status parse_serial(const std::string& v, machine::Config* m) {
   return {};
 }
 
-// -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]
+// -drive file=F,format=raw,if=virtio[,snapshot[=on|off]][,readonly[=on|off]]:
+// booleans in QEMU's spellings, a bare key meaning on (a "snapshot" that meant
+// off let the guest's writes land in the image).
 Status parse_drive(const std::string& v, machine::Config* m) {
   machine::Drive d;
   std::string iface = "virtio";
-  size_t pos = 0;
-  while (pos <= v.size()) {
-    size_t next = v.find(',', pos);
-    std::string kv = v.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    size_t eq = kv.find('=');
-    std::string key = kv.substr(0, eq), val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  for (const OptionPart& p : split_options(v)) {
+    const std::string &key = p.key, &val = p.value;
     if (key == "file") d.file = val;
     else if (key == "format" && val != "raw") return make_error("-drive: only format=raw is supported");
     else if (key == "if") iface = val;
-    else if (key == "snapshot") d.snapshot = val == "on";
-    else if (key == "readonly") d.read_only = val == "on";
-    else if (key == "media" || key == "format" || key == "id") {
+    else if (key == "snapshot" || key == "readonly") {
+      std::optional<bool> on = p.has_value ? parse_bool(val) : true;
+      if (!on) return make_error("-drive: " + key + " must be on or off, yes or no, true or false (got '" + val + "')");
+      (key == "snapshot" ? d.snapshot : d.read_only) = *on;
+    } else if (key == "media" || key == "format" || key == "id") {
       // accepted for QEMU compatibility
     } else return make_error("-drive: unknown option '" + key + "'");
-    if (next == std::string::npos) break;
-    pos = next + 1;
   }
   if (d.file.empty()) return make_error("-drive: file= is required");
   if (iface != "virtio") return make_error("-drive: if=" + iface + " is not available yet (use if=virtio)");
@@ -236,7 +234,7 @@ With no options, runs a built-in RISC-V demo guest.
   -initrd FILE          initial ramdisk (virt)
   -append STRING        kernel command line (virt)
   -dtb FILE             use this device tree instead of the generated one (virt)
-  -drive file=F,format=raw,if=virtio[,snapshot=on]   a virtio block device (virt)
+  -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]   a virtio block device (virt)
   -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
   -serial stdio|mon:stdio   the UART on the terminal (the default; Ctrl-A x quits)
   -serial null|none|file:PATH|pty|unix:PATH[,server=on]

@@ -1,5 +1,7 @@
 // kiln: the command-line front end. Parses options, builds the machine, runs
 // it, and turns every configuration error into one line and exit status 2.
+// SIGTERM, SIGINT and SIGHUP stop the guest and shut the machine down in order
+// (apps/stop_signals.h): one line, exit status 128 + the signal.
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "apps/cli.h"
+#include "apps/stop_signals.h"
 #include "gdbstub/stub.h"
 #include "roms/demo_image.h"
 
@@ -41,6 +44,7 @@ static int run_kiln(int argc, char** argv) {
   if (o.machine.kernel.empty() && o.machine.bios.empty() && !o.machine.bios_none)
     o.machine.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
 
+  apps::StopSignals signals;  // before any thread starts
   std::optional<gdbstub::Listener> listener;
   if (o.gdb) {
     Result<gdbstub::Listener> l = gdbstub::Listener::open(o.gdb_endpoint);
@@ -57,27 +61,41 @@ static int run_kiln(int argc, char** argv) {
     std::fprintf(stderr, "kiln: %s\n", m.error().c_str());
     return 2;
   }
+  auto stop_machine = [&m](int code) { (*m)->request_stop(code); };
   int code;
   if (o.gdb) {
     // Under gdb a guest reset request ends Kiln (as -no-reboot does): the
     // session's breakpoints and threads belong to this machine.
     if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", listener->bound().describe().c_str());
     gdbstub::Stub stub(*(*m)->debug(), std::move(*listener));
+    signals.watch([&](int code) {
+      stop_machine(code);
+      stub.request_quit();  // it may be waiting for gdb rather than running the guest
+    });
     code = stub.serve(o.gdb_wait);
+    signals.watch(nullptr);
   } else {
+    signals.watch(stop_machine);
     code = (*m)->run();
   }
-  while (!o.gdb && (*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
+  while (!o.gdb && !signals.caught() && (*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
     std::fflush(stdout);
-    m->reset();
+    signals.watch(nullptr);
+    m->reset();  // first: the new machine opens the same disk images
     m = machine::create_machine(o.machine, log);
     if (!m) {
       std::fprintf(stderr, "kiln: reset: %s\n", m.error().c_str());
       return 2;
     }
+    signals.watch(stop_machine);
     code = (*m)->run();
   }
+  signals.watch(nullptr);
   std::fflush(stdout);
+  if (signals.caught()) {
+    code = 128 + signals.caught();
+    std::fprintf(stderr, "kiln: %s\n", signals.describe().c_str());
+  }
   if (o.stats) {
     machine::RunStats s = (*m)->stats();
     double mips = s.engine.seconds > 0 ? double(s.guest_insns) / s.engine.seconds / 1e6 : 0;

@@ -4,6 +4,7 @@
 // while it runs, a watcher thread reads the socket, so Ctrl-C (0x03), a new
 // client or a vanished one stops it at the next block boundary.
 #pragma once
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ class Stub {
   // Runs the guest under the stub until it exits (returns its exit status) or
   // gdb kills it (0). start_halted (-S): wait for gdb before the first instruction.
   int serve(bool start_halted);
+  // From any thread (a signal watcher), after asking the machine to stop:
+  // stop waiting for gdb (a connection or a packet), so serve() resumes the
+  // guest, which ends at once, and returns.
+  void request_quit();
 
  private:
   enum class Action { None, Continue, Step, Detach, Kill };
@@ -31,6 +36,7 @@ class Stub {
   void reply(const std::string& payload);
   void drop_client();
   cpu::StopEvent run_guest(Action how);
+  bool wait_input(int fd);
 
   // Packets (stub.cpp) and monitor commands.
   Action handle(const std::string& pkt);
@@ -63,6 +69,8 @@ class Stub {
   cpu::StopEvent last_stop_{cpu::StopEvent::Interrupted, 0};
   cpu::AddrSpace mem_space_ = cpu::AddrSpace::Virtual;
   std::string xml_;        // the target description, made once
+  int quit_[2] = {-1, -1};  // request_quit() writes here to wake a wait for gdb
+  std::atomic<bool> quitting_{false};
 };
 
 }  // namespace kiln::gdbstub

@@ -108,6 +108,9 @@ class Spike final : public Machine {
   }
 
   int run() override { return engine_->run(); }
+  void request_stop(int code) override {
+    events_.post([this, code] { engine_->request_stop(code); });
+  }
   cpu::DebugSystem* debug() override {
     if (!debug_) {
       std::vector<DebugHart> harts;

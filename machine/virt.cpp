@@ -70,6 +70,11 @@ class Virt final : public Machine {
   int run() override;
   RunStats stats() const override;
   bool reset_requested() const override { return reset_; }
+  void request_stop(int code) override {
+    events_.post([this, code] {
+      for (Hart& h : harts_) h.engine->request_stop(code);
+    });
+  }
   cpu::DebugSystem* debug() override;
   const std::string& dumpdtb() const { return dumpdtb_; }
 
@@ -171,10 +176,7 @@ Status Virt::build(const Config& cfg) {
   if (cfg.drives.size() + cfg.virtio_devices.size() > kVirtioSlots)
     return make_error("too many virtio devices (at most 8 on -M virt)");
   for (const Drive& d : cfg.drives) {
-    devices::virtio::BlkOptions o;
-    o.snapshot = d.snapshot;
-    o.read_only = d.read_only;
-    auto blk = devices::virtio::Blk::open(d.file, o);
+    auto blk = devices::virtio::Blk::open(d.file, {d.snapshot, d.read_only});
     if (!blk) return make_error(blk.error());
     virtio_devs_.push_back(std::move(*blk));
   }
@@ -466,7 +468,7 @@ int Virt::run_harts() {
     bool all_idle = true;
     for (size_t i = 0; i < harts_.size(); i++) {
       Hart& h = harts_[i];
-      if (idle[i] && !h.cpu->wakeup_pending()) continue;
+      if (idle[i] && !h.cpu->wakeup_pending() && !h.engine->stop_requested()) continue;  // a stop ends the wait too
       engine::Engine::SliceEnd e = h.engine->run_for(kSliceBlocks);
       if (e == engine::Engine::SliceEnd::Stopped) return h.engine->stop_code();
       idle[i] = e == engine::Engine::SliceEnd::Idle;
