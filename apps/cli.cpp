@@ -262,7 +262,8 @@ With no options, runs a built-in RISC-V demo guest.
   --stats               print execution statistics on exit
   -h, --help            this help
   --version             version
-Exit status: the guest's code (HTIF exit), or 2 for bad arguments or images.
+Exit status: the guest's code (HTIF exit), 0 on guest power-off, 2 for bad arguments or images,
+128+N after signal N (SIGTERM, SIGINT, SIGHUP: disk images are synced first).
 )";
 }
 
