@@ -2,103 +2,188 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "common/log.h"
+#include "common/parse.h"
 
 namespace kiln::apps {
 
 namespace {
 
-// QEMU's -m: a number with an optional K/M/G/T suffix; no suffix means MiB.
-Result<uint64_t> parse_size(const std::string& s) {
+// QEMU's -m: [size=]N with an optional K/M/G/T suffix; no suffix means MiB.
+Result<uint64_t> parse_size(const std::string& text) {
+  std::string s = text;
+  for (const OptionPart& p : split_options(text)) {
+    if (!p.has_value) continue;
+    if (p.key == "size") s = p.value;
+    else return make_error("-m: option '" + p.key + "' is not supported (memory hotplug is not modelled)");
+  }
   if (s.empty()) return make_error("-m: empty size");
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (end == s.c_str() || errno) return make_error("-m: bad size '" + s + "'");
-  std::string suffix(end);
+  size_t digits = s.find_first_not_of("0123456789");
+  std::optional<uint64_t> v = parse_u64(std::string_view(s).substr(0, digits));
+  if (!v) return make_error("-m: bad size '" + s + "'");
+  std::string suffix = digits == std::string::npos ? "" : s.substr(digits);
   uint64_t mult = 1ull << 20;
   if (suffix == "K" || suffix == "k") mult = 1ull << 10;
   else if (suffix == "G" || suffix == "g") mult = 1ull << 30;
   else if (suffix == "T" || suffix == "t") mult = 1ull << 40;
   else if (!suffix.empty() && suffix != "M" && suffix != "m") return make_error("-m: bad size suffix in '" + s + "'");
-  uint64_t bytes = v * mult;
-  if (v == 0 || bytes / mult != v) return make_error("-m: size '" + s + "' out of range");
+  uint64_t bytes = *v * mult;
+  if (*v == 0 || bytes / mult != *v) return make_error("-m: size '" + s + "' out of range");
   if (bytes < (1ull << 20) || bytes > (64ull << 30)) return make_error("-m: guest RAM must be between 1M and 64G");
   if (bytes & 0xfff) return make_error("-m: size must be a multiple of 4K");
   return bytes;
 }
 
-// -accel jit[,threshold=N][,straight=N][,optimize=N][,sync=on] | interp
+// A number in [least, most] for option `what`, or one error naming the range.
+Result<uint64_t> parse_number(const std::string& what, const std::string& text, uint64_t least, uint64_t most) {
+  std::optional<uint64_t> v = parse_u64(text);
+  if (!v || *v < least || *v > most)
+    return make_error(what + " must be " + std::to_string(least) + " to " + std::to_string(most) + " (got '" + text + "')");
+  return *v;
+}
+
+// -accel jit[,threshold=N][,straight=N][,optimize=N][,sync=on] | interp | tcg.
+// QEMU's tcg is its software engine; Kiln's is the default tier (jit where built).
 Status parse_accel(const std::string& v, machine::Config* m) {
-  size_t comma = v.find(',');
-  std::string name = v.substr(0, comma);
+  std::vector<OptionPart> parts = split_options(v);
+  std::string name = parts[0].key;
+  if (parts[0].has_value) return make_error("-accel: give the accelerator's name first (tcg, jit or interp)");
+  if (name == "tcg") name = machine::jit_available() ? "jit" : "interp";
+  if (name == "kvm" || name == "xen" || name == "hvf" || name == "whpx" || name == "nvmm")
+    return make_error("-accel " + name + ": not available, Kiln runs guests in software (use tcg, jit or interp)");
   if (name == "jit" && !machine::jit_available())
     return make_error("-accel jit: this build has no JIT tier (configured with -DKILN_JIT=OFF)");
-  if (name != "jit" && name != "interp") return make_error("unknown accelerator '" + name + "' (available: jit, interp)");
+  if (name != "jit" && name != "interp")
+    return make_error("unknown accelerator '" + name + "' (available: tcg, jit, interp)");
   m->jit = name == "jit";
-  while (comma != std::string::npos) {
-    size_t next = v.find(',', comma + 1);
-    std::string opt = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
-    size_t eq = opt.find('=');
-    std::string key = opt.substr(0, eq);
-    if (name == "jit" && eq != std::string::npos && (key == "threshold" || key == "straight" || key == "optimize")) {
-      char* end = nullptr;
-      unsigned long n = std::strtoul(opt.c_str() + eq + 1, &end, 10);
-      unsigned long least = key == "optimize" ? 0 : 1;
-      if (*end || eq + 1 == opt.size() || n < least || n > 1000000)
-        return make_error("-accel jit: " + key + " must be " + std::to_string(least) + " to 1000000");
-      if (key == "optimize")
-        m->jit_optimize_after = n;
-      else
-        (key == "threshold" ? m->jit_threshold : m->jit_straight_threshold) = unsigned(n);
-    } else if (name == "jit" && (opt == "sync=on" || opt == "sync=off")) {
-      m->jit_sync = opt == "sync=on";
+  for (size_t i = 1; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    const std::string& key = p.key;
+    if (name == "jit" && (key == "threshold" || key == "straight" || key == "optimize")) {
+      Result<uint64_t> n = parse_number("-accel jit: " + key, p.value, key == "optimize" ? 0 : 1, 1000000);
+      if (!n) return make_error(n.error());
+      if (key == "optimize") m->jit_optimize_after = *n;
+      else (key == "threshold" ? m->jit_threshold : m->jit_straight_threshold) = unsigned(*n);
+    } else if (name == "jit" && key == "sync") {
+      std::optional<bool> on = p.has_value ? parse_bool(p.value) : true;
+      if (!on) return make_error("-accel jit: sync must be on or off (got '" + p.value + "')");
+      m->jit_sync = *on;
     } else {
-      return make_error("-accel " + name + ": unknown option '" + opt + "'");
+      return make_error("-accel " + parts[0].key + ": unknown option '" + key + "'");
     }
-    comma = next;
   }
   return {};
 }
 
-// -M NAME[,dumpdtb=FILE]
+// -M [type=]NAME[,dumpdtb=FILE][,accel=tcg|jit|interp]
 Status parse_machine(const std::string& v, machine::Config* m) {
-  size_t comma = v.find(',');
-  m->board = v.substr(0, comma);
-  if (m->board != "spike" && m->board != "virt")
-    return make_error("unknown machine '" + m->board + "' (available: spike, virt)");
-  while (comma != std::string::npos) {
-    size_t next = v.find(',', comma + 1);
-    std::string opt = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
-    if (opt.rfind("dumpdtb=", 0) == 0 && m->board == "virt") m->dumpdtb = opt.substr(8);
-    else return make_error("-M " + m->board + ": unknown machine option '" + opt + "'");
-    comma = next;
+  std::vector<OptionPart> parts = split_options(v);
+  for (size_t i = 0; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    if ((i == 0 && !p.has_value) || p.key == "type") {
+      m->board = p.has_value ? p.value : p.key;
+      if (m->board != "spike" && m->board != "virt")
+        return make_error("unknown machine '" + m->board + "' (available: spike, virt)");
+    } else if (p.key == "dumpdtb" && p.has_value) {
+      if (p.value.empty()) return make_error("-M: dumpdtb= needs a file name");
+      m->dumpdtb = p.value;
+    } else if (p.key == "accel" && p.has_value) {
+      if (Status s = parse_accel(p.value, m); !s) return s;
+    } else {
+      return make_error("-M " + m->board + ": unknown machine option '" + p.key + "'");
+    }
   }
+  if (!m->dumpdtb.empty() && m->board != "virt") return make_error("-M " + m->board + ": dumpdtb is a -M virt option");
   return {};
 }
 
-// -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]
+// -smp [cpus=]N[,maxcpus=M][,sockets=S][,dies=D][,clusters=C][,cores=C][,threads=T], as QEMU reads it:
+// missing counts are derived from the given ones, the topology's product must be maxcpus, and
+// cpus <= maxcpus. Kiln runs `cpus` harts (no hotplug, so maxcpus only has to be consistent).
+Status parse_smp(const std::string& v, machine::Config* m) {
+  uint64_t cpus = 0, maxcpus = 0, sockets = 0, dies = 0, clusters = 0, cores = 0, threads = 0;
+  std::vector<OptionPart> parts = split_options(v);
+  for (size_t i = 0; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    std::string key = (i == 0 && !p.has_value) ? "cpus" : p.key;
+    const std::string& text = (i == 0 && !p.has_value) ? p.key : p.value;
+    uint64_t* field = key == "cpus" ? &cpus : key == "maxcpus" ? &maxcpus : key == "sockets" ? &sockets
+                      : key == "dies" ? &dies : key == "clusters" ? &clusters : key == "cores" ? &cores
+                      : key == "threads" ? &threads : nullptr;
+    if (!field || (!p.has_value && i != 0)) return make_error("-smp: unknown option '" + p.key + "'");
+    Result<uint64_t> n = parse_number("-smp: " + key, text, 1, 1024);
+    if (!n) return make_error(n.error());
+    *field = *n;
+  }
+  dies = dies ? dies : 1;
+  clusters = clusters ? clusters : 1;
+  if (cpus == 0 && maxcpus == 0) {
+    sockets = sockets ? sockets : 1;
+    cores = cores ? cores : 1;
+    threads = threads ? threads : 1;
+  } else {
+    maxcpus = maxcpus ? maxcpus : cpus;
+    uint64_t known = dies * clusters;
+    if (sockets == 0) {  // QEMU prefers sockets when the count is split implicitly
+      cores = cores ? cores : 1;
+      threads = threads ? threads : 1;
+      sockets = std::max<uint64_t>(maxcpus / (known * cores * threads), 1);
+    } else if (cores == 0) {
+      threads = threads ? threads : 1;
+      cores = std::max<uint64_t>(maxcpus / (known * sockets * threads), 1);
+    } else if (threads == 0) {
+      threads = std::max<uint64_t>(maxcpus / (known * sockets * cores), 1);
+    }
+  }
+  uint64_t product = sockets * dies * clusters * cores * threads;
+  maxcpus = maxcpus ? maxcpus : product;
+  cpus = cpus ? cpus : maxcpus;
+  if (product != maxcpus)
+    return make_error("-smp: invalid topology: sockets (" + std::to_string(sockets) + ") * dies (" + std::to_string(dies) +
+                      ") * clusters (" + std::to_string(clusters) + ") * cores (" + std::to_string(cores) +
+                      ") * threads (" + std::to_string(threads) + ") != maxcpus (" + std::to_string(maxcpus) + ")");
+  if (cpus > maxcpus)
+    return make_error("-smp: invalid topology: maxcpus (" + std::to_string(maxcpus) + ") must be at least cpus (" +
+                      std::to_string(cpus) + ")");
+  if (cpus > 64) return make_error("-smp: at most 64 CPUs (got " + std::to_string(cpus) + ")");
+  m->smp = unsigned(cpus);
+  return {};
+}
+
+// -serial stdio|mon:stdio|null|none|file:PATH|pty|unix:PATH[,server[=on]][,wait=off]
+Status parse_serial(const std::string& v, machine::Config* m) {
+  if (v == "stdio" || v == "mon:stdio") m->serial = "stdio";
+  else if (v == "null" || v == "none") m->serial = "null";
+  else if (v == "pty") m->serial = "pty";
+  else if (v.rfind("file:", 0) == 0 && v.size() > 5) m->serial = v;
+  else if (v.rfind("unix:", 0) == 0 && v.size() > 5) m->serial = v;
+  else
+    return make_error("-serial: unsupported device '" + v + "' (use stdio, mon:stdio, null, none, file:PATH, pty or unix:PATH)");
+  return {};
+}
+
+// -drive file=F,format=raw,if=virtio[,snapshot[=on|off]][,readonly[=on|off]]:
+// booleans in QEMU's spellings, a bare key meaning on (a "snapshot" that meant
+// off let the guest's writes land in the image).
 Status parse_drive(const std::string& v, machine::Config* m) {
   machine::Drive d;
   std::string iface = "virtio";
-  size_t pos = 0;
-  while (pos <= v.size()) {
-    size_t next = v.find(',', pos);
-    std::string kv = v.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    size_t eq = kv.find('=');
-    std::string key = kv.substr(0, eq), val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+  for (const OptionPart& p : split_options(v)) {
+    const std::string &key = p.key, &val = p.value;
     if (key == "file") d.file = val;
     else if (key == "format" && val != "raw") return make_error("-drive: only format=raw is supported");
     else if (key == "if") iface = val;
-    else if (key == "snapshot") d.snapshot = val == "on";
-    else if (key == "readonly") d.read_only = val == "on";
-    else if (key == "media" || key == "format" || key == "id") {
+    else if (key == "snapshot" || key == "readonly") {
+      std::optional<bool> on = p.has_value ? parse_bool(val) : true;
+      if (!on) return make_error("-drive: " + key + " must be on or off, yes or no, true or false (got '" + val + "')");
+      (key == "snapshot" ? d.snapshot : d.read_only) = *on;
+    } else if (key == "media" || key == "format" || key == "id") {
       // accepted for QEMU compatibility
     } else return make_error("-drive: unknown option '" + key + "'");
-    if (next == std::string::npos) break;
-    pos = next + 1;
   }
   if (d.file.empty()) return make_error("-drive: file= is required");
   if (iface != "virtio") return make_error("-drive: if=" + iface + " is not available yet (use if=virtio)");
@@ -138,20 +223,29 @@ std::string usage() {
 With no options, runs a built-in RISC-V demo guest.
 
   -M spike|virt         machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board
-  -M virt,dumpdtb=FILE  write the generated device tree and exit
+  -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
+  -M NAME,accel=A       the same as -accel A
+  -cpu rv64|max         the CPU model (both boards have one: RV64GC)
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
-  -smp N                harts (virt: 1 to 8, run in turn on one host thread)
+  -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
+                        harts (virt: 1 to 8, run in turn on one host thread)
   -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin)
   -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary)
   -initrd FILE          initial ramdisk (virt)
   -append STRING        kernel command line (virt)
   -dtb FILE             use this device tree instead of the generated one (virt)
-  -drive file=F,format=raw,if=virtio[,snapshot=on]   a virtio block device (virt)
+  -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]   a virtio block device (virt)
   -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
-  -serial stdio         the UART on the terminal (the default; Ctrl-A x quits)
+  -serial stdio|mon:stdio   the UART on the terminal (the default; Ctrl-A x quits)
+  -serial null|none|file:PATH|pty|unix:PATH[,server=on]
+                        output dropped, to a file, a new pseudo-terminal, or a Unix socket
+  -nodefaults           no default devices: the serial port is unconnected unless -serial names one
+  -monitor none         accepted (Kiln has no monitor)
+  -display none         accepted (no display yet)
   -no-reboot            exit instead of rebooting
   -nographic            no display (the only mode so far)
   -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
+  -accel tcg            the default tier (QEMU's name for its software engine)
   -accel jit,threshold=N,straight=M,optimize=K,sync=on
                         compile a block heading a loop after N runs (40000),
                         other code after M (100000); a small region again,
@@ -159,7 +253,8 @@ With no options, runs a built-in RISC-V demo guest.
                         0: at once); sync: wait for the code (tests)
   -s                    shorthand for -gdb tcp::1234
   -gdb tcp::PORT | tcp:HOST:PORT | unix:PATH | chardev:ID
-                        serve the GDB remote protocol there (tcp: localhost unless HOST)
+                        serve the GDB remote protocol there (tcp: 127.0.0.1 unless HOST;
+                        port 0: a free port, printed on stderr)
   -chardev socket,id=ID,path=P[,server=on,wait=off]   a socket for -gdb chardev:ID
   -S                    start halted: wait for gdb before the first instruction
   -d LIST               log categories: in_asm,op,int,exec,unimp,guest_errors
@@ -167,14 +262,16 @@ With no options, runs a built-in RISC-V demo guest.
   --stats               print execution statistics on exit
   -h, --help            this help
   --version             version
-Exit status: the guest's code (HTIF exit), or 2 for bad arguments or images.
+Exit status: the guest's code (HTIF exit), 0 on guest power-off, 2 for bad arguments or images,
+128+N after signal N (SIGTERM, SIGINT, SIGHUP: disk images are synced first).
 )";
 }
 
 Result<Options> parse_args(const std::vector<std::string>& args) {
   Options o;
   std::map<std::string, std::string> chardevs;
-  std::string gdb_spec;
+  std::string gdb_spec, cpu;
+  bool serial_given = false, nodefaults = false;
   o.machine.jit = machine::jit_available();  // the JIT tier is the default where it exists
   if (args.empty()) {
     o.demo = true;
@@ -185,6 +282,11 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     auto value = [&](std::string* out) -> Status {
       if (i + 1 >= args.size()) return make_error("option '" + a + "' needs an argument");
       *out = args[++i];
+      return {};
+    };
+    auto value_nonempty = [&](std::string* out) -> Status {
+      if (Status s = value(out); !s) return s;
+      if (out->empty()) return make_error("option '" + a + "' needs a non-empty argument");
       return {};
     };
     std::string v;
@@ -204,18 +306,13 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       if (Status s = parse_machine(v, &o.machine); !s) return make_error(s.error());
     } else if (opt == "-smp") {
       if (Status s = value(&v); !s) return make_error(s.error());
-      std::string n = v.substr(0, v.find(','));
-      if (n.rfind("cpus=", 0) == 0) n = n.substr(5);
-      char* end = nullptr;
-      unsigned long c = std::strtoul(n.c_str(), &end, 10);
-      if (n.empty() || *end || c < 1 || c > 64) return make_error("-smp: bad hart count '" + v + "' (1 to 64)");
-      o.machine.smp = unsigned(c);
+      if (Status s = parse_smp(v, &o.machine); !s) return make_error(s.error());
     } else if (opt == "-initrd") {
-      if (Status s = value(&o.machine.initrd); !s) return make_error(s.error());
+      if (Status s = value_nonempty(&o.machine.initrd); !s) return make_error(s.error());
     } else if (opt == "-append") {
       if (Status s = value(&o.machine.append); !s) return make_error(s.error());
     } else if (opt == "-dtb") {
-      if (Status s = value(&o.machine.dtb); !s) return make_error(s.error());
+      if (Status s = value_nonempty(&o.machine.dtb); !s) return make_error(s.error());
     } else if (opt == "-no-reboot") {
       o.machine.no_reboot = true;
     } else if (opt == "-drive") {
@@ -230,18 +327,30 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
-      if (v != "stdio" && v != "mon:stdio") return make_error("-serial: only 'stdio' is supported so far");
+      if (serial_given) return make_error("-serial: given twice, and the board has one serial port");
+      if (Status s = parse_serial(v, &o.machine); !s) return make_error(s.error());
+      serial_given = true;
+    } else if (opt == "-nodefaults") {
+      nodefaults = true;  // no default devices: the serial port stays unconnected unless -serial names one
+    } else if (opt == "-monitor") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "none") return make_error("-monitor: Kiln has no monitor (only '-monitor none' is accepted)");
+    } else if (opt == "-display") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "none") return make_error("-display: only 'none' is available (Kiln has no display yet)");
+    } else if (opt == "-cpu") {
+      if (Status s = value(&cpu); !s) return make_error(s.error());
     } else if (opt == "-m") {
       if (Status s = value(&v); !s) return make_error(s.error());
       Result<uint64_t> size = parse_size(v);
       if (!size) return make_error(size.error());
       o.machine.ram_bytes = *size;
     } else if (opt == "-bios") {
-      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = value_nonempty(&v); !s) return make_error(s.error());
       if (v == "none") o.machine.bios_none = true;
       else o.machine.bios = v;
     } else if (opt == "-kernel") {
-      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = value_nonempty(&v); !s) return make_error(s.error());
       o.machine.kernel = v;
     } else if (opt == "-accel") {
       if (Status s = value(&v); !s) return make_error(s.error());
@@ -261,10 +370,17 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       std::string bad;
       if (!parse_log_mask(v, &o.log_mask, &bad)) return make_error("-d: unknown log category '" + bad + "'");
     } else if (opt == "-D") {
-      if (Status s = value(&o.log_file); !s) return make_error(s.error());
+      if (Status s = value_nonempty(&o.log_file); !s) return make_error(s.error());
     } else {
       return make_error("unknown option '" + a + "' (try --help)");
     }
+  }
+  if (nodefaults && !serial_given) o.machine.serial = "null";
+  if (!cpu.empty()) {  // both RISC-V boards have one CPU model: RV64GC with the privileged architecture
+    std::vector<OptionPart> parts = split_options(cpu);
+    if (parts[0].key != "rv64" && parts[0].key != "max")
+      return make_error("-cpu: unknown CPU model '" + parts[0].key + "' for -M " + o.machine.board + " (available: rv64, max)");
+    if (parts.size() > 1) return make_error("-cpu " + parts[0].key + ": CPU properties are not supported ('" + parts[1].key + "')");
   }
   if (gdb_spec == "none") gdb_spec.clear();
   if (gdb_spec.rfind("chardev:", 0) == 0) {

@@ -1,16 +1,24 @@
 // kiln: the command-line front end. Parses options, builds the machine, runs
 // it, and turns every configuration error into one line and exit status 2.
+// SIGTERM, SIGINT and SIGHUP stop the guest and shut the machine down in order
+// (apps/stop_signals.h): one line, exit status 128 + the signal.
+#include <csignal>
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/cli.h"
+#include "apps/stop_signals.h"
 #include "gdbstub/stub.h"
 #include "roms/demo_image.h"
 
-int main(int argc, char** argv) {
+static int run_kiln(int argc, char** argv) {
   using namespace kiln;
+  // A serial or gdb peer that goes away must not kill Kiln: writes then fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   Result<apps::Options> parsed = apps::parse_args(args);
   if (!parsed) {
@@ -36,6 +44,7 @@ int main(int argc, char** argv) {
   if (o.machine.kernel.empty() && o.machine.bios.empty() && !o.machine.bios_none)
     o.machine.builtin_kernel.assign(roms::kDemoImage, roms::kDemoImage + roms::kDemoImageSize);
 
+  apps::StopSignals signals;  // before any thread starts
   std::optional<gdbstub::Listener> listener;
   if (o.gdb) {
     Result<gdbstub::Listener> l = gdbstub::Listener::open(o.gdb_endpoint);
@@ -44,33 +53,49 @@ int main(int argc, char** argv) {
       return 2;
     }
     listener.emplace(std::move(*l));
+    if (o.gdb_endpoint.kind == gdbstub::Endpoint::Kind::Tcp && o.gdb_endpoint.port == 0)
+      std::fprintf(stderr, "kiln: gdb: listening on %s\n", listener->bound().describe().c_str());
   }
   Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(o.machine, log);
   if (!m) {
     std::fprintf(stderr, "kiln: %s\n", m.error().c_str());
     return 2;
   }
+  auto stop_machine = [&m](int code) { (*m)->request_stop(code); };
   int code;
   if (o.gdb) {
     // Under gdb a guest reset request ends Kiln (as -no-reboot does): the
     // session's breakpoints and threads belong to this machine.
-    if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", o.gdb_endpoint.describe().c_str());
+    if (o.gdb_wait) std::fprintf(stderr, "kiln: gdb: waiting for a connection on %s\n", listener->bound().describe().c_str());
     gdbstub::Stub stub(*(*m)->debug(), std::move(*listener));
+    signals.watch([&](int code) {
+      stop_machine(code);
+      stub.request_quit();  // it may be waiting for gdb rather than running the guest
+    });
     code = stub.serve(o.gdb_wait);
+    signals.watch(nullptr);
   } else {
+    signals.watch(stop_machine);
     code = (*m)->run();
   }
-  while (!o.gdb && (*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
+  while (!o.gdb && !signals.caught() && (*m)->reset_requested()) {  // a guest reset: the same machine, built afresh
     std::fflush(stdout);
-    m->reset();
+    signals.watch(nullptr);
+    m->reset();  // first: the new machine opens the same disk images
     m = machine::create_machine(o.machine, log);
     if (!m) {
       std::fprintf(stderr, "kiln: reset: %s\n", m.error().c_str());
       return 2;
     }
+    signals.watch(stop_machine);
     code = (*m)->run();
   }
+  signals.watch(nullptr);
   std::fflush(stdout);
+  if (signals.caught()) {
+    code = 128 + signals.caught();
+    std::fprintf(stderr, "kiln: %s\n", signals.describe().c_str());
+  }
   if (o.stats) {
     machine::RunStats s = (*m)->stats();
     double mips = s.engine.seconds > 0 ? double(s.guest_insns) / s.engine.seconds / 1e6 : 0;
@@ -100,4 +125,19 @@ int main(int argc, char** argv) {
                    s.engine.blocks_executed ? 100.0 * double(s.engine.native_executed) / double(s.engine.blocks_executed) : 0.0);
   }
   return code;
+}
+
+// The last resort: errors are values everywhere (Result), so an exception here
+// is a bug; it still ends Kiln with one line and exit status 2, not an abort.
+int main(int argc, char** argv) {
+  try {
+    return run_kiln(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "kiln: out of host memory\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kiln: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "kiln: internal error: unknown exception\n");
+  }
+  return 2;
 }

@@ -2,7 +2,8 @@
 // blocks cut short so none runs over one, which keeps every other block's
 // translated and native code valid), watchpoints through the softTLB's slow
 // path (a hit stops before the access), and exact single steps of one
-// uncached, interpreted instruction.
+// uncached, interpreted instruction (also how a store that may stop the CPU
+// runs: MemContext::rerun_alone).
 #include <algorithm>
 #include <cinttypes>
 
@@ -41,7 +42,7 @@ void Engine::debug_trim(ir::Block& ir) {
   unsigned n = 0;
   for (const ir::Inst& in : ir.insts) {
     if (in.op != ir::Op::InsnStart) continue;
-    if (n > 0 && debug_->breakpoints.count(in.imm)) {
+    if (n > 0 && breakpoint_at(in.imm)) {
       ir::Block shorter;
       shorter.pc = ir.pc;
       shorter.phys_pc = ir.phys_pc;
@@ -54,7 +55,23 @@ void Engine::debug_trim(ir::Block& ir) {
   }
 }
 
-bool Engine::breakpoint_at(uint64_t pc) const { return debug_ && debug_->breakpoints.count(pc); }
+// The debugger's breakpoints and the CPU's own execute triggers: both must be
+// seen by the engine before their instruction runs.
+bool Engine::breakpoint_at(uint64_t pc) const {
+  return (debug_ && debug_->breakpoints.count(pc)) || (!cpu_.exec_triggers().empty() && cpu_.exec_triggers().count(pc));
+}
+
+// Before running what is at the pc: a CPU trigger there that fires is taken
+// as the exception it records, instead of the instruction.
+bool Engine::exec_trigger_fired() {
+  cpu::StateHeader& st = cpu_.state();
+  const std::unordered_set<uint64_t>& t = cpu_.exec_triggers();
+  if (t.empty() || !t.count(st.pc) || !cpu_.exec_trigger_fires()) return false;
+  st.fault = 0;
+  stats_.exceptions++;
+  cpu_.take_exception();
+  return true;
+}
 
 // Drops the blocks covering `va`, and every block on their pages: a JIT region
 // (all on its head's page) may hold a covering block as a member, and a
@@ -93,6 +110,12 @@ DebugStop Engine::step(bool interrupts) {
     if (events_) events_->run_due();
     if (cpu_.take_interrupt()) return DebugStop::None;  // the step ends at the handler's first instruction
   }
+  if (exec_trigger_fired()) return DebugStop::None;  // the step ends at the handler's first instruction
+  return run_alone(interrupts);
+}
+
+DebugStop Engine::run_alone(bool interrupts) {
+  cpu::StateHeader& st = cpu_.state();
   mem::Watchpoints* w = debug_ ? &debug_->watch : nullptr;
   if (w) w->hit = false;
   uint64_t pa;
@@ -113,7 +136,9 @@ DebugStop Engine::step(bool interrupts) {
     log_.printf("kiln: internal error: single step at 0x%" PRIx64 ": %s\n", ir.pc, err.c_str());
     std::abort();
   }
+  st.mem.single_insn = true;  // a write that may stop the CPU happens here
   cpu::BlockExit x = interp::run(*code, &st);
+  st.mem.single_insn = false;
   // Stopped before a watched access: the instruction has not happened.
   if (x.reason == ir::ExitReason::Exception && w && w->hit) {
     st.fault = 0;  // set by a helper whose access stopped (sc); no guest exception is pending

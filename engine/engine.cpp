@@ -30,11 +30,13 @@ Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
     : cpu_(cpu), map_(map), log_(log), opts_(opts), enter_(opts.jit ? opts.jit->entry() : nullptr),
       jit_results_(opts.jit ? &opts.jit->results_waiting() : nullptr) {
   cpu_.state().mem.code_watcher = this;
+  cpu_.set_exec_trigger_listener([this](uint64_t pc) { breakpoint_changed(pc); });
 }
 
 Engine::~Engine() {
   if (events_) events_->remove_exit_flag(&cpu_.state().exit_request);
   cpu_.state().mem.code_watcher = nullptr;
+  cpu_.set_exec_trigger_listener(nullptr);
   if (opts_.jit) {
     for (auto& [k, b] : cache_)
       if (b->ticket) opts_.jit->release(b->ticket);
@@ -365,7 +367,7 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   ir.phys_pc = pa;
   ir.mode = mode;
   cpu_.translate_block(ir, opts_.max_block_insns);
-  if (debug_ && !debug_->breakpoints.empty()) debug_trim(ir);
+  if ((debug_ && !debug_->breakpoints.empty()) || !cpu_.exec_triggers().empty()) debug_trim(ir);
   if (log_.enabled(kLogInAsm)) {
     log_.printf("IN: pc=0x%016" PRIx64 "\n", ir.pc);
     for (const ir::Inst& in : ir.insts)
@@ -390,7 +392,12 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
   b->phys_pc = pa;
   b->mode = mode;
   b->first_page = pa & mem::kPageMask;
-  b->last_page = (pa + (ir.guest_bytes ? ir.guest_bytes - 1 : 0)) & mem::kPageMask;
+  // A block ending on the next virtual page: that page's physical address is
+  // its translation now, not the page after the first one in physical memory.
+  b->last_page = b->first_page;
+  const uint64_t last_va = ir.pc + (ir.guest_bytes ? ir.guest_bytes - 1 : 0);
+  if ((last_va & mem::kPageMask) != (ir.pc & mem::kPageMask) && !code_page(last_va & mem::kPageMask, &b->last_page))
+    b->last_page = b->first_page;  // not reached: translation just fetched from it
   b->guest_bytes = ir.guest_bytes;
   b->code = std::move(*code);
   if (opts_.jit) b->ir = std::make_unique<ir::Block>(std::move(ir));
@@ -415,12 +422,17 @@ Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
 // A block whose last instruction straddles into a second page also depends on
 // that page's mapping, which the cache key does not hold.
 bool Engine::second_page_still_mapped(const CachedBlock& b) {
-  uint64_t pa;
-  uint64_t second = (b.pc & mem::kPageMask) + mem::kPageSize;
+  uint64_t page;
+  return code_page((b.pc & mem::kPageMask) + mem::kPageSize, &page) && page == b.last_page;
+}
+
+bool Engine::code_page(uint64_t va, uint64_t* page) {
+  uint64_t pa = 0;
   cpu::StateHeader& st = cpu_.state();
   uint32_t saved_fault = st.fault;
-  bool ok = cpu_.code_address(second, &pa) && (pa & mem::kPageMask) == b.last_page;
+  bool ok = cpu_.code_address(va, &pa);
   st.fault = saved_fault;  // a fault here is not the guest's yet: the block is simply retranslated
+  *page = pa & mem::kPageMask;
   return ok;
 }
 
@@ -494,6 +506,10 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     if (debug_ && debug_check()) {
       why = SliceEnd::Debug;
       break;
+    }
+    if (exec_trigger_fired()) {  // the trap's handler is where the guest goes now
+      link_from = interp_from = nullptr;
+      continue;
     }
     if (code_replaced_) {  // the exit index is the old code's
       link_from = nullptr;
@@ -571,6 +587,14 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       case ir::ExitReason::Exception:
         if (debug_ && debug_->watch.hit) {  // a watchpoint, not a guest trap: debug_check() stops
           st.fault = 0;
+          break;
+        }
+        if (st.mem.rerun_alone) {
+          // Not a guest trap: a store that may stop the CPU, abandoned so
+          // that it runs by itself; a stop it asks for is seen right after it.
+          st.mem.rerun_alone = false;
+          st.fault = 0;  // set by a helper whose store was abandoned (sc)
+          run_alone(true);  // as here: a mode change takes a pending interrupt
           break;
         }
         st.fault = 0;

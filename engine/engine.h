@@ -105,7 +105,7 @@ class Engine : public mem::CodeWatcher {
   // or an interrupt request, and blocks never run over a breakpoint.
   void set_debug(DebugState* d);
   DebugStop debug_stop() const { return debug_stop_; }
-  // A breakpoint at `va` was inserted or removed: drop the blocks covering it.
+  // A breakpoint (or a CPU execute trigger) at `va` was inserted or removed: drop the blocks covering it.
   void breakpoint_changed(uint64_t va);
   // The watchpoint list changed: uncache watched pages in this CPU's softTLB.
   void watchpoints_changed();
@@ -200,6 +200,8 @@ class Engine : public mem::CodeWatcher {
   CachedBlock* lookup();
   CachedBlock* translate(uint64_t pa, uint32_t mode);
   bool second_page_still_mapped(const CachedBlock& b);
+  // The physical page the code at `va` is fetched from now; false (no guest fault left recorded) if none.
+  bool code_page(uint64_t va, uint64_t* page);
   void invalidate_page(uint64_t page);
   void retire(CachedBlock* b);
   void free_retired();
@@ -222,9 +224,16 @@ class Engine : public mem::CodeWatcher {
   void unlink_all();
   void forget_indirect(jit::NativeFn fn);  // drops `fn` from indirect_
   bool debug_check();                      // before each block: should the debugger stop here?
-  bool breakpoint_at(uint64_t pc) const;
+  bool breakpoint_at(uint64_t pc) const;  // a debugger breakpoint or a CPU execute trigger
+  bool exec_trigger_fired();               // before each block: the CPU's trigger at the pc fired (exception taken)
   void debug_trim(ir::Block& ir);          // end the block before a breakpoint inside it
   void drop_block(CachedBlock* b);         // retire, and forget it in page_blocks_
+  // Executes the instruction at pc as a block of its own (uncached,
+  // interpreted), where a store that may stop the CPU is performed: step()'s
+  // work once interrupts are dealt with, and what an abandoned store
+  // (MemContext::rerun_alone) runs again. `interrupts`: a mode change it
+  // makes may take a pending interrupt.
+  DebugStop run_alone(bool interrupts);
 
   cpu::Cpu& cpu_;
   mem::PhysMap& map_;

@@ -1,7 +1,12 @@
 #include "firmware/elf.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace kiln::firmware {
 
@@ -44,12 +49,63 @@ T read_at(const std::vector<uint8_t>& d, uint64_t off) {
   std::memcpy(&v, d.data() + off, sizeof v);
   return v;
 }
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v);
-  return b;
+// "3 MiB", "12 KiB" or "1234 bytes": sizes as a user wrote them.
+std::string size_text(uint64_t n) {
+  if (n && n % (1 << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n && n % (1 << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+Error too_large(const std::string& path, uint64_t size, uint64_t max, const std::string& space) {
+  return make_error("'" + path + "' is " + size_text(size) + ", larger than " + space + " (" + size_text(max) + ")");
 }
 
+// An open regular file and its size, taken once with fstat: what is read
+// afterwards never exceeds that size, even if the file grows meanwhile.
+struct RegularFile {
+  int fd = -1;
+  uint64_t size = 0;
+  std::string path;
+
+  // O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused.
+  static Result<RegularFile> open(const std::string& path) {
+    RegularFile f;
+    f.path = path;
+    f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (f.fd < 0) return make_error("cannot open '" + path + "': " + std::strerror(errno));
+    struct stat st;
+    if (fstat(f.fd, &st) != 0) return make_error("cannot stat '" + path + "': " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return make_error("'" + path + "' is a directory, not a file");
+    if (!S_ISREG(st.st_mode)) return make_error("'" + path + "' is not a regular file (a device, pipe or socket)");
+    f.size = uint64_t(st.st_size);
+    return f;
+  }
+  Result<std::vector<uint8_t>> read_all() const {
+    std::vector<uint8_t> data(size);
+    uint64_t got = 0;
+    while (got < size) {
+      ssize_t n = pread(fd, data.data() + got, size - got, off_t(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return make_error("cannot read '" + path + "': " + std::strerror(errno));
+      if (n == 0) break;  // shrank since fstat: what is there is the file
+      got += uint64_t(n);
+    }
+    data.resize(got);
+    return data;
+  }
+  RegularFile() = default;
+  RegularFile(RegularFile&& o) noexcept : fd(std::exchange(o.fd, -1)), size(o.size), path(std::move(o.path)) {}
+  RegularFile& operator=(RegularFile&&) = delete;
+  ~RegularFile() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// Symbols kept at most: a kernel has a few hundred thousand; a hostile table
+// of a file's size must not cost many times that in host memory.
+constexpr size_t kMaxSymbols = 1 << 20;
+
+// The first SHT_SYMTAB only (ELF allows one): a file whose section headers all
+// name one huge table must not be walked thousands of times.
 void read_symbols(const std::vector<uint8_t>& d, const Ehdr& eh, LoadedImage* img) {
   if (eh.shentsize != sizeof(Shdr) || !in_file(d, eh.shoff, uint64_t(eh.shnum) * sizeof(Shdr))) return;
   for (unsigned i = 0; i < eh.shnum; i++) {
@@ -57,35 +113,40 @@ void read_symbols(const std::vector<uint8_t>& d, const Ehdr& eh, LoadedImage* im
     if (sh.type != kShtSymtab || sh.link >= eh.shnum) continue;
     Shdr str = read_at<Shdr>(d, eh.shoff + uint64_t(sh.link) * sizeof(Shdr));
     if (!in_file(d, sh.offset, sh.size) || !in_file(d, str.offset, str.size)) continue;
-    for (uint64_t off = 0; off + sizeof(Sym) <= sh.size; off += sizeof(Sym)) {
+    for (uint64_t off = 0; off + sizeof(Sym) <= sh.size && img->symbols.size() < kMaxSymbols; off += sizeof(Sym)) {
       Sym s = read_at<Sym>(d, sh.offset + off);
       if (s.name == 0 || s.name >= str.size) continue;
       const char* name = reinterpret_cast<const char*>(d.data() + str.offset + s.name);
       size_t maxlen = str.size - s.name;
       img->symbols.emplace(std::string(name, strnlen(name, maxlen)), s.value);
     }
+    return;
   }
 }
 
 }  // namespace
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return make_error("cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<uint8_t> data;
-  uint8_t buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.insert(data.end(), buf, buf + n);
-  bool err = std::ferror(f);
-  std::fclose(f);
-  if (err) return make_error("cannot read '" + path + "'");
-  return data;
+Result<std::vector<uint8_t>> read_file(const std::string& path, uint64_t max_bytes, const std::string& space) {
+  Result<RegularFile> f = RegularFile::open(path);
+  if (!f) return make_error(f.error());
+  if (f->size > max_bytes) return too_large(path, f->size, max_bytes, space);
+  return f->read_all();
+}
+
+Result<std::vector<uint8_t>> read_program(const std::string& path, uint64_t max_raw_bytes, const std::string& space) {
+  Result<RegularFile> f = RegularFile::open(path);
+  if (!f) return make_error(f.error());
+  uint8_t magic[4] = {};
+  bool elf = pread(f->fd, magic, sizeof magic, 0) == ssize_t(sizeof magic) && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  uint64_t max = elf ? kMaxElfFileBytes : max_raw_bytes;
+  if (f->size > max) return too_large(path, f->size, max, elf ? "the largest ELF file Kiln reads" : space);
+  return f->read_all();
 }
 
 bool is_elf(const std::vector<uint8_t>& d) { return d.size() >= 4 && std::memcmp(d.data(), "\x7f" "ELF", 4) == 0; }
 
 Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, mem::PhysMap& map,
-                             const std::string& name) {
+                             const std::string& name, Placement* placed) {
   auto bad = [&](const std::string& why) { return make_error(name + ": " + why); };
   if (!is_elf(d)) return bad("not an ELF file");
   if (d.size() < sizeof(Ehdr)) return bad("truncated ELF header");
@@ -106,11 +167,12 @@ Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, me
     if (ph.filesz > ph.memsz) return bad("segment " + std::to_string(i) + " has file size > memory size");
     if (ph.memsz == 0) continue;
     if (!in_file(d, ph.offset, ph.filesz)) return bad("segment " + std::to_string(i) + " lies outside the file (truncated?)");
-    if (ph.paddr + ph.memsz < ph.paddr) return bad("segment " + std::to_string(i) + " wraps around the address space");
+    if (ph.memsz - 1 > ~0ull - ph.paddr) return bad("segment " + std::to_string(i) + " wraps around the address space");
+    if (placed)
+      if (Status s = placed->add(name + " segment " + std::to_string(i), ph.paddr, ph.memsz); !s) return make_error(s.error());
     uint8_t* dst = map.host_ptr(ph.paddr, ph.memsz);
     if (!dst)
-      return bad("segment " + std::to_string(i) + " at " + hex(ph.paddr) + "-" + hex(ph.paddr + ph.memsz - 1) +
-                 " is not in guest RAM");
+      return bad("segment " + std::to_string(i) + " " + describe_range(ph.paddr, ph.memsz) + " is not in guest RAM");
     std::memcpy(dst, d.data() + ph.offset, ph.filesz);
     std::memset(dst + ph.filesz, 0, ph.memsz - ph.filesz);
     img.low = std::min(img.low, ph.paddr);
@@ -123,8 +185,10 @@ Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, me
 }
 
 Result<LoadedImage> load_raw(const std::vector<uint8_t>& d, uint64_t addr, mem::PhysMap& map,
-                             const std::string& name) {
+                             const std::string& name, Placement* placed) {
   if (d.empty()) return make_error(name + ": empty image");
+  if (placed)
+    if (Status s = placed->add(name, addr, d.size()); !s) return make_error(s.error());
   if (!map.write(addr, d.data(), d.size()))
     return make_error(name + ": " + std::to_string(d.size()) + " bytes at " + hex(addr) + " do not fit in guest RAM");
   LoadedImage img;

@@ -1,6 +1,9 @@
-// ELF64 and raw-binary loaders. Every field read from the file is checked
-// against the file's size and the guest's memory before use: a truncated or
+// ELF64 and raw-binary loaders, and the one way boards read an image file.
+// Every field read from the file is checked against the file's size and the
+// guest's memory before use, with overflow-safe arithmetic: a truncated or
 // malformed image, or a segment outside RAM, is one clear error, never a crash.
+// Files are bounded before they are read: only regular files, and none larger
+// than the space they must fit in (a device such as /dev/zero never ends).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -8,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "firmware/placement.h"
 #include "mem/physmap.h"
 
 namespace kiln::firmware {
@@ -18,12 +22,27 @@ struct LoadedImage {
   std::map<std::string, uint64_t> symbols;    // from .symtab, if present
 };
 
-Result<std::vector<uint8_t>> read_file(const std::string& path);
+// The largest ELF file read: what an ELF loads is bounded by its program
+// headers, and a kernel's debug info can be many times that.
+constexpr uint64_t kMaxElfFileBytes = 2ull << 30;
+
+// Reads a whole regular file of at most `max_bytes`. A directory, device, pipe
+// or socket, or a larger file, is refused before anything is read; the error
+// names the file and, for a file too large, `space` ("guest RAM").
+Result<std::vector<uint8_t>> read_file(const std::string& path, uint64_t max_bytes = kMaxElfFileBytes,
+                                       const std::string& space = "the largest file Kiln reads");
+// The same for a program (-bios, -kernel): an ELF file may be up to
+// kMaxElfFileBytes, any other file must fit in `max_raw_bytes`.
+Result<std::vector<uint8_t>> read_program(const std::string& path, uint64_t max_raw_bytes, const std::string& space);
+
 bool is_elf(const std::vector<uint8_t>& data);
 // Loads an ELF64 little-endian image for `machine` (EM_RISCV = 243, EM_X86_64 = 62).
+// With `placed`, each segment is first recorded there as "<name> segment N",
+// so one overlapping what the board placed before is an error, not an overwrite.
 Result<LoadedImage> load_elf(const std::vector<uint8_t>& data, uint16_t machine, mem::PhysMap& map,
-                             const std::string& name);
+                             const std::string& name, Placement* placed = nullptr);
+// Copies a flat binary to `addr` (recorded in `placed` as `name`, if given).
 Result<LoadedImage> load_raw(const std::vector<uint8_t>& data, uint64_t addr, mem::PhysMap& map,
-                             const std::string& name);
+                             const std::string& name, Placement* placed = nullptr);
 
 }  // namespace kiln::firmware

@@ -51,6 +51,35 @@ Result<std::vector<uint8_t>> FdtBuilder::finish() {
   return buf_;
 }
 
+Status check_fdt(std::vector<uint8_t>* blob) {
+  if (blob->size() < sizeof(struct fdt_header)) return make_error("not a device tree (shorter than its header)");
+  int err = fdt_check_full(blob->data(), blob->size());
+  if (err < 0) return make_error(std::string("not a valid device tree: ") + fdt_strerror(err));
+  blob->resize(fdt_totalsize(blob->data()));  // fdt_check_full: no larger than the buffer
+  return {};
+}
+
+Status set_chosen(std::vector<uint8_t>* blob, const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_end) {
+  if (bootargs.empty() && !initrd_end) return {};
+  // Room for the new node, three properties and their names, however the tree was packed.
+  std::vector<uint8_t> out(blob->size() + bootargs.size() + 512);
+  auto fail = [](const char* what, int err) { return make_error(std::string("device tree: ") + what + ": " + fdt_strerror(err)); };
+  int err = fdt_open_into(blob->data(), out.data(), int(out.size()));
+  if (err < 0) return fail("open", err);
+  int chosen = fdt_path_offset(out.data(), "/chosen");
+  if (chosen == -FDT_ERR_NOTFOUND) chosen = fdt_add_subnode(out.data(), 0, "chosen");
+  if (chosen < 0) return fail("/chosen", chosen);
+  if (!bootargs.empty() && (err = fdt_setprop_string(out.data(), chosen, "bootargs", bootargs.c_str())) < 0)
+    return fail("bootargs", err);
+  if (initrd_end && ((err = fdt_setprop_u64(out.data(), chosen, "linux,initrd-start", initrd_start)) < 0 ||
+                     (err = fdt_setprop_u64(out.data(), chosen, "linux,initrd-end", initrd_end)) < 0))
+    return fail("initrd", err);
+  if ((err = fdt_pack(out.data())) < 0) return fail("pack", err);
+  out.resize(fdt_totalsize(out.data()));
+  *blob = std::move(out);
+  return {};
+}
+
 const void* fdt_get(const std::vector<uint8_t>& blob, const char* path, const char* prop, int* len) {
   int node = fdt_path_offset(blob.data(), path);
   if (node < 0) return nullptr;

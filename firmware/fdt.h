@@ -36,6 +36,16 @@ class FdtBuilder {
   uint32_t next_phandle_ = 1;
 };
 
+// A device tree from outside (-dtb): its header, sizes and structure checked
+// with libfdt's fdt_check_full before anything uses it. Bytes past the
+// header's total size (padding) are dropped.
+Status check_fdt(std::vector<uint8_t>* blob);
+
+// Sets /chosen's "bootargs" (unless empty) and "linux,initrd-start/-end"
+// (unless initrd_end is 0) in a checked blob, adding /chosen if it is missing:
+// what QEMU does to a -dtb file, so -append and -initrd are never dropped.
+Status set_chosen(std::vector<uint8_t>* blob, const std::string& bootargs, uint64_t initrd_start, uint64_t initrd_end);
+
 // Reads a property of a blob (tests, -dtb checks): nullptr if absent.
 const void* fdt_get(const std::vector<uint8_t>& blob, const char* path, const char* prop, int* len);
 

@@ -4,6 +4,7 @@
 // supported. Monitor commands are in monitor.cpp.
 #include "gdbstub/stub.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -53,9 +54,29 @@ bool parse_tid(std::string_view s, int64_t* tid) {
 
 Stub::Stub(cpu::DebugSystem& sys, Listener listener) : sys_(sys), listener_(std::move(listener)) {
   xml_ = target_xml(sys_.cpu(0).description());
+  if (pipe2(quit_, O_CLOEXEC) != 0) quit_[0] = quit_[1] = -1;
 }
 
-Stub::~Stub() { drop_client(); }
+Stub::~Stub() {
+  drop_client();
+  for (int fd : quit_)
+    if (fd >= 0) close(fd);
+}
+
+void Stub::request_quit() {
+  quitting_ = true;
+  if (quit_[1] >= 0) (void)!write(quit_[1], "q", 1);
+}
+
+// Waits until `fd` has input; false if Kiln is quitting instead.
+bool Stub::wait_input(int fd) {
+  for (;;) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {quit_[0], POLLIN, 0}};
+    if (poll(p, quit_[0] >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) return true;  // let the read report it
+    if (quitting_) return false;
+    if (p[0].revents) return true;
+  }
+}
 
 void Stub::drop_client() {
   if (client_ >= 0) close(client_);
@@ -104,6 +125,7 @@ bool Stub::read_packet(std::string* payload) {
     }
     inbuf_.clear();
     inpos_ = 0;
+    if (!wait_input(client_)) return false;
     char buf[4096];
     ssize_t n = read(client_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
@@ -168,7 +190,7 @@ cpu::StopEvent Stub::run_guest(Action how) {
 }
 
 int Stub::serve(bool start_halted) {
-  if (start_halted) {
+  if (start_halted && wait_input(listener_.fd())) {
     client_ = listener_.accept_client();
     last_stop_ = {cpu::StopEvent::Breakpoint, 0};  // '?' reports SIGTRAP at the first instruction
   }
@@ -184,7 +206,8 @@ int Stub::serve(bool start_halted) {
     }
     std::string pkt;
     if (!read_packet(&pkt)) {
-      std::fprintf(stderr, "kiln: gdb: client disconnected; the guest runs on\n");
+      // Quitting: the machine was asked to stop, so the guest, resumed, ends at once.
+      if (!quitting_) std::fprintf(stderr, "kiln: gdb: client disconnected; the guest runs on\n");
       drop_client();
       continue;
     }

@@ -4,6 +4,7 @@
 // while it runs, a watcher thread reads the socket, so Ctrl-C (0x03), a new
 // client or a vanished one stops it at the next block boundary.
 #pragma once
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ class Stub {
   // if it had just connected: serve(false) then answers it before the guest
   // runs. For tests and the fuzzer, which talk over a socketpair.
   void attach_client(int fd);
+  // From any thread (a signal watcher), after asking the machine to stop:
+  // stop waiting for gdb (a connection or a packet), so serve() resumes the
+  // guest, which ends at once, and returns.
+  void request_quit();
 
  private:
   enum class Action { None, Continue, Step, Detach, Kill };
@@ -35,6 +40,7 @@ class Stub {
   void reply(const std::string& payload);
   void drop_client();
   cpu::StopEvent run_guest(Action how);
+  bool wait_input(int fd);
 
   // Packets (stub.cpp) and monitor commands.
   Action handle(const std::string& pkt);
@@ -70,6 +76,8 @@ class Stub {
   cpu::StopEvent last_stop_{cpu::StopEvent::Interrupted, 0};
   cpu::AddrSpace mem_space_ = cpu::AddrSpace::Virtual;
   std::string xml_;        // the target description, made once
+  int quit_[2] = {-1, -1};  // request_quit() writes here to wake a wait for gdb
+  std::atomic<bool> quitting_{false};
 };
 
 }  // namespace kiln::gdbstub

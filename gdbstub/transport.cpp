@@ -12,12 +12,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+
+#include "common/parse.h"
 
 namespace kiln::gdbstub {
 
 std::string Endpoint::describe() const {
   if (kind == Kind::Unix) return "unix:" + path;
-  return "tcp:" + (host.empty() ? std::string("localhost") : host) + ":" + std::to_string(port);
+  return "tcp:" + (host.empty() ? std::string("127.0.0.1") : host) + ":" + std::to_string(port);
 }
 
 Result<Endpoint> parse_endpoint(const std::string& spec) {
@@ -38,10 +41,9 @@ Result<Endpoint> parse_endpoint(const std::string& spec) {
   if (colon == std::string::npos) return make_error("-gdb: '" + spec + "' needs a port (tcp::PORT)");
   e.host = rest.substr(0, colon);
   std::string port = rest.substr(colon + 1);
-  char* end = nullptr;
-  unsigned long p = std::strtoul(port.c_str(), &end, 10);
-  if (port.empty() || *end || p > 65535) return make_error("-gdb: bad port '" + port + "' in '" + spec + "'");
-  e.port = uint16_t(p);
+  std::optional<uint64_t> p = parse_u64(port);
+  if (!p || *p > 65535) return make_error("-gdb: bad port '" + port + "' in '" + spec + "'");
+  e.port = uint16_t(*p);
   return e;
 }
 
@@ -70,7 +72,9 @@ Result<Listener> Listener::open(const Endpoint& e) {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
-    std::string host = e.host.empty() ? "localhost" : e.host;
+    // Loopback unless a host is named: the stub gives whoever connects the guest's memory.
+    // A numeric address needs no /etc/hosts (some containers have none).
+    std::string host = e.host.empty() ? "127.0.0.1" : e.host;
     if (int rc = getaddrinfo(host.c_str(), std::to_string(e.port).c_str(), &hints, &res); rc != 0)
       return make_error("-gdb: cannot resolve '" + host + "': " + gai_strerror(rc));
     l.fd_ = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -81,6 +85,14 @@ Result<Listener> Listener::open(const Endpoint& e) {
     if (!ok) return fail("bind");
   }
   if (listen(l.fd_, 1) < 0) return fail("listen");
+  l.bound_ = e;
+  if (e.kind == Endpoint::Kind::Tcp && e.port == 0) {  // tcp::0: the kernel chose a free port
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (getsockname(l.fd_, reinterpret_cast<sockaddr*>(&a), &len) < 0) return fail("getsockname");
+    l.bound_.port = ntohs(a.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&a)->sin6_port
+                                                  : reinterpret_cast<sockaddr_in*>(&a)->sin_port);
+  }
   return l;
 }
 

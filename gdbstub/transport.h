@@ -12,7 +12,7 @@ namespace kiln::gdbstub {
 
 struct Endpoint {
   enum class Kind { Tcp, Unix } kind = Kind::Tcp;
-  std::string host;  // tcp: empty means localhost
+  std::string host;  // tcp: empty means 127.0.0.1
   uint16_t port = 0;
   std::string path;  // unix
   std::string describe() const;
@@ -24,16 +24,20 @@ class Listener {
  public:
   Listener() = default;
   ~Listener();
-  Listener(Listener&& o) noexcept : fd_(o.fd_), unlink_path_(std::move(o.unlink_path_)) { o.fd_ = -1; }
+  Listener(Listener&& o) noexcept : fd_(o.fd_), unlink_path_(std::move(o.unlink_path_)), bound_(std::move(o.bound_)) { o.fd_ = -1; }
   Listener& operator=(Listener&&) = delete;
   static Result<Listener> open(const Endpoint& e);
   int fd() const { return fd_; }
+  // Where it listens: the endpoint it was opened with, with the port the kernel
+  // chose for tcp::0.
+  const Endpoint& bound() const { return bound_; }
   // Blocks until a client connects; returns its socket, or -1.
   int accept_client() const;
 
  private:
   int fd_ = -1;
   std::string unlink_path_;  // a unix socket's path, removed on close
+  Endpoint bound_;
 };
 
 // Writes all of `data` (no SIGPIPE if the peer is gone); false on error.

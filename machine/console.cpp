@@ -6,15 +6,15 @@
 
 namespace kiln::machine {
 
-Console::Console(Clock& events, std::function<void(uint8_t)> to_guest, std::function<void()> quit)
-    : events_(events), to_guest_(std::move(to_guest)), quit_(std::move(quit)) {
-  if (pipe(wake_) != 0) return;
+Console::Console(Clock& events, int in_fd, bool terminal, std::function<void(uint8_t)> to_guest, std::function<void()> quit)
+    : events_(events), to_guest_(std::move(to_guest)), quit_(std::move(quit)), in_fd_(in_fd) {
+  if (in_fd_ < 0 || pipe(wake_) != 0) return;
   termios saved;
-  if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+  if (terminal && isatty(in_fd_) && tcgetattr(in_fd_, &saved) == 0) {
     termios raw = saved;
     cfmakeraw(&raw);
     raw.c_oflag |= OPOST | ONLCR;  // keep "\n" -> "\r\n" on output
-    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) saved_ = std::make_unique<termios>(saved);
+    if (tcsetattr(in_fd_, TCSANOW, &raw) == 0) saved_ = std::make_unique<termios>(saved);
   }
   thread_ = std::thread([this] { reader(); });
 }
@@ -25,7 +25,7 @@ Console::~Console() {  // defined here, where termios is complete
     (void)!write(wake_[1], &c, 1);
   }
   if (thread_.joinable()) thread_.join();
-  if (saved_) tcsetattr(STDIN_FILENO, TCSANOW, saved_.get());
+  if (saved_) tcsetattr(in_fd_, TCSANOW, saved_.get());
   for (int fd : wake_)
     if (fd >= 0) close(fd);
 }
@@ -33,12 +33,12 @@ Console::~Console() {  // defined here, where termios is complete
 void Console::reader() {
   bool escape = false;
   for (;;) {
-    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    pollfd fds[2] = {{in_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) return;
     if (fds[1].revents) return;
     if (!(fds[0].revents & (POLLIN | POLLHUP))) continue;
     uint8_t buf[256];
-    ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    ssize_t n = read(in_fd_, buf, sizeof buf);
     if (n <= 0) return;  // end of input: the guest simply sees no more
     for (ssize_t i = 0; i < n; i++) {
       uint8_t b = buf[i];

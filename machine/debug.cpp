@@ -95,7 +95,7 @@ cpu::StopEvent MachineDebug::resume() {
     bool all_idle = true;
     for (unsigned i = 0; i < harts_.size(); i++) {
       DebugHart& h = harts_[i];
-      if (idle[i] && !h.cpu->wakeup_pending() && !state_.interrupt) continue;
+      if (idle[i] && !h.cpu->wakeup_pending() && !state_.interrupt && !h.engine->stop_requested()) continue;
       engine::Engine::SliceEnd e = h.engine->run_for(slice);
       if (e == engine::Engine::SliceEnd::Stopped) return {cpu::StopEvent::Exited, i, 0, {}, h.engine->stop_code()};
       if (e == engine::Engine::SliceEnd::Debug) return stopped(i);

@@ -31,6 +31,9 @@ struct Config {
   std::string dtb;         // -dtb: use this device tree instead of the generated one
   std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
   bool no_reboot = false;  // a guest reset request ends Kiln instead
+  // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
+  // "unix:PATH[,server...]" (machine/chardev.h opens it).
+  std::string serial = "stdio";
   std::vector<Drive> drives;  // virtio-blk, in slot order
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;
@@ -70,6 +73,10 @@ class Machine {
   // True if the guest stopped by asking for a reset: the caller builds the
   // machine afresh from the same configuration (a cold reset) and runs again.
   virtual bool reset_requested() const { return false; }
+  // From any thread (the host signal watcher): stop the guest at its next
+  // block boundary, as a power-off does, so that run() (or the debugger's
+  // resume) returns `code` and the machine shuts down in order.
+  virtual void request_stop(int code) = 0;
   virtual RunStats stats() const = 0;
   // The machine as a debugger drives it (made on the first call; from then on
   // resume()/step() run the guest instead of run()).

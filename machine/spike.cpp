@@ -11,6 +11,8 @@
 #include "devices/riscv/htif.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
+#include "machine/chardev.h"
+#include "firmware/placement.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/mip_line.h"
@@ -29,6 +31,7 @@ class Spike final : public Machine {
   explicit Spike(Log& log) : log_(log) {}
 
   Status build(const Config& cfg) {
+    if (Status s = refuse_unsupported(cfg); !s) return s;
     if (Status s = map_.add_ram("ram", kRamBase, cfg.ram_bytes); !s) return s;
     auto j = make_jit(cfg);
     if (!j) return make_error(j.error());
@@ -43,26 +46,33 @@ class Spike final : public Machine {
     clint_ = std::make_unique<devices::Clint>(events_, std::vector<devices::Clint::HartLines>{{msip_.get(), mtip_.get()}});
     cpu_->set_time_source([this] { return clint_->mtime(); });
     if (Status s = map_.add_mmio("clint", kClintBase, devices::Clint::kMmioSize, clint_.get()); !s) return s;
-    htif_ = std::make_unique<devices::Htif>(map_, stdout, [this](int code) { engine_->request_stop(code); });
+    // QEMU's spike connects the HTIF console to the first -serial.
+    Result<Chardev> serial = Chardev::open(cfg.serial);
+    if (!serial) return make_error(serial.error());
+    serial_ = std::move(*serial);
+    htif_ = std::make_unique<devices::Htif>(map_, serial_.out(), [this](int code) { engine_->request_stop(code); });
 
-    // What to run: -bios FILE (unless "none"), then -kernel, then the built-in program.
+    // What to run: -bios FILE (unless "none"), then -kernel, then the built-in program,
+    // each recorded in one placement table so that neither overwrites the other.
+    firmware::Placement placed;
+    placed.add_memory("guest RAM", kRamBase, cfg.ram_bytes);
     std::vector<firmware::LoadedImage> images;
     auto load = [&](const std::vector<uint8_t>& data, const std::string& name) -> Status {
-      Result<firmware::LoadedImage> img = firmware::is_elf(data) ? firmware::load_elf(data, kEmRiscv, map_, name)
-                                                                 : firmware::load_raw(data, kRamBase, map_, name);
+      Result<firmware::LoadedImage> img = firmware::is_elf(data) ? firmware::load_elf(data, kEmRiscv, map_, name, &placed)
+                                                                 : firmware::load_raw(data, kRamBase, map_, name, &placed);
       if (!img) return make_error(img.error());
       images.push_back(*img);
       return {};
     };
-    auto load_file = [&](const std::string& path) -> Status {
-      Result<std::vector<uint8_t>> data = firmware::read_file(path);
-      if (!data) return make_error(data.error());
-      return load(*data, path);
+    auto load_file = [&](const char* option, const std::string& path) -> Status {
+      Result<std::vector<uint8_t>> data = firmware::read_program(path, cfg.ram_bytes, "guest RAM");
+      if (!data) return make_error(std::string(option) + ": " + data.error());
+      return load(*data, std::string(option + 1) + " '" + path + "'");
     };
     if (!cfg.bios.empty() && !cfg.bios_none)
-      if (Status s = load_file(cfg.bios); !s) return s;
+      if (Status s = load_file("-bios", cfg.bios); !s) return s;
     if (!cfg.kernel.empty()) {
-      if (Status s = load_file(cfg.kernel); !s) return s;
+      if (Status s = load_file("-kernel", cfg.kernel); !s) return s;
     } else if (images.empty() && !cfg.builtin_kernel.empty()) {
       if (Status s = load(cfg.builtin_kernel, "built-in demo"); !s) return s;
     }
@@ -84,7 +94,23 @@ class Spike final : public Machine {
     return {};
   }
 
+  // What this board does not implement is refused, never silently ignored.
+  static Status refuse_unsupported(const Config& cfg) {
+    auto refuse = [](const std::string& what) { return make_error("-M spike does not support " + what); };
+    if (cfg.smp != 1) return refuse("-smp " + std::to_string(cfg.smp) + " (it has one hart)");
+    if (!cfg.initrd.empty()) return refuse("-initrd");
+    if (!cfg.append.empty()) return refuse("-append");
+    if (!cfg.dtb.empty()) return refuse("-dtb");
+    if (!cfg.drives.empty()) return refuse("-drive");
+    if (!cfg.virtio_devices.empty()) return refuse("-device " + cfg.virtio_devices.front());
+    if (!cfg.dumpdtb.empty()) return refuse("dumpdtb");
+    return {};
+  }
+
   int run() override { return engine_->run(); }
+  void request_stop(int code) override {
+    events_.post([this, code] { engine_->request_stop(code); });
+  }
   cpu::DebugSystem* debug() override {
     if (!debug_) {
       std::vector<DebugHart> harts;
@@ -106,6 +132,7 @@ class Spike final : public Machine {
   std::unique_ptr<MipLine> msip_, mtip_;
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<engine::Engine> engine_;
+  Chardev serial_;  // declared before the HTIF that writes to it, so it is closed after it
   std::unique_ptr<devices::Htif> htif_;
   std::unique_ptr<MachineDebug> debug_;  // last: it detaches from the engine first
 };

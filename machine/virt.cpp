@@ -23,7 +23,9 @@
 #include "engine/events.h"
 #include "firmware/elf.h"
 #include "firmware/fdt.h"
+#include "firmware/placement.h"
 #include "firmware/riscv_image.h"
+#include "machine/chardev.h"
 #include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
@@ -40,6 +42,8 @@ constexpr uint16_t kEmRiscv = 243;
 constexpr const char* kDefaultBios = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin";
 // fw_dynamic's info block (OpenSBI docs, "FW_DYNAMIC"): magic "OSBI", version 2.
 constexpr uint64_t kFwDynMagic = 0x4942534f, kFwDynVersion = 2, kNextModeS = 1;
+// The device tree's slot: the last 2 MiB-aligned 2 MiB of RAM below 4 GiB.
+constexpr uint64_t kMaxFdtBytes = 2ull << 20;
 
 
 // A store into translated code, by any hart or by DMA, must reach every hart's engine.
@@ -66,6 +70,11 @@ class Virt final : public Machine {
   int run() override;
   RunStats stats() const override;
   bool reset_requested() const override { return reset_; }
+  void request_stop(int code) override {
+    events_.post([this, code] {
+      for (Hart& h : harts_) h.engine->request_stop(code);
+    });
+  }
   cpu::DebugSystem* debug() override;
   const std::string& dumpdtb() const { return dumpdtb_; }
 
@@ -88,6 +97,7 @@ class Virt final : public Machine {
   double seconds_ = 0;
   std::unique_ptr<devices::Clint> clint_;
   std::unique_ptr<devices::Plic> plic_;
+  Chardev serial_;  // declared before the UART and console that use it, so it is closed after them
   std::unique_ptr<devices::Ns16550a> uart_;
   std::unique_ptr<devices::SifiveTest> test_;
   std::unique_ptr<devices::GoldfishRtc> rtc_;
@@ -142,7 +152,10 @@ Status Virt::build(const Config& cfg) {
     h.cpu->set_clock(&events_);  // offers Sstc
   }
   plic_ = std::make_unique<devices::Plic>(devices::Plic::kVirtSources, plic_contexts);
-  uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), stdout);
+  Result<Chardev> serial = Chardev::open(cfg.serial);
+  if (!serial) return make_error(serial.error());
+  serial_ = std::move(*serial);
+  uart_ = std::make_unique<devices::Ns16550a>(plic_->source(kUartIrq), serial_.out());
   test_ = std::make_unique<devices::SifiveTest>([this, stop_all, no_reboot = cfg.no_reboot](devices::SifiveTest::Kind k, int code) {
     if (k == devices::SifiveTest::Kind::Reset && !no_reboot) reset_ = true;  // -no-reboot: a reset ends Kiln
     stop_all(k == devices::SifiveTest::Kind::Exit ? code : 0);
@@ -163,10 +176,7 @@ Status Virt::build(const Config& cfg) {
   if (cfg.drives.size() + cfg.virtio_devices.size() > kVirtioSlots)
     return make_error("too many virtio devices (at most 8 on -M virt)");
   for (const Drive& d : cfg.drives) {
-    devices::virtio::BlkOptions o;
-    o.snapshot = d.snapshot;
-    o.read_only = d.read_only;
-    auto blk = devices::virtio::Blk::open(d.file, o);
+    auto blk = devices::virtio::Blk::open(d.file, {d.snapshot, d.read_only});
     if (!blk) return make_error(blk.error());
     virtio_devs_.push_back(std::move(*blk));
   }
@@ -182,37 +192,37 @@ Status Virt::build(const Config& cfg) {
       return s;
   }
 
-  if (!cfg.dumpdtb.empty()) {
-    Result<std::vector<uint8_t>> fdt = make_fdt(cfg, 0, 0);
-    if (!fdt) return make_error(fdt.error());
-    std::FILE* f = std::fopen(cfg.dumpdtb.c_str(), "wb");
-    if (!f || std::fwrite(fdt->data(), 1, fdt->size(), f) != fdt->size()) {
-      if (f) std::fclose(f);
-      return make_error("dumpdtb: cannot write '" + cfg.dumpdtb + "'");
-    }
-    std::fclose(f);
-    dumpdtb_ = cfg.dumpdtb;
-    return {};
-  }
   if (Status s = load_payloads(cfg); !s) return s;
-  console_ = std::make_unique<Console>(events_, [this](uint8_t b) { uart_->receive(b); },
+  if (!dumpdtb_.empty()) return {};  // the tree is written; nothing runs
+  console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { uart_->receive(b); },
                                        [stop_all] { stop_all(0); });
   return {};
 }
 
 Status Virt::load_payloads(const Config& cfg) {
+  // QEMU's rules: without a kernel there is nothing to hand a command line or an initrd to.
+  if (cfg.kernel.empty() && !cfg.append.empty()) return make_error("-append only allowed with -kernel");
+  if (cfg.kernel.empty() && !cfg.initrd.empty()) return make_error("-initrd only allowed with -kernel");
   const uint64_t ram_end = kDram + cfg.ram_bytes;
-  auto read = [](const std::string& path) { return firmware::read_file(path); };
+  // Everything below is recorded here before it is written: an overlap is an error, not a silent overwrite.
+  firmware::Placement placed;
+  placed.add_memory("guest RAM", kDram, cfg.ram_bytes);
+  placed.add_memory("mrom", kMrom.base, kMrom.size);
+  uint64_t info[6] = {kFwDynMagic, kFwDynVersion, 0, kNextModeS, 0, 0};  // [2]: the kernel's entry, below
+  if (Status s = placed.add("fw_dynamic info", kMrom.base, sizeof info); !s) return s;
 
   // Firmware (M-mode) at the start of DRAM, unless -bios none.
   uint64_t entry = kDram;
   bool have_firmware = !cfg.bios_none;
   if (have_firmware) {
     std::string path = cfg.bios.empty() ? kDefaultBios : cfg.bios;
-    auto data = read(path);
-    if (!data) return make_error(data.error() + (cfg.bios.empty() ? " (install Debian's opensbi package, or give -bios)" : ""));
-    auto img = firmware::is_elf(*data) ? firmware::load_elf(*data, kEmRiscv, map_, path)
-                                       : firmware::load_raw(*data, kDram, map_, path);
+    auto data = firmware::read_program(path, cfg.ram_bytes, "guest RAM");
+    if (!data)
+      return make_error(cfg.bios.empty() ? "default firmware: " + data.error() + " (install Debian's opensbi package, or give -bios)"
+                                         : "-bios: " + data.error());
+    std::string name = "firmware '" + path + "'";
+    auto img = firmware::is_elf(*data) ? firmware::load_elf(*data, kEmRiscv, map_, name, &placed)
+                                       : firmware::load_raw(*data, kDram, map_, name, &placed);
     if (!img) return make_error(img.error());
     entry = img->entry;
   }
@@ -220,10 +230,11 @@ Status Virt::load_payloads(const Config& cfg) {
   // Kernel: a Linux Image at DRAM + text_offset, an ELF where it says, or raw.
   uint64_t kernel_entry = 0, kernel_end = kDram;
   if (!cfg.kernel.empty()) {
-    auto data = read(cfg.kernel);
-    if (!data) return make_error(data.error());
+    auto data = firmware::read_program(cfg.kernel, cfg.ram_bytes, "guest RAM");
+    if (!data) return make_error("-kernel: " + data.error());
+    std::string name = "kernel '" + cfg.kernel + "'";
     if (firmware::is_elf(*data)) {
-      auto img = firmware::load_elf(*data, kEmRiscv, map_, cfg.kernel);
+      auto img = firmware::load_elf(*data, kEmRiscv, map_, name, &placed);
       if (!img) return make_error(img.error());
       kernel_entry = img->entry;
       kernel_end = img->high;
@@ -231,13 +242,15 @@ Status Virt::load_payloads(const Config& cfg) {
       uint64_t offset = have_firmware ? 0x200000 : 0, size = data->size();
       if (firmware::is_riscv_image(*data)) {
         auto hdr = firmware::parse_riscv_image(*data);
-        if (!hdr) return make_error(cfg.kernel + ": " + hdr.error());
+        if (!hdr) return make_error(name + ": " + hdr.error());
         offset = hdr->text_offset;
-        size = hdr->image_size;
+        size = hdr->image_size;  // what it occupies once running, not just the file
       }
+      if (offset >= cfg.ram_bytes)
+        return make_error(name + ": loads at DRAM + " + firmware::hex(offset) + ", outside guest RAM (-m)");
       kernel_entry = kDram + offset;
-      if (kernel_entry + size > ram_end) return make_error(cfg.kernel + ": the kernel does not fit in guest RAM (-m)");
-      auto img = firmware::load_raw(*data, kernel_entry, map_, cfg.kernel);
+      if (Status s = placed.add(name, kernel_entry, size); !s) return s;
+      auto img = firmware::load_raw(*data, kernel_entry, map_, name);
       if (!img) return make_error(img.error());
       kernel_end = kernel_entry + size;
     }
@@ -249,35 +262,47 @@ Status Virt::load_payloads(const Config& cfg) {
   // initrd: far enough above the kernel that the kernel's own growth cannot reach it.
   uint64_t initrd_start = 0, initrd_end = 0;
   if (!cfg.initrd.empty()) {
-    auto data = read(cfg.initrd);
-    if (!data) return make_error(data.error());
+    auto data = firmware::read_file(cfg.initrd, cfg.ram_bytes, "guest RAM");
+    if (!data) return make_error("-initrd: " + data.error());
     uint64_t base = kernel_entry ? kernel_entry : kDram;
     initrd_start = align_up(std::max(kernel_end, base + std::min<uint64_t>(cfg.ram_bytes / 2, 128ull << 20)), 0x1000);
-    if (initrd_start + data->size() > ram_end - (2ull << 20))
-      return make_error(cfg.initrd + ": the initrd does not fit in guest RAM (-m)");
-    auto img = firmware::load_raw(*data, initrd_start, map_, cfg.initrd);
+    auto img = firmware::load_raw(*data, initrd_start, map_, "initrd '" + cfg.initrd + "'", &placed);
     if (!img) return make_error(img.error());
     initrd_end = initrd_start + data->size();
   }
 
   // Device tree: generated from this board's map (or -dtb), in the last 2 MiB of RAM below 4 GiB.
   std::vector<uint8_t> fdt;
+  std::string fdt_name = "device tree";
   if (!cfg.dtb.empty()) {
-    auto data = read(cfg.dtb);
-    if (!data) return make_error(data.error());
+    auto data = firmware::read_file(cfg.dtb, kMaxFdtBytes, "the 2 MiB a device tree may use");
+    if (!data) return make_error("-dtb: " + data.error());
+    if (Status s = firmware::check_fdt(&*data); !s) return make_error("-dtb: '" + cfg.dtb + "': " + s.error());
+    if (Status s = firmware::set_chosen(&*data, cfg.append, initrd_start, initrd_end); !s)
+      return make_error("-dtb: '" + cfg.dtb + "': " + s.error());
     fdt = std::move(*data);
+    fdt_name = "device tree '" + cfg.dtb + "'";
   } else {
     auto gen = make_fdt(cfg, initrd_start, initrd_end);
     if (!gen) return make_error(gen.error());
     fdt = std::move(*gen);
   }
-  if (fdt.size() > (2ull << 20)) return make_error("device tree larger than 2 MiB");
-  uint64_t fdt_addr = align_down(std::min<uint64_t>(ram_end, 0x100000000ull) - (2ull << 20), 2ull << 20);
-  if (fdt_addr < initrd_end || fdt_addr < kernel_end) return make_error("guest RAM too small for kernel, initrd and device tree");
+  if (fdt.size() > kMaxFdtBytes) return make_error("device tree larger than 2 MiB");
+  uint64_t fdt_addr = align_down(std::min<uint64_t>(ram_end, 0x100000000ull) - kMaxFdtBytes, kMaxFdtBytes);
+  if (Status s = placed.add(fdt_name, fdt_addr, fdt.size()); !s) return s;
   map_.write(fdt_addr, fdt.data(), fdt.size());
+  // dumpdtb (as on QEMU): the tree exactly as the guest would get it, -dtb, -append and initrd included.
+  if (!cfg.dumpdtb.empty()) {
+    std::FILE* f = std::fopen(cfg.dumpdtb.c_str(), "wb");
+    bool written = f && std::fwrite(fdt.data(), 1, fdt.size(), f) == fdt.size();
+    if (f && std::fclose(f) != 0) written = false;
+    if (!written) return make_error("dumpdtb: cannot write '" + cfg.dumpdtb + "'");
+    dumpdtb_ = cfg.dumpdtb;
+    return {};
+  }
 
   // fw_dynamic's info block, in the mask ROM as on QEMU.
-  uint64_t info[6] = {kFwDynMagic, kFwDynVersion, kernel_entry, kNextModeS, 0, 0};
+  info[2] = kernel_entry;
   std::vector<uint8_t> rom(kMrom.size, 0);
   std::memcpy(rom.data(), info, sizeof info);
   if (Status s = map_.add_rom("mrom", kMrom.base, rom.data(), rom.size()); !s) return s;
@@ -443,7 +468,7 @@ int Virt::run_harts() {
     bool all_idle = true;
     for (size_t i = 0; i < harts_.size(); i++) {
       Hart& h = harts_[i];
-      if (idle[i] && !h.cpu->wakeup_pending()) continue;
+      if (idle[i] && !h.cpu->wakeup_pending() && !h.engine->stop_requested()) continue;  // a stop ends the wait too
       engine::Engine::SliceEnd e = h.engine->run_for(kSliceBlocks);
       if (e == engine::Engine::SliceEnd::Stopped) return h.engine->stop_code();
       idle[i] = e == engine::Engine::SliceEnd::Idle;

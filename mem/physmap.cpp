@@ -35,6 +35,7 @@ Status PhysMap::add_ram(const std::string& name, uint64_t base, uint64_t size) {
   if (!host) return make_error("cannot allocate " + std::to_string(size >> 20) + " MiB of guest RAM");
   auto r = std::make_unique<Region>();
   *r = Region{name, base, size, RegionKind::Ram, host, nullptr, std::vector<bool>((size + kPageSize - 1) >> kPageBits)};
+  r->under_mmio = overlaps_mmio(base, size);
   regions_.push_back(std::move(r));
   return {};
 }
@@ -47,6 +48,7 @@ Status PhysMap::add_rom(const std::string& name, uint64_t base, const void* data
   std::memcpy(host, data, size);
   auto r = std::make_unique<Region>();
   *r = Region{name, base, mapped, RegionKind::Rom, host, nullptr, std::vector<bool>(mapped >> kPageBits)};
+  r->under_mmio = overlaps_mmio(base, mapped);
   regions_.push_back(std::move(r));
   return {};
 }
@@ -55,6 +57,9 @@ Status PhysMap::add_mmio(const std::string& name, uint64_t base, uint64_t size, 
   if (Status s = check_overlap(base, size, true); !s) return s;
   auto r = std::make_unique<Region>();
   *r = Region{name, base, size, RegionKind::Mmio, nullptr, dev, {}};
+  for (auto& below : regions_)
+    if (below->kind != RegionKind::Mmio && base < below->base + below->size && below->base < base + size)
+      below->under_mmio = true;
   // MMIO first, so find() sees overlays before the RAM beneath them.
   regions_.insert(regions_.begin(), std::move(r));
   return {};
@@ -76,14 +81,28 @@ bool PhysMap::page_has_mmio(uint64_t pa) const {
   return false;
 }
 
+bool PhysMap::overlaps_mmio(uint64_t pa, uint64_t len) const {
+  for (auto& r : regions_) {
+    if (r->kind != RegionKind::Mmio) break;  // MMIO regions come first
+    if (pa < r->base + r->size && r->base < pa + len) return true;
+  }
+  return false;
+}
+
 uint8_t* PhysMap::host_ptr(uint64_t pa, uint64_t len) {
   Region* r = find(pa);
   if (!r || !r->host || len > r->size - (pa - r->base)) return nullptr;
+  if (r->under_mmio && overlaps_mmio(pa, len)) return nullptr;  // spike's HTIF words inside RAM
   return r->host + (pa - r->base);
 }
 
+uint8_t* PhysMap::ram_ptr(uint64_t pa, uint64_t len) {
+  const Region* r = find(pa);
+  return r && r->kind == RegionKind::Ram ? host_ptr(pa, len) : nullptr;
+}
+
 bool PhysMap::write(uint64_t pa, const void* src, uint64_t len) {
-  uint8_t* p = host_ptr(pa, len);
+  uint8_t* p = ram_ptr(pa, len);
   if (!p && len) return false;
   if (len) std::memcpy(p, src, len);
   return true;

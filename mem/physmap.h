@@ -17,11 +17,33 @@ constexpr unsigned kPageBits = 12;
 constexpr uint64_t kPageSize = 1ull << kPageBits;
 constexpr uint64_t kPageMask = ~(kPageSize - 1);
 
-// A memory-mapped device. Accesses arrive with the offset inside the region and
-// a size of 1, 2, 4 or 8 bytes that the device declared acceptable.
+// The accesses a device accepts, as QEMU's MemoryRegionOps.valid states them.
+// Any other access never reaches the device: the CPU raises its
+// architecture's access fault instead (RISC-V: load access fault 5,
+// store/AMO access fault 7, tval = the address), and so does an access that
+// runs past the end of the device's region.
+struct AccessRules {
+  unsigned min_size = 1, max_size = 8;  // bytes
+  bool unaligned = false;  // accesses that are not naturally aligned
+  bool atomics = false;    // AMOs (each a read, then a write, of the same bytes)
+  // A write may power off, reset or end the run. The CPU performs such a
+  // store as an instruction of its own (see MemContext::single_insn), so that
+  // nothing after it runs once the write has asked to stop.
+  bool write_may_stop = false;
+
+  bool allows(uint64_t offset, unsigned size) const {
+    return size >= min_size && size <= max_size && (unaligned || (offset & (size - 1)) == 0);
+  }
+};
+
+// A memory-mapped device. Accesses arrive with the offset inside the region,
+// wholly inside it, and of a size (1, 2, 4 or 8 bytes) and alignment that
+// rules(offset) accepts.
 class MmioDevice {
  public:
   virtual ~MmioDevice() = default;
+  // What may be done at `offset` (most devices: the same everywhere).
+  virtual AccessRules rules(uint64_t offset) const = 0;
   virtual uint64_t read(uint64_t offset, unsigned size) = 0;
   virtual void write(uint64_t offset, unsigned size, uint64_t value) = 0;
 };
@@ -36,6 +58,7 @@ struct Region {
   uint8_t* host = nullptr;      // RAM/ROM backing
   MmioDevice* device = nullptr; // MMIO
   std::vector<bool> code_pages; // RAM/ROM: page holds translated code
+  bool under_mmio = false;      // RAM/ROM: some MMIO region lies over part of it
   bool contains(uint64_t pa) const { return pa >= base && pa - base < size; }
 };
 
@@ -55,10 +78,17 @@ class PhysMap {
   Region* find(uint64_t pa);
   // True if any MMIO region intersects the page holding `pa`.
   bool page_has_mmio(uint64_t pa) const;
-  // Host pointer to `len` bytes of RAM/ROM at `pa` within one region, or nullptr.
+  // True if any MMIO region intersects [pa, pa + len).
+  bool overlaps_mmio(uint64_t pa, uint64_t len) const;
+  // Host pointer to the `len` bytes at `pa` if they all lie in one RAM or ROM
+  // region with no MMIO over any of them, else nullptr.
   uint8_t* host_ptr(uint64_t pa, uint64_t len);
+  // The same for RAM only: the memory a device may write.
+  uint8_t* ram_ptr(uint64_t pa, uint64_t len);
 
-  // Whole-buffer copies for loaders and DMA; false if any byte is not RAM/ROM.
+  // Whole-buffer copies for loaders, page walks and device DMA. A write
+  // reaches RAM only (never ROM or a device), a read RAM or ROM; false, and
+  // nothing copied, if any byte is elsewhere.
   bool write(uint64_t pa, const void* src, uint64_t len);
   bool read(uint64_t pa, void* dst, uint64_t len);
 

@@ -1,6 +1,6 @@
 // The softTLB slow path: alignment, page crossing, translation through the
-// architecture's Translator, region lookup, TLB refill, MMIO dispatch and
-// code-page (self-modifying code) notification.
+// architecture's Translator, region lookup, TLB refill, the devices' access
+// rules, MMIO dispatch and code-page (self-modifying code) notification.
 #include "mem/tlb.h"
 
 namespace kiln::mem {
@@ -85,15 +85,34 @@ Region* resolve(MemContext& m, uint64_t va, unsigned size, AccessType type, unsi
 
 bool crosses_page(uint64_t va, unsigned size) { return ((va & ~kPageMask) + size) > kPageSize; }
 
-// True if a one-byte write at `va` would succeed: translation allows it and
-// something is mapped there. Records the fault otherwise.
-bool probe_write(MemContext& m, uint64_t va, unsigned mmu_idx) {
-  uint64_t pa;
-  unsigned prot;
-  if (!m.translator->translate(va, 1, AccessType::Write, mmu_idx, &pa, &prot)) return false;
-  if (!m.map->find(pa)) {
-    m.translator->raise_fault(va, AccessType::Write, FaultKind::Access);
-    return false;
+bool access_fault(MemContext& m, uint64_t va, AccessType type) {
+  m.translator->raise_fault(va, type, FaultKind::Access);
+  return false;
+}
+
+// May the `size`-byte access at `pa`, inside region `r`, happen? A device
+// sees only what its rules accept, wholly inside its region; memory is never
+// accessed across the region's end or under a device lying over it.
+bool access_allowed(const PhysMap& map, const Region& r, uint64_t pa, unsigned size, bool atomic) {
+  uint64_t offset = pa - r.base;
+  if (size > r.size - offset) return false;
+  if (r.kind != RegionKind::Mmio) return !(r.under_mmio && map.overlaps_mmio(pa, size));
+  AccessRules rules = r.device->rules(offset);
+  return rules.allows(offset, size) && (!atomic || rules.atomics);
+}
+
+// A misaligned access that crosses a page is done byte by byte. Before any
+// byte, both pages' parts must translate (in address order) and be RAM or
+// ROM: a device would see single bytes its rules may not accept. A fault on
+// the second page reports that page's first byte, as the byte loop would.
+bool pieces_are_memory(MemContext& m, uint64_t va, unsigned size, AccessType type, unsigned mmu_idx) {
+  const uint64_t second = (va + size - 1) & kPageMask;
+  for (uint64_t piece : {va, second}) {
+    unsigned len = unsigned(piece == va ? second - va : va + size - second);
+    uint64_t pa;
+    unsigned prot;
+    if (!m.translator->translate(piece, len, type, mmu_idx, &pa, &prot)) return false;
+    if (!m.map->host_ptr(pa, len)) return access_fault(m, piece, type);
   }
   return true;
 }
@@ -107,7 +126,8 @@ bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool
       m.translator->raise_fault(va, AccessType::Read, FaultKind::Misaligned);
       return false;
     }
-    if (crosses_page(va, size)) {  // byte by byte; either page may fault
+    if (crosses_page(va, size)) {
+      if (!pieces_are_memory(m, va, size, AccessType::Read, mmu_idx)) return false;
       uint64_t v = 0;
       for (unsigned i = 0; i < size; i++) {
         uint64_t b;
@@ -121,15 +141,8 @@ bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool
   uint64_t pa;
   Region* r = resolve(m, va, size, AccessType::Read, mmu_idx, &pa);
   if (!r) return false;
-  if (r->kind == RegionKind::Mmio) {
-    *out = r->device->read(pa - r->base, size);
-    return true;
-  }
-  if (size > r->size - (pa - r->base)) {
-    m.translator->raise_fault(va, AccessType::Read, FaultKind::Access);
-    return false;
-  }
-  *out = host_load(r->host + (pa - r->base), size);
+  if (!access_allowed(*m.map, *r, pa, size, false)) return access_fault(m, va, AccessType::Read);
+  *out = r->kind == RegionKind::Mmio ? r->device->read(pa - r->base, size) : host_load(r->host + (pa - r->base), size);
   return true;
 }
 
@@ -140,10 +153,8 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
       m.translator->raise_fault(va, AccessType::Write, FaultKind::Misaligned);
       return false;
     }
-    if (crosses_page(va, size)) {
-      // Check both pages before writing anything, so a fault leaves memory untouched.
-      // A fault on the second page reports that page's first byte, as loads do.
-      if (!probe_write(m, va, mmu_idx) || !probe_write(m, (va + size - 1) & kPageMask, mmu_idx)) return false;
+    if (crosses_page(va, size)) {  // both pages checked first: a fault leaves memory untouched
+      if (!pieces_are_memory(m, va, size, AccessType::Write, mmu_idx)) return false;
       for (unsigned i = 0; i < size; i++)
         if (!store(m, va + i, 1, mmu_idx, false, value >> (8 * i))) return false;
       return true;
@@ -152,15 +163,16 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
   uint64_t pa;
   Region* r = resolve(m, va, size, AccessType::Write, mmu_idx, &pa);
   if (!r) return false;
+  if (!access_allowed(*m.map, *r, pa, size, false)) return access_fault(m, va, AccessType::Write);
   if (r->kind == RegionKind::Mmio) {
+    if (!m.single_insn && r->device->rules(pa - r->base).write_may_stop) {
+      m.rerun_alone = true;
+      return false;
+    }
     r->device->write(pa - r->base, size, value);
     return true;
   }
   if (r->kind == RegionKind::Rom) return true;  // writes to ROM are ignored
-  if (size > r->size - (pa - r->base)) {
-    m.translator->raise_fault(va, AccessType::Write, FaultKind::Access);
-    return false;
-  }
   if (r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher) {
     m.code_watcher->code_written(pa, size);
     // The watcher cleared the page's code bit; let the next access refill fast.
@@ -173,7 +185,9 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
 bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx) {
   if (tlb_compare_bits(va, size) == tlb_entry(m, mmu_idx, va).addr_write) return true;
   uint64_t pa;
-  return resolve(m, va, size, AccessType::Write, mmu_idx, &pa) != nullptr;
+  Region* r = resolve(m, va, size, AccessType::Write, mmu_idx, &pa);
+  if (!r) return false;
+  return access_allowed(*m.map, *r, pa, size, true) || access_fault(m, va, AccessType::Write);
 }
 
 const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa) {

@@ -105,6 +105,15 @@ struct MemContext {
   uint32_t fill_count = kTlbFillLog + 1;
   uint32_t fill_log[kTlbFillLog];
   Watchpoints* watch = nullptr;  // the debugger's, while any are set
+  // A store to a device whose writes may stop the CPU (sifive_test, HTIF:
+  // AccessRules::write_may_stop) happens only while `single_insn` says that
+  // its instruction runs as a block of its own. Otherwise the slow path
+  // abandons it like a fault, without recording a guest exception, and sets
+  // `rerun_alone`: the engine runs that instruction again by itself and sees
+  // a stop request right after it, in either tier, before anything after the
+  // store has run.
+  bool single_insn = false;
+  bool rerun_alone = false;
 
   void flush_tlb() {
     if (fill_count > kTlbFillLog) {
@@ -129,12 +138,17 @@ inline TlbEntry& tlb_entry(MemContext& m, unsigned mmu_idx, uint64_t va) {
 }
 inline uint64_t tlb_compare_bits(uint64_t va, unsigned size) { return va & (kPageMask | (size - 1)); }
 
-// Slow paths: false when a guest fault was recorded through the Translator.
+// Slow paths: false when a guest fault was recorded through the Translator,
+// or when the access was abandoned without one (a watchpoint hit, or
+// MemContext::rerun_alone). An access to a device that its AccessRules do
+// not accept, one that runs past the end of a region or over a device lying
+// on RAM, and a misaligned access that crosses a page into a device all
+// raise an access fault.
 bool load_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t* out);
 bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, bool aligned_only, uint64_t value);
-// Would a store of `size` bytes at `va` be allowed (translation, permissions,
-// something at the physical address)? False after recording the store fault.
-// Performs nothing. For accesses that read and write and must fault as stores.
+// Would an AMO (a read and a write) of `size` bytes at `va` be allowed
+// (translation, permissions, memory there or a device whose rules accept
+// atomics)? False after recording the store/AMO fault. Performs nothing.
 bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx);
 // Host pointer to the code at `va` (RAM/ROM only), valid to the end of its page.
 // Sets *pa. nullptr when a fault was recorded.

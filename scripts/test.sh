@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: install what Kiln needs, build it, and run the whole test
-# suite: once in the normal build, once more (unit, guest and system tests) in
-# a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# suite: once in the normal build, again in an interpreter-only build
+# (-DKILN_JIT=OFF), once more (unit, guest and system tests) in a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,6 +12,13 @@ echo "== build (RelWithDebInfo)"
 bash scripts/build.sh build
 echo "== tests (RelWithDebInfo)"
 (cd build && ctest -j"$jobs" --output-on-failure)
+
+echo "== build (interpreter only, -DKILN_JIT=OFF)"
+bash scripts/build.sh build-nojit -DKILN_JIT=OFF
+echo "== tests (interpreter only)"
+# The configuration without LLVM must keep working: unit, guest and system tests (the Linux boots
+# that need the JIT-free path most are the same as the interp-tier ones above, so plain-only ones are left out).
+(cd build-nojit && ctest -j"$jobs" -LE plain-only --output-on-failure)
 
 echo "== build (ASan + UBSan)"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON

@@ -3,7 +3,9 @@
 // of the block-cache key), and to deliver exceptions and interrupts.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_set>
 
 #include "cpu/common/state.h"
 #include "ir/ir.h"
@@ -32,6 +34,32 @@ class Cpu {
   virtual uint32_t debug_mode() const { return mode_bits(); }
   // One instruction's disassembly for -d in_asm.
   virtual std::string disassemble(uint64_t pc) = 0;
+
+  // Instruction addresses the CPU must look at before their instruction runs
+  // (the guest's own debug triggers, e.g. RISC-V Sdtrig). The engine treats
+  // each like a debugger's breakpoint (no block runs over it; no link, region
+  // or indirect jump enters it), so it sees every arrival there, on either
+  // tier, and asks exec_trigger_fires().
+  const std::unordered_set<uint64_t>& exec_triggers() const { return exec_triggers_; }
+  // At a pc in exec_triggers(), before its instruction: true after recording
+  // the exception taken instead (state().fault set).
+  virtual bool exec_trigger_fires() { return false; }
+  // Replaces the set; the listener (the engine) hears of each address that
+  // joined or left it, and drops what was translated over it.
+  void set_exec_triggers(std::unordered_set<uint64_t> pcs) {
+    std::unordered_set<uint64_t> old = std::move(exec_triggers_);
+    exec_triggers_ = std::move(pcs);
+    if (!exec_triggers_changed_) return;
+    for (uint64_t pc : old)
+      if (!exec_triggers_.count(pc)) exec_triggers_changed_(pc);
+    for (uint64_t pc : exec_triggers_)
+      if (!old.count(pc)) exec_triggers_changed_(pc);
+  }
+  void set_exec_trigger_listener(std::function<void(uint64_t pc)> fn) { exec_triggers_changed_ = std::move(fn); }
+
+ private:
+  std::unordered_set<uint64_t> exec_triggers_;
+  std::function<void(uint64_t pc)> exec_triggers_changed_;
 };
 
 }  // namespace kiln::cpu

@@ -7,6 +7,7 @@
 #include "cpu/riscv/csr.h"
 #include "cpu/riscv/decode.h"
 #include "cpu/riscv/disasm.h"
+#include "cpu/riscv/trigger.h"
 
 namespace kiln::riscv {
 
@@ -67,6 +68,7 @@ void RiscvCpu::reset(uint64_t pc) {
   st.misa = kMisa;
   st.mstatus = 0;
   st.reservation = ~0ull;
+  reset_triggers(&st);
   st.mem.flush_tlb();
 }
 
@@ -77,8 +79,10 @@ uint64_t RiscvCpu::default_time() const {
 
 uint32_t RiscvCpu::mode_bits() const {
   const RiscvState& st = *state_;
-  // priv (2 bits), FPU on, and the data-access privilege when MPRV redirects it.
-  return uint32_t(st.priv) | ((st.mstatus & mstatus::FS) ? 4u : 0u) | uint32_t(data_mmu_index(st)) << 3;
+  // priv (2 bits), FPU on, the data-access privilege when MPRV redirects it,
+  // and whether loads and stores check triggers.
+  return uint32_t(st.priv) | ((st.mstatus & mstatus::FS) ? 4u : 0u) | uint32_t(data_mmu_index(st)) << 3 |
+         ((st.data_trigger_privs >> st.priv) & 1u) << 5;
 }
 
 void RiscvCpu::raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) {
@@ -91,8 +95,18 @@ void RiscvCpu::raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kin
   record_exception(state_.get(), kCauses[unsigned(type)][unsigned(kind)], va);
 }
 
+// The whole first instruction must be fetchable, so a 4-byte instruction in
+// the last halfword of a page needs the next page too. Its fault is taken
+// here, before any block exists: a block raising it would be cached under the
+// first page alone and keep raising it after the guest maps the second page
+// (sfence.vma changes no block key).
 bool RiscvCpu::code_address(uint64_t pc, uint64_t* pa) {
-  return mem::code_ptr(state_->mem, pc, mmu_index(state_->priv), pa) != nullptr;
+  unsigned mmu = mmu_index(state_->priv);
+  const uint8_t* p = mem::code_ptr(state_->mem, pc, mmu, pa);
+  if (!p) return false;
+  if ((pc & ~mem::kPageMask) != mem::kPageSize - 2 || (mem::host_load(p, 2) & 3) != 3) return true;
+  uint64_t second_pa;
+  return mem::code_ptr(state_->mem, pc + 2, mmu, &second_pa) != nullptr;
 }
 
 bool RiscvCpu::fetch(uint64_t va, uint32_t* raw, unsigned* len) {
@@ -125,12 +139,14 @@ void RiscvCpu::translate_block(ir::Block& out, unsigned max_insns) {
   uint64_t pc = out.pc;
   const uint64_t page = pc & mem::kPageMask;
   const bool fp_enabled = (st.mstatus & mstatus::FS) != 0;
+  const bool data_triggers = (st.data_trigger_privs >> st.priv) & 1;
   for (unsigned n = 0;; n++) {
     uint32_t raw;
     unsigned len;
     if (!fetch(pc, &raw, &len)) {
-      // The first halfword was fetchable (code_address succeeded), so this is
-      // a later instruction or the second half of a page-straddling one.
+      // The first instruction was fetchable (code_address succeeded), so this
+      // is a later one: the block ends before it, which then faults alone
+      // (in code_address). The raise below is only a fallback.
       uint64_t cause = st.pending_cause, tval = st.pending_tval;
       st.fault = 0;
       if (n > 0) {
@@ -138,13 +154,13 @@ void RiscvCpu::translate_block(ir::Block& out, unsigned max_insns) {
         break;
       }
       b.insn_start(pc, 2);
-      Ctx ctx{b, pc, 2, n, st.priv, data_mmu_index(st), fp_enabled, st.misa};
+      Ctx ctx{b, pc, 2, n, st.priv, data_mmu_index(st), fp_enabled, st.misa, data_triggers};
       ctx.raise(cause, tval);
       out.guest_bytes = 2;
       break;
     }
     b.insn_start(pc, len);
-    Ctx ctx{b, pc, len, n, st.priv, data_mmu_index(st), fp_enabled, st.misa};
+    Ctx ctx{b, pc, len, n, st.priv, data_mmu_index(st), fp_enabled, st.misa, data_triggers};
     Args args;
     const DecodeEntry* e = decode(raw, &args);
     if (!e || !e->fn(ctx, args)) ctx.raise(kIllegalInsn, raw);

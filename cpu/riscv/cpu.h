@@ -33,6 +33,7 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   void set_mip(unsigned bit, bool level);
   std::string disassemble(uint64_t pc) override;
   uint32_t debug_mode() const override { return uint32_t(state_->priv); }
+  bool exec_trigger_fires() override;  // trigger.cpp
 
   // mem::Translator
   bool translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,

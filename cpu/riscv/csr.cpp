@@ -1,6 +1,7 @@
 #include "cpu/riscv/csr.h"
 
 #include "cpu/riscv/cpu.h"
+#include "cpu/riscv/trigger.h"
 
 namespace kiln::riscv {
 
@@ -147,6 +148,7 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
     case kMinstret: v = counter_value(s, now_instret, false); break;
     default:
       if (csr >= kPmpaddr0 && csr <= kPmpaddr15) v = s->pmpaddr[csr - kPmpaddr0];
+      else if (is_trigger_csr(csr)) v = trigger_csr_read(s, csr);
       else if ((csr >= kHpmCounter3 && csr <= kHpmCounter31)) {
         if (!counter_allowed(s, csr)) return illegal();
         v = 0;
@@ -232,6 +234,8 @@ bool csr_access(RiscvState* s, unsigned csr, CsrOp op, bool do_write, uint64_t o
         // Locked entries ignore writes, and so does the address a locked TOR entry above uses as its bottom.
         bool locked = (cfg(i) & 0x80) || (i + 1 < 16 && (cfg(i + 1) & 0x80) && ((cfg(i + 1) >> 3) & 3) == 1);
         if (!locked) s->pmpaddr[i] = n & ((1ull << 54) - 1);
+      } else if (is_trigger_csr(csr)) {
+        trigger_csr_write(s, csr, n);
       }
       break;  // hpm counters and events are read-only zero
   }

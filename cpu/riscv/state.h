@@ -30,6 +30,7 @@ enum Cause : uint64_t {
   kInsnPageFault = 12, kLoadPageFault = 13, kStorePageFault = 15,
 };
 constexpr uint64_t kInterruptBit = 1ull << 63;
+constexpr unsigned kTriggers = 2;  // Sdtrig triggers per hart
 
 struct RiscvState : cpu::StateHeader {
   uint64_t x[32] = {};
@@ -47,6 +48,10 @@ struct RiscvState : cpu::StateHeader {
   // Supervisor-level CSRs
   uint64_t stvec = 0, sscratch = 0, sepc = 0, scause = 0, stval = 0, satp = 0, scounteren = 0, senvcfg = 0;
   uint64_t stimecmp = ~0ull;  // Sstc
+  // Sdtrig's trigger module (cpu/riscv/trigger.cpp)
+  uint64_t tselect = 0;
+  uint64_t tdata1[kTriggers] = {}, tdata2[kTriggers] = {};
+  uint32_t data_trigger_privs = 0;  // bit p: a load or store trigger is enabled at privilege p
   // minstret = insns_retired + instret_offset (a csr write sets the offset)
   uint64_t instret_offset = 0, cycle_offset = 0;
   uint64_t instret_frozen = 0, cycle_frozen = 0;  // the values while mcountinhibit.IR / .CY hold them

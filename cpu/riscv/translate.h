@@ -35,6 +35,7 @@ struct Ctx {
   unsigned data_mmu;  // softTLB for its loads and stores (MPRV; part of the mode bits)
   bool fp_enabled;    // mstatus.FS != Off (part of the mode bits)
   uint64_t misa;
+  bool data_triggers = false;  // a load or store trigger is enabled at this privilege (part of the mode bits)
 
   uint64_t next_pc() const { return pc + len; }
   unsigned mmu() const { return data_mmu; }
@@ -46,6 +47,9 @@ struct Ctx {
   U64 f(unsigned r) { return b.get<T::I64>(off_f(r)); }
   void set_f(unsigned r, U64 v);       // also marks mstatus.FS dirty
   void mark_fs_dirty();
+  // Before an explicit memory access (`kinds`: TriggerAccess bits): while a
+  // load or store trigger is enabled, a helper checks the triggers (trigger.cpp).
+  void check_triggers(U64 addr, unsigned size_log2, unsigned kinds);
   // Ends the block with an exception (ecall, ebreak, illegal instruction...).
   void raise(uint64_t cause, uint64_t tval);
   // Ends the block after this instruction so the engine re-reads the CPU mode.

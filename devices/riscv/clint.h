@@ -30,6 +30,12 @@ class Clint final : public mem::MmioDevice {
   Clint(const Clint&) = delete;
   Clint& operator=(const Clint&) = delete;
 
+  // As QEMU's ACLINT: msip words 4 bytes only (MSWI), mtimecmp and mtime 4 or
+  // 8 bytes (MTIMER), naturally aligned. AMOs are allowed: every register
+  // reads back what was written, with no side effect of reading.
+  mem::AccessRules rules(uint64_t offset) const override {
+    return {.min_size = 4, .max_size = offset < kMtimecmpBase ? 4u : 8u, .atomics = true};
+  }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

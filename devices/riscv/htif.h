@@ -27,6 +27,13 @@ class Htif {
   class Word : public mem::MmioDevice {
    public:
     Word(Htif& h, bool is_tohost) : h_(h), is_tohost_(is_tohost) {}
+    // On Spike the two words are plain memory; here any naturally aligned
+    // load or store of 1 to 8 bytes (programs write tohost with one sd, or sw
+    // low then sw high). No AMOs. A tohost write may end the run, so the CPU
+    // performs it as an instruction of its own.
+    mem::AccessRules rules(uint64_t) const override {
+      return {.min_size = 1, .max_size = 8, .write_may_stop = is_tohost_};
+    }
     uint64_t read(uint64_t offset, unsigned size) override;
     void write(uint64_t offset, unsigned size, uint64_t value) override;
 

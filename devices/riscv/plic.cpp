@@ -92,9 +92,8 @@ void Plic::update() {
 }
 
 // Registers are 32-bit; an 8-byte access is two of them, low word first.
+// rules() keeps every access 32-bit and aligned.
 uint64_t Plic::read(uint64_t offset, unsigned size) {
-  if (size == 8) return read(offset, 4) | (read(offset + 4, 4) << 32);
-  if (offset & 3) return 0;
   if (offset < kPendingBase) {
     uint64_t n = offset / 4;
     return n <= num_sources_ ? priority_[n] : 0;
@@ -115,12 +114,6 @@ uint64_t Plic::read(uint64_t offset, unsigned size) {
 }
 
 void Plic::write(uint64_t offset, unsigned size, uint64_t value) {
-  if (size == 8) {
-    write(offset, 4, value & 0xffffffff);
-    write(offset + 4, 4, value >> 32);
-    return;
-  }
-  if (offset & 3) return;
   uint32_t v = uint32_t(value);
   if (offset < kPendingBase) {
     uint64_t n = offset / 4;

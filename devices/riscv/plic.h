@@ -30,6 +30,9 @@ class Plic final : public mem::MmioDevice {
   Plic(const Plic&) = delete;
   Plic& operator=(const Plic&) = delete;
 
+  // 32-bit registers, accessed as such (QEMU's sifive_plic: valid 4..4). No
+  // AMOs: reading claim/complete claims an interrupt.
+  mem::AccessRules rules(uint64_t) const override { return {.min_size = 4, .max_size = 4}; }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

@@ -21,6 +21,11 @@ class SifiveTest final : public mem::MmioDevice {
 
   explicit SifiveTest(ReportFn report);
 
+  // 2 or 4 bytes, aligned (QEMU's sifive_test: valid 2..4); no AMOs. A write
+  // may end the run, so the CPU performs it as an instruction of its own.
+  mem::AccessRules rules(uint64_t) const override {
+    return {.min_size = 2, .max_size = 4, .write_may_stop = true};
+  }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

@@ -29,6 +29,9 @@ class GoldfishRtc final : public mem::MmioDevice {
   GoldfishRtc(const GoldfishRtc&) = delete;
   GoldfishRtc& operator=(const GoldfishRtc&) = delete;
 
+  // 32-bit registers, accessed as such (QEMU's goldfish_rtc: valid 4..4). No
+  // AMOs: reading TIME_LOW latches TIME_HIGH.
+  mem::AccessRules rules(uint64_t) const override { return {.min_size = 4, .max_size = 4}; }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

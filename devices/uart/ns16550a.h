@@ -24,6 +24,10 @@ class Ns16550a final : public mem::MmioDevice {
   // Transmitted bytes go to `out` (may be nullptr: discarded).
   Ns16550a(IrqLine& irq, std::FILE* out);
 
+  // 1 to 8 bytes, naturally aligned, as QEMU's serial-mm (valid.max_access_size
+  // 8): a wider access reads or writes the byte register at its offset. No
+  // AMOs: reading RBR, IIR or LSR changes the UART's state.
+  mem::AccessRules rules(uint64_t) const override { return {.min_size = 1, .max_size = 8}; }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

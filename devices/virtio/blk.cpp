@@ -1,10 +1,5 @@
 #include "devices/virtio/blk.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -24,27 +19,15 @@ void put(uint8_t* cfg, unsigned at, T v) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Blk>> Blk::open(const std::string& path, const BlkOptions& options) {
-  bool writable = !options.snapshot && !options.read_only;
-  int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return make_error("cannot open disk image '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  off_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : lseek(fd, 0, SEEK_END);
-  if (size < 0) {
-    ::close(fd);
-    return make_error("cannot find the size of disk image '" + path + "'");
-  }
-  // A trailing partial sector is not addressable.
-  return std::unique_ptr<Blk>(new Blk(fd, uint64_t(size) / kSectorSize * kSectorSize, options));
+Result<std::unique_ptr<Blk>> Blk::open(const std::string& path, const block::DiskOptions& options) {
+  auto image = block::DiskImage::open(path, options);
+  if (!image) return make_error(image.error());
+  return std::make_unique<Blk>(std::move(*image));
 }
-
-Blk::Blk(int fd, uint64_t size, const BlkOptions& options) : fd_(fd), size_bytes_(size), options_(options) {}
-
-Blk::~Blk() { ::close(fd_); }
 
 uint64_t Blk::features() const {
   uint64_t f = (1ull << kFeatureSegMax) | (1ull << kFeatureBlkSize) | (1ull << kFeatureFlush);
-  if (options_.read_only) f |= 1ull << kFeatureRo;
+  if (image_->read_only()) f |= 1ull << kFeatureRo;
   return f;
 }
 
@@ -96,11 +79,11 @@ uint8_t Blk::handle(const Chain& c, uint32_t* written) {
         status = do_write(c, hdr.sector, c.readable_len() - kHeaderSize);
         break;
       case kTypeFlush:
-        status = options_.snapshot || options_.read_only || fdatasync(fd_) == 0 ? kStatusOk : kStatusIoErr;
+        status = image_->flush() ? kStatusOk : kStatusIoErr;
         break;
       case kTypeGetId: {
         uint8_t id[kIdBytes] = {};
-        std::memcpy(id, options_.serial.data(), options_.serial.size() < kIdBytes ? options_.serial.size() : kIdBytes);
+        std::memcpy(id, serial_.data(), serial_.size() < kIdBytes ? serial_.size() : kIdBytes);
         out_len = c.write(0, id, data_in < kIdBytes ? data_in : kIdBytes);
         status = kStatusOk;
         break;
@@ -115,12 +98,17 @@ uint8_t Blk::handle(const Chain& c, uint32_t* written) {
   return status;
 }
 
+// Whole sectors, all inside the disk (the guest's sector number may be anything).
+bool Blk::valid_range(uint64_t sector, uint64_t len) const {
+  return len % kSectorSize == 0 && sector <= capacity_sectors() && len / kSectorSize <= capacity_sectors() - sector;
+}
+
 uint8_t Blk::do_read(const Chain& c, uint64_t sector, uint64_t len) {
-  if (sector > capacity_sectors() || len > size_bytes_ - sector * kSectorSize) return kStatusIoErr;
+  if (!valid_range(sector, len)) return kStatusIoErr;
   std::vector<uint8_t> buf(len < kChunk ? len : kChunk);
   for (uint64_t done = 0; done < len;) {
     uint64_t n = len - done < kChunk ? len - done : kChunk;
-    if (!read_image(sector * kSectorSize + done, buf.data(), n) || c.write(done, buf.data(), n) != n)
+    if (!image_->read(sector * kSectorSize + done, buf.data(), n) || c.write(done, buf.data(), n) != n)
       return kStatusIoErr;
     done += n;
   }
@@ -128,75 +116,15 @@ uint8_t Blk::do_read(const Chain& c, uint64_t sector, uint64_t len) {
 }
 
 uint8_t Blk::do_write(const Chain& c, uint64_t sector, uint64_t len) {
-  if (options_.read_only) return kStatusIoErr;
-  if (sector > capacity_sectors() || len > size_bytes_ - sector * kSectorSize) return kStatusIoErr;
+  if (image_->read_only() || !valid_range(sector, len)) return kStatusIoErr;
   std::vector<uint8_t> buf(len < kChunk ? len : kChunk);
   for (uint64_t done = 0; done < len;) {
     uint64_t n = len - done < kChunk ? len - done : kChunk;
-    if (c.read(kHeaderSize + done, buf.data(), n) != n || !write_image(sector * kSectorSize + done, buf.data(), n))
+    if (c.read(kHeaderSize + done, buf.data(), n) != n || !image_->write(sector * kSectorSize + done, buf.data(), n))
       return kStatusIoErr;
     done += n;
   }
   return kStatusOk;
-}
-
-// pread/pwrite until done; reading past the end of the file gives zeros.
-static bool pread_all(int fd, uint8_t* dst, uint64_t len, uint64_t pos) {
-  while (len) {
-    ssize_t r = ::pread(fd, dst, len, off_t(pos));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return false;
-    if (r == 0) {
-      std::memset(dst, 0, len);
-      return true;
-    }
-    dst += r, pos += uint64_t(r), len -= uint64_t(r);
-  }
-  return true;
-}
-
-static bool pwrite_all(int fd, const uint8_t* src, uint64_t len, uint64_t pos) {
-  while (len) {
-    ssize_t r = ::pwrite(fd, src, len, off_t(pos));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    src += r, pos += uint64_t(r), len -= uint64_t(r);
-  }
-  return true;
-}
-
-bool Blk::read_image(uint64_t pos, uint8_t* dst, uint64_t len) {
-  if (overlay_.empty()) return pread_all(fd_, dst, len, pos);
-  // Snapshot mode: sector by sector, the overlay first.
-  while (len) {
-    uint64_t sec = pos / kSectorSize, in = pos % kSectorSize;
-    uint64_t n = kSectorSize - in < len ? kSectorSize - in : len;
-    auto it = overlay_.find(sec);
-    if (it != overlay_.end()) {
-      std::memcpy(dst, it->second.data() + in, n);
-    } else if (!pread_all(fd_, dst, n, pos)) {
-      return false;
-    }
-    dst += n, pos += n, len -= n;
-  }
-  return true;
-}
-
-bool Blk::write_image(uint64_t pos, const uint8_t* src, uint64_t len) {
-  if (!options_.snapshot) return pwrite_all(fd_, src, len, pos);
-  while (len) {
-    uint64_t sec = pos / kSectorSize, in = pos % kSectorSize;
-    uint64_t n = kSectorSize - in < len ? kSectorSize - in : len;
-    auto it = overlay_.find(sec);
-    if (it == overlay_.end()) {
-      std::array<uint8_t, kSectorSize> fresh;
-      if (n != kSectorSize && !pread_all(fd_, fresh.data(), kSectorSize, sec * kSectorSize)) return false;
-      it = overlay_.emplace(sec, fresh).first;
-    }
-    std::memcpy(it->second.data() + in, src, n);
-    src += n, pos += n, len -= n;
-  }
-  return true;
 }
 
 }  // namespace kiln::devices::virtio

@@ -1,27 +1,19 @@
-// virtio-blk (device id 2, virtio 1.2 §5.2) over a raw image file: one
-// request queue serving read, write, flush and get-id. In snapshot mode the
-// image is opened read-only and written sectors live in memory for the
-// life of the device (QEMU's -snapshot). Offers SEG_MAX, BLK_SIZE and FLUSH
-// (RO for read-only images).
+// virtio-blk (device id 2, virtio 1.2 §5.2) over a block::DiskImage the board
+// opened: one request queue serving read, write, flush and get-id. Offers
+// SEG_MAX, BLK_SIZE and FLUSH (a flush is the image's fdatasync), and RO for
+// read-only images, whose writes fail. Reads and writes move whole 512-byte
+// sectors inside the disk; anything else gets VIRTIO_BLK_S_IOERR.
 #pragma once
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
-#include "common/result.h"
+#include "devices/block/disk_image.h"
 #include "devices/virtio/device.h"
 
 namespace kiln::devices::virtio {
 
 class Chain;
-
-struct BlkOptions {
-  bool snapshot = false;    // writes stay in memory
-  bool read_only = false;   // writes fail (VIRTIO_BLK_F_RO is offered)
-  std::string serial = "kiln-virtio-blk";  // the GET_ID answer (up to 20 bytes)
-};
 
 class Blk final : public Device {
  public:
@@ -34,12 +26,13 @@ class Blk final : public Device {
   // Feature bits.
   static constexpr unsigned kFeatureSegMax = 2, kFeatureRo = 5, kFeatureBlkSize = 6, kFeatureFlush = 9;
 
-  static Result<std::unique_ptr<Blk>> open(const std::string& path, const BlkOptions& options = {});
-  ~Blk() override;
-  Blk(const Blk&) = delete;
-  Blk& operator=(const Blk&) = delete;
+  // `serial` is the GET_ID answer (up to 20 bytes).
+  explicit Blk(std::unique_ptr<block::DiskImage> image, std::string serial = "kiln-virtio-blk")
+      : image_(std::move(image)), serial_(std::move(serial)) {}
+  // The image at `path` opened (DiskImage::open) and wrapped in a device.
+  static Result<std::unique_ptr<Blk>> open(const std::string& path, const block::DiskOptions& options = {});
 
-  uint64_t capacity_sectors() const { return size_bytes_ / kSectorSize; }
+  uint64_t capacity_sectors() const { return image_->size_bytes() / kSectorSize; }
 
   uint32_t device_id() const override { return kDeviceId; }
   uint64_t features() const override;
@@ -51,17 +44,13 @@ class Blk final : public Device {
   void reset() override {}
 
  private:
-  Blk(int fd, uint64_t size, const BlkOptions& options);
   uint8_t handle(const Chain& c, uint32_t* written);
+  bool valid_range(uint64_t sector, uint64_t len) const;
   uint8_t do_read(const Chain& c, uint64_t sector, uint64_t len);
   uint8_t do_write(const Chain& c, uint64_t sector, uint64_t len);
-  bool read_image(uint64_t pos, uint8_t* dst, uint64_t len);
-  bool write_image(uint64_t pos, const uint8_t* src, uint64_t len);
 
-  int fd_;
-  uint64_t size_bytes_;
-  BlkOptions options_;
-  std::unordered_map<uint64_t, std::array<uint8_t, kSectorSize>> overlay_;  // snapshot: sector -> data
+  std::unique_ptr<block::DiskImage> image_;
+  std::string serial_;
 };
 
 }  // namespace kiln::devices::virtio

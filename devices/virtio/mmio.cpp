@@ -32,27 +32,16 @@ uint64_t MmioTransport::offered_features() const {
 
 Queue* MmioTransport::selected() { return queue(queue_sel_); }
 
-// Registers are 32-bit and must be accessed as such; the config space takes
-// any size. An 8-byte register access is split low word first.
+// rules() keeps register accesses 32-bit and aligned.
 uint64_t MmioTransport::read(uint64_t offset, unsigned size) {
-  if (offset >= kRegConfig) return read_config(offset - kRegConfig, size);
-  if (size == 8) return read(offset, 4) | (read(offset + 4, 4) << 32);
-  if (size != 4 || (offset & 3)) return 0;
-  return read_reg(offset);
+  return offset >= kRegConfig ? read_config(offset - kRegConfig, size) : read_reg(offset);
 }
 
 void MmioTransport::write(uint64_t offset, unsigned size, uint64_t value) {
-  if (offset >= kRegConfig) {
+  if (offset >= kRegConfig)
     write_config(offset - kRegConfig, size, value);
-    return;
-  }
-  if (size == 8) {
-    write(offset, 4, low(value));
-    write(offset + 4, 4, high(value));
-    return;
-  }
-  if (size != 4 || (offset & 3)) return;
-  write_reg(offset, uint32_t(value));
+  else
+    write_reg(offset, uint32_t(value));
 }
 
 uint32_t MmioTransport::read_reg(uint64_t offset) {

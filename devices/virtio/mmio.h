@@ -41,6 +41,13 @@ class MmioTransport final : public mem::MmioDevice, public Transport {
   // Device writes to guest pages holding translated code are reported here.
   void set_code_watcher(mem::CodeWatcher* watcher);
 
+  // Virtio 1.2 §4.2.2.2: the driver uses 32-bit aligned accesses for the
+  // registers, and 8-, 16- or 32-bit aligned ones in the config space (64-bit
+  // fields as two 32-bit halves; QEMU's virtio-mmio accepts at most 4 bytes).
+  // No AMOs.
+  mem::AccessRules rules(uint64_t offset) const override {
+    return {.min_size = offset < kRegConfig ? 4u : 1u, .max_size = 4};
+  }
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;
 

@@ -17,8 +17,9 @@ struct Desc {
 };
 static_assert(sizeof(Desc) == 16);
 
-// Device writes into guest memory: pages holding translated code are reported
-// first, page by page, so the engine drops their blocks.
+// Device writes into guest memory (RAM only: PhysMap::write refuses ROM and
+// devices): pages holding translated code are reported first, page by page,
+// so the engine drops their blocks.
 bool dma_write(mem::PhysMap& map, mem::CodeWatcher* watcher, uint64_t pa, const void* src, uint64_t len) {
   if (watcher) {
     for (uint64_t p = pa & mem::kPageMask; p < pa + len; p += mem::kPageSize) {
@@ -104,11 +105,19 @@ bool Queue::usable() const {
   return map_ && ready && !broken_ && size != 0 && size <= max_size && (size & (size - 1)) == 0;
 }
 
+// The three rings where the driver put them: the descriptor table and the
+// available ring in RAM or ROM, the used ring (which the device writes) in
+// RAM; none of them on a device.
+bool Queue::rings_in_memory() const {
+  return map_->host_ptr(desc_addr, 16 * uint64_t(size)) && map_->host_ptr(driver_addr, 6 + 2 * uint64_t(size)) &&
+         map_->ram_ptr(device_addr, 6 + 8 * uint64_t(size));
+}
+
 bool Queue::read16(uint64_t pa, uint16_t* v) { return map_->read(pa, v, 2); }
 
 std::optional<Chain> Queue::pop() {
   if (!map_ || !ready || broken_) return std::nullopt;
-  if (!usable()) {
+  if (!usable() || !rings_in_memory()) {
     fail();
     return std::nullopt;
   }
@@ -142,10 +151,9 @@ std::optional<Chain> Queue::pop() {
       return std::nullopt;
     }
     if (d.len) {
-      const mem::Region* r = map_->find(d.addr);
       bool writable = d.flags & kDescFWrite;
-      // The whole buffer inside one RAM region (ROM is fine to read from).
-      if (!r || !map_->host_ptr(d.addr, d.len) || (writable && r->kind != mem::RegionKind::Ram) ||
+      // The whole buffer in one RAM region (ROM is fine to read from), on no device.
+      if (!(writable ? map_->ram_ptr(d.addr, d.len) : map_->host_ptr(d.addr, d.len)) ||
           (!writable && !c.writable.empty())) {  // readable buffers come first
         fail();
         return std::nullopt;

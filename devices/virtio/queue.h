@@ -2,10 +2,12 @@
 // addresses of the descriptor table, available ring and used ring, popping
 // descriptor chains and pushing them back as used. Everything the guest
 // wrote is distrusted: descriptor indices are range-checked, chains are cut
-// at the queue size (so a loop cannot hang us), every buffer must lie inside
-// guest RAM, and the available index may not run ahead by more than the
-// queue size. A malformed ring marks the queue broken and reports it once
-// through the error callback; it then yields nothing until reset.
+// at the queue size (so a loop cannot hang us), the used ring and every
+// buffer the device writes must lie in guest RAM (rings and buffers it reads
+// in RAM or ROM; nothing on a device), and the available index may not run
+// ahead by more than the queue size. A malformed ring marks the queue broken
+// and reports it once through the error callback; it then yields nothing
+// until reset.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -74,6 +76,7 @@ class Queue {
  private:
   void fail();
   bool usable() const;
+  bool rings_in_memory() const;
   bool read16(uint64_t pa, uint16_t* v);
 
   mem::PhysMap* map_ = nullptr;

@@ -9,6 +9,7 @@
 // complete requests, report errors or mark the queue broken, never crash.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "devices/virtio/blk.h"
@@ -26,16 +27,27 @@ constexpr uint64_t kDesc = kRam, kAvail = kRam + 0x100, kUsed = kRam + 0x140;  /
 constexpr uint64_t kRom = 0x1000;  // a mask ROM, as on virt: buffers pointing here must not be written
 constexpr uint64_t kVersion1 = 1ull << 32;
 
-// A 64-sector image, made once per process; the read-write mode writes to it
-// (so what a read returns depends on earlier inputs: no control flow does).
-const std::string& image_path() {
-  static fuzz::InputFile image("blk");
-  static const std::string path = [] {
+// The device for an image mode (0 read-write, 1 snapshot, 2 read-only), each
+// over a 64-sector image of its own, opened once per process: opening one
+// takes a lock and closing a writable one syncs it, which would cost more
+// than the requests. So what a read returns depends on earlier inputs (the
+// read-write image and the snapshot's overlay keep what was written); no
+// control flow does.
+Blk& device(unsigned mode) {
+  static std::unique_ptr<fuzz::InputFile> images[3];  // destroyed after the devices
+  static std::unique_ptr<Blk> opened[3];
+  if (!opened[mode]) {
+    images[mode] = std::make_unique<fuzz::InputFile>("blk");
     std::vector<uint8_t> sectors(64 * Blk::kSectorSize);
     for (size_t i = 0; i < sectors.size(); i++) sectors[i] = uint8_t(i * 7 + i / 512);
-    return image.write(sectors.data(), sectors.size());
-  }();
-  return path;
+    devices::block::DiskOptions options;
+    options.snapshot = mode == 1;
+    options.read_only = mode == 2;
+    auto blk = Blk::open(images[mode]->write(sectors.data(), sectors.size()), options);
+    if (!blk) fuzz::fail("cannot open the image", blk.error());
+    opened[mode] = std::move(*blk);
+  }
+  return *opened[mode];
 }
 
 void wr(T& t, uint64_t reg, uint64_t v) { t.write(reg, 4, uint32_t(v)); }
@@ -45,21 +57,16 @@ void wr(T& t, uint64_t reg, uint64_t v) { t.write(reg, 4, uint32_t(v)); }
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const uint8_t opts = data[0];
-  devices::virtio::BlkOptions bo;
-  bo.snapshot = (opts & 3) == 1;
-  bo.read_only = (opts & 3) == 2;
   const uint16_t queue_size = uint16_t(2u << ((opts >> 2) & 3));  // 2, 4, 8 or 16
   uint64_t features = kVersion1 | (opts & 0x10 ? 1ull << Blk::kFeatureFlush : 0) |
                       (opts & 0x20 ? 1ull << Blk::kFeatureSegMax : 0) | (opts & 0x40 ? 1ull << Blk::kFeatureRo : 0);
 
-  auto blk = Blk::open(image_path(), bo);
-  if (!blk) fuzz::fail("cannot open the image", blk.error());
   mem::PhysMap map;
   static const uint8_t rom[4096] = {0x13};
   if (!map.add_ram("ram", kRam, kRamSize) || !map.add_rom("mrom", kRom, rom, sizeof rom))
     fuzz::fail("cannot map guest memory");
   devices::NullIrq irq;
-  T t(map, irq, blk->get());
+  T t(map, irq, &device((opts & 3) % 3));
 
   // Reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, queue 0, DRIVER_OK.
   wr(t, T::kRegStatus, 0);

@@ -158,3 +158,88 @@ TEST_CASE("gdb options: -s, -gdb, -chardev, -S", "[cli][gdb]") {
   CHECK(mentions(err({"-chardev", "socket,id=a,path=p,frob=1"}), "unknown option"));
   CHECK(mentions(err({"-chardev", "stdio,id=a"}), "socket"));
 }
+
+TEST_CASE("numbers parse strictly: no sign, no wrap, no spaces", "[cli]") {
+  if (machine::jit_available()) {
+    for (const char* bad : {"threshold=-18446744073709551615", "threshold=-1", "threshold=+5", "threshold= 5",
+                            "threshold=5x", "threshold=0x10", "threshold=18446744073709551621", "threshold="}) {
+      INFO(bad);
+      CHECK(mentions(err({"-accel", std::string("jit,") + bad}), "threshold"));
+    }
+  }
+  for (const char* bad : {"-1", "+2", " 2", "2 ", "0x2", "18446744073709551617", "-18446744073709551615"}) {
+    INFO("-smp '" << bad << "'");
+    CHECK(mentions(err({"-smp", bad}), "-smp"));
+  }
+  CHECK(mentions(err({"-m", "-1G"}), "-m"));
+  CHECK(mentions(err({"-m", "-18446744073709551615"}), "-m"));
+  CHECK(mentions(err({"-gdb", "tcp::-1"}), "bad port"));
+  CHECK(mentions(err({"-gdb", "tcp::65536"}), "bad port"));
+  CHECK(ok({"-gdb", "tcp::0"}).gdb_endpoint.port == 0);  // the kernel picks one; Kiln prints it
+  CHECK(ok({"-m", "size=256M"}).machine.ram_bytes == 256ull << 20);
+  CHECK(mentions(err({"-m", "size=256M,maxmem=1G"}), "maxmem"));
+}
+
+TEST_CASE("empty values are errors", "[cli]") {
+  for (const char* opt : {"-bios", "-kernel", "-initrd", "-dtb", "-D"}) {
+    INFO(opt);
+    CHECK(mentions(err({opt, ""}), "non-empty"));
+  }
+  CHECK(mentions(err({"-M", "virt,dumpdtb="}), "dumpdtb"));
+  CHECK(mentions(err({"-M", "spike,dumpdtb=x.dtb"}), "dumpdtb"));
+  CHECK(ok({"-append", ""}).machine.append.empty());  // an empty command line is a command line
+}
+
+TEST_CASE("-smp takes QEMU's topology syntax", "[cli]") {
+  CHECK(ok({"-smp", "2"}).machine.smp == 2);
+  CHECK(ok({"-smp", "cpus=3"}).machine.smp == 3);
+  CHECK(ok({"-smp", "sockets=2,cores=2"}).machine.smp == 4);
+  CHECK(ok({"-smp", "cores=2,threads=2"}).machine.smp == 4);
+  CHECK(ok({"-smp", "4,sockets=1,cores=2,threads=2"}).machine.smp == 4);
+  CHECK(ok({"-smp", "4,cores=2"}).machine.smp == 4);              // sockets derived: 2
+  CHECK(ok({"-smp", "2,maxcpus=4"}).machine.smp == 2);            // room for hotplug: consistent, runs 2
+  CHECK(ok({"-smp", "cpus=2,maxcpus=4,sockets=2,cores=2"}).machine.smp == 2);
+  CHECK(ok({"-smp", "maxcpus=4"}).machine.smp == 4);
+  CHECK(mentions(err({"-smp", "4,sockets=3,cores=2"}), "topology"));   // 6 != 4
+  CHECK(mentions(err({"-smp", "4,maxcpus=2"}), "maxcpus"));
+  CHECK(mentions(err({"-smp", "2,frob=1"}), "frob"));
+  CHECK(mentions(err({"-smp", "2,cores"}), "cores"));
+  CHECK(mentions(err({"-smp", "0"}), "-smp"));
+  CHECK(mentions(err({"-smp", "sockets=0"}), "-smp"));
+  CHECK(mentions(err({"-smp", "65"}), "64"));
+}
+
+TEST_CASE("QEMU spellings test harnesses pass", "[cli]") {
+  apps::Options o = ok({"-nodefaults", "-nographic", "-serial", "mon:stdio", "-machine", "virt", "-accel", "tcg", "-cpu",
+                        "rv64", "-smp", "2", "-bios", "fw.bin", "-kernel", "T.flat", "-append", "a b c"});
+  CHECK(o.machine.board == "virt");
+  CHECK(o.machine.serial == "stdio");
+  CHECK(o.machine.smp == 2);
+  CHECK(o.machine.jit == machine::jit_available());
+  CHECK(o.machine.append == "a b c");
+  CHECK(ok({"-nodefaults"}).machine.serial == "null");  // no -serial: the port is not connected, as in QEMU
+  CHECK(ok({"-serial", "stdio"}).machine.serial == "stdio");
+  CHECK(ok({"-serial", "null"}).machine.serial == "null");
+  CHECK(ok({"-serial", "none"}).machine.serial == "null");
+  CHECK(ok({"-serial", "file:out.txt"}).machine.serial == "file:out.txt");
+  CHECK(ok({"-serial", "pty"}).machine.serial == "pty");
+  CHECK(ok({"-serial", "unix:/tmp/s.sock,server=on"}).machine.serial == "unix:/tmp/s.sock,server=on");
+  CHECK(mentions(err({"-serial", "file:"}), "-serial"));
+  CHECK(mentions(err({"-serial", "vc"}), "vc"));
+  CHECK(mentions(err({"-serial", "stdio", "-serial", "null"}), "twice"));
+  ok({"-monitor", "none"});
+  CHECK(mentions(err({"-monitor", "stdio"}), "monitor"));
+  ok({"-display", "none"});
+  CHECK(mentions(err({"-display", "sdl"}), "display"));
+  CHECK(ok({"-machine", "virt,accel=tcg"}).machine.jit == machine::jit_available());
+  CHECK_FALSE(ok({"-machine", "virt,accel=interp"}).machine.jit);
+  CHECK(ok({"-machine", "type=virt"}).machine.board == "virt");
+  CHECK(mentions(err({"-machine", "virt,accel=kvm"}), "software"));
+  CHECK(mentions(err({"-accel", "kvm"}), "kvm"));
+  CHECK(mentions(err({"-accel", "tcg,thread=multi"}), "thread"));
+  ok({"-cpu", "rv64"});
+  ok({"-cpu", "max"});
+  CHECK(mentions(err({"-cpu", "sifive-u54"}), "sifive-u54"));
+  CHECK(mentions(err({"-cpu", "rv64,v=true"}), "properties"));
+  CHECK(mentions(err({"-M", "virt", "-cpu", "pentium"}), "-M virt"));
+}

@@ -22,6 +22,18 @@ struct Rig {
 
 }  // namespace
 
+TEST_CASE("clint access rules: msip 32-bit, mtimecmp and mtime 32- or 64-bit, AMOs allowed", "[clint][rules]") {
+  Rig r;
+  CHECK(test::accepted_sizes(*r.clint, 0) == test::Sizes{4});
+  CHECK(test::accepted_sizes(*r.clint, 4) == test::Sizes{4});
+  CHECK(test::accepted_sizes(*r.clint, r.cmp(1)) == test::Sizes{4, 8});
+  CHECK(test::accepted_sizes(*r.clint, r.cmp(1) + 4) == test::Sizes{4});
+  CHECK(test::accepted_sizes(*r.clint, 0xbff8) == test::Sizes{4, 8});
+  CHECK(test::accepted_sizes(*r.clint, 0xbff9).empty());
+  CHECK(r.clint->rules(0).atomics);
+  CHECK(r.clint->rules(0xbff8).atomics);
+}
+
 TEST_CASE("clint mtime counts at 10 MHz", "[clint]") {
   Rig r;
   CHECK(r.clint->mtime() == 0);

@@ -1,7 +1,7 @@
 // Shared pieces for device unit tests: a virtual clock the test moves by hand
 // (timers run in deadline order, each with now_ns() at its deadline; posted
-// work runs at the end of every advance) and an IrqLine that records what it
-// was driven to.
+// work runs at the end of every advance), an IrqLine that records what it
+// was driven to, and the access sizes a device's rules accept.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "devices/irq.h"
+#include "mem/physmap.h"
 
 namespace kiln::test {
 
@@ -75,5 +76,14 @@ class RecordingIrq final : public devices::IrqLine {
   bool level = false;
   int rises = 0, falls = 0, calls = 0;
 };
+
+// The sizes (of 1, 2, 4, 8) of the accesses at `offset` that `dev` accepts.
+inline std::vector<unsigned> accepted_sizes(const mem::MmioDevice& dev, uint64_t offset) {
+  std::vector<unsigned> sizes;
+  for (unsigned size : {1u, 2u, 4u, 8u})
+    if (dev.rules(offset).allows(offset, size)) sizes.push_back(size);
+  return sizes;
+}
+using Sizes = std::vector<unsigned>;
 
 }  // namespace kiln::test

@@ -6,6 +6,10 @@
 
 #include <elf.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -13,6 +17,7 @@
 
 #include "firmware/elf.h"
 #include "mem/physmap.h"
+#include "loader_test_util.h"
 
 using namespace kiln;
 
@@ -47,20 +52,8 @@ T get(const std::vector<uint8_t>& d, uint64_t off) {
 // A minimal RISC-V ELF64: text + data-with-bss segments, and a .symtab.
 std::vector<uint8_t> good_elf() {
   std::vector<uint8_t> d(kShOff + 3 * sizeof(Elf64_Shdr), 0);
-  Elf64_Ehdr eh{};
-  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
-  eh.e_ident[EI_CLASS] = ELFCLASS64;
-  eh.e_ident[EI_DATA] = ELFDATA2LSB;
-  eh.e_ident[EI_VERSION] = EV_CURRENT;
-  eh.e_type = ET_EXEC;
-  eh.e_machine = kEmRiscv;
-  eh.e_version = EV_CURRENT;
-  eh.e_entry = kTextAddr + 4;
-  eh.e_phoff = sizeof(Elf64_Ehdr);
+  Elf64_Ehdr eh = test::riscv_exec_header(kTextAddr + 4, 2);
   eh.e_shoff = kShOff;
-  eh.e_ehsize = sizeof(Elf64_Ehdr);
-  eh.e_phentsize = sizeof(Elf64_Phdr);
-  eh.e_phnum = 2;
   eh.e_shentsize = sizeof(Elf64_Shdr);
   eh.e_shnum = 3;
   eh.e_shstrndx = 0;
@@ -244,6 +237,10 @@ TEST_CASE("malformed ELF images are errors", "[elf]") {
     phdr(d, 1).p_paddr = ~0ull - 0x10;
     require_error(d, "wraps");
   }
+  SECTION("segment ending exactly at 2^64") {
+    phdr(d, 1).p_paddr = ~0ull - (kDataMem - 1);
+    require_error(d, "ends at 2^64");
+  }
   SECTION("huge memsz") {
     phdr(d, 1).p_memsz = ~0ull;
     require_error(d, "huge memsz");
@@ -320,6 +317,71 @@ TEST_CASE("read_file on a missing path names the path", "[elf][file]") {
   Result<std::vector<uint8_t>> r = firmware::read_file(path);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().find(path) != std::string::npos);
+}
+
+using test::TempFile;
+
+TEST_CASE("read_file refuses what is not a regular file before reading it", "[elf][file]") {
+  // /dev/zero never ends: reading it whole was std::bad_alloc.
+  auto zero = firmware::read_file("/dev/zero", 1 << 20, "guest RAM");
+  REQUIRE_FALSE(zero.ok());
+  CHECK_THAT(zero.error(), Catch::Contains("'/dev/zero' is not a regular file"));
+  auto dir = firmware::read_file("/tmp", 1 << 20, "guest RAM");
+  REQUIRE_FALSE(dir.ok());
+  CHECK_THAT(dir.error(), Catch::Contains("'/tmp' is a directory"));
+  CHECK_FALSE(firmware::read_program("/dev/zero", 1 << 20, "guest RAM").ok());
+
+  // A FIFO with no writer: refused at once, not waited on.
+  std::string fifo = "/tmp/kiln-elf-test-fifo-" + std::to_string(getpid());
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  auto f = firmware::read_file(fifo, 1 << 20, "guest RAM");
+  std::remove(fifo.c_str());
+  REQUIRE_FALSE(f.ok());
+  CHECK_THAT(f.error(), Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("read_file refuses a file larger than the space it must fit in", "[elf][file]") {
+  TempFile file(std::vector<uint8_t>(3 << 10, 0x55));
+  auto big = firmware::read_file(file.path, 2 << 10, "guest RAM");
+  REQUIRE_FALSE(big.ok());
+  CHECK_THAT(big.error(), Catch::Contains("'" + file.path + "' is 3 KiB, larger than guest RAM (2 KiB)"));
+  auto fits = firmware::read_file(file.path, 3 << 10, "guest RAM");
+  REQUIRE(fits.ok());
+  CHECK(fits->size() == 3 << 10);
+  CHECK(firmware::read_file(file.path).ok());  // the default bound is large
+}
+
+TEST_CASE("read_program bounds a raw image by RAM but an ELF by its own limit", "[elf][file]") {
+  TempFile raw(std::vector<uint8_t>(8 << 10, 0x13));
+  CHECK_FALSE(firmware::read_program(raw.path, 4 << 10, "guest RAM").ok());
+  std::vector<uint8_t> elf = good_elf();
+  elf.resize(8 << 10);  // debug info, say: more than it loads and more than the limit below
+  TempFile elf_file(elf);
+  auto r = firmware::read_program(elf_file.path, 4 << 10, "guest RAM");
+  REQUIRE(r.ok());
+  CHECK(r->size() == 8 << 10);
+}
+
+TEST_CASE("load_elf records each segment in the placement table before writing it", "[elf][placement]") {
+  Ram ram;
+  firmware::Placement placed;
+  placed.add_memory("guest RAM", kRam, kRamSize);
+  REQUIRE(placed.add("firmware 'fw.bin'", kRam, 0x1000));
+  uint8_t before[kTextSize];
+  REQUIRE(ram.map.read(kTextAddr, before, kTextSize));
+  // The good image's text segment sits at kRam: it must not replace the firmware.
+  auto r = firmware::load_elf(good_elf(), kEmRiscv, ram.map, "kernel 'k.elf'", &placed);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error(), Catch::Contains("kernel 'k.elf' segment 0 [0x80000000-0x8000000f] overlaps firmware 'fw.bin'"));
+  uint8_t after[kTextSize];
+  REQUIRE(ram.map.read(kTextAddr, after, kTextSize));
+  CHECK(std::memcmp(before, after, kTextSize) == 0);
+
+  firmware::Placement empty;
+  empty.add_memory("guest RAM", kRam, kRamSize);
+  REQUIRE(firmware::load_elf(good_elf(), kEmRiscv, ram.map, "kernel 'k.elf'", &empty).ok());
+  CHECK(empty.placed().size() == 2);
+  CHECK_FALSE(firmware::load_raw({1, 2, 3}, kRam + 0x1008, ram.map, "initrd", &empty).ok());  // in the data segment
 }
 
 TEST_CASE("load_raw places a binary and refuses one that does not fit", "[elf][raw]") {

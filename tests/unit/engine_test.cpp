@@ -55,12 +55,27 @@ constexpr uint32_t kFenceI = 0x0000100f;  // fence.i
 constexpr uint64_t kRam = 0x80000000;
 constexpr uint64_t kStopAddr = 0x10000000;
 
-// Writing to it stops the engine with the value written.
+constexpr uint64_t kPowerOffAddr = 0x10001000;
+
+// Writing to it stops the engine with the value written (at the end of the block).
 class StopDevice : public mem::MmioDevice {
  public:
   engine::Engine* engine = nullptr;
+  mem::AccessRules rules(uint64_t) const override { return {}; }
   uint64_t read(uint64_t, unsigned) override { return 0; }
   void write(uint64_t, unsigned, uint64_t value) override { engine->request_stop(int(value)); }
+};
+
+// The same, declared as a device whose writes may stop the CPU (as
+// sifive_test and HTIF are): the CPU stops right after the store.
+class PowerOffDevice : public StopDevice {
+ public:
+  unsigned writes = 0;
+  mem::AccessRules rules(uint64_t) const override { return {.write_may_stop = true}; }
+  void write(uint64_t offset, unsigned size, uint64_t value) override {
+    writes++;
+    StopDevice::write(offset, size, value);
+  }
 };
 
 // The spike-like machine, minus files and HTIF.
@@ -68,15 +83,18 @@ struct Rig {
   Log log;
   mem::PhysMap map;
   StopDevice stop;
+  PowerOffDevice power_off;
   std::unique_ptr<riscv::RiscvCpu> cpu;
   std::unique_ptr<engine::Engine> eng;
 
   Rig() {
     REQUIRE(map.add_ram("ram", kRam, 1 << 20));
     REQUIRE(map.add_mmio("stop", kStopAddr, 8, &stop));
+    REQUIRE(map.add_mmio("power-off", kPowerOffAddr, 8, &power_off));
     cpu = std::make_unique<riscv::RiscvCpu>(map, log, 0);
     eng = std::make_unique<engine::Engine>(*cpu, map, log, engine::Options{64, /*verify_ir=*/true});
     stop.engine = eng.get();
+    power_off.engine = eng.get();
     cpu->s().x[t2] = kStopAddr;
   }
   void put(uint64_t addr, const std::vector<uint32_t>& words) {
@@ -206,6 +224,38 @@ TEST_CASE("a block cache hit does not translate again", "[engine][cache]") {
   CHECK(r.eng->cached_blocks() == 2);
   CHECK(r.eng->stats().invalidations == 0);
   CHECK(r.cpu->s().insns_retired >= 200);
+}
+
+TEST_CASE("a write that may stop the CPU stops it right after the store", "[engine][stop]") {
+  Rig r;
+  riscv::RiscvState& s = r.cpu->s();
+  s.x[t1] = kPowerOffAddr;
+  SECTION("sd") {
+    r.put(kRam, {
+                    addi(a0, a0, 1),    // 0x00
+                    sd(a0, 0, t1),      // 0x04: power off with 1
+                    addi(a0, a0, 0x100),  // 0x08: must not run
+                    sd(a0, 0, t2),      // 0x0c: stop(0x101): must not happen
+                    jal(zero, 0),
+                });
+    CHECK(r.run() == 1);
+    CHECK(s.pc == kRam + 8);  // the store completed, nothing after it
+    CHECK(s.x[a0] == 1);
+    CHECK(s.insns_retired == 2);
+    CHECK(r.power_off.writes == 1);
+  }
+  SECTION("sc.d") {
+    constexpr uint32_t kLrD = 0x1003352f, kScD = 0x18a33e2f;  // lr.d a0,(t1); sc.d t3,a0,(t1)
+    r.put(kRam, {kLrD, addi(a0, zero, 7), kScD, addi(a0, a0, 0x100), sd(a0, 0, t2), jal(zero, 0)});
+    CHECK(r.run() == 7);
+    CHECK(s.pc == kRam + 12);
+    CHECK(s.x[28] == 0);  // the sc succeeded: the reservation outlived the abandoned first try
+    CHECK(s.x[a0] == 7);
+    CHECK(r.power_off.writes == 1);
+  }
+  CHECK(s.fault == 0);
+  CHECK_FALSE(s.mem.rerun_alone);
+  CHECK_FALSE(s.mem.single_insn);
 }
 
 TEST_CASE("debugger: a breakpoint inside a block stops before it", "[engine][debug]") {

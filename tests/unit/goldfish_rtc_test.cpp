@@ -30,6 +30,14 @@ struct Rig {
 
 }  // namespace
 
+TEST_CASE("goldfish rtc access rules: 32-bit registers only, no AMOs", "[rtc][rules]") {
+  Rig r;
+  CHECK(test::accepted_sizes(r.rtc, R::kTimeLow) == test::Sizes{4});
+  CHECK(test::accepted_sizes(r.rtc, R::kClearInterrupt) == test::Sizes{4});
+  CHECK(test::accepted_sizes(r.rtc, R::kTimeHigh + 2).empty());
+  CHECK_FALSE(r.rtc.rules(0).atomics);
+}
+
 TEST_CASE("goldfish rtc time is the epoch plus the virtual clock", "[rtc]") {
   Rig r;
   CHECK(r.time() == kEpoch);

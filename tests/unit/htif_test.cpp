@@ -10,6 +10,7 @@
 
 #include "devices/riscv/htif.h"
 #include "mem/physmap.h"
+#include "tests/unit/device_test_util.h"
 
 using namespace kiln;
 
@@ -64,6 +65,18 @@ TEST_CASE("htif words are MMIO overlays of RAM", "[htif]") {
   CHECK(r.map.find(kFromhost)->kind == mem::RegionKind::Mmio);
   CHECK(r.map.find(kTohost + 8)->kind == mem::RegionKind::Ram);
   CHECK(r.map.page_has_mmio(kTohost));
+}
+
+TEST_CASE("htif access rules: aligned 1 to 8 bytes, no AMOs; tohost writes may stop the CPU", "[htif][rules]") {
+  Rig r;
+  const mem::MmioDevice& tohost = *r.map.find(kTohost)->device;
+  const mem::MmioDevice& fromhost = *r.map.find(kFromhost)->device;
+  CHECK(test::accepted_sizes(tohost, 0) == test::Sizes{1, 2, 4, 8});
+  CHECK(test::accepted_sizes(tohost, 4) == test::Sizes{1, 2, 4});
+  CHECK(test::accepted_sizes(fromhost, 6) == test::Sizes{1, 2});
+  CHECK_FALSE(tohost.rules(0).atomics);
+  CHECK(tohost.rules(0).write_may_stop);
+  CHECK_FALSE(fromhost.rules(0).write_may_stop);
 }
 
 TEST_CASE("exit: tohost = (code << 1) | 1", "[htif]") {

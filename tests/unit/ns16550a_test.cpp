@@ -35,6 +35,15 @@ struct Rig {
 
 }  // namespace
 
+TEST_CASE("uart access rules: 1 to 8 bytes, aligned, no AMOs", "[uart][rules]") {
+  Rig r;
+  CHECK(test::accepted_sizes(r.uart, 0) == test::Sizes{1, 2, 4, 8});
+  CHECK(test::accepted_sizes(r.uart, 5) == test::Sizes{1});
+  CHECK(test::accepted_sizes(r.uart, 4) == test::Sizes{1, 2, 4});
+  CHECK_FALSE(r.uart.rules(0).atomics);
+  CHECK_FALSE(r.uart.rules(0).write_may_stop);
+}
+
 TEST_CASE("uart reset state", "[uart]") {
   Rig r;
   CHECK(r.rd(IER) == 0);

@@ -175,5 +175,18 @@ TEST_CASE("plic out-of-range sources, contexts and odd accesses are harmless", "
   r.priority(2, 1);
   r.enable(3, 2);
   r.plic.source(2).set_level(true);
-  CHECK(r.plic.read(0x203000, 8) == 2ull << 32);  // threshold 0, claim 2 in one 8-byte access
+  CHECK(r.rd(0x203004) == 2);
+}
+
+TEST_CASE("plic access rules: 32-bit registers only, no AMOs", "[plic][rules]") {
+  Rig r;
+  for (uint64_t off : {0x4ull, 0x1000ull, 0x2080ull, 0x200004ull}) {
+    mem::AccessRules rules = r.plic.rules(off);
+    CHECK(rules.allows(off, 4));
+    CHECK_FALSE(rules.allows(off, 1));
+    CHECK_FALSE(rules.allows(off, 2));
+    CHECK_FALSE(rules.allows(off, 8));  // a claim and a threshold in one access: refused
+    CHECK_FALSE(rules.allows(off + 2, 4));
+    CHECK_FALSE(rules.atomics);
+  }
 }

@@ -6,9 +6,19 @@
 #include <vector>
 
 #include "devices/riscv/sifive_test.h"
+#include "tests/unit/device_test_util.h"
 
 using namespace kiln;
 using Kind = devices::SifiveTest::Kind;
+
+TEST_CASE("sifive_test access rules: 16- or 32-bit, aligned, writes may stop the CPU", "[sifive_test][rules]") {
+  devices::SifiveTest dev([](Kind, int) {});
+  CHECK(test::accepted_sizes(dev, 0) == test::Sizes{2, 4});
+  CHECK(test::accepted_sizes(dev, 2) == test::Sizes{2});
+  CHECK(test::accepted_sizes(dev, 1).empty());
+  CHECK_FALSE(dev.rules(0).atomics);
+  CHECK(dev.rules(0).write_may_stop);
+}
 
 TEST_CASE("sifive_test commands", "[sifive_test]") {
   std::vector<std::pair<Kind, int>> got;

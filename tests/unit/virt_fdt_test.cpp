@@ -13,6 +13,7 @@
 #include "firmware/elf.h"
 #include "machine/machine.h"
 #include "machine/virt_map.h"
+#include "loader_test_util.h"
 
 using namespace kiln;
 using namespace kiln::machine::virt_map;
@@ -26,6 +27,11 @@ std::vector<uint8_t> dump(machine::Config cfg) {
   close(fd);
   cfg.board = "virt";
   cfg.dumpdtb = path;
+  // dumpdtb writes the tree the guest would get, so something must load: a
+  // kernel of our own rather than a firmware package.
+  test::TempFile kernel(std::vector<uint8_t>(4096, 0));
+  cfg.bios_none = true;
+  cfg.kernel = kernel.path;
   Log log;
   auto m = machine::create_machine(cfg, log);
   REQUIRE(m.ok());

@@ -1,14 +1,17 @@
 // virtio-blk (devices/virtio/blk.h) end to end: a raw image in a temporary
 // file, requests built as descriptor chains in guest RAM and sent through the
 // MMIO transport: read, write, flush, get-id, errors, read-only images and
-// snapshot mode.
+// snapshot mode. Also the host side (devices/block/disk_image.h): what may be
+// a disk, and the lock that keeps two processes from writing one image.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,8 @@
 
 using namespace kiln;
 using Blk = devices::virtio::Blk;
+using devices::block::DiskImage;
+using devices::block::DiskOptions;
 
 namespace {
 
@@ -56,7 +61,7 @@ struct Rig {
   std::unique_ptr<devices::virtio::MmioTransport> t;
   std::unique_ptr<test::VirtioDriver> drv;
 
-  explicit Rig(devices::virtio::BlkOptions opts = {}) {
+  explicit Rig(DiskOptions opts = {}) {
     auto b = Blk::open(image.path, opts);
     REQUIRE(b.ok());
     blk = std::move(*b);
@@ -96,10 +101,23 @@ std::vector<uint8_t> expected(uint64_t pos, size_t len) {
   return v;
 }
 
+// The access modes (O_RDONLY, O_RDWR...) of this process's open descriptors of `path`.
+std::vector<int> open_modes(const std::string& path) {
+  struct stat want;
+  REQUIRE(stat(path.c_str(), &want) == 0);
+  std::vector<int> modes;
+  for (int fd = 0; fd < 1024; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino) modes.push_back(fcntl(fd, F_GETFL) & O_ACCMODE);
+  }
+  return modes;
+}
+
 }  // namespace
 
 TEST_CASE("virtio-blk open and features", "[virtio][blk]") {
   Rig r;
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDWR});
   CHECK(r.blk->capacity_sectors() == kSectors);
   uint64_t f = r.drv->device_features();
   CHECK(f & kV1);
@@ -179,9 +197,10 @@ TEST_CASE("virtio-blk header and data in one buffer", "[virtio][blk]") {
 }
 
 TEST_CASE("virtio-blk read-only image", "[virtio][blk]") {
-  devices::virtio::BlkOptions ro;
+  DiskOptions ro;
   ro.read_only = true;
   Rig r(ro);
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDONLY});  // the file itself is opened read-only
   CHECK(r.drv->device_features() & (1 << Blk::kFeatureRo));
   REQUIRE(r.map.write(kData, std::vector<uint8_t>(512, 1).data(), 512));
   CHECK(r.request(Blk::kTypeOut, 0, {{kData, 512, false}}).first == Blk::kStatusIoErr);
@@ -190,18 +209,88 @@ TEST_CASE("virtio-blk read-only image", "[virtio][blk]") {
 }
 
 TEST_CASE("virtio-blk snapshot mode keeps writes in memory", "[virtio][blk]") {
-  devices::virtio::BlkOptions snap;
+  DiskOptions snap;
   snap.snapshot = true;
   Rig r(snap);
+  CHECK(open_modes(r.image.path) == std::vector<int>{O_RDONLY});
   CHECK_FALSE(r.drv->device_features() & (1 << Blk::kFeatureRo));
-  std::vector<uint8_t> data(700, 0x77);
+  std::vector<uint8_t> data(1024, 0x77);
   REQUIRE(r.map.write(kData, data.data(), data.size()));
-  // 700 bytes from sector 7: a whole sector and part of the next.
-  CHECK(r.request(Blk::kTypeOut, 7, {{kData, 700, false}}).first == Blk::kStatusOk);
+  CHECK(r.request(Blk::kTypeOut, 7, {{kData, 1024, false}}).first == Blk::kStatusOk);
   CHECK(r.image.read(7 * 512, 1024) == expected(7 * 512, 1024));  // the file is untouched
-  CHECK(r.request(Blk::kTypeIn, 6, {{kData + 0x8000, 3 * 512, true}}).first == Blk::kStatusOk);
-  auto back = r.guest(kData + 0x8000, 3 * 512);
+  CHECK(r.request(Blk::kTypeIn, 6, {{kData + 0x8000, 4 * 512, true}}).first == Blk::kStatusOk);
+  auto back = r.guest(kData + 0x8000, 4 * 512);
   CHECK(std::vector<uint8_t>(back.begin(), back.begin() + 512) == expected(6 * 512, 512));
-  CHECK(std::vector<uint8_t>(back.begin() + 512, back.begin() + 1212) == data);
-  CHECK(std::vector<uint8_t>(back.begin() + 1212, back.end()) == expected(7 * 512 + 700, 3 * 512 - 1212));
+  CHECK(std::vector<uint8_t>(back.begin() + 512, back.begin() + 1536) == data);
+  CHECK(std::vector<uint8_t>(back.begin() + 1536, back.end()) == expected(9 * 512, 512));
+  CHECK(r.request(Blk::kTypeFlush, 0, {}).first == Blk::kStatusOk);
+  r.blk.reset();  // closed: the writes are gone with it
+  CHECK(r.image.read(7 * 512, 1024) == expected(7 * 512, 1024));
+}
+
+TEST_CASE("virtio-blk requests of partial sectors fail", "[virtio][blk]") {
+  Rig r;
+  std::vector<uint8_t> data(1024, 0x5a);
+  REQUIRE(r.map.write(kData, data.data(), data.size()));
+  CHECK(r.request(Blk::kTypeOut, 1, {{kData, 700, false}}).first == Blk::kStatusIoErr);
+  CHECK(r.request(Blk::kTypeOut, 1, {{kData, 100, false}}).first == Blk::kStatusIoErr);
+  CHECK(r.image.read(0, 3 * 512) == expected(0, 3 * 512));  // nothing written
+  CHECK(r.request(Blk::kTypeIn, 1, {{kData, 700, true}}).first == Blk::kStatusIoErr);
+  CHECK(r.request(Blk::kTypeIn, 1, {{kData, 256, true}, {kData + 0x1000, 256, true}}).first == Blk::kStatusOk);
+  // Past the end, also for writes.
+  CHECK(r.request(Blk::kTypeOut, kSectors - 1, {{kData, 1024, false}}).first == Blk::kStatusIoErr);
+  CHECK(r.request(Blk::kTypeOut, ~0ull / 256, {{kData, 512, false}}).first == Blk::kStatusIoErr);
+  CHECK(r.request(Blk::kTypeOut, kSectors - 1, {{kData, 512, false}}).first == Blk::kStatusOk);
+}
+
+TEST_CASE("disk images are regular files or block devices", "[virtio][blk]") {
+  auto refused = [](const std::string& path, DiskOptions o, const char* why) {
+    auto d = DiskImage::open(path, o);
+    REQUIRE_FALSE(d.ok());
+    CHECK(d.error().find(path) != std::string::npos);
+    CHECK(d.error().find(why) != std::string::npos);
+    CHECK(d.error().find('\n') == std::string::npos);
+  };
+  DiskOptions snap;
+  snap.snapshot = true;
+  refused("/tmp", snap, "is a directory");  // read-only opens succeed on a directory: refused by type
+  refused("/tmp", {}, "/tmp");
+  refused("/dev/zero", {}, "is a character device");
+  refused("/dev/null", snap, "is a character device");
+  char fifo[] = "/tmp/kiln_fifo_XXXXXX";
+  REQUIRE(mkdtemp(fifo));
+  std::string fifo_path = std::string(fifo) + "/p";
+  REQUIRE(mkfifo(fifo_path.c_str(), 0600) == 0);
+  refused(fifo_path, snap, "is a pipe");  // and without hanging for a writer
+  std::remove(fifo_path.c_str());
+  rmdir(fifo);
+}
+
+TEST_CASE("an image is written by one process at a time", "[virtio][blk]") {
+  Image image;
+  DiskOptions ro, snap;
+  ro.read_only = true;
+  snap.snapshot = true;
+  // The holder is named from /proc: here, this process (the error path must not count its own new descriptor).
+  std::string comm;
+  std::getline(std::ifstream("/proc/self/comm"), comm);
+  const std::string self = "process " + std::to_string(getpid()) + " (" + comm + ")";
+  {
+    auto writer = DiskImage::open(image.path);
+    REQUIRE(writer.ok());
+    // OFD locks conflict between open files, even in one process.
+    for (const DiskOptions& o : {DiskOptions{}, ro, snap}) {
+      auto other = DiskImage::open(image.path, o);
+      REQUIRE_FALSE(other.ok());
+      CHECK(other.error() == "disk image '" + image.path + "' is in use: " + self + " has it open for writing");
+    }
+  }
+  auto reader = DiskImage::open(image.path, ro);
+  REQUIRE(reader.ok());
+  CHECK(DiskImage::open(image.path, snap).ok());  // readers share
+  auto writer = DiskImage::open(image.path);
+  REQUIRE_FALSE(writer.ok());
+  CHECK(writer.error() == "disk image '" + image.path + "' is in use: " + self + " has it open");
+  reader->reset();
+  CHECK(DiskImage::open(image.path).ok());  // closing drops the lock
 }

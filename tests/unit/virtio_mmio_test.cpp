@@ -42,7 +42,26 @@ TEST_CASE("virtio-mmio identification", "[virtio]") {
   // No shared memory regions: length reads as all ones.
   CHECK(r.drv.rd(T::kRegShmLenLow) == 0xffffffff);
   CHECK(r.drv.rd(T::kRegShmLenHigh) == 0xffffffff);
-  CHECK(r.t.read(T::kRegMagic, 2) == 0);  // registers are 32-bit only
+}
+
+TEST_CASE("virtio-mmio access rules: 32-bit registers, 8/16/32-bit config space", "[virtio][rules]") {
+  Rig r;
+  for (uint64_t off : {uint64_t(T::kRegMagic), uint64_t(T::kRegQueueNotify), uint64_t(T::kRegConfigGeneration)}) {
+    CHECK(r.t.rules(off).allows(off, 4));
+    CHECK_FALSE(r.t.rules(off).allows(off, 1));
+    CHECK_FALSE(r.t.rules(off).allows(off, 2));
+    CHECK_FALSE(r.t.rules(off).allows(off, 8));
+    CHECK_FALSE(r.t.rules(off + 2).allows(off + 2, 4));
+  }
+  uint64_t cfg = T::kRegConfig;
+  CHECK(r.t.rules(cfg).allows(cfg, 1));
+  CHECK(r.t.rules(cfg + 1).allows(cfg + 1, 1));
+  CHECK(r.t.rules(cfg + 2).allows(cfg + 2, 2));
+  CHECK(r.t.rules(cfg + 4).allows(cfg + 4, 4));
+  CHECK_FALSE(r.t.rules(cfg).allows(cfg, 8));      // 64-bit fields are read as two halves
+  CHECK_FALSE(r.t.rules(cfg + 1).allows(cfg + 1, 2));  // misaligned
+  CHECK_FALSE(r.t.rules(cfg).atomics);
+  CHECK_FALSE(r.t.rules(0).write_may_stop);
 }
 
 TEST_CASE("virtio-mmio empty slot", "[virtio]") {

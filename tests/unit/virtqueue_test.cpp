@@ -182,6 +182,94 @@ TEST_CASE("virtqueue: bad queue configuration", "[virtio][virtqueue]") {
   }
 }
 
+namespace {
+
+// A device lying on guest RAM (as HTIF's words do on spike).
+class Overlay final : public mem::MmioDevice {
+ public:
+  mem::AccessRules rules(uint64_t) const override { return {}; }
+  uint64_t read(uint64_t, unsigned) override { return 0; }
+  void write(uint64_t, unsigned, uint64_t) override {}
+};
+
+// The used ring moved to `used` after a normal set-up; one writable buffer posted and kicked.
+void kick_with_used_ring_at(Rig& r, uint64_t used) {
+  r.drv.wr(T::kRegQueueSel, 0);
+  r.drv.wr(T::kRegQueueReady, 0);
+  r.drv.wr(T::kRegQueueDeviceLow, uint32_t(used));
+  r.drv.wr(T::kRegQueueDeviceHigh, uint32_t(used >> 32));
+  r.drv.wr(T::kRegQueueReady, 1);
+  r.drv.driver_ok();
+  r.drv.post(0, {{kBuf, 16, true}});
+}
+
+}  // namespace
+
+// Issue 12: a used ring placed in the mask ROM overwrote the ROM. The device
+// writes RAM only; a ring or buffer it would write elsewhere (ROM, a device,
+// RAM under a device) makes it stop the queue with DEVICE_NEEDS_RESET.
+TEST_CASE("virtqueue: the device writes RAM only", "[virtio][virtqueue][dma]") {
+  Rig r;
+  constexpr uint64_t kDevice = 0x10001000;
+  REQUIRE(r.map.add_mmio("virtio", kDevice, T::kMmioSize, &r.t));
+  Overlay overlay;
+  REQUIRE(r.map.add_mmio("overlay", kBuf + 0x100, 8, &overlay));
+  std::vector<uint8_t> pattern(0x100, 0x5a), got(0x100);  // up to the device on RAM
+  REQUIRE(r.map.write(kBuf, pattern.data(), pattern.size()));
+  auto buffer_untouched = [&] {
+    REQUIRE(r.map.read(kBuf, got.data(), got.size()));
+    CHECK(got == pattern);
+  };
+  REQUIRE(r.drv.negotiate(kV1));
+  r.drv.setup_queue(0, 8, test::kVirtioRam);
+
+  SECTION("a used ring in ROM: the ROM stays as it was, nothing is consumed") {
+    kick_with_used_ring_at(r, 0x1000);
+    CHECK(r.needs_reset());
+    std::vector<uint8_t> rom(4096, 0xff);
+    REQUIRE(r.map.read(0x1000, rom.data(), rom.size()));
+    CHECK(rom == std::vector<uint8_t>(4096, 0));
+    buffer_untouched();
+  }
+  SECTION("a used ring on a device") {
+    kick_with_used_ring_at(r, kDevice);
+    CHECK(r.needs_reset());
+    buffer_untouched();
+  }
+  SECTION("a used ring running from RAM into a device lying on it") {
+    kick_with_used_ring_at(r, kBuf + 0xf0);
+    CHECK(r.needs_reset());
+  }
+  SECTION("a writable buffer on a device") {
+    r.drv.driver_ok();
+    r.drv.post(0, {{kDevice, 16, true}});
+    r.expect_broken();
+  }
+  SECTION("a writable buffer over RAM with a device on part of it") {
+    r.drv.driver_ok();
+    r.drv.post(0, {{kBuf + 0xf8, 16, true}});
+    r.expect_broken();
+    uint64_t under = 0;
+    REQUIRE(r.map.read(kBuf + 0xf8, &under, 8));
+    CHECK(under == 0x5a5a5a5a5a5a5a5aull);
+  }
+  SECTION("a readable buffer on a device") {
+    r.drv.driver_ok();
+    r.drv.post(0, {{kDevice, 16, false}, {kBuf, 16, true}});
+    r.expect_broken();
+  }
+  SECTION("the descriptor table on a device") {
+    r.drv.wr(T::kRegQueueReady, 0);
+    r.drv.wr(T::kRegQueueDescLow, uint32_t(kDevice));
+    r.drv.wr(T::kRegQueueReady, 1);
+    r.drv.driver_ok();
+    r.drv.publish(0, 0);
+    r.drv.kick(0);
+    CHECK(r.needs_reset());
+    buffer_untouched();
+  }
+}
+
 TEST_CASE("virtqueue: a chain as long as the queue is fine", "[virtio][virtqueue]") {
   Rig r;
   r.drv.init(1, 8, test::kVirtioRam, kV1);

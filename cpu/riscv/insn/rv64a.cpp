@@ -39,16 +39,19 @@ constexpr ir::Helper kSc{"sc", sc_helper, ir::kReadsState | ir::kWritesState | i
 
 bool gen_lr(Ctx& c, const Args& a, unsigned size_log2) {
   U64 addr = c.x(a.rs1);
+  c.check_triggers(addr, size_log2, kTriggerLoad);
   U64 v = c.b.load<T::I64>(addr, memop(c, size_log2, true, true));
   c.b.set(kReservation, addr);
   c.set_x(a.rd, v);
   return true;
 }
 bool gen_sc(Ctx& c, const Args& a, unsigned size_log2) {
+  c.check_triggers(c.x(a.rs1), size_log2, kTriggerStore);
   c.set_x(a.rd, c.b.call(kSc, c.x(a.rs1), c.x(a.rs2), c.b.c64(1u << size_log2)));
   return true;
 }
 bool gen_amo(Ctx& c, const Args& a, ir::AmoKind k, unsigned size_log2) {
+  c.check_triggers(c.x(a.rs1), size_log2, kTriggerLoad | kTriggerStore);  // a load and a store
   c.set_x(a.rd, c.b.amo<T::I64>(k, c.x(a.rs1), c.x(a.rs2), memop(c, size_log2, true, true)));
   return true;
 }

@@ -161,13 +161,17 @@ bool gen_sgnj(Ctx& c, const Args& a) {
 
 bool gen_fload(Ctx& c, unsigned rd, unsigned rs1, int64_t imm, bool dbl) {
   if (!c.fp_enabled) return false;
-  U64 v = c.b.load<T::I64>(addr(c, rs1, imm), memop(c, dbl ? 3 : 2, false));
+  U64 a = addr(c, rs1, imm);
+  c.check_triggers(a, dbl ? 3 : 2, kTriggerLoad);
+  U64 v = c.b.load<T::I64>(a, memop(c, dbl ? 3 : 2, false));
   c.set_f(rd, dbl ? v : c.b.or_(v, c.b.c64(kBox)));
   return true;
 }
 bool gen_fstore(Ctx& c, unsigned rs2, unsigned rs1, int64_t imm, bool dbl) {
   if (!c.fp_enabled) return false;
-  c.b.store(addr(c, rs1, imm), c.f(rs2), memop(c, dbl ? 3 : 2, false));
+  U64 a = addr(c, rs1, imm);
+  c.check_triggers(a, dbl ? 3 : 2, kTriggerStore);
+  c.b.store(a, c.f(rs2), memop(c, dbl ? 3 : 2, false));
   return true;
 }
 

@@ -3,6 +3,7 @@
 // function is one line that names its operation.
 #pragma once
 #include "cpu/riscv/translate.h"
+#include "cpu/riscv/trigger.h"
 
 namespace kiln::riscv {
 
@@ -39,11 +40,15 @@ inline ir::MemOp memop(Ctx& c, unsigned size_log2, bool sign, bool aligned_only 
 inline U64 addr(Ctx& c, unsigned rs1, int64_t imm) { return c.b.add(c.x(rs1), c.b.c64(uint64_t(imm))); }
 
 inline bool gen_load(Ctx& c, unsigned rd, unsigned rs1, int64_t imm, unsigned size_log2, bool sign) {
-  c.set_x(rd, c.b.load<T::I64>(addr(c, rs1, imm), memop(c, size_log2, sign)));
+  U64 a = addr(c, rs1, imm);
+  c.check_triggers(a, size_log2, kTriggerLoad);
+  c.set_x(rd, c.b.load<T::I64>(a, memop(c, size_log2, sign)));
   return true;
 }
 inline bool gen_store(Ctx& c, unsigned rs2, unsigned rs1, int64_t imm, unsigned size_log2) {
-  c.b.store(addr(c, rs1, imm), c.x(rs2), memop(c, size_log2, false));
+  U64 a = addr(c, rs1, imm);
+  c.check_triggers(a, size_log2, kTriggerStore);
+  c.b.store(a, c.x(rs2), memop(c, size_log2, false));
   return true;
 }
 inline bool gen_branch(Ctx& c, B1 cond, int64_t offset) {

@@ -56,12 +56,6 @@
 /* reg = user-alias address of label */
 #define UVA_OF(reg, label) la reg, label; li t0, USER_OFF; sub reg, reg, t0
 
-/* table[idx] = PTE(pa in pareg, flags) (M-mode, physical) */
-#define SET_PTE(table, idx, pareg, flags) \
-    srli t1, pareg, 12; slli t1, t1, 10; li t2, flags; or t1, t1, t2; \
-    la t0, table; li t2, (idx) * 8; add t0, t0, t2; sd t1, 0(t0)
-/* reg = address of table[idx] */
-#define PTE_ADDR(reg, table, idx) la reg, table; li t0, (idx) * 8; add reg, reg, t0
 
 /* Expect a load/store/fetch page fault in M (not delegated) at the labelled
  * instruction with mtval = addr register. */
@@ -88,9 +82,7 @@ KILN_CODE_BEGIN
     csrw mideleg, zero
 
     /* ---- build the tables (physical addresses, M-mode) */
-    la a1, pt_root
-    li a2, 5 * 4096 / 8       /* pt_root, pt_l1, pt_l0, page_a, page_b */
-1:  sd zero, 0(a1); addi a1, a1, 8; addi a2, a2, -1; bnez a2, 1b
+    ZERO_PAGES(pt_root, 5)    /* pt_root, pt_l1, pt_l0, page_a, page_b */
 
     la a1, page_a; li a2, PAT_A; sd a2, 0(a1); li a2, -1; addi a1, a1, 2047; sd a2, 2041(a1)
     la a1, page_b; li a2, PAT_B; sd a2, 0(a1)
@@ -124,9 +116,7 @@ KILN_CODE_BEGIN
     SET_PTE(pt_l0, 8, a3, PTE_V | PTE_R | PTE_W)
     SET_PTE(pt_l0, 9, a3, PTE_V | PTE_R | PTE_W)
 
-    la a1, pt_root; srli a1, a1, 12; li t0, SATP_MODE_SV39; or a1, a1, t0
-    csrw satp, a1
-    sfence.vma
+    SATP_ON(SATP_MODE_SV39, pt_root)
     TEST_CASE(1, a4, 0, csrr a4, satp; sub a4, a4, a1)
 
     /* ================= S-mode, page faults taken in M ================ */

@@ -31,10 +31,6 @@
 
 #define VA_OF(reg, label, base) \
     la reg, label; li t0, RAM_BASE; sub reg, reg, t0; li t0, base; add reg, reg, t0
-#define SET_PTE(table, idx, pareg, flags) \
-    srli t1, pareg, 12; slli t1, t1, 10; li t2, flags; or t1, t1, t2; \
-    la t0, table; li t2, (idx) * 8; add t0, t0, t2; sd t1, 0(t0)
-#define PTE_ADDR(reg, table, idx) la reg, table; li t0, (idx) * 8; add reg, reg, t0
 #define M_FAULT(n, cause, addrreg, ...) \
     KILN_TESTNUM(n); EXPECT_TRAP_TVAL(cause, addrreg); \
     1: __VA_ARGS__; CHECK_TRAPPED(n); \
@@ -46,9 +42,7 @@ KILN_CODE_BEGIN
     csrw medeleg, zero
     csrw mideleg, zero
 
-    la a1, pt_l3
-    li a2, 5 * 4096 / 8
-1:  sd zero, 0(a1); addi a1, a1, 8; addi a2, a2, -1; bnez a2, 1b
+    ZERO_PAGES(pt_l3, 5)
     la a1, page_a; li a2, PAT_A; sd a2, 0(a1)
 
     la a3, pt_l2; SET_PTE(pt_l3, 0, a3, PTE_V)

@@ -101,12 +101,17 @@ def wait_for_socket(path, kiln, timeout=20):
     fail("no socket at " + path, kiln.output())
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+def wait_for_port(kiln, timeout=20):
+    """The TCP port a Kiln started with -gdb tcp::0 reports on stderr."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        m = re.search(r"gdb: listening on tcp:127\.0\.0\.1:(\d+)", kiln.output())
+        if m:
+            return int(m.group(1))
+        if not kiln.alive():
+            break
+        time.sleep(0.05)
+    fail("kiln did not report its gdb port", kiln.output())
 
 
 def run_gdb(script, work, timeout=90, kiln=None):
@@ -252,11 +257,11 @@ continue
 
 
 def exit_scenario(a, work):
-    port = free_port()
-    k = Kiln([a.kiln, "-M", "spike", "-kernel", a.elf, "-accel", a.accel, "-S", "-gdb", "tcp::%d" % port], work)
-    time.sleep(0.3)
+    # tcp::0: Kiln picks a free port and says which (no race with another test taking it).
+    k = Kiln([a.kiln, "-M", "spike", "-kernel", a.elf, "-accel", a.accel, "-S", "-gdb", "tcp::0"], work)
+    port = wait_for_port(k)
     out = run_gdb(f"""file {a.elf}
-target remote localhost:{port}
+target remote 127.0.0.1:{port}
 info threads
 break add if a == 3
 continue

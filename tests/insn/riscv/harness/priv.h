@@ -73,6 +73,21 @@
 #define PMP_NAPOT 0x18
 #define PMP_L     0x80
 
+/* --------------------------------------------------- page tables */
+/* Zeroes `n` 4 KiB pages from `label` (uses a1, a2). */
+#define ZERO_PAGES(label, n) \
+    la a1, label; li a2, (n) * 4096 / 8; \
+1:  sd zero, 0(a1); addi a1, a1, 8; addi a2, a2, -1; bnez a2, 1b
+/* table[idx] = PTE(pa in pareg, flags) (M-mode, physical) */
+#define SET_PTE(table, idx, pareg, flags) \
+    srli t1, pareg, 12; slli t1, t1, 10; li t2, flags; or t1, t1, t2; \
+    la t0, table; li t2, (idx) * 8; add t0, t0, t2; sd t1, 0(t0)
+/* reg = address of table[idx] */
+#define PTE_ADDR(reg, table, idx) la reg, table; li t0, (idx) * 8; add reg, reg, t0
+/* satp = mode | root's PPN, then sfence.vma (a1 = the satp value) */
+#define SATP_ON(mode, root) \
+    la a1, root; srli a1, a1, 12; li t0, mode; or a1, a1, t0; csrw satp, a1; sfence.vma
+
 /* -------------------------------------------------------- set-up */
 /* stvec = S handler, sscratch = S trap area. */
 #define KILN_PRIV_SETUP \

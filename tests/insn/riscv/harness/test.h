@@ -13,6 +13,8 @@
  * Result reporting goes through HTIF (the ELF symbols `tohost`/`fromhost`):
  *   pass:          tohost = 1                 -> emulator exit status 0
  *   fail(code):    tohost = (code << 1) | 1   -> exit status code & 0xff
+ * or, built with -DKILN_BOARD_VIRT for `-M virt -bios none`, through
+ * sifive_test: 0x5555 (exit status 0) or (code << 16) | 0x3333.
  *
  * Register conventions inside tests:
  *   gp (x3)        number of the check being run (1..239)
@@ -128,6 +130,36 @@
     addi sp, sp, -16; sd a0, 0(sp); mv a0, reg; call kiln_puthex; \
     ld a0, 0(sp); addi sp, sp, 16
 
+/* ================================================ reporting, console */
+#ifdef KILN_BOARD_VIRT
+/* -M virt -bios none: results through sifive_test at 0x100000 (0x5555
+ * powers off: exit status 0; (code << 16) | 0x3333 exits with `code`), the
+ * console on the NS16550A at 0x10000000. */
+#define KILN_REPORT_FAIL_T0 \
+    slli t0, t0, 16; li t1, 0x3333; or t0, t0, t1; \
+    li t1, 0x100000; sw t0, 0(t1)
+#define KILN_REPORT_PASS \
+    li t0, 0x5555; li t1, 0x100000; sw t0, 0(t1)
+#define KILN_PUTCHAR_A0 \
+    li t0, 0x10000000; sb a0, 0(t0)
+#else
+/* HTIF: tohost = (code << 1) | 1; the console is device 1, command 1. */
+#define KILN_REPORT_FAIL_T0 \
+    slli t0, t0, 1; ori t0, t0, 1; \
+    la t1, tohost; sd t0, 0(t1)
+#define KILN_REPORT_PASS \
+    li t0, 1; la t1, tohost; sd t0, 0(t1)
+#define KILN_PUTCHAR_A0 \
+    la t0, tohost; \
+1:  ld t1, 0(t0); bnez t1, 1b; \
+    andi t2, a0, 0xff; \
+    li t1, (1 << 56) | (1 << 48); or t1, t1, t2; \
+    sd t1, 0(t0); \
+    la t0, fromhost; \
+1:  ld t1, 0(t0); beqz t1, 1b; \
+    sd zero, 0(t0)
+#endif
+
 /* ================================================= start-up / handler */
 #define KILN_CODE_BEGIN \
     .pushsection .text.init, "ax"; \
@@ -190,24 +222,16 @@ kiln_fail: \
     andi t1, t0, 0xff; bnez t1, 1f; li t0, KILN_FAIL_NOTEST; \
 1:  KILN_VERBOSE_FAIL; \
 kiln_exit: \
-    slli t0, t0, 1; ori t0, t0, 1; \
-    la t1, tohost; sd t0, 0(t1); \
+    KILN_REPORT_FAIL_T0; \
 1:  j 1b; \
 kiln_pass: \
-    li t0, 1; la t1, tohost; sd t0, 0(t1); \
+    KILN_REPORT_PASS; \
 1:  j 1b; \
     \
-    /* HTIF console: a0 = char. Preserves everything except ra. */ \
+    /* Console: a0 = char. Preserves everything except ra. */ \
 kiln_putchar: \
     addi sp, sp, -32; sd t0, 0(sp); sd t1, 8(sp); sd t2, 16(sp); \
-    la t0, tohost; \
-1:  ld t1, 0(t0); bnez t1, 1b; \
-    andi t2, a0, 0xff; \
-    li t1, (1 << 56) | (1 << 48); or t1, t1, t2; \
-    sd t1, 0(t0); \
-    la t0, fromhost; \
-1:  ld t1, 0(t0); beqz t1, 1b; \
-    sd zero, 0(t0); \
+    KILN_PUTCHAR_A0; \
     ld t0, 0(sp); ld t1, 8(sp); ld t2, 16(sp); addi sp, sp, 32; \
     ret; \
     /* a0 = NUL-terminated string. Preserves everything except ra. */ \
