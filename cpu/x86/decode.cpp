@@ -83,6 +83,23 @@ const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model) {
   return nullptr;
 }
 
+// The 8086 decodes some opcodes the 186 redefined as aliases of others: they
+// are rewritten to the opcode they alias before Zydis (a 386+ decoder) sees
+// them. Returns false for 0F, which is POP CS (one byte) on the 8086.
+bool alias_8086(uint8_t* op, size_t n, Insn* d) {
+  const uint8_t b = op[0];
+  if (b == 0x0F) {
+    d->opcode = 0x0F;
+    d->row = find_row(0x0F, 0, Model::I8086);
+    return false;
+  }
+  if (b >= 0x60 && b <= 0x6F) op[0] = b + 0x10;  // Jcc
+  if (b == 0xC0 || b == 0xC1 || b == 0xC8 || b == 0xC9) op[0] = b + 2;  // RET Iw / RET, RETF Iw / RETF
+  if (n >= 2 && b == 0xFF && (op[1] & 0x38) == 0x38) op[1] &= ~0x08;  // FF /7: PUSH
+  if (n >= 2 && (b == 0x8C || b == 0x8E)) op[1] &= ~0x20;  // segment register 4-7: 0-3
+  return true;
+}
+
 bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out) {
   // Our own prefix scan: segment overrides (the last one counts), REP/REPNE
   // and LOCK. LOCK is taken out before Zydis sees the bytes, because Zydis
@@ -96,7 +113,7 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
       d.seg_override = (p >> 3) & 3;  // 26 ES, 2E CS, 36 SS, 3E DS
     } else if (p == 0xF2 || p == 0xF3) {
       d.rep = p;
-    } else if (p == 0xF0) {
+    } else if (p == 0xF0 || (p == 0xF1 && model == Model::I8086)) {  // F1: the 8086's second LOCK
       d.lock = true;
       locks++;
       continue;
@@ -105,7 +122,13 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
     }
     buf[kept++] = p;
   }
+  const size_t opcode_at = kept;
   for (; i < n && kept < sizeof buf; i++) buf[kept++] = bytes[i];
+  if (model == Model::I8086 && opcode_at < kept && !alias_8086(buf + opcode_at, kept - opcode_at, &d)) {
+    d.len = unsigned(opcode_at + locks + 1);  // POP CS
+    *out = d;
+    return true;
+  }
 
   ZydisDecoder dec;
   const ZydisMachineMode mode = size == CodeSize::Long64   ? ZYDIS_MACHINE_MODE_LONG_64

@@ -71,10 +71,29 @@ TEST_CASE("x86 decode: lengths, prefixes and immediates", "[x86]") {
   CHECK(in.imm == 0x5678);
   CHECK(in.imm2 == 0x1234);
   const uint8_t enter[] = {0xC8, 0x10, 0x00, 0x02};
-  CHECK(!decode(Model::I8086, CodeSize::Real16, enter, sizeof enter, &in));  // 186+ only (not yet the 8086's alias)
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, enter, sizeof enter, &in));  // the 8086's alias of CA: RETF Iw
+  CHECK(std::string(in.row->mnemonic) == "RETF");
+  CHECK(in.len == 3);
   REQUIRE(decode(Model::I286, CodeSize::Real16, enter, sizeof enter, &in));
   CHECK(in.imm == 0x10);
   CHECK(in.imm2 == 2);
+  // More 8086 aliases: 60-6F are Jcc, 0F is POP CS, F1 is a LOCK prefix.
+  const uint8_t jo[] = {0x60, 0x05};
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, jo, sizeof jo, &in));
+  CHECK(std::string(in.row->mnemonic) == "Jcc");
+  CHECK(in.len == 2);
+  const uint8_t pop_cs[] = {0x2E, 0x0F, 0x00, 0x00};
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, pop_cs, sizeof pop_cs, &in));
+  CHECK(std::string(in.row->mnemonic) == "POP");
+  CHECK(in.len == 2);
+  const uint8_t f1[] = {0xF1, 0x00, 0xD8};
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, f1, sizeof f1, &in));
+  CHECK(in.len == 3);
+  CHECK(in.lock);
+  const uint8_t test_alias[] = {0xF6, 0xC8, 0x12};  // F6 /1: TEST Eb,Ib on both
+  REQUIRE(decode(Model::I286, CodeSize::Real16, test_alias, sizeof test_alias, &in));
+  CHECK(std::string(in.row->mnemonic) == "TEST");
+  CHECK(in.len == 3);
   const uint8_t lea_reg[] = {0x8D, 0xC0};
   CHECK(!decode(Model::I286, CodeSize::Real16, lea_reg, sizeof lea_reg, &in));  // M operand with a register
 }

@@ -18,7 +18,8 @@ void end_if_cs(Ctx& c, unsigned i) {
 }  // namespace
 
 bool MOV(Ctx& c) {
-  if (c.in.row->ops[0].kind == Opnd::S && (c.in.reg & 3) == CS && !c.is_8086()) return false;  // MOV CS: #UD on 286
+  for (unsigned i = 0; i < 2; i++)  // the 286 has 4 segment registers (8086: 4-7 alias 0-3); MOV CS is #UD
+    if (c.in.row->ops[i].kind == Opnd::S && !c.is_8086() && (c.in.reg > 3 || (i == 0 && c.in.reg == CS))) return false;
   return by_width(c.width(0), [&]<T W>() {
     c.prepare_write(0);
     c.write<W>(0, c.read<W>(1));
@@ -142,6 +143,9 @@ bool SALC(Ctx& c) {
 }
 
 bool WAIT(Ctx&) { return true; }  // no FPU: nothing to wait for
+// ESC (D8-DF): the coprocessor's instructions. Without one the CPU only
+// decodes the operand (the 8086 reads it; nothing in its state changes).
+bool ESC(Ctx&) { return true; }
 
 bool HLT(Ctx& c) {
   c.b.exit(ir::ExitReason::Wfi, c.next_pc());

@@ -94,4 +94,21 @@ bool SAL(Ctx& c) { return gen_shift(c, Sh::Shl); }  // reg 6: the 186+ alias of 
 bool SHR(Ctx& c) { return gen_shift(c, Sh::Shr); }
 bool SAR(Ctx& c) { return gen_shift(c, Sh::Sar); }
 
+// SETMO / SETMOC (8086 only, undocumented; group 2 reg 6): when the count is
+// not 0, the operand becomes all ones and the flags those of that result
+// (CF = OF = AF = 0), as the 8086's microcode leaves them.
+bool SETMO(Ctx& c) {
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    ir::Val<W> a = c.read<W>(0);
+    ir::Val<W> count = c.read<W>(1);
+    U32 old = c.arith_flags();
+    ir::Val<W> ones = b.template constant<W>(~0ull);
+    B1 none = b.eq(b.and_(count, b.template constant<W>(0xff)), b.template constant<W>(0));
+    c.write<W>(0, b.select(none, a, ones));
+    c.set_cc_flags(b.select(none, old, result_flags(b, ones)));
+    return true;
+  });
+}
+
 }  // namespace kiln::x86
