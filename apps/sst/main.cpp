@@ -104,6 +104,7 @@ class Runner {
     cpu_ = std::make_unique<x86::X86Cpu>(map_, a.model);
     engine::Options o;
     o.max_block_insns = 1;
+    o.verify_ir = true;  // the IR of every instruction checked after every pass
     o.jit = j;
     o.jit_threshold = o.jit_straight_threshold = 1;
     o.jit_sync = true;

@@ -1,6 +1,7 @@
 // Small real-mode programs run by the x86 CPU through the engine (the path
 // the machine uses) under the interpreter and the JIT: loops, near calls,
-// INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call.
+// INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call; the
+// 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -25,11 +26,12 @@ struct Machine {
   std::unique_ptr<X86Cpu> cpu;
   std::unique_ptr<engine::Engine> engine;
 
-  explicit Machine(bool use_jit) {
+  explicit Machine(bool use_jit, Model model = Model::I8086) {
     REQUIRE(map.add_ram("ram", 0, 1 << 20).ok());
     ram = map.host_ptr(0, 1 << 20);
-    cpu = std::make_unique<X86Cpu>(map, Model::I8086);
+    cpu = std::make_unique<X86Cpu>(map, model);
     engine::Options o;
+    o.verify_ir = true;
     if (use_jit) {
       std::string error;
       jit = jit::create(&error);
@@ -113,5 +115,54 @@ TEST_CASE("x86 programs: loop, call, int/iret, rep movsb, cmp/jcc, pushf/popf, f
     CHECK(cpu.s().seg[CS].selector == 0x4000);
     CHECK(cpu.ip() == 0x20);
     CHECK(m.reg(SP) == 0x100);
+  }
+}
+
+TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS and BOUND on the 286", "[x86]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit, Model::I286);
+    X86Cpu& cpu = *m.cpu;
+    cpu.set_sreg(SS, 0x2000);
+    cpu.s().gpr[SP] = 0x100;
+    cpu.set_sreg(DS, 0x3000);
+    cpu.set_sreg(ES, 0x3000);
+    m.put(0x10000, {
+                       0xB8, 0x34, 0x12,        // 00 mov ax,0x1234
+                       0xBB, 0x78, 0x56,        // 03 mov bx,0x5678
+                       0x60,                    // 06 pusha
+                       0x31, 0xC0,              // 07 xor ax,ax
+                       0x31, 0xDB,              // 09 xor bx,bx
+                       0x61,                    // 0B popa
+                       0x6B, 0xCB, 0xFD,        // 0C imul cx,bx,-3
+                       0x69, 0xD0, 0x10, 0x00,  // 0F imul dx,ax,0x10
+                       0xBF, 0x20, 0x00,        // 13 mov di,0x20
+                       0x6C,                    // 16 insb
+                       0xF4,                    // 17 hlt
+                   });
+    m.run(0x1000);
+    CHECK(m.reg(AX) == 0x1234);
+    CHECK(m.reg(BX) == 0x5678);
+    CHECK(m.reg(SP) == 0x100);
+    CHECK(m.reg(CX) == uint16_t(0x5678 * -3));
+    CHECK(m.reg(DX) == 0x2340);
+    CHECK((read_flags(cpu.s()) & (fl::CF | fl::OF)) == (fl::CF | fl::OF));  // 0x12340 did not fit
+    CHECK(m.ram[0x20000 + 0x100 - 10] == 0x00);  // the SP pushed: 0x0100
+    CHECK(m.ram[0x20000 + 0x100 - 9] == 0x01);
+    CHECK(m.ram[0x30020] == 0xFF);  // a port reads as all ones
+    CHECK(m.reg(DI) == 0x21);
+
+    // BOUND ax,[0x100] with bounds 0..0x1000 and ax = 0x1234: #BR, which returns to the BOUND.
+    m.put(0x30100, {0x00, 0x00, 0x00, 0x10});
+    m.put(5 * 4, {0x00, 0x00, 0x00, 0x60});
+    m.put(0x60000, {0xBE, 0x01, 0x00, 0xF4});  // mov si,1; hlt
+    m.put(0x40000, {0x62, 0x06, 0x00, 0x01, 0xF4});
+    m.run(0x4000);
+    CHECK(m.reg(SI) == 1);
+    CHECK(m.reg(SP) == 0x100 - 6);
+    CHECK(m.ram[0x20000 + 0x100 - 6] == 0x00);  // the pushed ip: the BOUND's
+    CHECK(m.ram[0x20000 + 0x100 - 4] == 0x00);  // the pushed cs: 0x4000
+    CHECK(m.ram[0x20000 + 0x100 - 3] == 0x40);
   }
 }

@@ -1,5 +1,5 @@
 // Control transfer (Intel SDM Vol. 2: Jcc, JMP, CALL, RET, far forms, LOOP*,
-// JCXZ, INT/INT3/INTO, IRET, ENTER, LEAVE). Real mode: a far transfer loads
+// JCXZ, INT/INT3/INTO, IRET, BOUND, ENTER, LEAVE). Real mode: a far transfer loads
 // CS with base = selector << 4 and ends the block (CS is part of the mode).
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
@@ -143,6 +143,20 @@ bool INT3(Ctx& c) {
 bool INTO(Ctx& c) {
   c.b.call(kRaiseIf, c.b.zext<T::I64>(c.flag(fl::OF)), c.b.c64(kOverflow), c.b.c64(c.next_ip()));
   c.end_block();
+  return true;
+}
+
+// BOUND Gv,M (186+): #BR (vector 5) unless lower <= Gv <= upper, signed,
+// with the bounds at [M] and [M+2]; the frame returns to the BOUND itself.
+bool BOUND(Ctx& c) {
+  ir::Builder& b = c.b;
+  U16 ea = c.ea_offset();
+  unsigned seg = unsigned(c.seg_of_ea());
+  U16 lower = c.load<T::I16>(seg, ea);
+  U16 upper = c.load<T::I16>(seg, b.add(ea, c16(c, 2)));
+  U16 v = c.read<T::I16>(0);
+  U8 out = b.or_(b.zext<T::I8>(b.lts(v, lower)), b.zext<T::I8>(b.lts(upper, v)));
+  b.call(kRaiseIf, b.zext<T::I64>(out), b.c64(kBound), b.c64(c.ip));
   return true;
 }
 

@@ -1,5 +1,5 @@
 // Data movement and flag instructions (Intel SDM Vol. 2: MOV, XCHG, LEA, PUSH,
-// POP, LDS/LES, CBW/CWD, XLAT, LAHF/SAHF, PUSHF/POPF, CLC..STD, SALC, IN/OUT,
+// POP, PUSHA/POPA, LDS/LES, CBW/CWD, XLAT, LAHF/SAHF, PUSHF/POPF, CLC..STD, SALC, IN/OUT,
 // HLT, WAIT).
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
@@ -71,6 +71,27 @@ bool POP(Ctx& c) {
   U16 v = c.pop<T::I16>();
   c.write<T::I16>(0, v);
   end_if_cs(c, 0);
+  return true;
+}
+
+// PUSHA/POPA (186+): AX, CX, DX, BX, the SP before, BP, SI, DI. SP changes
+// only once every word is written (or read), so a #GP leaves it as it was.
+bool PUSHA(Ctx& c) {
+  ir::Builder& b = c.b;
+  U16 sp = c.sp();
+  for (unsigned r = AX; r <= DI; r++)
+    c.store(SS, b.sub(sp, b.constant<T::I16>(2 * (r + 1))), c.reg<T::I16>(r));
+  c.set_reg(SP, b.sub(sp, b.constant<T::I16>(16)));
+  return true;
+}
+bool POPA(Ctx& c) {
+  ir::Builder& b = c.b;
+  U16 sp = c.sp();
+  U16 v[8];
+  for (unsigned r = AX; r <= DI; r++) v[r] = c.load<T::I16>(SS, b.add(sp, b.constant<T::I16>(14 - 2 * r)));
+  for (unsigned r = AX; r <= DI; r++)
+    if (r != SP) c.set_reg(r, v[r]);
+  c.set_reg(SP, b.add(sp, b.constant<T::I16>(16)));
   return true;
 }
 

@@ -66,7 +66,18 @@ bool gen_div(Ctx& c, bool is_signed) {
 }  // namespace
 
 bool MUL(Ctx& c) { return gen_mul(c, false); }
-bool IMUL(Ctx& c) { return gen_mul(c, true); }
+// IMUL: one operand (group 3), or Gv = Ev * immediate (186+): the product
+// truncated, CF = OF = it did not fit.
+bool IMUL(Ctx& c) {
+  if (c.in.row->ops[2].kind == Opnd::None) return gen_mul(c, true);
+  ir::Builder& b = c.b;
+  U32 p = b.mul(b.sext<T::I32>(c.read<T::I16>(1)), b.sext<T::I32>(c.read<T::I16>(2)));
+  U16 lo = b.trunc<T::I16>(p);
+  c.write<T::I16>(0, lo);
+  B1 wide = b.ne(p, b.sext<T::I32>(lo));
+  c.set_cc_flags(b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF))));
+  return true;
+}
 bool DIV(Ctx& c) { return gen_div(c, false); }
 bool IDIV(Ctx& c) { return gen_div(c, true); }
 

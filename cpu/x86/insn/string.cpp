@@ -1,4 +1,5 @@
-// String instructions (Intel SDM Vol. 2: MOVS, CMPS, STOS, LODS, SCAS) with
+// String instructions (Intel SDM Vol. 2: MOVS, CMPS, STOS, LODS, SCAS; INS
+// and OUTS from the 186 on) with
 // REP/REPE/REPNE. Their meaning lives in one helper that performs one
 // instruction, its REP loop to completion, updating CX/SI/DI after every
 // element so a fault mid-way leaves them exactly where the chip would (the
@@ -11,7 +12,7 @@
 namespace kiln::x86 {
 
 namespace {
-enum StrOp : unsigned { kMovs, kCmps, kStos, kLods, kScas };
+enum StrOp : unsigned { kMovs, kCmps, kStos, kLods, kScas, kIns, kOuts };
 
 // info: op (bits 0-2), word (bit 3), source segment (bits 4-6), rep prefix (bits 8-15), ip (bits 16-31).
 uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
@@ -66,9 +67,16 @@ uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
         a = s->gpr[AX] & mask;
         if (!access(ES, r16(DI), false, &b)) return 0;
         break;
+      case kIns:  // no devices yet: a port reads as all ones
+        a = mask;
+        if (!access(ES, r16(DI), true, &a)) return 0;
+        break;
+      case kOuts:  // the value goes nowhere yet
+        if (!access(src_seg, r16(SI), false, &a)) return 0;
+        break;
     }
-    if (op == kMovs || op == kCmps || op == kLods) w16(SI, uint16_t(r16(SI) + step));
-    if (op != kLods) w16(DI, uint16_t(r16(DI) + step));
+    if (op == kMovs || op == kCmps || op == kLods || op == kOuts) w16(SI, uint16_t(r16(SI) + step));
+    if (op != kLods && op != kOuts) w16(DI, uint16_t(r16(DI) + step));
     if (op == kCmps || op == kScas) {
       s->cc_op = uint64_t(word ? CcOp::Sub16 : CcOp::Sub8);
       s->cc_src = a;
@@ -87,7 +95,8 @@ uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
 }
 
 bool gen_string(Ctx& c, StrOp op) {
-  const bool word = c.width(op == kStos ? 1 : 0) == 16 || c.width(0) == 16;
+  const OperandSpec* ops = c.in.row->ops;
+  const bool word = ops[0].size == 'v' || ops[1].size == 'v';  // (DX, a port, is 'w' but not the data)
   const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
   uint64_t info = op | (word ? 8 : 0) | src_seg << 4 | uint64_t(c.in.rep) << 8 | uint64_t(c.ip) << 16;
   c.b.call(kString, c.b.c64(info));
@@ -104,5 +113,7 @@ bool CMPS(Ctx& c) { return gen_string(c, kCmps); }
 bool STOS(Ctx& c) { return gen_string(c, kStos); }
 bool LODS(Ctx& c) { return gen_string(c, kLods); }
 bool SCAS(Ctx& c) { return gen_string(c, kScas); }
+bool INS(Ctx& c) { return gen_string(c, kIns); }
+bool OUTS(Ctx& c) { return gen_string(c, kOuts); }
 
 }  // namespace kiln::x86
