@@ -113,7 +113,7 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
       d.seg_override = (p >> 3) & 3;  // 26 ES, 2E CS, 36 SS, 3E DS
     } else if (p == 0xF2 || p == 0xF3) {
       d.rep = p;
-    } else if (p == 0xF0 || (p == 0xF1 && model == Model::I8086)) {  // F1: the 8086's second LOCK
+    } else if (p == 0xF0 || p == 0xF1) {  // F1: a second LOCK on the 8086 and 286 (INT1 from the 386 on)
       d.lock = true;
       locks++;
       continue;

@@ -79,7 +79,7 @@ void Ctx::store(unsigned seg, U16 off, ir::Val<W> v) {
 template <T W>
 ir::Val<W> Ctx::read(unsigned i) {
   const OperandSpec& o = in.row->ops[i];
-  const int ds = in.seg_override >= 0 ? in.seg_override : DS;
+  const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
     case Opnd::E: return in.mod == 3 ? reg<W>(in.rm) : load<W>(seg_of_ea(), ea_offset());
     case Opnd::G: return reg<W>(in.reg);
@@ -105,7 +105,7 @@ ir::Val<W> Ctx::read(unsigned i) {
 template <T W>
 void Ctx::write(unsigned i, ir::Val<W> v) {
   const OperandSpec& o = in.row->ops[i];
-  const int ds = in.seg_override >= 0 ? in.seg_override : DS;
+  const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
     case Opnd::E:
       if (in.mod == 3) set_reg(in.rm, v);
@@ -221,25 +221,29 @@ void Ctx::set_all_flags(U32 v) {
 }
 B1 Ctx::cond(unsigned cc) {
   const bool invert = cc & 1;
-  B1 r;
   if (flags.known && !flags.carry_in && unsigned(flags.op) >= unsigned(CcOp::Sub8) &&
       unsigned(flags.op) <= unsigned(CcOp::Sub64) && cc >= kB && cc != kS && cc != kNS && cc != kP && cc != kNP) {
-    // After CMP/SUB: compare the operands themselves.
+    // After CMP/SUB: compare the operands themselves (and the inverse condition is the inverse compare).
     auto direct = [&]<T W>() -> B1 {
       ir::Val<W> a{flags.src}, x{flags.src2};
-      switch (cc & ~1u) {
+      switch (cc) {
         case kB: return b.ltu(a, x);
+        case kAE: return b.geu(a, x);
         case kE: return b.eq(a, x);
+        case kNE: return b.ne(a, x);
         case kBE: return b.geu(x, a);
+        case kA: return b.ltu(x, a);
         case kL: return b.lts(a, x);
-        default: return b.ges(x, a);  // kLE
+        case kGE: return b.ges(a, x);
+        case kLE: return b.ges(x, a);
+        default: return b.lts(x, a);  // kG
       }
     };
     switch (cc_width(flags.op)) {
-      case 8: r = direct.template operator()<T::I8>(); break;
-      case 16: r = direct.template operator()<T::I16>(); break;
-      case 32: r = direct.template operator()<T::I32>(); break;
-      default: r = direct.template operator()<T::I64>(); break;
+      case 8: return direct.template operator()<T::I8>();
+      case 16: return direct.template operator()<T::I16>();
+      case 32: return direct.template operator()<T::I32>();
+      default: return direct.template operator()<T::I64>();
     }
   } else {
     auto bit = [&](uint32_t f) { return b.zext<T::I8>(flag(f)); };
@@ -254,12 +258,8 @@ B1 Ctx::cond(unsigned cc) {
       case kL: v = b.xor_(bit(fl::SF), bit(fl::OF)); break;
       default: v = b.or_(bit(fl::ZF), b.xor_(bit(fl::SF), bit(fl::OF))); break;  // kLE
     }
-    r = b.ne(v, b.constant<T::I8>(0));
-    if (invert) return b.eq(v, b.constant<T::I8>(0));
-    return r;
+    return invert ? b.eq(v, b.constant<T::I8>(0)) : b.ne(v, b.constant<T::I8>(0));
   }
-  if (invert) return b.eq(b.zext<T::I8>(r), b.constant<T::I8>(0));
-  return r;
 }
 
 // ---- control flow

@@ -243,3 +243,38 @@ TEST_CASE("x86 lazy flags: a flag store overwritten in the block is dropped", "[
   CHECK(stores_to(offsetof(X86State, cc_dst)) == 1);
   CHECK(stores_to(offsetof(X86State, cc_op)) == 1);
 }
+
+TEST_CASE("x86 lazy flags: cmp; jcc is one compare of the operands", "[x86]") {
+  // cmp ax,bx; jb / jl / jbe / je: the branch condition is the compare itself, no flag arithmetic.
+  struct Case {
+    uint8_t jcc;
+    ir::Op op;
+  };
+  for (Case k : {Case{0x72, ir::Op::CmpLtU}, Case{0x7C, ir::Op::CmpLtS}, Case{0x76, ir::Op::CmpGeU},
+                 Case{0x74, ir::Op::CmpEq}, Case{0x7F, ir::Op::CmpLtS}}) {
+    ir::Block blk;
+    ir::Builder b(blk);
+    BlockFlags bf;
+    uint16_t ip = 0;
+    for (std::vector<uint8_t> bytes : {std::vector<uint8_t>{0x39, 0xD8}, std::vector<uint8_t>{k.jcc, 0x10}}) {
+      Insn in;
+      REQUIRE(decode(Model::I286, CodeSize::Real16, bytes.data(), bytes.size(), &in));
+      Ctx c{b, in, Model::I286, 0, ip, bf};
+      b.insn_start(ip, in.len);
+      REQUIRE(in.row->fn(c));
+      ip += uint16_t(in.len);
+    }
+    REQUIRE(ir::run_passes(blk, true) == "");
+    INFO(ir::print(blk));
+    const ir::Inst& br = blk.insts.back();
+    REQUIRE(br.op == ir::Op::Branch);
+    const ir::Inst& cond = blk[br.a[0]];
+    CHECK(cond.op == k.op);
+    CHECK(blk[cond.a[0]].op == ir::Op::Get);
+    CHECK(blk[cond.a[1]].op == ir::Op::Get);
+    unsigned arith = 0;  // nothing else computed: the Sub for cc_dst, the zero-extensions for the Sets
+    for (const ir::Inst& i : blk.insts)
+      arith += i.op == ir::Op::Xor || i.op == ir::Op::And || i.op == ir::Op::Or || i.op == ir::Op::Popcnt || i.op == ir::Op::Call;
+    CHECK(arith == 0);
+  }
+}
