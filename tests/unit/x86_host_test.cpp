@@ -171,3 +171,38 @@ TEST_CASE("x86 DIV and IDIV: quotients, remainders and #DE per model", "[x86]") 
     }
   }
 }
+
+TEST_CASE("x86 DAA and DAS: every AL, AF and CF against the SDM's pseudo-code", "[x86]") {
+  std::unique_ptr<X86State, StateDeleter> st(new (::operator new(sizeof(X86State), std::align_val_t(64))) X86State());
+  st->model = Model::I286;
+  for (bool das : {false, true}) {
+    for (unsigned al = 0; al < 256; al++) {
+      for (unsigned in = 0; in < 4; in++) {
+        const bool af = in & 1, cf = in & 2;
+        // Intel SDM Vol. 2, DAA / DAS "Operation".
+        unsigned r = al;
+        bool naf = false, ncf = false;
+        if ((al & 0x0f) > 9 || af) {
+          ncf = cf || (das ? al < 6 : al + 6 > 0xff);
+          r = das ? (r - 6) & 0xff : (r + 6) & 0xff;
+          naf = true;
+        }
+        if (al > 0x99 || cf) {
+          r = das ? (r - 0x60) & 0xff : (r + 0x60) & 0xff;
+          ncf = true;
+        }
+        st->gpr[AX] = 0x1200 | al;
+        write_flags(*st, (af ? fl::AF : 0) | (cf ? fl::CF : 0));
+        REQUIRE(run_one(*st, {uint8_t(das ? 0x2F : 0x27)}));
+        uint32_t f = read_flags(*st);
+        INFO((das ? "DAS" : "DAA") << " al=" << al << " af=" << af << " cf=" << cf);
+        CHECK(st->gpr[AX] == (0x1200 | r));
+        CHECK(bool(f & fl::CF) == ncf);
+        CHECK(bool(f & fl::AF) == naf);
+        CHECK(bool(f & fl::ZF) == (r == 0));
+        CHECK(bool(f & fl::SF) == bool(r & 0x80));
+        CHECK(bool(f & fl::PF) == ((__builtin_popcount(r) & 1) == 0));
+      }
+    }
+  }
+}

@@ -11,19 +11,19 @@ U8 c8(Ctx& c, uint8_t v) { return c.b.constant<T::I8>(v); }
 bool gen_decimal_adjust(Ctx& c, bool add) {
   ir::Builder& b = c.b;
   U8 al = c.reg<T::I8>(AX);
-  U32 old = c.arith_flags();
   B1 af = c.flag(fl::AF), cf = c.flag(fl::CF);
-  B1 low = b.ne(b.zext<T::I8>(af), c8(c, 0));
-  low = b.ne(b.or_(b.zext<T::I8>(af), b.zext<T::I8>(b.ltu(c8(c, 9), b.and_(al, c8(c, 0x0f))))), c8(c, 0));
+  B1 low = b.ne(b.or_(b.zext<T::I8>(af), b.zext<T::I8>(b.ltu(c8(c, 9), b.and_(al, c8(c, 0x0f))))), c8(c, 0));
   B1 high = b.ne(b.or_(b.zext<T::I8>(cf), b.zext<T::I8>(b.ltu(c8(c, 0x99), al))), c8(c, 0));
   U8 adj = b.or_(b.select(low, c8(c, 0x06), c8(c, 0)), b.select(high, c8(c, 0x60), c8(c, 0)));
   U8 r = add ? b.add(al, adj) : b.sub(al, adj);
   c.set_reg(AX, r);
-  // OF is undefined: the sign change of the adjustment, as the 8086 and 286 leave it.
+  // DAS: the low adjustment's borrow sets CF too (AL < 6), as the SDM's pseudo-code has it. DAA's
+  // carry from AL + 6 (AL >= 0xFA) comes with the high adjustment anyway.
+  if (!add) high = b.ne(b.or_(b.zext<T::I8>(high), b.zext<T::I8>(b.ltu(b.select(low, al, c8(c, 0xff)), c8(c, 6)))), c8(c, 0));
+  // OF is undefined (the test vectors mask it): the overflow of the adjusting add or subtract.
   B1 of = add ? b.lts(b.and_(b.xor_(al, r), b.xor_(adj, r)), c8(c, 0)) : b.lts(b.and_(b.xor_(al, adj), b.xor_(al, r)), c8(c, 0));
   U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, low, fl::AF), flag_bit(b, high, fl::CF)));
   f = b.or_(f, flag_bit(b, of, fl::OF));
-  (void)old;
   c.set_cc_flags(f);
   return true;
 }
