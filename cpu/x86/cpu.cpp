@@ -26,7 +26,6 @@ X86Cpu::X86Cpu(mem::PhysMap& map, Model model)
   st.mem.translator = this;
   st.mem.flush_tlb();
   st.model = model;
-  st.self = this;
   write_flags(st, 0);
   set_cs_ip(0xF000, 0xFFF0);
 }
@@ -83,11 +82,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
     bool ok = decode(st.model, CodeSize::Real16, bytes, avail, &in);
     b.insn_start(cs_base + ip, ok ? in.len : 1);
     Ctx ctx{b, in, st.model, cs_base, ip, flags};
-    if (!ok || !in.row->fn(ctx)) {
-      ctx.raise(kInvalidOpcode, ip);
-    } else if (!b.terminated() && in.rep && (in.row->flags & kRep)) {
-      // nothing: the helper ran the whole loop
-    }
+    if (!ok || !in.row->fn(ctx)) ctx.raise(kInvalidOpcode, ip);
     uint16_t next = uint16_t(ip + (ok ? in.len : 1));
     out.guest_bytes += ok ? in.len : 1;
     if (b.terminated()) break;

@@ -13,8 +13,6 @@
 
 namespace kiln::x86 {
 
-class X86Cpu;
-
 // The chip generation: real-mode behaviours that differ are modelled per model.
 enum class Model : uint8_t { I8086, I286 };
 
@@ -64,7 +62,6 @@ struct X86State : cpu::StateHeader {
   // the ip the interrupt frame returns to.
   uint64_t pending_vector = 0, pending_return_ip = 0;
   Model model = Model::I8086;
-  X86Cpu* self = nullptr;
 };
 
 constexpr size_t off_gpr(unsigned r) { return offsetof(X86State, gpr) + 8 * r; }

@@ -206,3 +206,44 @@ TEST_CASE("x86 DAA and DAS: every AL, AF and CF against the SDM's pseudo-code", 
     }
   }
 }
+
+TEST_CASE("x86 AAA, AAS, AAM, AAD per model", "[x86]") {
+  std::unique_ptr<X86State, StateDeleter> st(new (::operator new(sizeof(X86State), std::align_val_t(64))) X86State());
+  for (Model m : {Model::I8086, Model::I286}) {
+    st->model = m;
+    for (bool sub : {false, true}) {
+      for (unsigned ax : {0x0000u, 0x0009u, 0x000Au, 0x00F9u, 0x00FAu, 0x00FFu, 0x0105u, 0x01FFu, 0xFF0Fu, 0x0003u}) {
+        for (bool af : {false, true}) {
+          st->gpr[AX] = ax;
+          write_flags(*st, af ? fl::AF : 0);
+          REQUIRE(run_one(*st, {uint8_t(sub ? 0x3F : 0x37)}));
+          const unsigned al = ax & 0xff, ah = ax >> 8;
+          const bool adjust = (al & 0x0f) > 9 || af;
+          unsigned want = ax;
+          if (adjust) {
+            if (m == Model::I8086) want = (((ah + (sub ? 0xff : 1)) & 0xff) << 8) | ((al + (sub ? 0xfa : 6)) & 0xff);
+            else want = sub ? (ax - 6 - 0x100) & 0xffff : (ax + 0x106) & 0xffff;
+          }
+          want &= 0xff0f;
+          INFO((m == Model::I8086 ? "8086 " : "286 ") << (sub ? "AAS" : "AAA") << " ax=" << ax << " af=" << af);
+          CHECK(uint16_t(st->gpr[AX]) == want);
+          uint32_t f = read_flags(*st);
+          CHECK(bool(f & fl::CF) == adjust);
+          CHECK(bool(f & fl::AF) == adjust);
+        }
+      }
+    }
+    // AAM 10 and AAD 10; AAM 0 raises #DE.
+    st->gpr[AX] = 0x1263;  // AL = 99
+    REQUIRE(run_one(*st, {0xD4, 0x0A}));
+    CHECK(uint16_t(st->gpr[AX]) == 0x0909);
+    CHECK(!(read_flags(*st) & fl::ZF));
+    REQUIRE(run_one(*st, {0xD5, 0x0A}));
+    CHECK(uint16_t(st->gpr[AX]) == 99);
+    st->gpr[AX] = 0x0000;
+    REQUIRE(run_one(*st, {0xD4, 0x0A}));
+    CHECK((read_flags(*st) & (fl::ZF | fl::PF)) == (fl::ZF | fl::PF));
+    CHECK(!run_one(*st, {0xD4, 0x00}));
+    CHECK(st->pending_vector == kDivideError);
+  }
+}
