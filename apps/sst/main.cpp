@@ -17,17 +17,13 @@
 #include <sstream>
 
 #include "apps/sst/json.h"
-#include "common/log.h"
-#include "cpu/x86/cpu.h"
-#include "cpu/x86/flags.h"
-#include "engine/engine.h"
-#include "jit/jit.h"
+#include "machine/x86_bare.h"
 
 namespace kiln::sst {
 namespace {
 
 struct Args {
-  x86::Model model = x86::Model::I8086;
+  machine::X86Model model = machine::X86Model::I8086;
   bool jit = false;
   bool until_hlt = false;
   unsigned max_reports = 5;
@@ -95,85 +91,54 @@ constexpr const char* kRegNames[] = {"ax", "bx", "cx", "dx", "cs", "ss", "ds", "
 
 class Runner {
  public:
-  Runner(const Args& a, jit::Jit* j) : args_(a) {
-    const uint64_t ram = a.model == x86::Model::I8086 ? (1u << 20) : (16u << 20);
-    Status s = map_.add_ram("ram", 0, ram);
-    (void)s;
-    ram_ = map_.host_ptr(0, ram);
-    ram_size_ = ram;
-    cpu_ = std::make_unique<x86::X86Cpu>(map_, a.model);
-    engine::Options o;
-    o.max_block_insns = 1;
-    o.verify_ir = true;  // the IR of every instruction checked after every pass
-    o.jit = j;
-    o.jit_threshold = o.jit_straight_threshold = 1;
-    o.jit_sync = true;
-    engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_, o);
-  }
+  Runner(const Args& a, std::unique_ptr<machine::X86Bare> m) : args_(a), m_(std::move(m)) {}
 
   // Runs one test; returns "" when it passes, else what differed.
   std::string run(const Json& test, uint16_t mask) {
     const Json* init = test.get("initial");
     const Json* fin = test.get("final");
     if (!init || !fin || !init->get("regs") || !fin->get("regs")) return "malformed test (no initial/final regs)";
-    engine_->flush_all();
-    // Under the JIT, a first run compiles the block (the first execution is interpreted): run it again natively.
+    // Under the JIT, a first run compiles the block (its first execution is interpreted): run it again natively.
     for (int pass = 0; pass < (args_.jit ? 2 : 1); pass++) {
       load(*init);
-      execute(test);
+      if (pass == 0) m_->code_changed();
+      execute();
     }
     return compare(*init, *fin, mask, test);
   }
 
  private:
-  uint16_t reg_value(const Json& regs, const char* name, uint16_t fallback) { return uint16_t(regs.num(name, fallback)); }
-
   void load(const Json& init) {
-    x86::X86State& s = cpu_->s();
     const Json& r = *init.get("regs");
-    const unsigned gpr_of[] = {x86::AX, x86::BX, x86::CX, x86::DX};
-    const char* gnames[] = {"ax", "bx", "cx", "dx"};
-    for (unsigned i = 0; i < 4; i++) s.gpr[gpr_of[i]] = uint16_t(r.num(gnames[i]));
-    s.gpr[x86::SP] = uint16_t(r.num("sp"));
-    s.gpr[x86::BP] = uint16_t(r.num("bp"));
-    s.gpr[x86::SI] = uint16_t(r.num("si"));
-    s.gpr[x86::DI] = uint16_t(r.num("di"));
-    cpu_->set_sreg(x86::ES, uint16_t(r.num("es")));
-    cpu_->set_sreg(x86::SS, uint16_t(r.num("ss")));
-    cpu_->set_sreg(x86::DS, uint16_t(r.num("ds")));
-    cpu_->set_cs_ip(uint16_t(r.num("cs")), uint16_t(r.num("ip")));
-    x86::write_flags(s, uint32_t(r.num("flags")));
-    s.fault = 0;
+    auto v = [&](const char* name) { return uint16_t(r.num(name)); };
+    m_->set_regs(machine::X86Regs{v("ax"), v("bx"), v("cx"), v("dx"), v("cs"), v("ss"), v("ds"), v("es"), v("sp"),
+                                  v("bp"), v("si"), v("di"), v("ip"), v("flags")});
     if (const Json* ram = init.get("ram"))
       for (const Json& e : ram->items)
-        if (e.items.size() == 2) ram_[uint64_t(e.items[0].number) % ram_size_] = uint8_t(e.items[1].number);
+        if (e.items.size() == 2) m_->ram()[uint64_t(e.items[0].number) % m_->ram_size()] = uint8_t(e.items[1].number);
   }
 
-  void execute(const Json& test) {
-    if (args_.until_hlt) {
-      for (int i = 0; i < 1000; i++)
-        if (engine_->run_for(1) == engine::Engine::SliceEnd::Idle) break;
-    } else {
-      engine_->run_for(1);
+  void execute() {
+    if (!args_.until_hlt) {
+      m_->step();
+      return;
     }
+    for (int i = 0; i < 1000; i++)
+      if (m_->step()) break;
   }
 
   std::string compare(const Json& init, const Json& fin, uint16_t mask, const Json& test) {
-    x86::X86State& s = cpu_->s();
     const Json& ir = *init.get("regs");
     const Json& fr = *fin.get("regs");
-    uint16_t got[14] = {uint16_t(s.gpr[x86::AX]), uint16_t(s.gpr[x86::BX]), uint16_t(s.gpr[x86::CX]),
-                        uint16_t(s.gpr[x86::DX]), s.seg[x86::CS].selector, s.seg[x86::SS].selector,
-                        s.seg[x86::DS].selector, s.seg[x86::ES].selector, uint16_t(s.gpr[x86::SP]),
-                        uint16_t(s.gpr[x86::BP]), uint16_t(s.gpr[x86::SI]), uint16_t(s.gpr[x86::DI]),
-                        cpu_->ip(), uint16_t(x86::read_flags(s))};
+    const machine::X86Regs r = m_->regs();
+    const uint16_t got[14] = {r.ax, r.bx, r.cx, r.dx, r.cs, r.ss, r.ds, r.es, r.sp, r.bp, r.si, r.di, r.ip, r.flags};
     std::ostringstream out;
     char line[160];
     for (unsigned i = 0; i < 14; i++) {
       uint16_t want = uint16_t(fr.num(kRegNames[i], ir.num(kRegNames[i])));
       uint16_t have = got[i];
       if (i == 13) {
-        if (args_.model != x86::Model::I8086 && !fr.get("flags")) want &= 0x0fff;  // the initial value's bits 12-15
+        if (args_.model != machine::X86Model::I8086 && !fr.get("flags")) want &= 0x0fff;  // the initial value's bits 12-15
         want &= mask;
         have &= mask;
       }
@@ -193,10 +158,10 @@ class Runner {
     if (const Json* ram = fin.get("ram")) {
       for (const Json& e : ram->items) {
         if (e.items.size() != 2) continue;
-        uint64_t addr = uint64_t(e.items[0].number) % ram_size_;
-        uint8_t want = uint8_t(e.items[1].number), have = ram_[addr];
-        if (addr == flag_addr % ram_size_ || addr == (flag_addr + 1) % ram_size_) {
-          uint8_t m = uint8_t(addr == flag_addr % ram_size_ ? mask : mask >> 8);
+        uint64_t addr = uint64_t(e.items[0].number) % m_->ram_size();
+        uint8_t want = uint8_t(e.items[1].number), have = m_->ram()[addr];
+        if (addr == flag_addr % m_->ram_size() || addr == (flag_addr + 1) % m_->ram_size()) {
+          uint8_t m = uint8_t(addr == flag_addr % m_->ram_size() ? mask : mask >> 8);
           want &= m;
           have &= m;
         }
@@ -210,25 +175,16 @@ class Runner {
   }
 
   const Args& args_;
-  Log log_;
-  mem::PhysMap map_;
-  uint8_t* ram_ = nullptr;
-  uint64_t ram_size_ = 0;
-  std::unique_ptr<x86::X86Cpu> cpu_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<machine::X86Bare> m_;
 };
 
 int run(const Args& a) {
-  std::unique_ptr<jit::Jit> j;
-  if (a.jit) {
-    std::string error;
-    j = jit::create(&error);
-    if (!j) {
-      std::fprintf(stderr, "kiln-sst: the JIT is not available: %s\n", error.c_str());
-      return 2;
-    }
+  Result<std::unique_ptr<machine::X86Bare>> m = machine::X86Bare::create(a.model, a.jit);
+  if (!m) {
+    std::fprintf(stderr, "kiln-sst: %s\n", m.error().c_str());
+    return 2;
   }
-  Runner runner(a, j.get());
+  Runner runner(a, std::move(*m));
   unsigned passed = 0, failed = 0, skipped = 0, reported = 0;
   for (const std::string& file : a.files) {
     Result<std::string> text = read_file(file);
@@ -288,8 +244,8 @@ int main(int argc, char** argv) {
     if (s == "--cpu") {
       const char* v = next();
       if (!v) return kiln::sst::usage("--cpu needs a value");
-      if (std::strcmp(v, "8086") == 0) a.model = kiln::x86::Model::I8086;
-      else if (std::strcmp(v, "286") == 0) a.model = kiln::x86::Model::I286;
+      if (std::strcmp(v, "8086") == 0) a.model = kiln::machine::X86Model::I8086;
+      else if (std::strcmp(v, "286") == 0) a.model = kiln::machine::X86Model::I286;
       else return kiln::sst::usage("--cpu must be 8086 or 286");
     } else if (s == "--accel") {
       const char* v = next();

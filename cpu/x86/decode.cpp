@@ -123,6 +123,8 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
     buf[kept++] = p;
   }
   const size_t opcode_at = kept;
+  // 64-67 (FS, GS, operand and address size) came with the 386: aliases of Jcc on the 8086 (below), #UD on the 286.
+  if (model == Model::I286 && i < n && bytes[i] >= 0x64 && bytes[i] <= 0x67) return false;
   for (; i < n && kept < sizeof buf; i++) buf[kept++] = bytes[i];
   if (model == Model::I8086 && opcode_at < kept && !alias_8086(buf + opcode_at, kept - opcode_at, &d)) {
     d.len = unsigned(opcode_at + locks + 1);  // POP CS
@@ -145,7 +147,7 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
   d.len = z.length + unsigned(locks);
   if (d.len > 15) return false;  // the 286 and later fault; the 8086 has no limit (not modelled)
   d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F ? 0x100 : 0));
-  d.has_modrm = z.raw.modrm.offset != 0 || (z.attributes & ZYDIS_ATTRIB_HAS_MODRM);
+  d.has_modrm = (z.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
   d.mod = z.raw.modrm.mod;
   d.reg = z.raw.modrm.reg;
   d.rm = z.raw.modrm.rm;

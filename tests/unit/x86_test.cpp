@@ -94,6 +94,11 @@ TEST_CASE("x86 decode: lengths, prefixes and immediates", "[x86]") {
   REQUIRE(decode(Model::I286, CodeSize::Real16, test_alias, sizeof test_alias, &in));
   CHECK(std::string(in.row->mnemonic) == "TEST");
   CHECK(in.len == 3);
+  const uint8_t opsize[] = {0x66, 0x01, 0xD8};  // the 386's operand-size prefix: #UD on the 286, JNZ... on the 8086
+  CHECK(!decode(Model::I286, CodeSize::Real16, opsize, sizeof opsize, &in));
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, opsize, sizeof opsize, &in));
+  CHECK(std::string(in.row->mnemonic) == "Jcc");
+  CHECK(in.len == 2);
   const uint8_t lea_reg[] = {0x8D, 0xC0};
   CHECK(!decode(Model::I286, CodeSize::Real16, lea_reg, sizeof lea_reg, &in));  // M operand with a register
 }
