@@ -10,6 +10,7 @@ namespace kiln::x86 {
 
 namespace {
 constexpr ir::MemOp kByte{0, false, false, kMmuReal};
+constexpr ir::MemOp kWord{1, false, false, kMmuReal};  // misaligned is fine (the slow path splits it)
 template <T W>
 constexpr uint64_t msb_mask() {
   return 1ull << (ir::type_bits(W) - 1);
@@ -57,7 +58,10 @@ ir::Val<W> Ctx::load(unsigned seg, U16 off) {
     return b.load<T::I8>(linear(seg, off), kByte);
   } else {
     static_assert(W == T::I16);
-    if (!is_8086()) check_word(off);
+    if (!is_8086()) {  // past the check the word lies inside the segment: one access
+      check_word(off);
+      return b.load<T::I16>(linear(seg, off), kWord);
+    }
     U16 lo = b.zext<T::I16>(b.load<T::I8>(linear(seg, off), kByte));
     U16 hi = b.zext<T::I16>(b.load<T::I8>(linear(seg, b.add(off, b.constant<T::I16>(1))), kByte));
     return b.or_(lo, b.shl(hi, b.constant<T::I16>(8)));
@@ -69,7 +73,11 @@ void Ctx::store(unsigned seg, U16 off, ir::Val<W> v) {
     b.store(linear(seg, off), v, kByte);
   } else {
     static_assert(W == T::I16);
-    if (!is_8086()) check_word(off);
+    if (!is_8086()) {
+      check_word(off);
+      b.store(linear(seg, off), v, kWord);
+      return;
+    }
     b.store(linear(seg, off), b.trunc<T::I8>(v), kByte);
     b.store(linear(seg, b.add(off, b.constant<T::I16>(1))), b.trunc<T::I8>(b.shrl(v, b.constant<T::I16>(8))), kByte);
   }

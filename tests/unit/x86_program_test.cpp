@@ -118,7 +118,7 @@ TEST_CASE("x86 programs: loop, call, int/iret, rep movsb, cmp/jcc, pushf/popf, f
   }
 }
 
-TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS and BOUND on the 286", "[x86]") {
+TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS, page-crossing words and BOUND on the 286", "[x86]") {
   for (bool use_jit : {false, true}) {
     if (use_jit && !jit::available()) continue;
     INFO((use_jit ? "jit" : "interp"));
@@ -152,6 +152,14 @@ TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS and BOUND on the 286", "[
     CHECK(m.ram[0x20000 + 0x100 - 9] == 0x01);
     CHECK(m.ram[0x30020] == 0xFF);  // a port reads as all ones
     CHECK(m.reg(DI) == 0x21);
+
+    // Words across a 4 KiB page boundary: mov ax,[0x0FFF]; mov [0x1FFF],ax; hlt
+    m.put(0x30FFF, {0xCD, 0xAB});
+    m.put(0x70000, {0xA1, 0xFF, 0x0F, 0xA3, 0xFF, 0x1F, 0xF4});
+    m.run(0x7000);
+    CHECK(m.reg(AX) == 0xABCD);
+    CHECK(m.ram[0x31FFF] == 0xCD);
+    CHECK(m.ram[0x32000] == 0xAB);
 
     // BOUND ax,[0x100] with bounds 0..0x1000 and ax = 0x1234: #BR, which returns to the BOUND.
     m.put(0x30100, {0x00, 0x00, 0x00, 0x10});
