@@ -174,3 +174,30 @@ TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS, page-crossing words and 
     CHECK(m.ram[0x20000 + 0x100 - 3] == 0x40);
   }
 }
+
+TEST_CASE("x86 programs: a word at offset 0xFFFF wraps on the 8086 and raises #GP on the 286", "[x86]") {
+  for (Model model : {Model::I8086, Model::I286}) {
+    INFO((model == Model::I8086 ? "8086" : "286"));
+    Machine m(false, model);
+    X86Cpu& cpu = *m.cpu;
+    cpu.set_sreg(SS, 0x2000);
+    cpu.s().gpr[SP] = 0x100;
+    cpu.set_sreg(DS, 0x3000);
+    m.put(0x3FFFF, {0x34});  // DS:FFFF
+    m.put(0x30000, {0x12});  // DS:0000
+    m.put(0x40000, {0xA1, 0xFF, 0xFF, 0xF4});  // mov ax,[0xFFFF]; hlt
+    m.put(13 * 4, {0x00, 0x00, 0x00, 0x60});   // #GP -> 6000:0000: mov si,1; hlt
+    m.put(0x60000, {0xBE, 0x01, 0x00, 0xF4});
+    cpu.s().gpr[AX] = 0;
+    m.run(0x4000);
+    if (model == Model::I8086) {
+      CHECK(m.reg(AX) == 0x1234);
+      CHECK(m.reg(SI) == 0);
+    } else {
+      CHECK(m.reg(AX) == 0);
+      CHECK(m.reg(SI) == 1);
+      CHECK(m.ram[0x20000 + 0x100 - 6] == 0x00);  // returns to the faulting mov
+      CHECK(m.ram[0x20000 + 0x100 - 5] == 0x00);
+    }
+  }
+}
