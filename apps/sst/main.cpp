@@ -9,6 +9,7 @@
 // bad input.
 #include <zlib.h>
 
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -31,7 +32,7 @@ struct Args {
 };
 
 int usage(const char* msg) {
-  std::fprintf(stderr, "kiln-sst: %s\nusage: kiln-sst [--cpu 8086|286] [--accel interp|jit] [--until-hlt] FILE...\n", msg);
+  std::fprintf(stderr, "kiln-sst: %s\nusage: kiln-sst [--cpu 8086|286] [--accel interp|jit] [--until-hlt] [--max-reports N] FILE...\n", msg);
   return 2;
 }
 
@@ -256,8 +257,11 @@ int main(int argc, char** argv) {
       a.until_hlt = true;
     } else if (s == "--max-reports") {
       const char* v = next();
-      if (!v) return kiln::sst::usage("--max-reports needs a number");
-      a.max_reports = unsigned(std::strtoul(v, nullptr, 10));
+      char* end = nullptr;
+      unsigned long n = v ? std::strtoul(v, &end, 10) : 0;
+      if (!v || !*v || *end || !std::isdigit(static_cast<unsigned char>(*v)) || n > 1000000)
+        return kiln::sst::usage("--max-reports needs a number (0 to 1000000)");
+      a.max_reports = unsigned(n);
     } else if (!s.empty() && s[0] == '-') {
       return kiln::sst::usage(("unknown option " + s).c_str());
     } else {
