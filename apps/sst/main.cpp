@@ -14,10 +14,12 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "apps/sst/json.h"
+#include "common/parse.h"
 #include "machine/x86_bare.h"
 
 namespace kiln::sst {
@@ -31,8 +33,15 @@ struct Args {
   std::vector<std::string> files;
 };
 
+constexpr const char* kUsage =
+    "usage: kiln-sst [--cpu 8086|286] [--accel interp|jit] [--until-hlt] [--max-reports N] FILE...\n"
+    "Runs SingleStepTests CPU test files (JSON, optionally gzip-compressed): one instruction per test,\n"
+    "registers, flags (under metadata.json's flags-mask) and RAM compared. Prints 'N passed, M failed';\n"
+    "exit status 0 when all pass, 1 when some fail, 2 on bad arguments or files.\n";
+
+// Bad arguments: one line, exit status 2.
 int usage(const char* msg) {
-  std::fprintf(stderr, "kiln-sst: %s\nusage: kiln-sst [--cpu 8086|286] [--accel interp|jit] [--until-hlt] [--max-reports N] FILE...\n", msg);
+  std::fprintf(stderr, "kiln-sst: %s (try --help)\n", msg);
   return 2;
 }
 
@@ -253,15 +262,16 @@ int main(int argc, char** argv) {
       if (!v || (std::strcmp(v, "interp") != 0 && std::strcmp(v, "jit") != 0))
         return kiln::sst::usage("--accel must be interp or jit");
       a.jit = std::strcmp(v, "jit") == 0;
+    } else if (s == "--help" || s == "-h") {
+      std::fputs(kiln::sst::kUsage, stdout);
+      return 0;
     } else if (s == "--until-hlt") {
       a.until_hlt = true;
     } else if (s == "--max-reports") {
       const char* v = next();
-      char* end = nullptr;
-      unsigned long n = v ? std::strtoul(v, &end, 10) : 0;
-      if (!v || !*v || *end || !std::isdigit(static_cast<unsigned char>(*v)) || n > 1000000)
-        return kiln::sst::usage("--max-reports needs a number (0 to 1000000)");
-      a.max_reports = unsigned(n);
+      std::optional<uint64_t> n = v ? kiln::parse_u64(v) : std::nullopt;
+      if (!n || *n > 1000000) return kiln::sst::usage("--max-reports needs a number (0 to 1000000)");
+      a.max_reports = unsigned(*n);
     } else if (!s.empty() && s[0] == '-') {
       return kiln::sst::usage(("unknown option " + s).c_str());
     } else {
