@@ -11,6 +11,8 @@ packages=(
   cpio e2fsprogs                                       # tests: a root disk image from the shared initramfs
   gdb-multiarch python3                                # tests: the GDB stub driven by real gdb
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
+  libzydis-dev libcapstone-dev                         # x86: decoding (Zydis 4), disassembly for -d (Capstone)
+  nasm zlib1g-dev                                      # x86: guest ROMs; kiln-sst reads gzip'd test vectors
   clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
 )
 missing=()

@@ -59,6 +59,7 @@ TEST_CASE("every pure integer op at every width matches ir::eval", "[interp][ops
   const uint64_t sentinel = 0xeeee'eeee'eeee'eeee;
   std::vector<std::string> fails;
   unsigned blocks = 0;
+  TestMachine m;  // one for all blocks: each sets every register it reads
   for (Type t : kIntTypes) {
     unsigned bits = type_bits(t);
     for (unsigned o = 0; o < kNumOps; o++) {
@@ -82,7 +83,6 @@ TEST_CASE("every pure integer op at every width matches ir::eval", "[interp][ops
             }
             emit(b, Op::Set, Type::Void, {r}, off_r(2));
             end(b);
-            TestMachine m;
             m.st->r[0] = x | (~eval::mask(bits) & 0x1111'1111'1111'1111);  // junk above the width
             m.st->r[1] = y | (~eval::mask(bits) & 0x2222'2222'2222'2222);
             m.st->r[2] = sentinel;
@@ -664,10 +664,13 @@ TEST_CASE("interpreter agrees with a reference evaluator on random blocks", "[in
   // ir_gen.h's random blocks stress slot reuse and forwarding: Gets and Sets of
   // overlapping pieces of r0..r5, read-modify-writes, state-writing helpers.
   std::mt19937_64 rng(7);
+  // One pair of machines for every iteration: a TestMachine's state holds the
+  // softTLB (megabytes to zero), and making 6000 of them was most of this
+  // test's time (over 10 minutes under ASan on a loaded 2-core machine).
+  TestMachine mi, mr;
   for (int iter = 0; iter < 3000; iter++) {
     Block b = random_block(rng);
     REQUIRE(verify(b) == "");
-    TestMachine mi, mr;
     for (unsigned i = 0; i < 8; i++) mi.st->r[i] = mr.st->r[i] = rng();
     auto code = interp::compile(b);
     REQUIRE(code);

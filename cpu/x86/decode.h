@@ -1,0 +1,89 @@
+// x86 decoding: Zydis 4 splits the bytes (prefixes, opcode, ModR/M,
+// displacement, immediates) and gives the length; which semantics an opcode
+// has comes from our own opcode map (cpu/x86/opcodes.inc), written in the
+// manual's operand notation. The CPU mode (16/32/64-bit) is a parameter.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cpu/x86/state.h"
+
+namespace kiln::x86 {
+
+struct Ctx;
+using InsnFn = bool (*)(Ctx&);
+
+// One operand of an opcode-map row, from the manual's notation.
+enum class Opnd : uint8_t {
+  None,
+  E,    // ModR/M r/m: register or memory (Eb, Ev, Ew)
+  G,    // ModR/M reg: general register (Gb, Gv)
+  M,    // ModR/M r/m, memory only (M, Mp)
+  S,    // ModR/M reg: segment register (Sw)
+  I,    // immediate (Ib, Iv, Iw)
+  Is,   // immediate byte sign-extended to the operand size (Ibs)
+  J,    // relative branch target (Jb, Jv)
+  A,    // far pointer immediate seg:off (Ap)
+  O,    // memory offset immediate (Ob, Ov)
+  Z,    // general register in the opcode's low three bits (Zb, Zv)
+  Acc,  // AL / AX
+  Cl,   // CL (shift count)
+  Dx,   // DX (port)
+  One,  // the constant 1 (shift count)
+  Sreg, // a fixed segment register (ES, CS, SS, DS)
+  X,    // string source DS:SI (segment overridable)
+  Y,    // string destination ES:DI
+};
+
+struct OperandSpec {
+  Opnd kind = Opnd::None;
+  char size = 0;     // 'b' byte, 'w' word, 'v' operand size, 'p' far pointer, 0 none
+  uint8_t sreg = 0;  // for Opnd::Sreg
+};
+
+// Row flags
+constexpr uint8_t kLock = 1;     // LOCK is allowed
+constexpr uint8_t kOnly86 = 2;   // 8086 only (alias encodings the 186 redefined)
+constexpr uint8_t kFrom186 = 4;  // 80186/80286 and later
+constexpr uint8_t kRep = 8;      // string instruction: REP/REPE/REPNE apply
+
+struct OpcodeRow {
+  uint16_t opcode;  // one-byte map: 0x00-0xFF; two-byte map 0F xx: 0x100 | xx
+  int8_t reg;       // ModR/M reg field for group opcodes, -1 for all
+  const char* mnemonic;
+  const char* operands;  // manual notation, e.g. "Eb,Gb"
+  uint8_t flags;
+  InsnFn fn;
+  OperandSpec ops[3];    // parsed from `operands` when the table is built
+};
+
+// The opcode map: every row, parsed. Checked by tests (no overlaps).
+const std::vector<OpcodeRow>& opcode_map();
+// Parses operand notation ("Eb,Gb"); false if a name is unknown.
+bool parse_operands(const char* text, OperandSpec out[3]);
+// The row for (opcode, ModR/M reg) under `model`, or nullptr.
+const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model);
+
+// One decoded instruction.
+struct Insn {
+  unsigned len = 0;
+  uint16_t opcode = 0;  // as in OpcodeRow
+  bool has_modrm = false;
+  uint8_t mod = 0, reg = 0, rm = 0;
+  int64_t disp = 0;
+  uint64_t imm = 0, imm2 = 0;  // imm2: the second immediate (ENTER, far pointers' selector)
+  int seg_override = -1;       // SegReg or -1
+  uint8_t rep = 0;             // 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
+  bool lock = false;
+  const OpcodeRow* row = nullptr;
+};
+
+enum class CodeSize : uint8_t { Real16, Prot16, Prot32, Long64 };
+
+// Decodes the instruction in `bytes` (n of them available). False if the
+// bytes are not a valid instruction for `model` (then #UD).
+bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out);
+
+}  // namespace kiln::x86

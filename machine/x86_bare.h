@@ -1,0 +1,54 @@
+// A bare x86 CPU in real mode: flat RAM (1 MiB wrapping for the 8086, 16 MiB
+// with A20 on for the 286), the engine with one-instruction blocks on the
+// interpreter or the JIT, and no devices (ports read as all ones). What
+// kiln-sst runs single-instruction test vectors on; the PC board comes later.
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "common/result.h"
+
+namespace kiln::x86 {
+class X86Cpu;
+}
+namespace kiln::engine {
+class Engine;
+}
+namespace kiln::jit {
+class Jit;
+}
+
+namespace kiln::machine {
+
+enum class X86Model { I8086, I286 };
+
+// The real-mode register file as test vectors list it.
+struct X86Regs {
+  uint16_t ax, bx, cx, dx, cs, ss, ds, es, sp, bp, si, di, ip, flags;
+};
+
+class X86Bare {
+ public:
+  static Result<std::unique_ptr<X86Bare>> create(X86Model model, bool jit);
+  ~X86Bare();
+
+  uint8_t* ram() { return ram_; }
+  uint64_t ram_size() const { return ram_size_; }
+  X86Regs regs() const;
+  // Loads the registers (FLAGS bits the model cannot hold are dropped, as the chip would).
+  void set_regs(const X86Regs& r);
+  // RAM was written behind the CPU's back: drops every translation.
+  void code_changed();
+  // Runs one block (one instruction, exceptions delivered through the IVT);
+  // true when it was a HLT.
+  bool step();
+
+ private:
+  X86Bare() = default;
+  struct Parts;
+  std::unique_ptr<Parts> p_;
+  uint8_t* ram_ = nullptr;
+  uint64_t ram_size_ = 0;
+};
+
+}  // namespace kiln::machine

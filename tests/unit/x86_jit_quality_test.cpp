@@ -1,0 +1,78 @@
+// Code-quality pins for x86 guest loops under the JIT (see jit_quality_test.cpp
+// for what the counts mean and how to update them): the x86-64 instructions
+// the JIT emits for a whole one-block loop, and how many of them compare.
+// `cmp; jb` and `dec; jnz` each become one host compare and branch (the lazy
+// flags folded; x86_test.cpp checks the IR). The guest registers stay in memory
+// for now: x86 blocks declare no register range (string helpers touch them).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cpu/x86/cpu.h"
+#include "ir/passes/passes.h"
+#include "jit/jit.h"
+#include "mem/physmap.h"
+
+using namespace kiln;
+
+namespace {
+struct X86Snippet {
+  const char* name;
+  std::vector<uint8_t> code;  // at 1000:0000, one block that branches back to itself
+  unsigned pinned_host_insns;
+  // cmp/test instructions in the whole region: one for the guest's branch, the
+  // others the JIT's own checks on the back-edge and the exit paths.
+  unsigned pinned_compares;
+};
+
+const X86Snippet kX86Snippets[] = {
+    // L: add ax,cx; dec cx; jnz L; hlt
+    {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 46, 6},
+    // L: inc ax; cmp ax,bx; jb L; hlt
+    {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 45, 5},
+};
+
+unsigned count_matching(const std::string& text, bool compares_only) {
+  std::istringstream in(text);
+  std::string line;
+  unsigned n = 0;
+  while (std::getline(in, line)) {
+    if (line.size() < 2 || line[0] != '\t' || line[1] < 'a' || line[1] > 'z') continue;
+    if (!compares_only || line.compare(1, 3, "cmp") == 0 || line.compare(1, 4, "test") == 0) n++;
+  }
+  return n;
+}
+}  // namespace
+
+TEST_CASE("JIT code-quality pins: x86 loops", "[jit][quality][x86]") {
+  if (!jit::available()) {
+    WARN("this build has no JIT: code-quality pins skipped");
+    return;
+  }
+  for (const X86Snippet& s : kX86Snippets) {
+    mem::PhysMap map;
+    REQUIRE(map.add_ram("ram", 0, 1 << 20));
+    REQUIRE(map.write(0x10000, s.code.data(), s.code.size()));
+    x86::X86Cpu cpu(map, x86::Model::I286);
+    cpu.set_cs_ip(0x1000, 0);
+    ir::Block b;
+    b.pc = cpu.s().pc;
+    b.phys_pc = b.pc;
+    b.mode = cpu.mode_bits();
+    cpu.translate_block(b, 64);
+    REQUIRE(ir::run_passes(b, true).empty());
+    std::string error;
+    const ir::Block* region[] = {&b};
+    std::string text = jit::region_assembly(region, &error);
+    INFO(s.name << ": " << error);
+    REQUIRE(!text.empty());
+    unsigned host = count_matching(text, false), compares = count_matching(text, true);
+    INFO(s.name << ": " << host << " x86-64 instructions (pinned " << s.pinned_host_insns << "), " << compares
+                << " compares (pinned " << s.pinned_compares << ")\n"
+                << ir::print(b) << text);
+    CHECK(host == s.pinned_host_insns);
+    CHECK(compares == s.pinned_compares);
+  }
+}

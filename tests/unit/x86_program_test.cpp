@@ -1,0 +1,203 @@
+// Small real-mode programs run by the x86 CPU through the engine (the path
+// the machine uses) under the interpreter and the JIT: loops, near calls,
+// INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call; the
+// 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <memory>
+
+#include "common/log.h"
+#include "cpu/x86/cpu.h"
+#include "cpu/x86/flags.h"
+#include "engine/engine.h"
+#include "jit/jit.h"
+#include "mem/physmap.h"
+
+using namespace kiln;
+using namespace kiln::x86;
+
+namespace {
+struct Machine {
+  Log log;
+  mem::PhysMap map;
+  uint8_t* ram = nullptr;
+  std::unique_ptr<jit::Jit> jit;
+  std::unique_ptr<X86Cpu> cpu;
+  std::unique_ptr<engine::Engine> engine;
+
+  explicit Machine(bool use_jit, Model model = Model::I8086) {
+    REQUIRE(map.add_ram("ram", 0, 1 << 20).ok());
+    ram = map.host_ptr(0, 1 << 20);
+    cpu = std::make_unique<X86Cpu>(map, model);
+    engine::Options o;
+    o.verify_ir = true;
+    if (use_jit) {
+      std::string error;
+      jit = jit::create(&error);
+      o.jit = jit.get();
+      o.jit_threshold = o.jit_straight_threshold = 1;
+      o.jit_sync = true;
+    }
+    engine = std::make_unique<engine::Engine>(*cpu, map, log, o);
+  }
+  void put(uint32_t addr, std::initializer_list<uint8_t> bytes) { std::memcpy(ram + addr, bytes.begin(), bytes.size()); }
+  // Runs from cs:0 until HLT.
+  void run(uint16_t cs) {
+    cpu->set_cs_ip(cs, 0);
+    for (int i = 0; i < 1000; i++)
+      if (engine->run_for(1) == engine::Engine::SliceEnd::Idle) return;
+    FAIL_CHECK("no HLT reached");
+  }
+  uint16_t reg(unsigned r) { return uint16_t(cpu->s().gpr[r]); }
+};
+}  // namespace
+
+TEST_CASE("x86 programs: loop, call, int/iret, rep movsb, cmp/jcc, pushf/popf, far call", "[x86]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit);
+    X86Cpu& cpu = *m.cpu;
+    cpu.set_sreg(SS, 0x2000);
+    cpu.s().gpr[SP] = 0x100;
+    cpu.set_sreg(DS, 0x3000);
+    cpu.set_sreg(ES, 0x3000);
+    // IVT[0x40] -> 1000:0030: add ax,7; iret
+    m.put(0x40 * 4, {0x30, 0x00, 0x00, 0x10});
+    m.put(0x10030, {0x83, 0xC0, 0x07, 0xCF});
+    m.put(0x10000, {
+                       0xB9, 0x05, 0x00,  // 00 mov cx,5
+                       0x31, 0xC0,        // 03 xor ax,ax
+                       0x01, 0xC8,        // 05 L: add ax,cx
+                       0xE2, 0xFC,        // 07 loop L
+                       0xE8, 0x0A, 0x00,  // 09 call 0x16
+                       0xCD, 0x40,        // 0C int 40h
+                       0xA3, 0x00, 0x00,  // 0E mov [0],ax
+                       0xF4,              // 11 hlt
+                       0x90, 0x90, 0x90, 0x90,
+                       0x05, 0xE8, 0x03,  // 16 add ax,1000
+                       0xC3,              // 19 ret
+                   });
+    m.run(0x1000);
+    CHECK(m.reg(AX) == 15 + 1000 + 7);
+    CHECK(m.ram[0x30000] == 0xFE);
+    CHECK(m.ram[0x30001] == 0x03);
+    CHECK(m.reg(SP) == 0x100);
+    CHECK(cpu.ip() == 0x12);
+
+    // rep movsb; cmp/jb; pushf/popf keep the flags; a far call and retf
+    std::memcpy(m.ram + 0x30000, "kiln", 4);
+    m.put(0x40000, {
+                       0xBE, 0x00, 0x00,              // 00 mov si,0
+                       0xBF, 0x10, 0x00,              // 03 mov di,0x10
+                       0xB9, 0x04, 0x00,              // 06 mov cx,4
+                       0xFC,                          // 09 cld
+                       0xF3, 0xA4,                    // 0A rep movsb
+                       0xB8, 0x07, 0x00,              // 0C mov ax,7
+                       0x3D, 0x09, 0x00,              // 0F cmp ax,9
+                       0x9C,                          // 12 pushf
+                       0x31, 0xDB,                    // 13 xor bx,bx (ZF=1, CF=0)
+                       0x9D,                          // 15 popf
+                       0x72, 0x02,                    // 16 jb +2 (taken: CF from the cmp)
+                       0xB0, 0xFF,                    // 18 mov al,0xff
+                       0x9A, 0x00, 0x00, 0x00, 0x50,  // 1A call far 5000:0000
+                       0xF4,                          // 1F hlt
+                   });
+    m.put(0x50000, {0x43, 0xCB});  // inc bx; retf
+    m.run(0x4000);
+    CHECK(std::memcmp(m.ram + 0x30010, "kiln", 4) == 0);
+    CHECK(m.reg(CX) == 0);
+    CHECK(m.reg(SI) == 4);
+    CHECK(m.reg(DI) == 0x14);
+    CHECK(m.reg(AX) == 7);
+    CHECK(m.reg(BX) == 1);
+    CHECK(cpu.s().seg[CS].selector == 0x4000);
+    CHECK(cpu.ip() == 0x20);
+    CHECK(m.reg(SP) == 0x100);
+  }
+}
+
+TEST_CASE("x86 programs: PUSHA/POPA, IMUL Gv,Ev,I, INS, page-crossing words and BOUND on the 286", "[x86]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit, Model::I286);
+    X86Cpu& cpu = *m.cpu;
+    cpu.set_sreg(SS, 0x2000);
+    cpu.s().gpr[SP] = 0x100;
+    cpu.set_sreg(DS, 0x3000);
+    cpu.set_sreg(ES, 0x3000);
+    m.put(0x10000, {
+                       0xB8, 0x34, 0x12,        // 00 mov ax,0x1234
+                       0xBB, 0x78, 0x56,        // 03 mov bx,0x5678
+                       0x60,                    // 06 pusha
+                       0x31, 0xC0,              // 07 xor ax,ax
+                       0x31, 0xDB,              // 09 xor bx,bx
+                       0x61,                    // 0B popa
+                       0x6B, 0xCB, 0xFD,        // 0C imul cx,bx,-3
+                       0x69, 0xD0, 0x10, 0x00,  // 0F imul dx,ax,0x10
+                       0xBF, 0x20, 0x00,        // 13 mov di,0x20
+                       0x6C,                    // 16 insb
+                       0xF4,                    // 17 hlt
+                   });
+    m.run(0x1000);
+    CHECK(m.reg(AX) == 0x1234);
+    CHECK(m.reg(BX) == 0x5678);
+    CHECK(m.reg(SP) == 0x100);
+    CHECK(m.reg(CX) == uint16_t(0x5678 * -3));
+    CHECK(m.reg(DX) == 0x2340);
+    CHECK((read_flags(cpu.s()) & (fl::CF | fl::OF)) == (fl::CF | fl::OF));  // 0x12340 did not fit
+    CHECK(m.ram[0x20000 + 0x100 - 10] == 0x00);  // the SP pushed: 0x0100
+    CHECK(m.ram[0x20000 + 0x100 - 9] == 0x01);
+    CHECK(m.ram[0x30020] == 0xFF);  // a port reads as all ones
+    CHECK(m.reg(DI) == 0x21);
+
+    // Words across a 4 KiB page boundary: mov ax,[0x0FFF]; mov [0x1FFF],ax; hlt
+    m.put(0x30FFF, {0xCD, 0xAB});
+    m.put(0x70000, {0xA1, 0xFF, 0x0F, 0xA3, 0xFF, 0x1F, 0xF4});
+    m.run(0x7000);
+    CHECK(m.reg(AX) == 0xABCD);
+    CHECK(m.ram[0x31FFF] == 0xCD);
+    CHECK(m.ram[0x32000] == 0xAB);
+
+    // BOUND ax,[0x100] with bounds 0..0x1000 and ax = 0x1234: #BR, which returns to the BOUND.
+    m.put(0x30100, {0x00, 0x00, 0x00, 0x10});
+    m.put(5 * 4, {0x00, 0x00, 0x00, 0x60});
+    m.put(0x60000, {0xBE, 0x01, 0x00, 0xF4});  // mov si,1; hlt
+    m.put(0x40000, {0x62, 0x06, 0x00, 0x01, 0xF4});
+    m.run(0x4000);
+    CHECK(m.reg(SI) == 1);
+    CHECK(m.reg(SP) == 0x100 - 6);
+    CHECK(m.ram[0x20000 + 0x100 - 6] == 0x00);  // the pushed ip: the BOUND's
+    CHECK(m.ram[0x20000 + 0x100 - 4] == 0x00);  // the pushed cs: 0x4000
+    CHECK(m.ram[0x20000 + 0x100 - 3] == 0x40);
+  }
+}
+
+TEST_CASE("x86 programs: a word at offset 0xFFFF wraps on the 8086 and raises #GP on the 286", "[x86]") {
+  for (Model model : {Model::I8086, Model::I286}) {
+    INFO((model == Model::I8086 ? "8086" : "286"));
+    Machine m(false, model);
+    X86Cpu& cpu = *m.cpu;
+    cpu.set_sreg(SS, 0x2000);
+    cpu.s().gpr[SP] = 0x100;
+    cpu.set_sreg(DS, 0x3000);
+    m.put(0x3FFFF, {0x34});  // DS:FFFF
+    m.put(0x30000, {0x12});  // DS:0000
+    m.put(0x40000, {0xA1, 0xFF, 0xFF, 0xF4});  // mov ax,[0xFFFF]; hlt
+    m.put(13 * 4, {0x00, 0x00, 0x00, 0x60});   // #GP -> 6000:0000: mov si,1; hlt
+    m.put(0x60000, {0xBE, 0x01, 0x00, 0xF4});
+    cpu.s().gpr[AX] = 0;
+    m.run(0x4000);
+    if (model == Model::I8086) {
+      CHECK(m.reg(AX) == 0x1234);
+      CHECK(m.reg(SI) == 0);
+    } else {
+      CHECK(m.reg(AX) == 0);
+      CHECK(m.reg(SI) == 1);
+      CHECK(m.ram[0x20000 + 0x100 - 6] == 0x00);  // returns to the faulting mov
+      CHECK(m.ram[0x20000 + 0x100 - 5] == 0x00);
+    }
+  }
+}
