@@ -68,13 +68,14 @@ class Machine {
  public:
   static constexpr uint64_t kRam = 0x80000000, kRamSize = 16 << 20, kPage = 4096;
 
-  Machine() : kernel_("gdb_kernel") {
+  Machine() {
+    fuzz::InputFile kernel("gdb_kernel");  // read while the machine is built, then removed
     machine::Config cfg;
     cfg.board = "virt";
     cfg.smp = 2;
     cfg.ram_bytes = kRamSize;
     cfg.bios_none = true;
-    cfg.kernel = kernel_.write(roms::kDemoImage, roms::kDemoImageSize);
+    cfg.kernel = kernel.write(roms::kDemoImage, roms::kDemoImageSize);
     Result<std::unique_ptr<machine::Machine>> m = machine::create_machine(cfg, log_);
     if (!m) fuzz::fail("cannot build the virt machine", m.error());
     machine_ = std::move(*m);
@@ -103,7 +104,6 @@ class Machine {
   }
 
  private:
-  fuzz::InputFile kernel_;
   Log log_;
   std::unique_ptr<machine::Machine> machine_;
   cpu::DebugSystem* sys_ = nullptr;
