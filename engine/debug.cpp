@@ -28,7 +28,7 @@ bool Engine::debug_check() {
   } else if (!debug_->breakpoints.empty() && debug_->breakpoints.count(st.pc)) {
     why = DebugStop::Breakpoint;
   } else if (debug_->stop_on_mode_switch) {
-    uint32_t m = cpu_.debug_mode();
+    uint64_t m = cpu_.debug_mode();
     if (m != debug_mode_) why = DebugStop::ModeSwitch;
     debug_mode_ = m;
   }

@@ -360,7 +360,7 @@ void Engine::code_written(uint64_t pa, unsigned size) {
   if (((pa + size - 1) & mem::kPageMask) != (pa & mem::kPageMask)) invalidate_page((pa + size - 1) & mem::kPageMask);
 }
 
-Engine::CachedBlock* Engine::translate(uint64_t pa, uint32_t mode) {
+Engine::CachedBlock* Engine::translate(uint64_t pa, uint64_t mode) {
   cpu::StateHeader& st = cpu_.state();
   ir::Block ir;
   ir.pc = st.pc;
@@ -449,7 +449,7 @@ void Engine::translations_changed() {
 
 Engine::CachedBlock* Engine::lookup() {
   cpu::StateHeader& st = cpu_.state();
-  uint32_t mode = cpu_.mode_bits();
+  uint64_t mode = cpu_.mode_bits();
   VpcEntry& e = vpc_[(st.pc >> 1) & ((1u << kVpcBits) - 1)];
   const bool seen = e.pc == st.pc && e.mode == mode && e.epoch == vpc_epoch_;
   if (seen && e.generation == st.mem.generation) return e.block;

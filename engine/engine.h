@@ -136,7 +136,7 @@ class Engine : public mem::CodeWatcher {
     // survive translation changes; they go when either end is retired.
     CachedBlock* interp_next[2] = {};
     uint32_t executions = 0;
-    uint32_t mode;
+    uint64_t mode;
     bool retired = false;
     bool final_code = false;  // `native` is as good as it gets: no recompiling
     bool entered = false;
@@ -172,7 +172,7 @@ class Engine : public mem::CodeWatcher {
   // pc must still map to the block's physical address.
   struct VpcEntry {
     uint64_t pc = ~0ull;
-    uint32_t mode = 0;
+    uint64_t mode = 0;
     uint32_t epoch = 0;
     uint64_t generation = 0;  // MemContext::generation the entry was last checked under
     CachedBlock* block = nullptr;
@@ -190,15 +190,15 @@ class Engine : public mem::CodeWatcher {
   // as well as the physical address: the same code mapped twice is two blocks.
   struct Key {
     uint64_t pa, pc;
-    uint32_t mode;
+    uint64_t mode;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
-    size_t operator()(const Key& k) const { return k.pa * 0x9e3779b97f4a7c15ull ^ k.pc ^ (uint64_t(k.mode) << 48); }
+    size_t operator()(const Key& k) const { return k.pa * 0x9e3779b97f4a7c15ull ^ k.pc ^ (k.mode * 0xc2b2ae3d27d4eb4full); }
   };
 
   CachedBlock* lookup();
-  CachedBlock* translate(uint64_t pa, uint32_t mode);
+  CachedBlock* translate(uint64_t pa, uint64_t mode);
   bool second_page_still_mapped(const CachedBlock& b);
   // The physical page the code at `va` is fetched from now; false (no guest fault left recorded) if none.
   bool code_page(uint64_t va, uint64_t* page);
@@ -266,7 +266,7 @@ class Engine : public mem::CodeWatcher {
   Stats stats_;
   DebugState* debug_ = nullptr;
   DebugStop debug_stop_ = DebugStop::None;
-  uint32_t debug_mode_ = 0;  // the CPU's debug_mode() at the last check (stop on mode switch)
+  uint64_t debug_mode_ = 0;  // the CPU's debug_mode() at the last check (stop on mode switch)
 };
 
 }  // namespace kiln::engine

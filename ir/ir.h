@@ -110,7 +110,7 @@ struct Inst {
 struct Block {
   uint64_t pc = 0;          // guest virtual pc of the first instruction
   uint64_t phys_pc = 0;     // its physical address (the cache key, with mode)
-  uint32_t mode = 0;        // CPU mode bits the block was translated for
+  uint64_t mode = 0;        // CPU mode bits the block was translated for
   uint32_t guest_insns = 0; // number of InsnStart markers
   uint32_t guest_bytes = 0; // bytes of guest code covered
   // The guest register file: state offsets [regs_begin, regs_end) that only

@@ -17,7 +17,7 @@ class Cpu {
   virtual ~Cpu() = default;
   virtual StateHeader& state() = 0;
   // Bits the translation of a block depends on besides its address (privilege, FPU on/off...).
-  virtual uint32_t mode_bits() const = 0;
+  virtual uint64_t mode_bits() const = 0;
   // Physical address of the code at `pc`; false after recording a fetch fault.
   virtual bool code_address(uint64_t pc, uint64_t* pa) = 0;
   // Translates the block at state().pc into `out` (never fails: a fault inside
@@ -31,7 +31,7 @@ class Cpu {
   virtual bool wakeup_pending() const = 0;
   // What a debugger's "stop on mode switch" compares (privilege level; x86:
   // real/protected/long mode and CPL). Defaults to the block-cache mode bits.
-  virtual uint32_t debug_mode() const { return mode_bits(); }
+  virtual uint64_t debug_mode() const { return mode_bits(); }
   // One instruction's disassembly for -d in_asm.
   virtual std::string disassemble(uint64_t pc) = 0;
 

@@ -77,7 +77,7 @@ uint64_t RiscvCpu::default_time() const {
   return uint64_t(ns) / (1'000'000'000 / kTimebaseHz);
 }
 
-uint32_t RiscvCpu::mode_bits() const {
+uint64_t RiscvCpu::mode_bits() const {
   const RiscvState& st = *state_;
   // priv (2 bits), FPU on, the data-access privilege when MPRV redirects it,
   // and whether loads and stores check triggers.

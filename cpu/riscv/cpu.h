@@ -23,7 +23,7 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
 
   // cpu::Cpu
   cpu::StateHeader& state() override { return *state_; }
-  uint32_t mode_bits() const override;
+  uint64_t mode_bits() const override;
   bool code_address(uint64_t pc, uint64_t* pa) override;
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
@@ -32,7 +32,7 @@ class RiscvCpu final : public cpu::Cpu, public mem::Translator {
   // Drives one bit of mip from a device line (MSIP, MTIP, MEIP, SEIP...).
   void set_mip(unsigned bit, bool level);
   std::string disassemble(uint64_t pc) override;
-  uint32_t debug_mode() const override { return uint32_t(state_->priv); }
+  uint64_t debug_mode() const override { return uint32_t(state_->priv); }
   bool exec_trigger_fires() override;  // trigger.cpp
 
   // mem::Translator

@@ -1,5 +1,6 @@
-// The x86 CPU (cpu/x86/cpu.h): block translation from the opcode map, the
-// real-mode address space, and exception delivery through the IVT.
+// The x86 CPU (cpu/x86/cpu.h): reset, the mode bits, instruction fetch and
+// block translation from the opcode map. Paging is in mmu.cpp, exception
+// delivery in interrupt.cpp.
 #include "cpu/x86/cpu.h"
 
 #include <Zydis/Zydis.h>
@@ -10,6 +11,8 @@
 
 #include "cpu/x86/decode.h"
 #include "cpu/x86/flags.h"
+#include "cpu/x86/helpers.h"
+#include "cpu/x86/mode.h"
 #include "cpu/x86/translate.h"
 
 namespace kiln::x86 {
@@ -24,10 +27,35 @@ X86Cpu::X86Cpu(mem::PhysMap& map, Model model)
   X86State& st = *state_;
   st.mem.map = &map;
   st.mem.translator = this;
-  st.mem.flush_tlb();
   st.model = model;
+  reset();
+}
+
+void X86Cpu::reset() {
+  X86State& st = *state_;
+  const Model model = st.model;
+  for (uint64_t& r : st.gpr) r = 0;
+  // EDX: the processor signature (family, model, stepping) of the generation.
+  static constexpr uint16_t kSignature[] = {0, 0, 0x0308, 0x0480, 0x0543, 0x0673, 0x0663};
+  st.gpr[DX] = kSignature[unsigned(model)];
+  for (Segment& g : st.seg) g = Segment{};
+  st.seg[CS].selector = 0xF000;
+  st.seg[CS].attr = attr::kRealCode;
+  st.seg[CS].base = is_386_or_later(model) ? 0xFFFF0000u : 0xF0000u;
+  st.ldtr = Segment{0, 0xffff, 0, uint16_t(attr::kPresent | 2)};
+  st.tr = Segment{0, 0xffff, 0, uint16_t(attr::kPresent | 3)};
+  st.gdtr = st.idtr = TableReg{};
+  st.cr0 = model == Model::I8086 ? 0 : model == Model::I286 ? 0xFFF0 : 0x60000010;
+  st.cr2 = st.cr3 = st.cr4 = st.cr8 = st.efer = 0;
+  st.dr[6] = 0xffff0ff0;
+  st.dr[7] = 0x400;
+  st.cpl = 0;
+  st.a20_mask = model == Model::I8086 ? 0xFFFFF : model == Model::I286 ? 0xFFFFFF : ~0ull;
+  st.fault = 0;
   write_flags(st, 0);
-  set_cs_ip(0xF000, 0xFFF0);
+  st.pc = st.seg[CS].base + 0xFFF0;
+  st.mem.flush_tlb();
+  shutdown_ = false;
 }
 
 void X86Cpu::set_sreg(unsigned seg, uint16_t selector) {
@@ -39,27 +67,31 @@ void X86Cpu::set_cs_ip(uint16_t cs, uint16_t ip) {
   state_->pc = state_->seg[CS].base + ip;
 }
 
-uint32_t X86Cpu::mode_bits() const { return uint32_t(state_->model) | uint32_t(state_->seg[CS].selector) << 16; }
+uint64_t X86Cpu::mode_bits() const { return TransMode::of(*state_).pack(); }
 
-bool X86Cpu::translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* prot) {
-  *pa = va & address_mask();
-  *prot = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
-  return true;
-}
-void X86Cpu::raise_fault(uint64_t, mem::AccessType, mem::FaultKind) {
-  // Nothing is unmapped in real mode with RAM everywhere; a hole would be #GP for now.
-  record_exception(state_.get(), kGeneralProtection, ip());
+uint64_t X86Cpu::debug_mode() const {
+  const X86State& st = *state_;
+  return uint64_t(protected_mode(st)) | uint64_t((st.cr0 & cr0::PG) != 0) << 1 | uint64_t(long_mode(st)) << 2 |
+         uint64_t(code64(st)) << 3 | uint64_t(vm86(st)) << 4 | st.cpl << 5;
 }
 
-bool X86Cpu::code_address(uint64_t pc, uint64_t* pa) { return mem::code_ptr(state_->mem, pc, kMmuReal, pa) != nullptr; }
+unsigned X86Cpu::code_mmu() const { return data_mmu(*state_); }
 
-size_t X86Cpu::fetch(uint16_t ip, uint8_t* out) {
+bool X86Cpu::code_address(uint64_t pc, uint64_t* pa) { return mem::code_ptr(state_->mem, pc, code_mmu(), pa) != nullptr; }
+
+size_t X86Cpu::fetch(uint64_t pc, uint8_t* out) {
+  X86State& st = *state_;
+  const TransMode m = TransMode::of(st);
+  const uint64_t ip_mask = m.code == CodeSize::Long64 ? ~0ull : m.code == CodeSize::Prot32 ? 0xffffffffull : 0xffffull;
+  const uint64_t ip = pc - m.cs_base;
   size_t n = 0;
   for (; n < 15; n++) {
+    uint64_t at = m.cs_base + ((ip + n) & ip_mask);
+    if (m.code != CodeSize::Long64) at &= 0xffffffffull;
     uint64_t pa;
-    const uint8_t* p = mem::code_ptr(state_->mem, state_->seg[CS].base + uint16_t(ip + n), kMmuReal, &pa);
+    const uint8_t* p = mem::code_ptr(st.mem, at, code_mmu(), &pa);
     if (!p) {
-      state_->fault = 0;
+      st.fault = 0;  // raised when the instruction runs (x86_fetch_fault), not at translation
       break;
     }
     out[n] = *p;
@@ -67,66 +99,72 @@ size_t X86Cpu::fetch(uint16_t ip, uint8_t* out) {
   return n;
 }
 
+namespace {
+// (linear address, MMU index): the fetch of a byte a translated instruction
+// could not read; raises the fault now that the instruction is reached.
+uint64_t fetch_fault(void* env, uint64_t linear, uint64_t mmu, uint64_t) {
+  X86State* s = xs(env);
+  uint64_t pa;
+  if (mem::code_ptr(s->mem, linear, unsigned(mmu), &pa)) record_fault(s, kGeneralProtection, 0);  // mapped by now: cannot happen within a block
+  return 0;
+}
+const ir::Helper kFetchFault{"x86_fetch_fault", fetch_fault, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kEndsBlock, 2};
+}  // namespace
+
 void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   X86State& st = *state_;
   ir::Builder b(out);
-  // Helpers (string instructions) read and write the general registers: no register range.
+  // Helpers (string instructions, far transfers) read and write the general registers: no register range.
   out.regs_begin = out.regs_end = 0;
-  const uint64_t cs_base = st.seg[CS].base;
-  uint16_t ip = uint16_t(out.pc - cs_base);
+  const TransMode m = TransMode::of(st);
+  if (shutdown_) {  // a triple fault: the CPU does nothing until reset
+    b.insn_start(out.pc, 1);
+    b.exit(ir::ExitReason::Wfi, out.pc);
+    return;
+  }
+  const uint64_t ip_mask = m.code == CodeSize::Long64 ? ~0ull : m.code == CodeSize::Prot32 ? 0xffffffffull : 0xffffull;
+  uint64_t ip = (out.pc - m.cs_base) & ip_mask;
   BlockFlags flags;
   for (unsigned n = 0;; n++) {
     uint8_t bytes[15];
-    size_t avail = fetch(ip, bytes);
+    const uint64_t pc = m.code == CodeSize::Long64 ? ip : (m.cs_base + ip) & 0xffffffffull;
+    size_t avail = fetch(pc, bytes);
     Insn in;
-    bool ok = decode(st.model, CodeSize::Real16, bytes, avail, &in);
-    b.insn_start(cs_base + ip, ok ? in.len : 1);
-    Ctx ctx{b, in, st.model, cs_base, ip, flags};
-    if (!ok || !in.row->fn(ctx)) ctx.raise(kInvalidOpcode, ip);
-    uint16_t next = uint16_t(ip + (ok ? in.len : 1));
+    bool ok = decode(st.model, m.code, bytes, avail, &in);
+    b.insn_start(pc, ok ? in.len : 1);
+    Ctx ctx{b, in, m, ip, flags};
+    if (!ok && avail < 15) {
+      // The bytes ran into a page that cannot be fetched: fault there (or #UD if
+      // the bytes that were there are already invalid: Zydis needs them all).
+      const uint64_t missing = m.code == CodeSize::Long64 ? pc + avail : (m.cs_base + ((ip + avail) & ip_mask)) & 0xffffffffull;
+      b.call(kFetchFault, b.c64(missing), b.c64(code_mmu()));
+      b.exit(ir::ExitReason::Exception, pc);
+    } else if (!ok || !in.row->fn(ctx)) {
+      if (!b.terminated()) ctx.fault(kInvalidOpcode);
+    } else if (ctx.mode_changed && !b.terminated()) {
+      ctx.end_mode_change();
+    }
+    const uint64_t next = (ip + (ok ? in.len : 1)) & ip_mask;
     out.guest_bytes += ok ? in.len : 1;
     if (b.terminated()) break;
-    if (n + 1 >= max_insns || ((cs_base + next) & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
-      b.goto_(cs_base + next);
+    const uint64_t next_pc = m.code == CodeSize::Long64 ? next : (m.cs_base + next) & 0xffffffffull;
+    if (n + 1 >= max_insns || (next_pc & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
+      b.goto_(next_pc);
       break;
     }
     ip = next;
   }
 }
 
-void X86Cpu::interrupt(unsigned vector, uint16_t return_ip) {
-  X86State& st = *state_;
-  auto push = [&](uint16_t v) {
-    uint16_t sp = uint16_t(st.gpr[SP] - 2);
-    st.gpr[SP] = (st.gpr[SP] & ~0xffffull) | sp;
-    for (unsigned i = 0; i < 2; i++)
-      mem::store(st.mem, st.seg[SS].base + uint16_t(sp + i), 1, kMmuReal, false, (v >> (8 * i)) & 0xff);
-  };
-  auto read16 = [&](uint64_t addr) {
-    uint64_t lo = 0, hi = 0;
-    mem::load(st.mem, addr, 1, kMmuReal, false, &lo);
-    mem::load(st.mem, addr + 1, 1, kMmuReal, false, &hi);
-    return uint16_t(lo | hi << 8);
-  };
-  push(uint16_t(read_flags(st)));
-  push(st.seg[CS].selector);
-  push(return_ip);
-  st.flags &= ~uint64_t(fl::IF | fl::TF);
-  uint16_t off = read16(vector * 4), sel = read16(vector * 4 + 2);
-  set_cs_ip(sel, off);
-}
-
-void X86Cpu::take_exception() {
-  X86State& st = *state_;
-  st.fault = 0;
-  interrupt(unsigned(st.pending_vector), uint16_t(st.pending_return_ip));
-}
-
 std::string X86Cpu::disassemble(uint64_t pc) {
   uint8_t bytes[15];
-  size_t n = fetch(uint16_t(pc - state_->seg[CS].base), bytes);
+  size_t n = fetch(pc, bytes);
+  const TransMode m = TransMode::of(*state_);
+  const ZydisMachineMode mode = m.code == CodeSize::Long64   ? ZYDIS_MACHINE_MODE_LONG_64
+                                : m.code == CodeSize::Prot32 ? ZYDIS_MACHINE_MODE_LEGACY_32
+                                                             : ZYDIS_MACHINE_MODE_REAL_16;
   ZydisDisassembledInstruction insn;
-  if (ZYAN_FAILED(ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_REAL_16, pc, bytes, n, &insn))) return "(bad)";
+  if (ZYAN_FAILED(ZydisDisassembleIntel(mode, pc, bytes, n, &insn))) return "(bad)";
   return insn.text;
 }
 

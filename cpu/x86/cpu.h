@@ -1,6 +1,8 @@
 // One x86 CPU: the engine's cpu::Cpu (translation, exceptions, interrupts)
-// and the softTLB's mem::Translator. Real mode only for now: linear addresses
-// are physical, wrapped at 1 MiB (8086) or 16 MiB (286 with A20 on).
+// and the softTLB's mem::Translator (paging: 32-bit with 4 MiB pages, PAE,
+// 4-level). Real mode wraps physical addresses at 1 MiB on the 8086 and at
+// 16 MiB on the 286 (A20 on); from the 386 on the address bus is 32 bits
+// wide (36 with PAE and long mode).
 #pragma once
 #include <memory>
 
@@ -15,40 +17,56 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
 
   X86State& s() { return *state_; }
   Model model() const { return state_->model; }
+  // The architectural reset state (Intel SDM Vol. 3 §9.1.1): real mode at
+  // F000:FFF0 with CS's base FFFF0000 (the 8086 and 286: F0000), EDX the
+  // processor signature.
+  void reset();
   // Sets CS (selector and real-mode base) and IP, and the pc from them.
   void set_cs_ip(uint16_t cs, uint16_t ip);
+  // Loads a segment register as real mode does (base = selector << 4).
   void set_sreg(unsigned seg, uint16_t selector);
-  uint16_t ip() const { return uint16_t(state_->pc - state_->seg[CS].base); }
+  uint64_t ip() const { return state_->pc - state_->seg[CS].base; }
 
   // cpu::Cpu
   cpu::StateHeader& state() override { return *state_; }
-  // The model, and CS's selector: a block's ip is its pc minus CS's base.
-  uint32_t mode_bits() const override;
+  // cpu/x86/mode.h: model, code size, CPL, stack size, MMU index, flat segments, CS base.
+  uint64_t mode_bits() const override;
   bool code_address(uint64_t pc, uint64_t* pa) override;
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
   bool take_interrupt() override { return false; }  // no interrupt controller yet
   bool wakeup_pending() const override { return false; }
-  uint32_t debug_mode() const override { return 0; }  // real mode only
+  // Real / protected / long mode and the CPL (what "stop on mode switch" compares).
+  uint64_t debug_mode() const override;
   std::string disassemble(uint64_t pc) override;
 
-  // mem::Translator
+  // mem::Translator (cpu/x86/mmu.cpp)
   bool translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,
                  unsigned* prot) override;
   void raise_fault(uint64_t va, mem::AccessType type, mem::FaultKind kind) override;
 
-  // Delivers interrupt `vector` through the real-mode IVT, returning to `return_ip`.
-  void interrupt(unsigned vector, uint16_t return_ip);
+  // Delivers interrupt or exception `vector` (cpu/x86/interrupt.cpp): through
+  // the IVT in real mode, the IDT in protected and long mode. `return_ip` is
+  // the ip the frame holds; `error` an error code or kNoErrorCode; `soft`:
+  // INT n/INT3/INTO (the gate's DPL is checked). Faults during delivery
+  // become #DF, and a fault during #DF a shutdown (triple fault).
+  void interrupt(unsigned vector, uint64_t return_ip, uint64_t error = kNoErrorCode, bool soft = false);
+  // A triple fault happened (the board resets or stops).
+  bool shutdown() const { return shutdown_; }
 
  private:
-  // Reads up to 15 code bytes at cs:ip (wrapping within the segment).
-  size_t fetch(uint16_t ip, uint8_t* out);
-  uint64_t address_mask() const { return state_->model == Model::I8086 ? 0xFFFFF : 0xFFFFFF; }
+  // Reads up to 15 code bytes at linear `pc`; stops early at a fetch fault.
+  size_t fetch(uint64_t pc, uint8_t* out);
+  bool deliver(unsigned vector, uint64_t return_ip, uint64_t error, bool soft);
+  bool deliver_real(unsigned vector, uint64_t return_ip);
+  bool deliver_protected(unsigned vector, uint64_t return_ip, uint64_t error, bool soft);
+  unsigned code_mmu() const;
 
   struct StateDeleter {
     void operator()(X86State* p) const;
   };
   std::unique_ptr<X86State, StateDeleter> state_;
+  bool shutdown_ = false;
 };
 
 }  // namespace kiln::x86

@@ -16,15 +16,19 @@ bool parse_operands(const char* text, OperandSpec out[3]) {
     OperandSpec spec;
   };
   static constexpr Name kNames[] = {
-      {"Eb", {Opnd::E, 'b'}},   {"Ev", {Opnd::E, 'v'}},   {"Ew", {Opnd::E, 'w'}},    {"Gb", {Opnd::G, 'b'}},
-      {"Gv", {Opnd::G, 'v'}},   {"M", {Opnd::M, 0}},      {"Mp", {Opnd::M, 'p'}},    {"Sw", {Opnd::S, 'w'}},
-      {"Ib", {Opnd::I, 'b'}},   {"Iv", {Opnd::I, 'v'}},   {"Iw", {Opnd::I, 'w'}},    {"Ibs", {Opnd::Is, 'v'}},
-      {"Jb", {Opnd::J, 'b'}},   {"Jv", {Opnd::J, 'v'}},   {"Ap", {Opnd::A, 'p'}},    {"Ob", {Opnd::O, 'b'}},
-      {"Ov", {Opnd::O, 'v'}},   {"Zb", {Opnd::Z, 'b'}},   {"Zv", {Opnd::Z, 'v'}},    {"AL", {Opnd::Acc, 'b'}},
-      {"eAX", {Opnd::Acc, 'v'}}, {"CL", {Opnd::Cl, 'b'}}, {"DX", {Opnd::Dx, 'w'}},   {"1", {Opnd::One, 'b'}},
-      {"Xb", {Opnd::X, 'b'}},   {"Xv", {Opnd::X, 'v'}},   {"Yb", {Opnd::Y, 'b'}},    {"Yv", {Opnd::Y, 'v'}},
+      {"Eb", {Opnd::E, 'b'}},   {"Ev", {Opnd::E, 'v'}},   {"Ew", {Opnd::E, 'w'}},    {"Ed", {Opnd::E, 'd'}},
+      {"Ey", {Opnd::E, 'y'}},   {"Gb", {Opnd::G, 'b'}},   {"Gv", {Opnd::G, 'v'}},    {"Gw", {Opnd::G, 'w'}},
+      {"Gd", {Opnd::G, 'd'}},   {"Gy", {Opnd::G, 'y'}},   {"M", {Opnd::M, 0}},       {"Mp", {Opnd::M, 'p'}},
+      {"Mw", {Opnd::M, 'w'}},   {"Mv", {Opnd::M, 'v'}},   {"Sw", {Opnd::S, 'w'}},    {"Ib", {Opnd::I, 'b'}},
+      {"Iv", {Opnd::I, 'v'}},   {"Iw", {Opnd::I, 'w'}},   {"Iz", {Opnd::I, 'z'}},    {"Ibs", {Opnd::Is, 'v'}},
+      {"Jb", {Opnd::J, 'b'}},   {"Jz", {Opnd::J, 'z'}},   {"Ap", {Opnd::A, 'p'}},    {"Ob", {Opnd::O, 'b'}},
+      {"Ov", {Opnd::O, 'v'}},   {"Zb", {Opnd::Z, 'b'}},   {"Zv", {Opnd::Z, 'v'}},    {"Zy", {Opnd::Z, 'y'}},
+      {"AL", {Opnd::Acc, 'b'}}, {"eAX", {Opnd::Acc, 'v'}}, {"CL", {Opnd::Cl, 'b'}},  {"DX", {Opnd::Dx, 'w'}},
+      {"1", {Opnd::One, 'b'}},  {"Xb", {Opnd::X, 'b'}},   {"Xv", {Opnd::X, 'v'}},    {"Yb", {Opnd::Y, 'b'}},
+      {"Yv", {Opnd::Y, 'v'}},   {"Cd", {Opnd::C, 'y'}},   {"Dd", {Opnd::D, 'y'}},    {"Ry", {Opnd::R, 'y'}},
+      {"Rv", {Opnd::R, 'v'}},
       {"ES", {Opnd::Sreg, 'w', ES}}, {"CS", {Opnd::Sreg, 'w', CS}}, {"SS", {Opnd::Sreg, 'w', SS}},
-      {"DS", {Opnd::Sreg, 'w', DS}},
+      {"DS", {Opnd::Sreg, 'w', DS}}, {"FS", {Opnd::Sreg, 'w', FS}}, {"GS", {Opnd::Sreg, 'w', GS}},
   };
   unsigned n = 0;
   const char* p = text;
@@ -64,16 +68,19 @@ namespace {
 bool row_valid_for(const OpcodeRow& r, Model model) {
   if ((r.flags & kOnly86) && model != Model::I8086) return false;
   if ((r.flags & kFrom186) && model == Model::I8086) return false;
+  if ((r.flags & kFrom386) && model < Model::I386) return false;
+  if ((r.flags & kFrom486) && model < Model::I486) return false;
+  if ((r.flags & kFromP5) && model < Model::Pentium) return false;
   return true;
 }
 // Index: the rows of each opcode (one-byte and 0F maps).
 const std::vector<const OpcodeRow*>& rows_of(uint16_t opcode) {
   static const std::vector<std::vector<const OpcodeRow*>> index = [] {
-    std::vector<std::vector<const OpcodeRow*>> ix(0x200);
+    std::vector<std::vector<const OpcodeRow*>> ix(0x400);
     for (const OpcodeRow& r : opcode_map()) ix[r.opcode].push_back(&r);
     return ix;
   }();
-  return index[opcode & 0x1ff];
+  return index[opcode & 0x3ff];
 }
 }  // namespace
 
@@ -101,19 +108,28 @@ bool alias_8086(uint8_t* op, size_t n, Insn* d) {
 }
 
 bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out) {
-  // Our own prefix scan: segment overrides (the last one counts), REP/REPNE
-  // and LOCK. LOCK is taken out before Zydis sees the bytes, because Zydis
-  // rejects it where the 386 would raise #UD and these CPUs do not.
+  // Our own prefix scan: segment overrides (the last one counts), operand
+  // and address size, REP/REPNE and LOCK. LOCK is taken out before Zydis sees
+  // the bytes, because Zydis rejects it where the 386 would raise #UD and
+  // these CPUs do not.
   uint8_t buf[15];
   size_t kept = 0, locks = 0, i = 0;
+  bool opsize_prefix = false, addrsize_prefix = false;
+  const bool is64 = size == CodeSize::Long64;
   Insn d;
   for (; i < n && kept + locks < 15; i++) {
     uint8_t p = bytes[i];
     if (p == 0x26 || p == 0x2E || p == 0x36 || p == 0x3E) {
-      d.seg_override = (p >> 3) & 3;  // 26 ES, 2E CS, 36 SS, 3E DS
+      if (!is64) d.seg_override = (p >> 3) & 3;  // 26 ES, 2E CS, 36 SS, 3E DS (ignored in 64-bit mode)
+    } else if ((p == 0x64 || p == 0x65) && is_386_or_later(model)) {
+      d.seg_override = p == 0x64 ? FS : GS;
+    } else if (p == 0x66 && is_386_or_later(model)) {
+      opsize_prefix = true;
+    } else if (p == 0x67 && is_386_or_later(model)) {
+      addrsize_prefix = true;
     } else if (p == 0xF2 || p == 0xF3) {
       d.rep = p;
-    } else if (p == 0xF0 || p == 0xF1) {  // F1: a second LOCK on the 8086 and 286 (INT1 from the 386 on)
+    } else if (p == 0xF0 || (p == 0xF1 && !is_386_or_later(model))) {  // F1: a second LOCK on the 8086 and 286 (INT1 from the 386 on)
       d.lock = true;
       locks++;
       continue;
@@ -144,28 +160,61 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
   ZydisDecodedInstruction z;
   if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&dec, nullptr, buf, kept, &z))) return false;
   if (z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT && z.opcode_map != ZYDIS_OPCODE_MAP_0F) return false;
+  if (z.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY) return false;  // VEX, EVEX, 3DNow!...: not implemented
   d.len = z.length + unsigned(locks);
   if (d.len > 15) return false;  // the 286 and later fault; the 8086 has no limit (not modelled)
   d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F ? 0x100 : 0));
   d.has_modrm = (z.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
+  d.has_sib = (z.attributes & ZYDIS_ATTRIB_HAS_SIB) != 0;
+  if (z.attributes & ZYDIS_ATTRIB_HAS_REX)
+    d.rex = uint8_t(0x40 | z.raw.rex.W << 3 | z.raw.rex.R << 2 | z.raw.rex.X << 1 | z.raw.rex.B);
   d.mod = z.raw.modrm.mod;
-  d.reg = z.raw.modrm.reg;
+  d.reg = uint8_t(z.raw.modrm.reg | ((d.rex & 4) << 1));
   d.rm = z.raw.modrm.rm;
+  if (d.has_sib) {
+    d.scale = z.raw.sib.scale;
+    d.index = uint8_t(z.raw.sib.index | ((d.rex & 2) << 2));
+    d.base = uint8_t(z.raw.sib.base | ((d.rex & 1) << 3));
+  }
   d.disp = z.raw.disp.value;
-  d.imm = z.raw.imm[0].value.u;
-  d.imm2 = z.raw.imm[1].value.u;
-  d.row = find_row(d.opcode, d.has_modrm ? d.reg : 0, model);
+  d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model);
   if (!d.row) return false;
+  // Operand and address size (Intel SDM Vol. 1 §3.6, Vol. 2 §2.2.1.2).
+  const bool def64 = d.row->flags & kDef64;
+  if (is64) {
+    d.opsize = (d.rex & 8) ? 64 : def64 ? (opsize_prefix ? 16 : 64) : (opsize_prefix ? 16 : 32);
+    d.addrsize = addrsize_prefix ? 32 : 64;
+  } else {
+    const bool d32 = size == CodeSize::Prot32;
+    d.opsize = (d32 != opsize_prefix) ? 32 : 16;
+    d.addrsize = (d32 != addrsize_prefix) ? 32 : 16;
+  }
   const OperandSpec* ops = d.row->ops;
+  // Immediates: sign-extended where the notation says so (Ibs; Iz at 64 bits; Jb, Jz).
+  auto imm = [&](unsigned k) -> uint64_t {
+    const auto& r = z.raw.imm[k];
+    if (r.size == 0 || r.size >= 64) return r.value.u;
+    return r.value.u & ((1ull << r.size) - 1);
+  };
+  d.imm = imm(0);
+  d.imm2 = imm(1);
   for (unsigned k = 0; k < 3; k++) {
-    if (ops[k].kind == Opnd::A) {  // ptr16:16: offset, then selector
-      const uint8_t* p = buf + z.length - 4;
-      d.imm = uint64_t(p[0] | p[1] << 8);
-      d.imm2 = uint64_t(p[2] | p[3] << 8);
-    } else if (ops[k].kind == Opnd::O) {
-      d.imm = uint64_t(z.raw.disp.value) & 0xffff;
+    if (ops[k].kind == Opnd::Is || ops[k].kind == Opnd::J || (ops[k].kind == Opnd::I && ops[k].size == 'z')) {
+      const unsigned bits = z.raw.imm[0].size;
+      if (bits && bits < 64) d.imm = uint64_t(int64_t(z.raw.imm[0].value.u << (64 - bits)) >> (64 - bits));
+    } else if (ops[k].kind == Opnd::A) {  // ptr16:16 or ptr16:32: offset, then selector
+      const unsigned off_bytes = d.opsize == 32 ? 4 : 2;
+      const uint8_t* p = buf + z.length - off_bytes - 2;
+      uint64_t off = 0;
+      for (unsigned j = 0; j < off_bytes; j++) off |= uint64_t(p[j]) << (8 * j);
+      d.imm = off;
+      d.imm2 = uint64_t(p[off_bytes] | p[off_bytes + 1] << 8);
+    } else if (ops[k].kind == Opnd::O) {  // moffs: an offset of the address size
+      d.imm = uint64_t(z.raw.disp.value) & (d.addrsize == 64 ? ~0ull : (1ull << d.addrsize) - 1);
     } else if (ops[k].kind == Opnd::M && d.mod == 3) {
       return false;  // a register where memory is required
+    } else if (ops[k].kind == Opnd::R && d.mod != 3) {
+      if (d.opcode < 0x120 || d.opcode > 0x123) return false;  // MOV CRn/DRn ignore mod (treat it as 3)
     }
   }
   *out = d;

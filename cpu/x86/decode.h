@@ -31,6 +31,9 @@ enum class Opnd : uint8_t {
   Acc,  // AL / AX
   Cl,   // CL (shift count)
   Dx,   // DX (port)
+  C,    // ModR/M reg: control register (Cd)
+  D,    // ModR/M reg: debug register (Dd)
+  R,    // ModR/M r/m, register only (Rd, Ry)
   One,  // the constant 1 (shift count)
   Sreg, // a fixed segment register (ES, CS, SS, DS)
   X,    // string source DS:SI (segment overridable)
@@ -39,7 +42,10 @@ enum class Opnd : uint8_t {
 
 struct OperandSpec {
   Opnd kind = Opnd::None;
-  char size = 0;     // 'b' byte, 'w' word, 'v' operand size, 'p' far pointer, 0 none
+  // 'b' byte, 'w' word, 'd' dword, 'q' qword, 'v' the operand size,
+  // 'z' the operand size with a 32-bit (sign-extended) immediate when it is
+  // 64, 'y' dword or qword (64-bit operand size), 'p' far pointer, 0 none.
+  char size = 0;
   uint8_t sreg = 0;  // for Opnd::Sreg
 };
 
@@ -48,6 +54,10 @@ constexpr uint8_t kLock = 1;     // LOCK is allowed
 constexpr uint8_t kOnly86 = 2;   // 8086 only (alias encodings the 186 redefined)
 constexpr uint8_t kFrom186 = 4;  // 80186/80286 and later
 constexpr uint8_t kRep = 8;      // string instruction: REP/REPE/REPNE apply
+constexpr uint8_t kFrom386 = 16; // 80386 and later
+constexpr uint8_t kDef64 = 32;   // 64-bit operand size by default in 64-bit mode (stack, near branches)
+constexpr uint8_t kFrom486 = 64; // 80486 and later
+constexpr uint8_t kFromP5 = 128; // Pentium and later
 
 struct OpcodeRow {
   uint16_t opcode;  // one-byte map: 0x00-0xFF; two-byte map 0F xx: 0x100 | xx
@@ -70,14 +80,19 @@ const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model);
 struct Insn {
   unsigned len = 0;
   uint16_t opcode = 0;  // as in OpcodeRow
-  bool has_modrm = false;
+  uint8_t opsize = 16, addrsize = 16;  // in bits
+  uint8_t rex = 0;      // the REX prefix (0x40-0x4F) or 0
+  bool has_modrm = false, has_sib = false;
+  // reg: the ModR/M reg field with REX.R; rm: the raw r/m field (rm_reg() adds REX.B).
   uint8_t mod = 0, reg = 0, rm = 0;
+  uint8_t scale = 0, index = 0, base = 0;  // SIB, index and base with REX.X/REX.B
   int64_t disp = 0;
   uint64_t imm = 0, imm2 = 0;  // imm2: the second immediate (ENTER, far pointers' selector)
-  int seg_override = -1;       // SegReg or -1
+  int seg_override = -1;       // SegReg or -1 (64-bit mode: FS and GS only)
   uint8_t rep = 0;             // 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
   bool lock = false;
   const OpcodeRow* row = nullptr;
+  unsigned rm_reg() const { return rm | ((rex & 1) << 3); }
 };
 
 enum class CodeSize : uint8_t { Real16, Prot16, Prot32, Long64 };

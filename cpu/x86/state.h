@@ -1,10 +1,12 @@
 // x86 CPU state. Everything the IR reads or writes is a field here, at a fixed
 // offset from the StateHeader base ("env"), so Get/Set name it by offsetof.
-// General registers are 64-bit slots (long mode fits later); segment registers
-// hold their selector and the hidden descriptor cache. Arithmetic flags are
-// lazy (docs/design.md §3, §5): the last flag-setting operation is stored as
-// (kind, operands, result) in cc_*, and `flags` holds only the bits no
-// operation computes lazily (DF, IF, TF, IOPL, NT and the fixed bits).
+// General registers are 64-bit slots; segment registers hold their selector
+// and the hidden descriptor cache (base, limit, attributes), which is what
+// every access uses, in every mode ("unreal" mode falls out of that).
+// Arithmetic flags are lazy (docs/design.md §3, §5): the last flag-setting
+// operation is stored as (kind, operands, result) in cc_*, and `flags` holds
+// only the bits no operation computes lazily (TF, IF, DF, IOPL, NT, RF, VM,
+// AC, ID and the fixed bits).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -13,8 +15,11 @@
 
 namespace kiln::x86 {
 
-// The chip generation: real-mode behaviours that differ are modelled per model.
-enum class Model : uint8_t { I8086, I286 };
+// The chip generation. Real-mode behaviours that differ between the 8086 and
+// the 286 are modelled per model; from the 386 on the model decides which
+// instructions and modes exist (the CPUID a -cpu model reports is separate).
+enum class Model : uint8_t { I8086, I286, I386, I486, Pentium, Pentium3, X64 };
+constexpr bool is_386_or_later(Model m) { return m >= Model::I386; }
 
 enum Reg : unsigned { AX, CX, DX, BX, SP, BP, SI, DI };
 enum SegReg : unsigned { ES, CS, SS, DS, FS, GS };
@@ -22,13 +27,30 @@ enum SegReg : unsigned { ES, CS, SS, DS, FS, GS };
 // EFLAGS bits
 namespace fl {
 constexpr uint32_t CF = 1u << 0, PF = 1u << 2, AF = 1u << 4, ZF = 1u << 6, SF = 1u << 7, TF = 1u << 8,
-                   IF = 1u << 9, DF = 1u << 10, OF = 1u << 11;
+                   IF = 1u << 9, DF = 1u << 10, OF = 1u << 11, IOPL = 3u << 12, NT = 1u << 14, RF = 1u << 16,
+                   VM = 1u << 17, AC = 1u << 18, VIF = 1u << 19, VIP = 1u << 20, ID = 1u << 21;
 constexpr uint32_t kArith = CF | PF | AF | ZF | SF | OF;  // the flags kept lazily
 }  // namespace fl
 
-// Exception vectors used in real mode.
-enum Vector : uint8_t { kDivideError = 0, kDebug = 1, kBreakpoint = 3, kOverflow = 4, kBound = 5,
-                        kInvalidOpcode = 6, kGeneralProtection = 13 };
+// CR0, CR4 and EFER bits
+namespace cr0 {
+constexpr uint64_t PE = 1u << 0, MP = 1u << 1, EM = 1u << 2, TS = 1u << 3, ET = 1u << 4, NE = 1u << 5,
+                   WP = 1u << 16, AM = 1u << 18, NW = 1u << 29, CD = 1u << 30, PG = 1u << 31;
+}
+namespace cr4 {
+constexpr uint64_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u << 3, PSE = 1u << 4, PAE = 1u << 5,
+                   MCE = 1u << 6, PGE = 1u << 7, PCE = 1u << 8, OSFXSR = 1u << 9, OSXMMEXCPT = 1u << 10;
+}
+namespace efer {
+constexpr uint64_t SCE = 1u << 0, LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11;
+}
+
+// Exception vectors.
+enum Vector : uint8_t {
+  kDivideError = 0, kDebug = 1, kNmi = 2, kBreakpoint = 3, kOverflow = 4, kBound = 5, kInvalidOpcode = 6,
+  kDeviceNotAvailable = 7, kDoubleFault = 8, kInvalidTss = 10, kSegmentNotPresent = 11, kStackFault = 12,
+  kGeneralProtection = 13, kPageFault = 14, kFpuError = 16, kAlignmentCheck = 17, kSimdError = 19,
+};
 
 // What produced the arithmetic flags (cc_op). The width is part of the kind;
 // see cpu/x86/flags.h for how each one yields CF..OF.
@@ -41,11 +63,30 @@ enum class CcOp : uint8_t {
   Dec8, Dec16, Dec32, Dec64,     // dst = src - 1; src2 = the CF before
 };
 
+// Descriptor attribute bits as the cache holds them: bits 8-15 of the
+// descriptor's high dword in bits 0-7 (type, S, DPL, P) and bits 20-23 in
+// bits 12-15 (AVL, L, D/B, G), as LAR reports them shifted right by 8.
+namespace attr {
+constexpr uint16_t kAccessed = 1u << 0, kWritable = 1u << 1, kReadable = 1u << 1, kExpandDown = 1u << 2,
+                   kConforming = 1u << 2, kCode = 1u << 3, kS = 1u << 4, kPresent = 1u << 7, kL = 1u << 13,
+                   kDB = 1u << 14, kG = 1u << 15;
+constexpr unsigned dpl(uint16_t a) { return (a >> 5) & 3; }
+// What a real-mode (or reset) segment looks like: present, writable data, accessed.
+constexpr uint16_t kRealData = kPresent | kS | kWritable | kAccessed;
+constexpr uint16_t kRealCode = kPresent | kS | kCode | kReadable | kAccessed;
+}  // namespace attr
+
 struct Segment {
   uint64_t base = 0;
   uint32_t limit = 0xffff;
   uint16_t selector = 0;
-  uint16_t attr = 0;  // descriptor attributes (type, DPL, P, D/B...); unused in real mode
+  uint16_t attr = attr::kRealData;
+};
+
+// A descriptor table register (GDTR, IDTR).
+struct TableReg {
+  uint64_t base = 0;
+  uint32_t limit = 0xffff;
 };
 
 struct X86State : cpu::StateHeader {
@@ -57,28 +98,71 @@ struct X86State : cpu::StateHeader {
   // The instruction pointer is not stored: pc (StateHeader) is the linear
   // address cs.base + ip, so ip = pc - cs.base.
   Segment seg[6];
-  uint64_t cr0 = 0;
-  // The exception recorded while StateHeader::fault is set: its vector, and
-  // the ip the interrupt frame returns to.
-  uint64_t pending_vector = 0, pending_return_ip = 0;
+  Segment ldtr, tr;
+  TableReg gdtr, idtr;
+  uint64_t cr0 = 0x60000010, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0, efer = 0;
+  uint64_t dr[8] = {0, 0, 0, 0, 0, 0, 0xffff0ff0, 0x400};
+  // The current privilege level (CS.DPL after a transfer; kept apart so a
+  // conforming CS does not change it).
+  uint64_t cpl = 0;
+  // Physical address mask: A20 (the 8086 wraps at 1 MiB) and the bus width.
+  uint64_t a20_mask = ~0ull;
+  // MSRs an OS writes
+  uint64_t star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
+  uint64_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
+  uint64_t apic_base = 0xfee00900, pat = 0x0007040600070406ull, tsc_offset = 0, tsc_aux = 0;
+  uint64_t misc_enable = 1, mtrr_def_type = 0, mtrr_var[16] = {}, mtrr_fixed[11] = {};
+  // The exception recorded while StateHeader::fault is set: its vector, the
+  // ip the interrupt frame returns to (kReturnToFaulting: the instruction
+  // that faulted, whose pc the tier left in StateHeader::pc), and its error
+  // code (kNoErrorCode if it has none).
+  uint64_t pending_vector = 0, pending_return_ip = 0, pending_error = 0;
+  // INT n / INT3 / INTO (software interrupts check the gate's DPL; faults do not).
+  uint64_t pending_soft = 0;
   Model model = Model::I8086;
 };
 
+constexpr uint64_t kReturnToFaulting = ~0ull;
+constexpr uint64_t kNoErrorCode = ~0ull;
+
 constexpr size_t off_gpr(unsigned r) { return offsetof(X86State, gpr) + 8 * r; }
-constexpr size_t off_seg_base(unsigned s) { return offsetof(X86State, seg) + sizeof(Segment) * s + offsetof(Segment, base); }
-constexpr size_t off_seg_sel(unsigned s) { return offsetof(X86State, seg) + sizeof(Segment) * s + offsetof(Segment, selector); }
+constexpr size_t off_seg(unsigned s) { return offsetof(X86State, seg) + sizeof(Segment) * s; }
+constexpr size_t off_seg_base(unsigned s) { return off_seg(s) + offsetof(Segment, base); }
+constexpr size_t off_seg_sel(unsigned s) { return off_seg(s) + offsetof(Segment, selector); }
+constexpr size_t off_seg_limit(unsigned s) { return off_seg(s) + offsetof(Segment, limit); }
 
 inline X86State* xs(void* env) { return static_cast<X86State*>(static_cast<cpu::StateHeader*>(env)); }
 
 // Records a guest exception from a helper: the tier sees env->fault and
 // returns to the engine with the faulting instruction's pc.
-inline void record_exception(X86State* s, unsigned vector, uint64_t return_ip) {
+inline void record_exception(X86State* s, unsigned vector, uint64_t return_ip = kReturnToFaulting,
+                             uint64_t error = kNoErrorCode) {
+  if (s->fault) return;  // the first one recorded is the one taken
   s->pending_vector = vector;
   s->pending_return_ip = return_ip;
+  s->pending_error = error;
+  s->pending_soft = 0;
   s->fault = 1;
 }
+inline void record_fault(X86State* s, unsigned vector, uint64_t error = kNoErrorCode) {
+  record_exception(s, vector, kReturnToFaulting, error);
+}
 
-// The one MMU index of real mode.
-constexpr unsigned kMmuReal = 0;
+// The MMU indices (softTLB modes): no paging (real mode, or CR0.PG clear),
+// supervisor (CPL 0-2, and implicit supervisor accesses such as descriptor
+// table reads) and user (CPL 3) with paging.
+constexpr unsigned kMmuPhys = 0, kMmuSuper = 1, kMmuUser = 2;
+constexpr unsigned kMmuReal = kMmuPhys;
+
+// Protected mode, virtual-8086 mode, long mode, from the state.
+inline bool protected_mode(const X86State& s) { return s.cr0 & cr0::PE; }
+inline bool vm86(const X86State& s) { return protected_mode(s) && (s.flags & fl::VM); }
+inline bool long_mode(const X86State& s) { return s.efer & efer::LMA; }
+inline bool code64(const X86State& s) { return long_mode(s) && (s.seg[CS].attr & attr::kL); }
+// The MMU index data accesses at the current privilege use.
+inline unsigned data_mmu(const X86State& s) {
+  if (!(s.cr0 & cr0::PG)) return kMmuPhys;
+  return s.cpl == 3 ? kMmuUser : kMmuSuper;
+}
 
 }  // namespace kiln::x86

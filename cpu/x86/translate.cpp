@@ -9,77 +9,164 @@
 namespace kiln::x86 {
 
 namespace {
-constexpr ir::MemOp kByte{0, false, false, kMmuReal};
-constexpr ir::MemOp kWord{1, false, false, kMmuReal};  // misaligned is fine (the slow path splits it)
-template <T W>
-constexpr uint64_t msb_mask() {
-  return 1ull << (ir::type_bits(W) - 1);
-}
+constexpr unsigned log2_bytes(T w) { return w == T::I8 ? 0 : w == T::I16 ? 1 : w == T::I32 ? 2 : 3; }
 }  // namespace
+
+unsigned Ctx::width(unsigned i) const {
+  switch (in.row->ops[i].size) {
+    case 'b': return 8;
+    case 'w': return 16;
+    case 'd': return 32;
+    case 'q': return 64;
+    case 'y': return opsize() == 64 ? 64 : 32;
+    default: return opsize();
+  }
+}
 
 // ---- registers
 template <T W>
 ir::Val<W> Ctx::reg(unsigned r) {
-  if constexpr (W == T::I8) return r < 4 ? b.get<W>(off_gpr(r)) : b.get<W>(off_gpr(r - 4) + 1);
-  else return b.get<W>(off_gpr(r));
+  if constexpr (W == T::I8) {
+    if (!in.rex && r >= 4 && r < 8) return b.get<W>(off_gpr(r - 4) + 1);  // AH, CH, DH, BH
+  }
+  return b.get<W>(off_gpr(r));
 }
 template <T W>
 void Ctx::set_reg(unsigned r, ir::Val<W> v) {
-  if constexpr (W == T::I8) b.set(r < 4 ? off_gpr(r) : off_gpr(r - 4) + 1, v);
+  if constexpr (W == T::I8) {
+    if (!in.rex && r >= 4 && r < 8) return b.set(off_gpr(r - 4) + 1, v);
+  }
+  if constexpr (W == T::I32) b.set(off_gpr(r), b.zext<T::I64>(v));  // a 32-bit write zeroes bits 32-63
   else b.set(off_gpr(r), v);
 }
-void Ctx::set_sreg(unsigned s, U16 sel) {
-  b.set(off_seg_sel(s), sel);
-  b.set(off_seg_base(s), b.shl(b.zext<T::I64>(sel), b.c64(4)));
+U64 Ctx::reg_n(unsigned r, unsigned bits) {
+  switch (bits) {
+    case 8: return b.zext<T::I64>(reg<T::I8>(r));
+    case 16: return b.zext<T::I64>(reg<T::I16>(r));
+    case 32: return b.zext<T::I64>(reg<T::I32>(r));
+    default: return reg<T::I64>(r);
+  }
+}
+void Ctx::set_reg_n(unsigned r, unsigned bits, U64 v) {
+  switch (bits) {
+    case 8: set_reg(r, b.trunc<T::I8>(v)); break;
+    case 16: set_reg(r, b.trunc<T::I16>(v)); break;
+    case 32: set_reg(r, b.trunc<T::I32>(v)); break;
+    default: set_reg(r, v); break;
+  }
+}
+void Ctx::load_sreg(unsigned s, U16 sel) {
+  if (real_or_vm86()) {
+    b.set(off_seg_sel(s), sel);
+    b.set(off_seg_base(s), b.shl(b.zext<T::I64>(sel), b.c64(4)));
+    return;
+  }
+  b.call(kLoadSegment, b.c64(s), b.zext<T::I64>(sel));
+  // The segment's attributes are in the mode bits (flat or not, SS.B, CS): look the next block up afresh.
+  mode_changed = true;
 }
 
 // ---- memory
 int Ctx::seg_of_ea() const {
   if (in.seg_override >= 0) return in.seg_override;
-  bool bp_based = in.rm == 2 || in.rm == 3 || (in.rm == 6 && in.mod != 0);
-  return bp_based ? SS : DS;
-}
-U16 Ctx::ea_offset() {
-  if (ea_cache.id != ir::kNoValue) return ea_cache;
-  static constexpr int kBase[8] = {BX, BX, BP, BP, -1, -1, BP, BX};
-  static constexpr int kIndex[8] = {SI, DI, SI, DI, SI, DI, -1, -1};
-  U16 off = b.constant<T::I16>(uint64_t(in.disp));
-  if (in.mod == 0 && in.rm == 6) return ea_cache = off;  // [disp16]
-  if (kBase[in.rm] >= 0) off = b.add(off, reg<T::I16>(kBase[in.rm]));
-  if (kIndex[in.rm] >= 0) off = b.add(off, reg<T::I16>(kIndex[in.rm]));
-  return ea_cache = off;
-}
-void Ctx::check_word(U16 off) {
-  b.call(kCheckWordOffset, b.zext<T::I64>(off), b.c64(ip));
-}
-template <T W>
-ir::Val<W> Ctx::load(unsigned seg, U16 off) {
-  if constexpr (W == T::I8) {
-    return b.load<T::I8>(linear(seg, off), kByte);
-  } else {
-    static_assert(W == T::I16);
-    if (!is_8086()) {  // past the check the word lies inside the segment: one access
-      check_word(off);
-      return b.load<T::I16>(linear(seg, off), kWord);
-    }
-    U16 lo = b.zext<T::I16>(b.load<T::I8>(linear(seg, off), kByte));
-    U16 hi = b.zext<T::I16>(b.load<T::I8>(linear(seg, b.add(off, b.constant<T::I16>(1))), kByte));
-    return b.or_(lo, b.shl(hi, b.constant<T::I16>(8)));
+  if (addrsize() == 16) {
+    bool bp_based = in.rm == 2 || in.rm == 3 || (in.rm == 6 && in.mod != 0);
+    return bp_based ? SS : DS;
   }
+  unsigned base;
+  if (in.has_sib) {
+    if ((in.base & 7) == 5 && in.mod == 0) return DS;  // no base
+    base = in.base;
+  } else {
+    if (in.rm == 5 && in.mod == 0) return DS;  // disp32 or RIP-relative
+    base = in.rm_reg();
+  }
+  return (base == SP || base == BP) ? SS : DS;
+}
+U64 Ctx::addr_mask(U64 off) {
+  if (addrsize() == 64) return off;
+  return b.and_(off, b.c64(addrsize() == 32 ? 0xffffffffull : 0xffffull));
+}
+U64 Ctx::ea() {
+  if (ea_cache.id != ir::kNoValue) return ea_cache;
+  if (addrsize() == 16) {
+    static constexpr int kBase[8] = {BX, BX, BP, BP, -1, -1, BP, BX};
+    static constexpr int kIndex[8] = {SI, DI, SI, DI, SI, DI, -1, -1};
+    U16 off = b.constant<T::I16>(uint64_t(in.disp));
+    if (!(in.mod == 0 && in.rm == 6)) {
+      if (kBase[in.rm] >= 0) off = b.add(off, reg<T::I16>(kBase[in.rm]));
+      if (kIndex[in.rm] >= 0) off = b.add(off, reg<T::I16>(kIndex[in.rm]));
+    }
+    return ea_cache = b.zext<T::I64>(off);
+  }
+  U64 off = b.c64(uint64_t(in.disp));
+  if (in.has_sib) {
+    if (!((in.base & 7) == 5 && in.mod == 0)) off = b.add(off, reg<T::I64>(in.base));
+    if (in.index != SP) off = b.add(off, b.shl(reg<T::I64>(in.index), b.c64(in.scale)));
+  } else if (in.rm == 5 && in.mod == 0) {
+    if (is64()) off = b.c64(next_ip() + uint64_t(in.disp));  // RIP-relative
+  } else {
+    off = b.add(off, reg<T::I64>(in.rm_reg()));
+  }
+  return ea_cache = addr_mask(off);
+}
+U64 Ctx::linear(unsigned seg, U64 off) {
+  if (is64()) return seg >= FS ? b.add(b.get<T::I64>(off_seg_base(seg)), off) : off;
+  return b.and_(b.add(b.get<T::I64>(off_seg_base(seg)), off), b.c64(0xffffffffull));
+}
+void Ctx::check_segment(unsigned seg, U64 off, unsigned bytes, bool write) {
+  if (is_8086() || (m.unchecked & (1u << seg))) return;
+  // Real mode with 16-bit offsets: only an access running past 0xFFFF can
+  // break the 64 KiB limit (a smaller cached limit left by protected mode is not modelled).
+  if (real_or_vm86() && addrsize() == 16 && bytes == 1) return;
+  b.call(kCheckSegment, off, b.c64(seg | bytes << 4 | (write ? 1u << 12 : 0)));
 }
 template <T W>
-void Ctx::store(unsigned seg, U16 off, ir::Val<W> v) {
-  if constexpr (W == T::I8) {
-    b.store(linear(seg, off), v, kByte);
-  } else {
-    static_assert(W == T::I16);
-    if (!is_8086()) {
-      check_word(off);
-      b.store(linear(seg, off), v, kWord);
+ir::Val<W> Ctx::load(unsigned seg, U64 off) {
+  constexpr ir::MemOp kOp{log2_bytes(W), false, false, 0};
+  ir::MemOp op = kOp;
+  op.mmu_idx = m.mmu;
+  if constexpr (W == T::I16) {
+    if (is_8086()) {  // a word at offset 0xFFFF takes its second byte from offset 0
+      ir::MemOp byte{0, false, false, m.mmu};
+      U16 lo = b.zext<T::I16>(b.load<T::I8>(linear(seg, off), byte));
+      U16 hi = b.zext<T::I16>(b.load<T::I8>(linear(seg, off_add(off, 1)), byte));
+      return b.or_(lo, b.shl(hi, b.constant<T::I16>(8)));
+    }
+  }
+  check_segment(seg, off, ir::type_bits(W) / 8, false);
+  return b.load<W>(linear(seg, off), op);
+}
+template <T W>
+void Ctx::store(unsigned seg, U64 off, ir::Val<W> v) {
+  constexpr ir::MemOp kOp{log2_bytes(W), false, false, 0};
+  ir::MemOp op = kOp;
+  op.mmu_idx = m.mmu;
+  if constexpr (W == T::I16) {
+    if (is_8086()) {
+      ir::MemOp byte{0, false, false, m.mmu};
+      b.store(linear(seg, off), b.trunc<T::I8>(v), byte);
+      b.store(linear(seg, off_add(off, 1)), b.trunc<T::I8>(b.shrl(v, b.constant<T::I16>(8))), byte);
       return;
     }
-    b.store(linear(seg, off), b.trunc<T::I8>(v), kByte);
-    b.store(linear(seg, b.add(off, b.constant<T::I16>(1))), b.trunc<T::I8>(b.shrl(v, b.constant<T::I16>(8))), kByte);
+  }
+  check_segment(seg, off, ir::type_bits(W) / 8, true);
+  b.store(linear(seg, off), v, op);
+}
+U64 Ctx::load_n(unsigned seg, U64 off, unsigned bits) {
+  switch (bits) {
+    case 8: return b.zext<T::I64>(load<T::I8>(seg, off));
+    case 16: return b.zext<T::I64>(load<T::I16>(seg, off));
+    case 32: return b.zext<T::I64>(load<T::I32>(seg, off));
+    default: return load<T::I64>(seg, off);
+  }
+}
+void Ctx::store_n(unsigned seg, U64 off, unsigned bits, U64 v) {
+  switch (bits) {
+    case 8: store(seg, off, b.trunc<T::I8>(v)); break;
+    case 16: store(seg, off, b.trunc<T::I16>(v)); break;
+    case 32: store(seg, off, b.trunc<T::I32>(v)); break;
+    default: store(seg, off, v); break;
   }
 }
 
@@ -89,22 +176,23 @@ ir::Val<W> Ctx::read(unsigned i) {
   const OperandSpec& o = in.row->ops[i];
   const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
-    case Opnd::E: return in.mod == 3 ? reg<W>(in.rm) : load<W>(seg_of_ea(), ea_offset());
+    case Opnd::E: return in.mod == 3 ? reg<W>(in.rm_reg()) : load<W>(seg_of_ea(), ea());
+    case Opnd::R: return reg<W>(in.rm_reg());
     case Opnd::G: return reg<W>(in.reg);
-    case Opnd::Z: return reg<W>(in.opcode & 7);
+    case Opnd::Z: return reg<W>((in.opcode & 7) | ((in.rex & 1) << 3));
     case Opnd::Acc: return reg<W>(AX);
     case Opnd::Cl:
       if constexpr (W == T::I8) return reg<T::I8>(CX);
       else return b.zext<W>(reg<T::I8>(CX));
     case Opnd::Dx: if constexpr (W == T::I16) return reg<W>(DX); else break;
     case Opnd::One: return b.constant<W>(1);
-    case Opnd::I: return b.constant<W>(in.imm);
-    case Opnd::Is: return b.constant<W>(uint64_t(int64_t(int8_t(in.imm))));
-    case Opnd::S: if constexpr (W == T::I16) return sreg(in.reg & 3); else break;
+    case Opnd::I:
+    case Opnd::Is: return b.constant<W>(in.imm);
+    case Opnd::S: if constexpr (W == T::I16) return sreg(in.reg & 7); else break;
     case Opnd::Sreg: if constexpr (W == T::I16) return sreg(o.sreg); else break;
-    case Opnd::O: return load<W>(ds, b.constant<T::I16>(in.imm));
-    case Opnd::X: return load<W>(ds, reg<T::I16>(SI));
-    case Opnd::Y: return load<W>(ES, reg<T::I16>(DI));
+    case Opnd::O: return load<W>(ds, b.c64(in.imm));
+    case Opnd::X: return load<W>(ds, reg_n(SI, addrsize()));
+    case Opnd::Y: return load<W>(ES, reg_n(DI, addrsize()));
     default: break;
   }
   return b.constant<W>(0);  // not reached for a well-formed row (tests check the rows)
@@ -116,38 +204,43 @@ void Ctx::write(unsigned i, ir::Val<W> v) {
   const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
     case Opnd::E:
-      if (in.mod == 3) set_reg(in.rm, v);
-      else store(seg_of_ea(), ea_offset(), v);
+      if (in.mod == 3) set_reg(in.rm_reg(), v);
+      else store(seg_of_ea(), ea(), v);
       break;
+    case Opnd::R: set_reg(in.rm_reg(), v); break;
     case Opnd::G: set_reg(in.reg, v); break;
-    case Opnd::Z: set_reg(in.opcode & 7, v); break;
+    case Opnd::Z: set_reg((in.opcode & 7) | ((in.rex & 1) << 3), v); break;
     case Opnd::Acc: set_reg(AX, v); break;
-    case Opnd::O: store(ds, b.constant<T::I16>(in.imm), v); break;
-    case Opnd::Y: store(ES, reg<T::I16>(DI), v); break;
+    case Opnd::O: store(ds, b.c64(in.imm), v); break;
+    case Opnd::Y: store(ES, reg_n(DI, addrsize()), v); break;
     case Opnd::S:
     case Opnd::Sreg:
-      if constexpr (W == T::I16) set_sreg(o.kind == Opnd::S ? in.reg & 3 : o.sreg, v);
+      if constexpr (W == T::I16) load_sreg(o.kind == Opnd::S ? in.reg & 7 : o.sreg, v);
       break;
     default: break;
   }
 }
 void Ctx::prepare_write(unsigned i) {
   const OperandSpec& o = in.row->ops[i];
-  if (o.kind == Opnd::E && in.mod != 3 && width(i) == 16 && !is_8086()) check_word(ea_offset());
+  if (o.kind == Opnd::E && in.mod != 3) check_segment(unsigned(seg_of_ea()), ea(), width(i) / 8, true);
 }
 
 // ---- stack
+U64 Ctx::stack_mask(U64 v) {
+  const unsigned s = stacksize();
+  return s == 64 ? v : b.and_(v, b.c64(s == 32 ? 0xffffffffull : 0xffffull));
+}
 template <T W>
 void Ctx::push(ir::Val<W> v) {
-  U16 sp2 = b.sub(sp(), b.constant<T::I16>(ir::type_bits(W) / 8));
+  U64 sp2 = sp_add(sp(), -int64_t(ir::type_bits(W) / 8));
   store(SS, sp2, v);
-  set_reg(SP, sp2);
+  set_sp(sp2);
 }
 template <T W>
 ir::Val<W> Ctx::pop() {
-  U16 s = sp();
+  U64 s = sp();
   ir::Val<W> v = load<W>(SS, s);
-  set_reg(SP, b.add(s, b.constant<T::I16>(ir::type_bits(W) / 8)));
+  set_sp(sp_add(s, ir::type_bits(W) / 8));
   return v;
 }
 
@@ -156,9 +249,9 @@ template <T W>
 void Ctx::set_cc(CcOp family8, ir::Val<W> src, ir::Val<W> src2, ir::Val<W> dst, bool carry_in) {
   CcOp op = cc_at_width(family8, ir::type_bits(W));
   b.set(offsetof(X86State, cc_op), b.c64(uint64_t(op)));
-  b.set(offsetof(X86State, cc_src), b.zext<T::I64>(src));
-  b.set(offsetof(X86State, cc_src2), b.zext<T::I64>(src2));
-  b.set(offsetof(X86State, cc_dst), b.zext<T::I64>(dst));
+  b.set(offsetof(X86State, cc_src), zext64(b, src));
+  b.set(offsetof(X86State, cc_src2), zext64(b, src2));
+  b.set(offsetof(X86State, cc_dst), zext64(b, dst));
   flags = BlockFlags{true, op, carry_in, src.id, src2.id, dst.id};
 }
 void Ctx::set_cc_flags(U32 arith) {
@@ -219,12 +312,14 @@ U32 Ctx::arith_flags() {
   return b.trunc<T::I32>(b.call(kArithFlags));  // the cc_* Sets are in the state already
 }
 U32 Ctx::all_flags() {
-  return b.or_(b.and_(b.trunc<T::I32>(other_flags()), b.c32(~fl::kArith)), arith_flags());
+  return b.or_(b.and_(b.trunc<T::I32>(other_flags()), b.c32(~(fl::kArith | fl::RF | fl::VM))), arith_flags());
 }
-void Ctx::set_all_flags(U32 v) {
-  // 8086: bits 12-15 always read as 1; 286 in real mode: always 0. Bits 3 and 5 are 0, bit 1 is 1.
+void Ctx::set_all_flags(U32 v, uint32_t writable) {
+  writable &= ~fl::kArith;
+  // 8086: bits 12-15 always read as 1. Bit 1 is 1; bits 3, 5 and 15 are 0.
   const uint32_t fixed = is_8086() ? 0xF002 : 0x0002;
-  set_other_flags(b.zext<T::I64>(b.or_(b.and_(v, b.c32(0x0F00)), b.c32(fixed))));
+  U32 keep = b.and_(b.trunc<T::I32>(other_flags()), b.c32(~writable & ~fixed & ~fl::kArith & ~0x8028u));
+  set_other_flags(b.zext<T::I64>(b.or_(b.or_(keep, b.and_(v, b.c32(writable))), b.c32(fixed))));
   set_cc_flags(v);
 }
 B1 Ctx::cond(unsigned cc) {
@@ -271,18 +366,35 @@ B1 Ctx::cond(unsigned cc) {
 }
 
 // ---- control flow
-void Ctx::jump_ip(U16 target) { b.jump_indirect(b.add(b.c64(cs_base), b.zext<T::I64>(target))); }
-void Ctx::raise(unsigned vector, uint16_t return_ip) {
+void Ctx::jump_ip(U64 target) {
+  target = b.and_(target, b.c64(ip_mask()));
+  if (is64()) b.jump_indirect(target);
+  else b.jump_indirect(b.and_(b.add(b.c64(m.cs_base), target), b.c64(0xffffffffull)));
+}
+void Ctx::fault(unsigned vector, uint64_t error) {
+  b.call(kRaiseFault, b.c64(vector), b.c64(error));
+  b.exit(ir::ExitReason::Exception, b.c64(pc_of(ip)));  // not reached: the call always faults
+}
+void Ctx::soft_interrupt(unsigned vector) {
+  b.call(kRaiseSoft, b.c64(vector), b.c64(next_ip()));
+  b.exit(ir::ExitReason::Exception, b.c64(pc_of(ip)));
+}
+void Ctx::raise_at(unsigned vector, uint64_t return_ip) {
   b.call(kRaise, b.c64(vector), b.c64(return_ip));
-  b.exit(ir::ExitReason::Exception, cs_base + ip);  // not reached: the call always faults
+  b.exit(ir::ExitReason::Exception, b.c64(pc_of(ip)));
+}
+bool Ctx::require_cpl0() {
+  if (!m.pe || (!m.vm86 && m.cpl == 0)) return true;
+  fault(kGeneralProtection, 0);
+  return false;
 }
 
-#define KILN_X86_WIDTHS(X) X(T::I8) X(T::I16)
+#define KILN_X86_WIDTHS(X) X(T::I8) X(T::I16) X(T::I32) X(T::I64)
 #define KILN_INST(W)                                                                    \
   template ir::Val<W> Ctx::reg<W>(unsigned);                                            \
   template void Ctx::set_reg<W>(unsigned, ir::Val<W>);                                  \
-  template ir::Val<W> Ctx::load<W>(unsigned, U16);                                      \
-  template void Ctx::store<W>(unsigned, U16, ir::Val<W>);                               \
+  template ir::Val<W> Ctx::load<W>(unsigned, U64);                                      \
+  template void Ctx::store<W>(unsigned, U64, ir::Val<W>);                               \
   template ir::Val<W> Ctx::read<W>(unsigned);                                           \
   template void Ctx::write<W>(unsigned, ir::Val<W>);                                    \
   template void Ctx::push<W>(ir::Val<W>);                                               \

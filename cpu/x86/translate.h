@@ -4,11 +4,16 @@
 // of the block. Semantics functions (cpu/x86/insn/*.cpp) are named exactly as
 // the mnemonic in the opcode map and return false for an invalid encoding
 // (the caller raises #UD).
+//
+// Offsets are IR values of 64 bits holding an offset of the instruction's
+// address size (16, 32 or 64 bits, already truncated); instruction pointers
+// likewise hold an ip of the code size.
 #pragma once
 #include <cstdint>
 
 #include "cpu/x86/decode.h"
 #include "cpu/x86/flags.h"
+#include "cpu/x86/mode.h"
 #include "ir/builder.h"
 
 namespace kiln::x86 {
@@ -19,6 +24,28 @@ using ir::U32;
 using ir::U64;
 using ir::U8;
 using T = ir::Type;
+
+// A value zero-extended to 64 bits (itself if it already is 64 bits).
+template <ir::Type W>
+ir::Val<ir::Type::I64> zext64(ir::Builder& b, ir::Val<W> v) {
+  if constexpr (W == ir::Type::I64) return v;
+  else return b.zext<ir::Type::I64>(v);
+}
+
+// A value brought to width W: zero-extended, truncated, or itself.
+template <ir::Type W, ir::Type V>
+ir::Val<W> resize(ir::Builder& b, ir::Val<V> v) {
+  if constexpr (W == V) return v;
+  else if constexpr (ir::type_bits(W) > ir::type_bits(V)) return b.zext<W>(v);
+  else return b.trunc<W>(v);
+}
+
+// A value sign-extended to width W (itself if it already is W bits).
+template <ir::Type W, ir::Type V>
+ir::Val<W> sresize(ir::Builder& b, ir::Val<V> v) {
+  if constexpr (W == V) return v;
+  else return b.sext<W>(v);
+}
 
 // What the block knows about the flags at the current point of translation:
 // after a flag-setting instruction in this block, its kind and IR operands,
@@ -36,46 +63,73 @@ enum Cond : unsigned { kO, kNO, kB, kAE, kE, kNE, kBE, kA, kS, kNS, kP, kNP, kL,
 struct Ctx {
   ir::Builder& b;
   const Insn& in;
-  Model model;
-  uint64_t cs_base;
-  uint16_t ip;  // this instruction's ip
+  const TransMode& m;
+  uint64_t ip;  // this instruction's ip
   BlockFlags& flags;
-  U16 ea_cache{};  // the ModR/M memory operand's offset, computed once per instruction
+  U64 ea_cache{};  // the ModR/M memory operand's offset, computed once per instruction
+  // Set when the instruction changed what the mode bits hold (a protected-mode
+  // segment load): the block ends after it with a ModeChange exit.
+  bool mode_changed = false;
 
-  uint16_t next_ip() const { return uint16_t(ip + in.len); }
-  uint64_t next_pc() const { return cs_base + next_ip(); }
-  bool is_8086() const { return model == Model::I8086; }
-  unsigned opsize() const { return 16; }  // real mode; 32 with the operand-size prefix later
-  // Width in bits of operand `i` of the row ('b' 8, else the operand size).
-  unsigned width(unsigned i = 0) const { return in.row->ops[i].size == 'b' ? 8 : in.row->ops[i].size == 'w' ? 16 : opsize(); }
+  Model model() const { return m.model; }
+  bool is_8086() const { return m.model == Model::I8086; }
+  bool is64() const { return m.code == CodeSize::Long64; }
+  bool real_or_vm86() const { return !m.pe || m.vm86; }
+  // IN/OUT/INS/OUTS may be refused (CPL above IOPL, or virtual-8086 mode): the TSS bitmap decides at run time.
+  bool needs_io_check() const { return m.vm86 || (m.pe && m.cpl > 0); }
+  uint64_t cs_base() const { return m.cs_base; }
+  // The ip's width: 16 bits in 16-bit code, 32 in 32-bit code, 64 in 64-bit code.
+  uint64_t ip_mask() const {
+    return m.code == CodeSize::Long64 ? ~0ull : m.code == CodeSize::Prot32 ? 0xffffffffull : 0xffffull;
+  }
+  uint64_t next_ip() const { return (ip + in.len) & ip_mask(); }
+  uint64_t pc_of(uint64_t an_ip) const { return is64() ? an_ip : (m.cs_base + an_ip) & 0xffffffffull; }
+  uint64_t next_pc() const { return pc_of(next_ip()); }
+  unsigned opsize() const { return in.opsize; }
+  unsigned addrsize() const { return in.addrsize; }
+  unsigned stacksize() const { return is64() ? 64 : m.ss32 ? 32 : 16; }
+  // Width in bits of operand `i` of the row.
+  unsigned width(unsigned i = 0) const;
 
   // ---- registers
-  template <T W> ir::Val<W> reg(unsigned r);            // AL..BH for 8 bits (r 4-7 are AH..BH)
-  template <T W> void set_reg(unsigned r, ir::Val<W> v);
+  template <T W> ir::Val<W> reg(unsigned r);            // 8 bits: AL..BH without REX, AL..R15B with it
+  template <T W> void set_reg(unsigned r, ir::Val<W> v);  // a 32-bit write zeroes bits 32-63
+  U64 reg_n(unsigned r, unsigned bits);                 // a register of `bits`, zero-extended
+  void set_reg_n(unsigned r, unsigned bits, U64 v);     // the low `bits` of v
   U16 sreg(unsigned s) { return b.get<T::I16>(off_seg_sel(s)); }
-  void set_sreg(unsigned s, U16 sel);                   // real mode: base = sel << 4
+  // Loads a segment register (real mode and vm86: inline; protected mode: a
+  // descriptor load through a helper that checks and may fault, after which
+  // the block ends: the mode bits may have changed).
+  void load_sreg(unsigned s, U16 sel);
 
-  // ---- memory (real mode: linear = base + 16-bit offset)
-  int seg_of_ea() const;                                // the segment of the ModR/M memory operand
-  U16 ea_offset();                                      // its 16-bit offset
-  U64 linear(unsigned seg, U16 off) { return b.add(b.get<T::I64>(off_seg_base(seg)), b.zext<T::I64>(off)); }
-  // A byte or word at seg:off. A word at offset 0xFFFF takes its second byte
-  // from offset 0 of the same segment (8086) or raises #GP (286).
-  template <T W> ir::Val<W> load(unsigned seg, U16 off);
-  template <T W> void store(unsigned seg, U16 off, ir::Val<W> v);
-  // Raises #GP when a word at `off` would cross the segment's end (286 and later).
-  void check_word(U16 off);
+  // ---- memory
+  int seg_of_ea() const;                                 // the segment of the ModR/M memory operand
+  U64 ea();                                              // its offset
+  U64 addr_mask(U64 off);                                // truncated to the address size
+  U64 linear(unsigned seg, U64 off);                     // the segment base added (32-bit wrap outside 64-bit mode)
+  // The `bytes`-byte access at seg:off passes the segment's type and limit
+  // checks (#GP, or #SS for SS) before anything is accessed.
+  void check_segment(unsigned seg, U64 off, unsigned bytes, bool write);
+  template <T W> ir::Val<W> load(unsigned seg, U64 off);
+  template <T W> void store(unsigned seg, U64 off, ir::Val<W> v);
+  U64 load_n(unsigned seg, U64 off, unsigned bits);      // zero-extended
+  void store_n(unsigned seg, U64 off, unsigned bits, U64 v);
+  U64 off_const(uint64_t v) { return b.c64(v); }
+  U64 off_add(U64 off, uint64_t k) { return addr_mask(b.add(off, b.c64(k))); }
 
   // ---- operands of the row, in its notation
   template <T W> ir::Val<W> read(unsigned i);
   template <T W> void write(unsigned i, ir::Val<W> v);
-  // For read-modify-write memory operands: check before the first write (286 #GP).
+  // For read-modify-write memory operands: check before the first write.
   void prepare_write(unsigned i);
 
-  // ---- stack
+  // ---- stack (SP, ESP or RSP by the stack size)
   template <T W> void push(ir::Val<W> v);
-  template <T W> ir::Val<W> pop();  // reads and updates SP
-  U16 sp() { return reg<T::I16>(SP); }
+  template <T W> ir::Val<W> pop();  // reads and updates the stack pointer
+  U64 sp() { return reg_n(SP, stacksize()); }
+  void set_sp(U64 v) { set_reg_n(SP, stacksize(), v); }
+  U64 sp_add(U64 sp, int64_t k) { return stack_mask(b.add(sp, b.c64(uint64_t(k)))); }
+  U64 stack_mask(U64 v);
 
   // ---- flags
   // Records a flag-setting operation (operands and result of width W).
@@ -83,16 +137,28 @@ struct Ctx {
   void set_cc_flags(U32 arith);  // the arithmetic flags computed in full (kind Eflags)
   B1 flag(uint32_t bit);         // one arithmetic flag (fl::CF...)
   U32 arith_flags();             // all six, as FLAGS bits
-  U32 all_flags();               // FLAGS as PUSHF sees it
-  void set_all_flags(U32 v);     // POPF, IRET, SAHF (callers keep bits they must not change)
+  U32 all_flags();               // EFLAGS as PUSHF sees it (RF and VM read as 0)
+  // POPF, IRET, SAHF: `writable` says which non-arithmetic bits may change.
+  void set_all_flags(U32 v, uint32_t writable);
   B1 cond(unsigned cc);          // a Jcc condition
   U64 other_flags() { return b.get<T::I64>(offsetof(X86State, flags)); }
   void set_other_flags(U64 v) { b.set(offsetof(X86State, flags), v); }
 
   // ---- control flow and exits
-  void jump_ip(U16 ip);                   // to cs:ip (ends the block)
-  void raise(unsigned vector, uint16_t return_ip);  // INT n, #DE...: ends the block
+  void jump_ip(U64 ip);                   // to cs:ip (ends the block)
+  void goto_ip(uint64_t ip) { b.goto_(pc_of(ip & ip_mask())); }
+  // Raises `vector` (a fault: the frame returns to this instruction).
+  void fault(unsigned vector, uint64_t error = kNoErrorCode);
+  // A software interrupt or trap (INT n, INT3, INTO): returns to the next instruction.
+  void soft_interrupt(unsigned vector);
+  // The 8086 pushes the next ip for #DE, which the 286 and later made a fault.
+  void raise_at(unsigned vector, uint64_t return_ip);
   void end_block() { b.goto_(next_pc()); }
+  // Ends the block so the next one is looked up under the new mode.
+  void end_mode_change() { b.exit(ir::ExitReason::ModeChange, b.c64(next_pc())); }
+  // Privileged instructions: true at CPL 0 (or in real mode); otherwise
+  // raises #GP(0), which ends the block, and returns false.
+  bool require_cpl0();
 };
 
 }  // namespace kiln::x86

@@ -34,7 +34,8 @@ bool run_one(X86State& st, std::vector<uint8_t> bytes) {
   Insn in;
   REQUIRE(decode(st.model, CodeSize::Real16, bytes.data(), bytes.size(), &in));
   BlockFlags bf;
-  Ctx c{b, in, st.model, 0, 0, bf};
+  const TransMode tm = TransMode::real(st.model);
+    Ctx c{b, in, tm, 0, bf};
   b.insn_start(0, in.len);
   REQUIRE(in.row->fn(c));
   if (!b.terminated()) b.goto_(in.len);
@@ -160,7 +161,7 @@ TEST_CASE("x86 DIV and IDIV: quotients, remainders and #DE per model", "[x86]") 
           REQUIRE(ok == fits);
           if (!ok) {
             CHECK(st->pending_vector == kDivideError);
-            CHECK(st->pending_return_ip == (m == Model::I8086 ? 2u : 0u));  // next instruction / this one
+            CHECK(st->pending_return_ip == (m == Model::I8086 ? 2u : kReturnToFaulting));  // next instruction / this one
             CHECK(uint16_t(st->gpr[AX]) == uint16_t(ax));                   // nothing changed
           } else {
             CHECK((st->gpr[AX] & 0xff) == (uint32_t(q) & 0xff));

@@ -166,7 +166,8 @@ ir::Block flags_block(const std::vector<uint8_t>& bytes) {
   Insn in;
   REQUIRE(decode(Model::I286, CodeSize::Real16, bytes.data(), bytes.size(), &in));
   BlockFlags bf;
-  Ctx c{b, in, Model::I286, 0, 0, bf};
+  const TransMode tm = TransMode::real(Model::I286);
+    Ctx c{b, in, tm, 0, bf};
   b.insn_start(0, in.len);
   REQUIRE(in.row->fn(c));
   U64 fl = b.c64(0), cond = b.c64(0);
@@ -233,7 +234,8 @@ TEST_CASE("x86 lazy flags: a flag store overwritten in the block is dropped", "[
   for (std::vector<uint8_t> bytes : {std::vector<uint8_t>{0x00, 0xD8}, std::vector<uint8_t>{0x38, 0xD8}}) {  // add al,bl; cmp al,bl
     Insn in;
     REQUIRE(decode(Model::I286, CodeSize::Real16, bytes.data(), bytes.size(), &in));
-    Ctx c{b, in, Model::I286, 0, 0, bf};
+    const TransMode tm = TransMode::real(Model::I286);
+    Ctx c{b, in, tm, 0, bf};
     b.insn_start(0, 2);
     REQUIRE(in.row->fn(c));
   }
@@ -264,7 +266,8 @@ TEST_CASE("x86 lazy flags: cmp; jcc is one compare of the operands", "[x86]") {
     for (std::vector<uint8_t> bytes : {std::vector<uint8_t>{0x39, 0xD8}, std::vector<uint8_t>{k.jcc, 0x10}}) {
       Insn in;
       REQUIRE(decode(Model::I286, CodeSize::Real16, bytes.data(), bytes.size(), &in));
-      Ctx c{b, in, Model::I286, 0, ip, bf};
+      const TransMode tm = TransMode::real(Model::I286);
+    Ctx c{b, in, tm, ip, bf};
       b.insn_start(ip, in.len);
       REQUIRE(in.row->fn(c));
       ip += uint16_t(in.len);

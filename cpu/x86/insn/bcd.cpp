@@ -64,7 +64,8 @@ bool AAM(Ctx& c) {
   ir::Builder& b = c.b;
   const uint8_t base = uint8_t(c.in.imm);
   if (base == 0) {
-    c.raise(kDivideError, c.is_8086() ? c.next_ip() : c.ip);
+    if (c.is_8086()) c.raise_at(kDivideError, c.next_ip());
+    else c.fault(kDivideError);
     return true;
   }
   U8 al = c.reg<T::I8>(AX);

@@ -1,126 +1,172 @@
 // Control transfer (Intel SDM Vol. 2: Jcc, JMP, CALL, RET, far forms, LOOP*,
-// JCXZ, INT/INT3/INTO, IRET, BOUND, ENTER, LEAVE). Real mode: a far transfer loads
-// CS with base = selector << 4 and ends the block (CS is part of the mode).
+// JCXZ, INT/INT3/INTO, IRET, BOUND, ENTER, LEAVE). In real and virtual-8086
+// mode a far transfer loads CS with base = selector << 4 in IR; in protected
+// mode the descriptor checks run in helpers (cpu/x86/segment.cpp). Either way
+// the block ends (CS is part of the mode).
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
+#include "cpu/x86/segment.h"
 
 namespace kiln::x86 {
 
 namespace {
-uint16_t rel_target(const Ctx& c) {
-  int64_t rel = c.in.row->ops[0].size == 'b' ? int8_t(c.in.imm) : int16_t(c.in.imm);
-  return uint16_t(c.next_ip() + rel);
+// The ip mask of a near branch: 16-bit operand size truncates the target
+// outside 64-bit mode (where Intel CPUs ignore the operand-size prefix).
+uint64_t branch_mask(const Ctx& c) {
+  if (c.is64()) return ~0ull;
+  return c.opsize() == 16 ? 0xffff : 0xffffffff;
 }
-// Loads CS:IP and leaves the block for the new code.
-void far_jump(Ctx& c, U16 sel, U16 ip) {
+uint64_t rel_target(const Ctx& c) { return (c.next_ip() + c.in.imm) & branch_mask(c); }
+// The width of near-branch operands and return addresses.
+unsigned branch_size(const Ctx& c) { return c.is64() ? 64 : c.opsize(); }
+
+// Real and virtual-8086 mode: loads CS:IP and leaves the block for the new code.
+void real_far_jump(Ctx& c, U16 sel, U64 ip) {
   ir::Builder& b = c.b;
-  c.set_sreg(CS, sel);
+  c.load_sreg(CS, sel);
   U64 base = b.shl(b.zext<T::I64>(sel), b.c64(4));
-  b.exit(ir::ExitReason::ModeChange, b.add(base, b.zext<T::I64>(ip)));
+  b.exit(ir::ExitReason::ModeChange, b.add(base, ip));
 }
-U16 c16(Ctx& c, uint64_t v) { return c.b.constant<T::I16>(v); }
+// Protected mode: a helper returned the new pc.
+void exit_to(Ctx& c, U64 pc) { c.b.exit(ir::ExitReason::ModeChange, pc); }
 }  // namespace
 
 bool Jcc(Ctx& c) {
-  c.b.branch(c.cond(c.in.opcode & 15), c.cs_base + rel_target(c), c.next_pc());
+  c.b.branch(c.cond(c.in.opcode & 15), c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 
 bool JMP(Ctx& c) {
-  if (c.in.row->ops[0].kind == Opnd::J) c.b.goto_(c.cs_base + rel_target(c));
-  else c.jump_ip(c.read<T::I16>(0));
-  return true;
+  if (c.in.row->ops[0].kind == Opnd::J) {
+    c.b.goto_(c.pc_of(rel_target(c)));
+    return true;
+  }
+  return by_width(branch_size(c), [&]<T W>() {
+    c.jump_ip(zext64(c.b, c.read<W>(0)));
+    return true;
+  });
 }
 
 bool CALL(Ctx& c) {
+  const unsigned size = branch_size(c);
   if (c.in.row->ops[0].kind == Opnd::J) {
-    c.push(c16(c, c.next_ip()));
-    c.b.goto_(c.cs_base + rel_target(c));
-  } else {
-    U16 target = c.read<T::I16>(0);
-    c.push(c16(c, c.next_ip()));
-    c.jump_ip(target);
+    by_width(size, [&]<T W>() {
+      c.push(c.b.template constant<W>(c.next_ip()));
+      return true;
+    });
+    c.b.goto_(c.pc_of(rel_target(c)));
+    return true;
   }
-  return true;
+  return by_width(size, [&]<T W>() {
+    ir::Val<W> target = c.read<W>(0);
+    c.push(c.b.template constant<W>(c.next_ip()));
+    c.jump_ip(zext64(c.b, target));
+    return true;
+  });
 }
 
 namespace {
-// The far pointer operand: immediate (Ap) or in memory (Mp).
-void far_operand(Ctx& c, U16* sel, U16* off) {
+// The far pointer operand: immediate (Ap) or in memory (Mp: offset of the operand size, then the selector).
+void far_operand(Ctx& c, U16* sel, U64* off) {
   if (c.in.row->ops[0].kind == Opnd::A) {
-    *off = c16(c, c.in.imm);
-    *sel = c16(c, c.in.imm2);
+    *off = c.b.c64(c.in.imm);
+    *sel = c.b.constant<T::I16>(c.in.imm2);
     return;
   }
-  U16 ea = c.ea_offset();
+  U64 ea = c.ea();
   unsigned seg = unsigned(c.seg_of_ea());
-  *off = c.load<T::I16>(seg, ea);
-  *sel = c.load<T::I16>(seg, c.b.add(ea, c16(c, 2)));
+  *off = c.load_n(seg, ea, c.opsize());
+  *sel = c.load<T::I16>(seg, c.off_add(ea, c.opsize() / 8));
 }
 }  // namespace
 
 bool JMPF(Ctx& c) {
-  U16 sel, off;
+  U16 sel;
+  U64 off;
   far_operand(c, &sel, &off);
-  far_jump(c, sel, off);
+  if (c.real_or_vm86()) real_far_jump(c, sel, off);
+  else exit_to(c, c.b.call(kFarJump, c.b.zext<T::I64>(sel), off, c.b.c64(c.opsize())));
   return true;
 }
 
 bool CALLF(Ctx& c) {
-  U16 sel, off;
+  U16 sel;
+  U64 off;
   far_operand(c, &sel, &off);
-  c.push(c.sreg(CS));
-  c.push(c16(c, c.next_ip()));
-  far_jump(c, sel, off);
-  return true;
+  if (!c.real_or_vm86()) {
+    exit_to(c, c.b.call(kFarCall, c.b.zext<T::I64>(sel), off, c.b.c64(c.opsize() | c.next_ip() << 8)));
+    return true;
+  }
+  return by_width(c.opsize(), [&]<T W>() {
+    c.push(resize<W>(c.b, c.sreg(CS)));
+    c.push(c.b.template constant<W>(c.next_ip()));
+    real_far_jump(c, sel, off);
+    return true;
+  });
 }
 
 bool RET(Ctx& c) {
-  U16 ip = c.pop<T::I16>();
-  if (c.in.row->ops[0].kind == Opnd::I) c.set_reg(SP, c.b.add(c.sp(), c16(c, c.in.imm)));
-  c.jump_ip(ip);
-  return true;
+  return by_width(branch_size(c), [&]<T W>() {
+    ir::Val<W> ip = c.pop<W>();
+    if (c.in.row->ops[0].kind == Opnd::I) c.set_sp(c.sp_add(c.sp(), int64_t(c.in.imm & 0xffff)));
+    c.jump_ip(zext64(c.b, ip));
+    return true;
+  });
 }
 
 namespace {
-// The `n` words on top of the stack (read before anything changes, so a fault leaves SP as it was).
-void top_of_stack(Ctx& c, U16* words, unsigned n) {
-  U16 s = c.sp();
-  for (unsigned i = 0; i < n; i++) words[i] = c.load<T::I16>(SS, c.b.add(s, c16(c, 2 * i)));
+// The `n` slots of `bits` on top of the stack (read before anything changes, so a fault leaves SP as it was).
+void top_of_stack(Ctx& c, U64* slots, unsigned n, unsigned bits) {
+  U64 s = c.sp();
+  for (unsigned i = 0; i < n; i++) slots[i] = c.load_n(SS, c.sp_add(s, int64_t(i * bits / 8)), bits);
 }
 }  // namespace
 
 bool RETF(Ctx& c) {
-  U16 w[2];  // ip, cs
-  top_of_stack(c, w, 2);
-  uint64_t extra = c.in.row->ops[0].kind == Opnd::I ? c.in.imm : 0;
-  c.set_reg(SP, c.b.add(c.sp(), c16(c, 4 + extra)));
-  far_jump(c, w[1], w[0]);
+  const uint64_t extra = c.in.row->ops[0].kind == Opnd::I ? c.in.imm & 0xffff : 0;
+  if (!c.real_or_vm86()) {
+    exit_to(c, c.b.call(kFarReturn, c.b.c64(c.opsize() | extra << 8)));
+    return true;
+  }
+  U64 w[2];  // ip, cs
+  top_of_stack(c, w, 2, c.opsize());
+  c.set_sp(c.sp_add(c.sp(), int64_t(2 * c.opsize() / 8 + extra)));
+  real_far_jump(c, c.b.trunc<T::I16>(w[1]), w[0]);
   return true;
 }
 
 bool IRET(Ctx& c) {
-  U16 w[3];  // ip, cs, flags
-  top_of_stack(c, w, 3);
-  c.set_reg(SP, c.b.add(c.sp(), c16(c, 6)));
-  c.set_all_flags(c.b.zext<T::I32>(w[2]));
-  far_jump(c, w[1], w[0]);
+  if (c.m.pe) {  // protected and virtual-8086 mode
+    exit_to(c, c.b.call(kIret, c.b.c64(c.opsize())));
+    return true;
+  }
+  U64 w[3];  // ip, cs, flags
+  top_of_stack(c, w, 3, c.opsize());
+  c.set_sp(c.sp_add(c.sp(), int64_t(3 * c.opsize() / 8)));
+  // Real mode: everything but VM and RF (and VIF/VIP); a 16-bit IRET keeps the upper half.
+  uint32_t writable = c.opsize() == 16 ? 0xffff : ~uint32_t(fl::VM | fl::VIF | fl::VIP);
+  if (c.model() <= Model::I286) writable &= 0x0fff;
+  c.set_all_flags(c.b.trunc<T::I32>(w[2]), writable);
+  real_far_jump(c, c.b.trunc<T::I16>(w[1]), w[0]);
   return true;
 }
 
 namespace {
-// CX = CX - 1 and branch if CX != 0 and (`zf` < 0: always; else ZF == zf).
+// CX = CX - 1 (the count register of the address size) and branch if it is
+// not 0 and (`zf` < 0: always; else ZF == zf).
 bool gen_loop(Ctx& c, int zf) {
   ir::Builder& b = c.b;
-  U16 cx = b.sub(c.reg<T::I16>(CX), c16(c, 1));
-  c.set_reg(CX, cx);
-  U8 go = b.zext<T::I8>(b.ne(cx, c16(c, 0)));
+  const unsigned bits = c.addrsize();
+  U64 cx = b.sub(c.reg_n(CX, bits), b.c64(1));
+  if (bits < 64) cx = b.and_(cx, b.c64((1ull << bits) - 1));
+  c.set_reg_n(CX, bits, cx);
+  U8 go = b.zext<T::I8>(b.ne(cx, b.c64(0)));
   if (zf >= 0) {
     U8 z = b.zext<T::I8>(c.flag(fl::ZF));
     if (!zf) z = b.xor_(z, b.constant<T::I8>(1));
     go = b.and_(go, z);
   }
-  b.branch(b.ne(go, b.constant<T::I8>(0)), c.cs_base + rel_target(c), c.next_pc());
+  b.branch(b.ne(go, b.constant<T::I8>(0)), c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 }  // namespace
@@ -128,16 +174,18 @@ bool LOOP(Ctx& c) { return gen_loop(c, -1); }
 bool LOOPE(Ctx& c) { return gen_loop(c, 1); }
 bool LOOPNE(Ctx& c) { return gen_loop(c, 0); }
 bool JCXZ(Ctx& c) {
-  c.b.branch(c.b.eq(c.reg<T::I16>(CX), c16(c, 0)), c.cs_base + rel_target(c), c.next_pc());
+  c.b.branch(c.b.eq(c.reg_n(CX, c.addrsize()), c.b.c64(0)), c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 
 bool INT(Ctx& c) {
-  c.raise(unsigned(c.in.imm & 0xff), c.next_ip());
+  // In virtual-8086 mode INT n is IOPL-sensitive (the helper checks).
+  c.b.call(kRaiseSoft, c.b.c64((c.in.imm & 0xff) | 0x100), c.b.c64(c.next_ip()));
+  c.b.exit(ir::ExitReason::Exception, c.b.c64(c.pc_of(c.ip)));
   return true;
 }
 bool INT3(Ctx& c) {
-  c.raise(kBreakpoint, c.next_ip());
+  c.soft_interrupt(kBreakpoint);
   return true;
 }
 bool INTO(Ctx& c) {
@@ -147,43 +195,52 @@ bool INTO(Ctx& c) {
 }
 
 // BOUND Gv,M (186+): #BR (vector 5) unless lower <= Gv <= upper, signed,
-// with the bounds at [M] and [M+2]; the frame returns to the BOUND itself.
+// with the bounds at [M] and [M + operand size]; the frame returns to the BOUND itself.
 bool BOUND(Ctx& c) {
-  ir::Builder& b = c.b;
-  U16 ea = c.ea_offset();
-  unsigned seg = unsigned(c.seg_of_ea());
-  U16 lower = c.load<T::I16>(seg, ea);
-  U16 upper = c.load<T::I16>(seg, b.add(ea, c16(c, 2)));
-  U16 v = c.read<T::I16>(0);
-  U8 out = b.or_(b.zext<T::I8>(b.lts(v, lower)), b.zext<T::I8>(b.lts(upper, v)));
-  b.call(kRaiseIf, b.zext<T::I64>(out), b.c64(kBound), b.c64(c.ip));
-  return true;
+  return by_width(c.opsize(), [&]<T W>() {
+    ir::Builder& b = c.b;
+    U64 ea = c.ea();
+    unsigned seg = unsigned(c.seg_of_ea());
+    ir::Val<W> lower = c.load<W>(seg, ea);
+    ir::Val<W> upper = c.load<W>(seg, c.off_add(ea, ir::type_bits(W) / 8));
+    ir::Val<W> v = c.read<W>(0);
+    U8 out = b.or_(b.zext<T::I8>(b.lts(v, lower)), b.zext<T::I8>(b.lts(upper, v)));
+    b.call(kRaiseIf, b.zext<T::I64>(out), b.c64(kBound), b.c64(kReturnToFaulting));
+    return true;
+  });
 }
 
 // ENTER Iw,Ib (186+): the nesting level is taken modulo 32.
 bool ENTER(Ctx& c) {
-  ir::Builder& b = c.b;
-  const unsigned level = unsigned(c.in.imm2) & 31;
-  U16 bp = c.reg<T::I16>(BP);
-  c.push(bp);
-  U16 frame = c.sp();
-  for (unsigned i = 1; i < level; i++) {
-    bp = b.sub(bp, c16(c, 2));
-    c.push(c.load<T::I16>(SS, bp));
-  }
-  if (level > 0) c.push(frame);
-  c.set_reg(BP, frame);
-  c.set_reg(SP, b.sub(c.sp(), c16(c, c.in.imm & 0xffff)));
-  return true;
+  return by_width(branch_size(c), [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned bytes = ir::type_bits(W) / 8;
+    const unsigned level = unsigned(c.in.imm2) & 31;
+    const unsigned ss = c.stacksize();
+    U64 bp = c.reg_n(BP, ss);
+    c.push(resize<W>(c.b, c.reg<T::I64>(BP)));
+    U64 frame = c.sp();
+    for (unsigned i = 1; i < level; i++) {
+      bp = c.sp_add(bp, -int64_t(bytes));
+      c.push(c.load<W>(SS, bp));
+    }
+    if (level > 0) c.push(resize<W>(b, frame));
+    c.set_reg_n(BP, ss, frame);
+    c.set_sp(c.sp_add(c.sp(), -int64_t(c.in.imm & 0xffff)));
+    return true;
+  });
 }
 
 // LEAVE (186+): SP = BP, then POP BP; reads before it writes, so a fault leaves SP as it was.
 bool LEAVE(Ctx& c) {
-  U16 bp = c.reg<T::I16>(BP);
-  U16 v = c.load<T::I16>(SS, bp);
-  c.set_reg(SP, c.b.add(bp, c16(c, 2)));
-  c.set_reg(BP, v);
-  return true;
+  return by_width(branch_size(c), [&]<T W>() {
+    const unsigned ss = c.stacksize();
+    U64 bp = c.reg_n(BP, ss);
+    ir::Val<W> v = c.load<W>(SS, bp);
+    c.set_sp(c.sp_add(bp, ir::type_bits(W) / 8));
+    c.set_reg(BP, v);
+    return true;
+  });
 }
 
 }  // namespace kiln::x86

@@ -9,23 +9,69 @@
 namespace kiln::x86 {
 
 namespace {
-template <T W> struct Double;
-template <> struct Double<T::I8> { static constexpr T type = T::I16; };
-template <> struct Double<T::I16> { static constexpr T type = T::I32; };
+// The product of two W-bit values as (low, high) halves.
+template <T W>
+void product(ir::Builder& b, ir::Val<W> x, ir::Val<W> y, bool is_signed, ir::Val<W>* lo, ir::Val<W>* hi) {
+  constexpr unsigned w = ir::type_bits(W);
+  if constexpr (W == T::I64) {
+    *lo = b.mul(x, y);
+    *hi = is_signed ? b.mulhs(x, y) : b.mulhu(x, y);
+  } else {
+    constexpr T D = Double<W>::type;
+    ir::Val<D> p = is_signed ? b.mul(b.template sext<D>(x), b.template sext<D>(y))
+                             : b.mul(b.template zext<D>(x), b.template zext<D>(y));
+    *lo = b.template trunc<W>(p);
+    *hi = b.template trunc<W>(b.shrl(p, b.template constant<D>(w)));
+  }
+}
+
+// (divisor, info: width << 1 | signed): RDX:RAX / divisor, with #DE when the
+// quotient does not fit or the divisor is 0; RAX = quotient, RDX = remainder.
+uint64_t divide64(void* env, uint64_t divisor, uint64_t info, uint64_t) {
+  X86State* s = xs(env);
+  const bool is_signed = info & 1;
+  const unsigned __int128 n = (unsigned __int128)s->gpr[DX] << 64 | s->gpr[AX];
+  if (divisor == 0) {
+    record_fault(s, kDivideError);
+    return 0;
+  }
+  if (!is_signed) {
+    const unsigned __int128 q = n / divisor;
+    if (q >> 64) {
+      record_fault(s, kDivideError);
+      return 0;
+    }
+    s->gpr[AX] = uint64_t(q);
+    s->gpr[DX] = uint64_t(n % divisor);
+    return 0;
+  }
+  // Signed: on magnitudes (the host's 128-bit signed division would trap on the extremes).
+  using U128 = unsigned __int128;
+  const bool neg_n = n >> 127, neg_d = int64_t(divisor) < 0;
+  const U128 un = neg_n ? U128(0) - n : n;
+  const U128 ud = neg_d ? U128(uint64_t(0) - divisor) : U128(divisor);
+  const U128 uq = un / ud, ur = un % ud;
+  const bool neg_q = neg_n != neg_d;
+  if (uq > (neg_q ? (U128(1) << 63) : (U128(1) << 63) - 1)) {
+    record_fault(s, kDivideError);
+    return 0;
+  }
+  s->gpr[AX] = neg_q ? uint64_t(0) - uint64_t(uq) : uint64_t(uq);
+  s->gpr[DX] = neg_n ? uint64_t(0) - uint64_t(ur) : uint64_t(ur);
+  return 0;
+}
+const ir::Helper kDivide64{"x86_divide64", divide64, ir::kReadsState | ir::kWritesState | ir::kMayFault, 2};
 
 bool gen_mul(Ctx& c, bool is_signed) {
   return by_width(c.width(0), [&]<T W>() {
     ir::Builder& b = c.b;
-    constexpr T D = Double<W>::type;
     constexpr unsigned w = ir::type_bits(W);
     ir::Val<W> x = c.read<W>(0);
     ir::Val<W> acc = c.reg<W>(AX);
-    ir::Val<D> p = is_signed ? b.mul(b.template sext<D>(acc), b.template sext<D>(x))
-                             : b.mul(b.template zext<D>(acc), b.template zext<D>(x));
-    ir::Val<W> lo = b.template trunc<W>(p);
-    ir::Val<W> hi = b.template trunc<W>(b.shrl(p, b.template constant<D>(w)));
+    ir::Val<W> lo, hi;
+    product<W>(b, acc, x, is_signed, &lo, &hi);
     if constexpr (W == T::I8) {
-      c.set_reg(AX, p);
+      c.set_reg(AX, b.or_(b.zext<T::I16>(lo), b.shl(b.zext<T::I16>(hi), b.constant<T::I16>(8))));
     } else {
       c.set_reg(AX, lo);
       c.set_reg(DX, hi);
@@ -38,17 +84,24 @@ bool gen_mul(Ctx& c, bool is_signed) {
 }
 
 bool gen_div(Ctx& c, bool is_signed) {
+  if (c.width(0) == 64) {
+    c.b.call(kDivide64, c.read<T::I64>(0), c.b.c64(64 << 1 | (is_signed ? 1 : 0)));
+    return true;
+  }
   return by_width(c.width(0), [&]<T W>() {
+    if constexpr (W == T::I64) {
+      return false;
+    } else {
     ir::Builder& b = c.b;
     constexpr T D = Double<W>::type;
     constexpr unsigned w = ir::type_bits(W);
     ir::Val<W> x = c.read<W>(0);
     ir::Val<D> n = [&] {
       if constexpr (W == T::I8) return c.reg<T::I16>(AX);
-      else return b.or_(b.zext<T::I32>(c.reg<T::I16>(AX)), b.shl(b.zext<T::I32>(c.reg<T::I16>(DX)), b.c32(16)));
+      else return b.or_(b.template zext<D>(c.reg<W>(AX)), b.shl(b.template zext<D>(c.reg<W>(DX)), b.template constant<D>(w)));
     }();
-    const uint16_t fault_ip = c.is_8086() ? c.next_ip() : c.ip;
-    b.call(kDivideCheck, b.template zext<T::I64>(n), b.template zext<T::I64>(x),
+    const uint64_t fault_ip = c.next_ip();  // used by the 8086 only
+    b.call(kDivideCheck, zext64(b, n), zext64(b, x),
            b.c64(uint64_t(fault_ip) << 16 | w << 1 | (is_signed ? 1 : 0)));
     ir::Val<D> d = is_signed ? b.template sext<D>(x) : b.template zext<D>(x);
     ir::Val<W> q = b.template trunc<W>(is_signed ? b.divs(n, d) : b.divu(n, d));
@@ -61,6 +114,7 @@ bool gen_div(Ctx& c, bool is_signed) {
       c.set_reg(DX, r);
     }
     return true;
+    }
   });
 }
 }  // namespace
@@ -69,14 +123,21 @@ bool MUL(Ctx& c) { return gen_mul(c, false); }
 // IMUL: one operand (group 3), or Gv = Ev * immediate (186+): the product
 // truncated, CF = OF = it did not fit.
 bool IMUL(Ctx& c) {
-  if (c.in.row->ops[2].kind == Opnd::None) return gen_mul(c, true);
-  ir::Builder& b = c.b;
-  U32 p = b.mul(b.sext<T::I32>(c.read<T::I16>(1)), b.sext<T::I32>(c.read<T::I16>(2)));
-  U16 lo = b.trunc<T::I16>(p);
-  c.write<T::I16>(0, lo);
-  B1 wide = b.ne(p, b.sext<T::I32>(lo));
-  c.set_cc_flags(b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF))));
-  return true;
+  if (c.in.row->ops[1].kind == Opnd::None) return gen_mul(c, true);
+  // Gv = Ev * I (three operands) or Gv = Gv * Ev (0F AF).
+  const bool two = c.in.row->ops[2].kind == Opnd::None;
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned w = ir::type_bits(W);
+    ir::Val<W> x = two ? c.read<W>(0) : c.read<W>(1);
+    ir::Val<W> y = two ? c.read<W>(1) : c.read<W>(2);
+    ir::Val<W> lo, hi;
+    product<W>(b, x, y, true, &lo, &hi);
+    c.write<W>(0, lo);
+    B1 wide = b.ne(hi, b.shra(lo, b.template constant<W>(w - 1)));
+    c.set_cc_flags(b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF))));
+    return true;
+  });
 }
 bool DIV(Ctx& c) { return gen_div(c, false); }
 bool IDIV(Ctx& c) { return gen_div(c, true); }

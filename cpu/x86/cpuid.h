@@ -1,0 +1,25 @@
+// CPUID (Intel SDM Vol. 2 "CPUID"): what each model reports. Only features
+// Kiln implements are listed, so an OS never takes a path Kiln cannot run.
+#pragma once
+#include <cstdint>
+
+#include "cpu/x86/state.h"
+
+namespace kiln::x86 {
+
+struct CpuidResult {
+  uint32_t eax, ebx, ecx, edx;
+};
+CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf);
+
+// Feature bits (leaf 1 EDX; leaf 0x80000001 EDX) named where the code tests them.
+namespace feature {
+constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 5, kPae = 1u << 6, kCx8 = 1u << 8,
+                   kSep = 1u << 11, kPge = 1u << 13, kCmov = 1u << 15, kPat = 1u << 16, kPse36 = 1u << 17,
+                   kClflush = 1u << 19;
+constexpr uint32_t kExtSyscall = 1u << 11, kExtNx = 1u << 20, kExtRdtscp = 1u << 27, kExtLm = 1u << 29;
+constexpr uint32_t kExtEcxLzcnt = 1u << 5;     // ABM: LZCNT
+constexpr uint32_t kEcxCx16 = 1u << 13, kEcxPopcnt = 1u << 23;
+}  // namespace feature
+
+}  // namespace kiln::x86

@@ -1,0 +1,264 @@
+// Bit and byte operations of the 386 and later (Intel SDM Vol. 2: BT, BTS,
+// BTR, BTC, BSF, BSR, TZCNT, LZCNT, POPCNT, SHLD, SHRD, BSWAP, MOVZX, MOVSX,
+// MOVSXD, SETcc, CMOVcc, CMPXCHG, CMPXCHG8B/16B, XADD, ARPL) and the hint
+// NOPs. Flags the manual leaves undefined keep their previous values unless a
+// comment says otherwise.
+#include "cpu/x86/helpers.h"
+#include "cpu/x86/insn/shapes.h"
+
+namespace kiln::x86 {
+
+namespace {
+enum class Bt { Test, Set, Reset, Complement };
+
+// BT* Ev,Gv / Ev,Ib. With a register bit offset and a memory operand, the
+// offset selects the operand: the address moves by (offset >> log2 w) words.
+bool gen_bt(Ctx& c, Bt kind) {
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned w = ir::type_bits(W);
+    const bool imm = c.in.row->ops[1].kind == Opnd::I;
+    ir::Val<W> offset = imm ? b.template constant<W>(c.in.imm & (w - 1)) : c.read<W>(1);
+    ir::Val<W> bit = b.and_(offset, b.template constant<W>(w - 1));
+    ir::Val<W> v;
+    const bool memory = c.in.mod != 3;
+    unsigned seg = 0;
+    U64 addr{};
+    if (memory && !imm) {
+      seg = unsigned(c.seg_of_ea());
+      // The signed word index, in bytes.
+      U64 words = b.shra(sresize<T::I64>(b, offset), b.c64(__builtin_ctz(w)));
+      addr = c.addr_mask(b.add(c.ea(), b.shl(words, b.c64(__builtin_ctz(w / 8)))));
+      v = c.load<W>(seg, addr);
+    } else {
+      v = c.read<W>(0);
+    }
+    ir::Val<W> mask = b.shl(b.template constant<W>(1), bit);
+    B1 set = b.ne(b.and_(v, mask), b.template constant<W>(0));
+    if (kind != Bt::Test) {
+      ir::Val<W> r = kind == Bt::Set ? b.or_(v, mask) : kind == Bt::Reset ? b.and_(v, b.not_(mask)) : b.xor_(v, mask);
+      if (memory && !imm) c.store(seg, addr, r);
+      else c.write<W>(0, r);
+    }
+    c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~fl::CF)), flag_bit(b, set, fl::CF)));
+    return true;
+  });
+}
+}  // namespace
+bool BT(Ctx& c) { return gen_bt(c, Bt::Test); }
+bool BTS(Ctx& c) { return gen_bt(c, Bt::Set); }
+bool BTR(Ctx& c) { return gen_bt(c, Bt::Reset); }
+bool BTC(Ctx& c) { return gen_bt(c, Bt::Complement); }
+
+namespace {
+// F3 0F BC/BD are TZCNT/LZCNT where the model has them (BMI1/ABM); elsewhere BSF/BSR.
+bool has_lzcnt(const Ctx& c) { return c.model() >= Model::X64; }
+
+bool gen_bit_scan(Ctx& c, bool forward) {
+  const bool count = c.in.rep == 0xF3 && has_lzcnt(c);
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned w = ir::type_bits(W);
+    ir::Val<W> src = c.read<W>(1);
+    ir::Val<W> zero = b.template constant<W>(0);
+    B1 is_zero = b.eq(src, zero);
+    if (count) {  // TZCNT/LZCNT: the count (w for 0); CF = source 0, ZF = result 0
+      ir::Val<W> n = forward ? b.ctz(src) : b.clz(src);
+      c.write<W>(0, n);
+      U32 f = b.or_(flag_bit(b, is_zero, fl::CF), flag_bit(b, b.eq(n, zero), fl::ZF));
+      c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~(fl::CF | fl::ZF))), f));
+      return true;
+    }
+    // BSF/BSR: the index; a zero source leaves the destination unchanged (as Intel and AMD CPUs do) and sets ZF.
+    ir::Val<W> index = forward ? b.ctz(src) : b.sub(b.template constant<W>(w - 1), b.clz(src));
+    ir::Val<W> old = c.read<W>(0);
+    c.write<W>(0, b.select(is_zero, old, index));
+    c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~fl::ZF)), flag_bit(b, is_zero, fl::ZF)));
+    return true;
+  });
+}
+}  // namespace
+bool BSF(Ctx& c) { return gen_bit_scan(c, true); }
+bool BSR(Ctx& c) { return gen_bit_scan(c, false); }
+
+// POPCNT (F3 0F B8): ZF = source 0; CF, OF, SF, AF, PF cleared.
+bool POPCNT(Ctx& c) {
+  if (c.in.rep != 0xF3 || c.model() < Model::X64) return false;
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    ir::Val<W> src = c.read<W>(1);
+    c.write<W>(0, b.popcnt(src));
+    c.set_cc_flags(flag_bit(b, b.eq(src, b.template constant<W>(0)), fl::ZF));
+    return true;
+  });
+}
+
+namespace {
+// SHLD/SHRD Ev,Gv,Ib|CL: the count masked to 5 bits (6 at 64 bits); 0 changes nothing.
+bool gen_double_shift(Ctx& c, bool left) {
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned w = ir::type_bits(W);
+    ir::Val<W> d = c.read<W>(0);
+    ir::Val<W> s = c.read<W>(1);
+    U8 n8 = c.in.row->ops[2].kind == Opnd::I ? b.constant<T::I8>(c.in.imm) : c.reg<T::I8>(CX);
+    n8 = b.and_(n8, b.constant<T::I8>(w == 64 ? 63 : 31));
+    c.prepare_write(0);
+    ir::Val<W> n = resize<W>(b, n8);
+    ir::Val<W> wm = b.template constant<W>(w - 1);
+    ir::Val<W> back = b.and_(b.sub(b.template constant<W>(w), n), wm);  // w - n (n > 0)
+    ir::Val<W> n1 = b.and_(b.sub(n, b.template constant<W>(1)), wm);
+    ir::Val<W> nm = b.and_(n, wm);
+    ir::Val<W> r = left ? b.or_(b.shl(d, nm), b.shrl(s, back)) : b.or_(b.shrl(d, nm), b.shl(s, back));
+    ir::Val<W> one = b.template constant<W>(1);
+    ir::Val<W> cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
+    ir::Val<W> zero = b.template constant<W>(0);
+    // OF: the sign changed (defined for a count of 1).
+    B1 of = b.ne(b.lts(r, zero), b.lts(d, zero));
+    U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, b.ne(cf, zero), fl::CF), flag_bit(b, of, fl::OF)));
+    B1 none = b.eq(n8, b.constant<T::I8>(0));
+    c.write<W>(0, b.select(none, d, r));
+    c.set_cc_flags(b.select(none, c.arith_flags(), f));
+    return true;
+  });
+}
+}  // namespace
+bool SHLD(Ctx& c) { return gen_double_shift(c, true); }
+bool SHRD(Ctx& c) { return gen_double_shift(c, false); }
+
+bool BSWAP(Ctx& c) {
+  return by_width(c.width(0), [&]<T W>() {
+    c.write<W>(0, c.b.bswap(c.read<W>(0)));
+    return true;
+  });
+}
+
+namespace {
+bool gen_extend(Ctx& c, bool sign) {
+  const unsigned from = c.width(1);
+  return by_width(c.opsize(), [&]<T W>() {
+    ir::Builder& b = c.b;
+    U64 v = from == 8 ? (sign ? b.sext<T::I64>(c.read<T::I8>(1)) : b.zext<T::I64>(c.read<T::I8>(1)))
+                      : (sign ? b.sext<T::I64>(c.read<T::I16>(1)) : b.zext<T::I64>(c.read<T::I16>(1)));
+    c.write<W>(0, resize<W>(b, v));
+    return true;
+  });
+}
+}  // namespace
+bool MOVZX(Ctx& c) { return gen_extend(c, false); }
+bool MOVSX(Ctx& c) { return gen_extend(c, true); }
+
+// 63: MOVSXD Gv,Ed in 64-bit mode; ARPL Ew,Gw in protected mode (#UD in real
+// and virtual-8086 mode): raises the RPL of Ew to that of Gw, ZF = it did.
+bool ARPL(Ctx& c) {
+  ir::Builder& b = c.b;
+  if (c.is64()) {
+    c.set_reg_n(c.in.reg, c.opsize(), b.sext<T::I64>(c.read<T::I32>(0)));
+    return true;
+  }
+  if (c.real_or_vm86()) return false;
+  U16 d = c.read<T::I16>(0);
+  c.prepare_write(0);
+  U16 want = b.and_(c.read<T::I16>(1), b.constant<T::I16>(3));
+  B1 raise = b.ltu(b.and_(d, b.constant<T::I16>(3)), want);
+  c.write<T::I16>(0, b.select(raise, b.or_(b.and_(d, b.constant<T::I16>(0xfffc)), want), d));
+  c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~fl::ZF)), flag_bit(b, raise, fl::ZF)));
+  return true;
+}
+
+bool SETcc(Ctx& c) {
+  c.write<T::I8>(0, c.b.zext<T::I8>(c.cond(c.in.opcode & 15)));
+  return true;
+}
+
+// CMOVcc: the source is read (and may fault) whatever the condition; a
+// 32-bit destination is written (zero-extended) even when it is false.
+bool CMOVcc(Ctx& c) {
+  if (c.model() < Model::Pentium3) return false;
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Val<W> src = c.read<W>(1);
+    ir::Val<W> dst = c.read<W>(0);
+    c.write<W>(0, c.b.select(c.cond(c.in.opcode & 15), src, dst));
+    return true;
+  });
+}
+
+// CMPXCHG Ev,Gv: compares the accumulator with Ev (flags as CMP); equal:
+// Ev = Gv; else the accumulator = Ev. A memory Ev is written either way.
+bool CMPXCHG(Ctx& c) {
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Builder& b = c.b;
+    ir::Val<W> dst = c.read<W>(0);
+    c.prepare_write(0);
+    ir::Val<W> acc = c.reg<W>(AX);
+    ir::Val<W> src = c.read<W>(1);
+    B1 eq = b.eq(acc, dst);
+    c.write<W>(0, b.select(eq, src, dst));
+    if constexpr (W == T::I32) {  // RAX keeps its upper half when equal (no 32-bit write happens)
+      c.set_reg(AX, b.select(eq, c.reg<T::I64>(AX), b.zext<T::I64>(dst)));
+    } else {
+      c.set_reg(AX, b.select(eq, acc, dst));
+    }
+    c.set_cc<W>(CcOp::Sub8, acc, dst, b.sub(acc, dst));
+    return true;
+  });
+}
+
+// CMPXCHG8B m64 (CMPXCHG16B m128 with REX.W): EDX:EAX against memory; equal:
+// ZF = 1 and memory = ECX:EBX; else ZF = 0 and EDX:EAX = memory.
+bool CMPXCHG8B(Ctx& c) {
+  const unsigned half = (c.in.rex & 8) ? 64 : 32;
+  if (half == 64) c.b.call(kRaiseIf, c.b.zext<T::I64>(c.b.ne(c.b.and_(c.ea(), c.b.c64(15)), c.b.c64(0))),
+                           c.b.c64(kGeneralProtection), c.b.c64(kReturnToFaulting));
+  return by_width(half, [&]<T W>() {
+    ir::Builder& b = c.b;
+    constexpr unsigned bytes = ir::type_bits(W) / 8;
+    const unsigned seg = unsigned(c.seg_of_ea());
+    U64 at = c.ea();
+    ir::Val<W> lo = c.load<W>(seg, at), hi = c.load<W>(seg, c.off_add(at, bytes));
+    c.check_segment(seg, at, 2 * bytes, true);
+    B1 eq = b.ne(b.and_(b.zext<T::I8>(b.eq(lo, c.reg<W>(AX))), b.zext<T::I8>(b.eq(hi, c.reg<W>(DX)))), b.constant<T::I8>(0));
+    c.store(seg, at, b.select(eq, c.reg<W>(BX), lo));
+    c.store(seg, c.off_add(at, bytes), b.select(eq, c.reg<W>(CX), hi));
+    c.set_reg(AX, b.select(eq, c.reg<W>(AX), lo));
+    c.set_reg(DX, b.select(eq, c.reg<W>(DX), hi));
+    c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~fl::ZF)), flag_bit(b, eq, fl::ZF)));
+    return true;
+  });
+}
+
+// XADD Ev,Gv: Gv = Ev, Ev = the sum (flags as ADD). With two registers the
+// sum is written last, so XADD r,r leaves the sum.
+bool XADD(Ctx& c) {
+  return by_width(c.width(0), [&]<T W>() {
+    ir::Val<W> a = c.read<W>(0);
+    c.prepare_write(0);
+    ir::Val<W> x = c.read<W>(1);
+    ir::Val<W> r = c.b.add(a, x);
+    if (c.in.mod == 3) {
+      c.write<W>(1, a);
+      c.write<W>(0, r);
+    } else {
+      c.write<W>(0, r);
+      c.write<W>(1, a);
+    }
+    c.set_cc<W>(CcOp::Add8, a, x, r);
+    return true;
+  });
+}
+
+// Hint NOPs (0F 0D, 0F 18-1F): no memory is accessed.
+bool NOP(Ctx&) { return true; }
+
+// 0F AE: the fences (mod 3, reg 5-7) order nothing on a one-thread-at-a-time
+// CPU; CLFLUSH (reg 7 with memory) has nothing to flush. FXSAVE and the
+// MXCSR forms come with the x87/SSE state.
+bool GRP15(Ctx& c) {
+  const unsigned reg = c.in.reg & 7;
+  if (c.in.mod == 3) return reg >= 5;
+  return reg == 7;
+}
+
+bool UD2(Ctx&) { return false; }
+
+}  // namespace kiln::x86

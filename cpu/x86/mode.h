@@ -1,0 +1,78 @@
+// What the translation of an x86 block depends on besides its address: the
+// decoding size, privilege, stack size, MMU index, which segments are flat
+// enough to need no checks, and the CS base (a block's ip is its pc minus the
+// base). Packed, it is the block-cache key's mode bits (cpu::Cpu::mode_bits),
+// so any change of these fields makes the engine look the block up afresh.
+#pragma once
+#include <cstdint>
+
+#include "cpu/x86/decode.h"
+#include "cpu/x86/state.h"
+
+namespace kiln::x86 {
+
+struct TransMode {
+  Model model = Model::I8086;
+  CodeSize code = CodeSize::Real16;
+  bool pe = false;     // protected mode (CR0.PE), vm86 included
+  bool vm86 = false;   // virtual-8086 mode
+  bool lma = false;    // long mode active (64-bit or compatibility code)
+  uint8_t cpl = 0;
+  bool ss32 = false;   // SS.B: the stack pointer is ESP (not used by 64-bit code)
+  uint8_t mmu = kMmuPhys;  // the data accesses' MMU index
+  // Bit s set: segment s is a present, expand-up, 4 GiB data (or readable
+  // code) segment, so an access through it needs no limit or type check.
+  uint8_t unchecked = 0;
+  uint64_t cs_base = 0;
+
+  static TransMode of(const X86State& s);
+  // Real mode at CS base 0 (unit tests translate single instructions under it).
+  static TransMode real(Model model) {
+    TransMode m;
+    m.model = model;
+    return m;
+  }
+  uint64_t pack() const;
+};
+
+inline TransMode TransMode::of(const X86State& s) {
+  TransMode m;
+  m.model = s.model;
+  m.pe = protected_mode(s);
+  m.vm86 = x86::vm86(s);
+  m.lma = long_mode(s);
+  m.cpl = uint8_t(s.cpl);
+  m.cs_base = s.seg[CS].base;
+  m.mmu = uint8_t(data_mmu(s));
+  if (!m.pe || m.vm86) {
+    m.code = CodeSize::Real16;
+    m.ss32 = false;
+    // Real mode: CS's cached D bit still decides the code size (a 386 left in "unreal" code is not modelled).
+  } else if (m.lma && (s.seg[CS].attr & attr::kL)) {
+    m.code = CodeSize::Long64;
+  } else {
+    m.code = (s.seg[CS].attr & attr::kDB) ? CodeSize::Prot32 : CodeSize::Prot16;
+  }
+  if (m.code == CodeSize::Long64) {
+    m.unchecked = 0x3f;  // no limits in 64-bit mode (FS and GS keep only their bases)
+  } else if (m.pe && !m.vm86) {
+    m.ss32 = s.seg[SS].attr & attr::kDB;
+    for (unsigned i = 0; i < 6; i++) {
+      const Segment& g = s.seg[i];
+      // (Loading a null selector clears P in the cache, so a null segment is never unchecked.)
+      const bool usable = (g.attr & attr::kPresent) && (g.attr & attr::kS);
+      const bool data_ok = (g.attr & attr::kCode) ? (g.attr & attr::kReadable) && i != SS
+                                                  : !(g.attr & attr::kExpandDown) && (g.attr & attr::kWritable);
+      if (usable && data_ok && g.limit == 0xffffffffu) m.unchecked |= uint8_t(1u << i);
+    }
+  }
+  return m;
+}
+
+inline uint64_t TransMode::pack() const {
+  return uint64_t(model) | uint64_t(code) << 3 | uint64_t(pe) << 5 | uint64_t(vm86) << 6 | uint64_t(lma) << 7 |
+         uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 |
+         (cs_base & 0xffffffffu) << 32;
+}
+
+}  // namespace kiln::x86

@@ -1,0 +1,422 @@
+// Protected-mode segmentation (cpu/x86/segment.h): descriptor reads, segment
+// loads and the far transfers, after the pseudo-code of the Intel SDM Vol. 2
+// (MOV, JMP, CALL, RET, IRET) and Vol. 3 §5.
+#include "cpu/x86/segment.h"
+
+#include "cpu/x86/flags.h"
+#include "cpu/x86/helpers.h"
+
+namespace kiln::x86 {
+
+namespace {
+unsigned sys_mmu(const X86State& s) { return (s.cr0 & cr0::PG) ? kMmuSuper : kMmuPhys; }
+uint64_t wrap(const X86State& s, uint64_t linear) { return long_mode(s) ? linear : linear & 0xffffffffull; }
+uint16_t sel_error(uint16_t sel) { return sel & 0xfffc; }
+bool gp(X86State& s, uint16_t error) {
+  record_fault(&s, kGeneralProtection, error);
+  return false;
+}
+uint32_t desc_hi(uint64_t d) { return uint32_t(d >> 32); }
+unsigned desc_dpl(uint64_t d) { return (desc_hi(d) >> 13) & 3; }
+bool desc_present(uint64_t d) { return desc_hi(d) & (1u << 15); }
+bool desc_s(uint64_t d) { return desc_hi(d) & (1u << 12); }
+unsigned desc_type(uint64_t d) { return (desc_hi(d) >> 8) & 15; }
+bool desc_code(uint64_t d) { return desc_s(d) && (desc_type(d) & 8); }
+bool desc_conforming(uint64_t d) { return desc_code(d) && (desc_type(d) & 4); }
+bool desc_long(uint64_t d) { return desc_hi(d) & (1u << 21); }
+
+// The stack of the current SS as the CPU itself pushes and pops it.
+struct Stack {
+  X86State& s;
+  uint64_t sp;
+  unsigned width;  // 16, 32 or 64 (the stack-pointer size)
+  explicit Stack(X86State& st) : s(st), sp(st.gpr[SP]), width(code64(st) ? 64 : (st.seg[SS].attr & attr::kDB) ? 32 : 16) {
+    sp = mask(sp);
+  }
+  uint64_t mask(uint64_t v) const { return width == 64 ? v : v & ((1ull << width) - 1); }
+  uint64_t addr(uint64_t off) const { return width == 64 ? off : wrap(s, s.seg[SS].base + off); }
+  bool read(uint64_t off, unsigned bytes, uint64_t* v) { return sys_read(s, addr(mask(off)), bytes, v); }
+  bool push(unsigned bytes, uint64_t v) {
+    uint64_t nsp = mask(sp - bytes);
+    if (!sys_write(s, addr(nsp), bytes, v)) return false;
+    sp = nsp;
+    return true;
+  }
+  void commit() {
+    if (width == 16) s.gpr[SP] = (s.gpr[SP] & ~0xffffull) | sp;
+    else s.gpr[SP] = sp;  // a 32-bit stack pointer write zeroes bits 32-63, as any 32-bit write does
+  }
+};
+
+// Which EFLAGS bits IRET/POPF may change at privilege `cpl` (IOPL from the current flags).
+uint32_t writable_flags(const X86State& s, unsigned cpl, unsigned opsize) {
+  uint32_t w = fl::kArith | fl::TF | fl::DF | fl::NT;
+  if (opsize >= 32) w |= fl::AC | fl::ID | fl::RF;
+  const unsigned iopl = (s.flags >> 12) & 3;
+  if (cpl <= iopl) w |= fl::IF;
+  if (cpl == 0) w |= fl::IOPL;
+  if (opsize == 16) w &= 0xffff;
+  return w;
+}
+void set_flags(X86State& s, uint32_t value, uint32_t writable) {
+  const uint32_t old = read_flags(s);
+  write_flags(s, (old & ~writable) | (value & writable));
+}
+}  // namespace
+
+bool sys_read(X86State& s, uint64_t linear, unsigned size, uint64_t* value) {
+  return mem::load(s.mem, wrap(s, linear), size, sys_mmu(s), false, value);
+}
+bool sys_write(X86State& s, uint64_t linear, unsigned size, uint64_t value) {
+  return mem::store(s.mem, wrap(s, linear), size, sys_mmu(s), false, value);
+}
+
+bool read_descriptor(X86State& s, uint16_t sel, uint64_t* desc, unsigned vector) {
+  uint64_t base;
+  uint32_t limit;
+  if (sel & 4) {
+    if (!(s.ldtr.attr & attr::kPresent) || (s.ldtr.selector & 0xfffc) == 0) {
+      record_fault(&s, vector, sel_error(sel));
+      return false;
+    }
+    base = s.ldtr.base;
+    limit = s.ldtr.limit;
+  } else {
+    base = s.gdtr.base;
+    limit = s.gdtr.limit;
+  }
+  const uint32_t index = sel & ~7u;
+  if (uint64_t(index) + 7 > limit) {
+    record_fault(&s, vector, sel_error(sel));
+    return false;
+  }
+  return sys_read(s, base + index, 8, desc);
+}
+
+Segment segment_of(uint16_t sel, uint64_t desc) {
+  const uint32_t lo = uint32_t(desc), hi = desc_hi(desc);
+  Segment g;
+  g.selector = sel;
+  g.base = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
+  g.limit = (lo & 0xffff) | (hi & 0xf0000);
+  if (hi & (1u << 23)) g.limit = (g.limit << 12) | 0xfff;
+  g.attr = uint16_t((hi >> 8) & 0xf0ff);
+  return g;
+}
+
+bool mark_accessed(X86State& s, uint16_t sel, uint64_t desc) {
+  if (desc & (1ull << 40)) return true;
+  const uint64_t base = (sel & 4) ? s.ldtr.base : s.gdtr.base;
+  uint64_t byte5 = (desc >> 40) & 0xff;
+  return sys_write(s, base + (sel & ~7u) + 5, 1, byte5 | 1);
+}
+
+void load_real_segment(X86State& s, unsigned seg, uint16_t sel) {
+  Segment& g = s.seg[seg];
+  g.selector = sel;
+  g.base = uint64_t(sel) << 4;
+  if (vm86(s)) {
+    g.limit = 0xffff;
+    g.attr = attr::kRealData | (3u << 5) | (seg == CS ? attr::kCode : 0);
+  }
+}
+
+bool load_data_segment(X86State& s, unsigned seg, uint16_t sel) {
+  const unsigned cpl = unsigned(s.cpl), rpl = sel & 3;
+  if ((sel & 0xfffc) == 0) {
+    // A null selector: fine in DS..GS (a later access faults); in SS only in 64-bit mode below CPL 3.
+    if (seg == SS && !(code64(s) && cpl != 3 && rpl == cpl)) return gp(s, 0);
+    s.seg[seg] = Segment{0, 0, sel, uint16_t(seg == SS ? (cpl << 5) | attr::kS | attr::kWritable : 0)};
+    return true;
+  }
+  uint64_t desc;
+  if (!read_descriptor(s, sel, &desc)) return false;
+  const unsigned dpl = desc_dpl(desc);
+  if (seg == SS) {
+    if (rpl != cpl || !desc_s(desc) || desc_code(desc) || !(desc_type(desc) & 2) || dpl != cpl) return gp(s, sel_error(sel));
+    if (!desc_present(desc)) {
+      record_fault(&s, kStackFault, sel_error(sel));
+      return false;
+    }
+  } else {
+    if (!desc_s(desc) || (desc_code(desc) && !(desc_type(desc) & 2))) return gp(s, sel_error(sel));
+    if (!desc_conforming(desc) && (rpl > dpl || cpl > dpl)) return gp(s, sel_error(sel));
+    if (!desc_present(desc)) {
+      record_fault(&s, kSegmentNotPresent, sel_error(sel));
+      return false;
+    }
+  }
+  if (!mark_accessed(s, sel, desc)) return false;
+  s.seg[seg] = segment_of(sel, desc | (1ull << 40));
+  return true;
+}
+
+void set_code_segment(X86State& s, uint16_t sel, uint64_t desc, unsigned cpl) {
+  s.seg[CS] = segment_of(uint16_t((sel & 0xfffc) | cpl), desc | (1ull << 40));
+  s.cpl = cpl;
+}
+
+void invalidate_inner_segments(X86State& s) {
+  for (unsigned seg : {ES, DS, FS, GS}) {
+    Segment& g = s.seg[seg];
+    const bool data_or_nonconforming = !(g.attr & attr::kCode) || !(g.attr & attr::kConforming);
+    if (data_or_nonconforming && attr::dpl(g.attr) < s.cpl) {
+      g.selector = 0;
+      g.attr &= ~attr::kPresent;
+    }
+  }
+}
+
+bool tss_stack(X86State& s, unsigned dpl, uint16_t* ss, uint64_t* sp) {
+  const unsigned type = s.tr.attr & 15;
+  const uint16_t err = sel_error(s.tr.selector);
+  if (long_mode(s)) {
+    const uint64_t at = 4 + 8 * dpl;
+    if (at + 7 > s.tr.limit) {
+      record_fault(&s, kInvalidTss, err);
+      return false;
+    }
+    *ss = uint16_t(dpl);
+    return sys_read(s, s.tr.base + at, 8, sp);
+  }
+  const bool tss32 = type & 8;
+  const uint64_t at = tss32 ? 4 + 8 * dpl : 2 + 4 * dpl;
+  const unsigned bytes = tss32 ? 4 : 2;
+  if (at + 2 * bytes - 1 > s.tr.limit) {
+    record_fault(&s, kInvalidTss, err);
+    return false;
+  }
+  uint64_t v_sp, v_ss;
+  if (!sys_read(s, s.tr.base + at, bytes, &v_sp) || !sys_read(s, s.tr.base + at + bytes, 2, &v_ss)) return false;
+  *sp = v_sp;
+  *ss = uint16_t(v_ss);
+  return true;
+}
+
+namespace {
+// The checks JMP and CALL make on a code-segment target (SDM "JMP": "IF segment
+// type is conforming/non-conforming"); the CPL does not change.
+bool check_direct_code(X86State& s, uint16_t sel, uint64_t desc) {
+  const unsigned cpl = unsigned(s.cpl), dpl = desc_dpl(desc), rpl = sel & 3;
+  if (!desc_code(desc)) return gp(s, sel_error(sel));
+  if (desc_conforming(desc) ? dpl > cpl : (rpl > cpl || dpl != cpl)) return gp(s, sel_error(sel));
+  if (long_mode(s) && desc_long(desc) && (desc_hi(desc) & (1u << 22))) return gp(s, sel_error(sel));
+  if (!desc_present(desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(sel));
+    return false;
+  }
+  return true;
+}
+// The new pc for CS:off once CS is loaded (#GP(0) when off is past the limit).
+uint64_t enter_code(X86State& s, uint64_t off) {
+  if (code64(s)) return off;
+  if (off > s.seg[CS].limit) {
+    record_fault(&s, kGeneralProtection, 0);
+    return 0;
+  }
+  return (s.seg[CS].base + off) & 0xffffffffull;
+}
+// A call or jump through a call gate to the same privilege level (no stack switch).
+bool through_gate(X86State& s, uint64_t gate, uint16_t* sel, uint64_t* off, uint64_t* desc) {
+  const unsigned cpl = unsigned(s.cpl);
+  const uint16_t gsel = uint16_t(gate >> 16);
+  if (desc_dpl(gate) < cpl) return gp(s, 0);
+  if (!desc_present(gate)) {
+    record_fault(&s, kSegmentNotPresent, 0);
+    return false;
+  }
+  *sel = gsel;
+  *off = (gate & 0xffff) | ((desc_type(gate) & 8) ? (gate >> 32) & 0xffff0000u : 0);
+  if ((gsel & 0xfffc) == 0) return gp(s, 0);
+  if (!read_descriptor(s, gsel, desc)) return false;
+  if (!desc_code(*desc) || desc_dpl(*desc) > cpl) return gp(s, sel_error(gsel));
+  if (!desc_conforming(*desc) && desc_dpl(*desc) < cpl) return gp(s, sel_error(gsel));  // inner call gates: not yet
+  if (!desc_present(*desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(gsel));
+    return false;
+  }
+  return true;
+}
+
+// Resolves a far JMP/CALL target: a code segment, or a call gate to one.
+bool far_target(X86State& s, uint16_t* sel, uint64_t* off, uint64_t* desc) {
+  if ((*sel & 0xfffc) == 0) return gp(s, 0);
+  if (!read_descriptor(s, *sel, desc)) return false;
+  if (desc_s(*desc)) return check_direct_code(s, *sel, *desc);
+  const unsigned type = desc_type(*desc);
+  if (type == 4 || type == 12) {
+    if (desc_dpl(*desc) < (*sel & 3)) return gp(s, sel_error(*sel));
+    return through_gate(s, *desc, sel, off, desc);
+  }
+  return gp(s, sel_error(*sel));  // task gates and TSS targets (task switches) are not implemented yet
+}
+
+uint64_t far_jump(void* env, uint64_t sel64, uint64_t off, uint64_t) {
+  X86State& s = *xs(env);
+  uint16_t sel = uint16_t(sel64);
+  uint64_t desc;
+  if (!far_target(s, &sel, &off, &desc)) return 0;
+  const Segment old = s.seg[CS];
+  if (!mark_accessed(s, sel, desc)) return 0;
+  set_code_segment(s, sel, desc, unsigned(s.cpl));
+  uint64_t pc = enter_code(s, off);
+  if (s.fault) s.seg[CS] = old;
+  return pc;
+}
+
+uint64_t far_call(void* env, uint64_t sel64, uint64_t off, uint64_t info) {
+  X86State& s = *xs(env);
+  const unsigned opsize = unsigned(info & 0xff);
+  const uint64_t next_ip = info >> 8;
+  uint16_t sel = uint16_t(sel64);
+  uint64_t desc;
+  if (!far_target(s, &sel, &off, &desc)) return 0;
+  Stack st(s);
+  const unsigned bytes = opsize / 8;
+  if (!st.push(bytes, s.seg[CS].selector) || !st.push(bytes, next_ip)) return 0;
+  const Segment old = s.seg[CS];
+  if (!mark_accessed(s, sel, desc)) return 0;
+  set_code_segment(s, sel, desc, unsigned(s.cpl));
+  uint64_t pc = enter_code(s, off);
+  if (s.fault) {
+    s.seg[CS] = old;
+    return 0;
+  }
+  st.commit();
+  return pc;
+}
+
+// The checks RET and IRET make on the CS they return to (SDM "RET": return
+// to the same or an outer privilege level).
+bool check_return_code(X86State& s, uint16_t sel, uint64_t* desc) {
+  if ((sel & 0xfffc) == 0) return gp(s, 0);
+  if (!read_descriptor(s, sel, desc)) return false;
+  const unsigned rpl = sel & 3, dpl = desc_dpl(*desc);
+  if (!desc_code(*desc) || rpl < s.cpl) return gp(s, sel_error(sel));
+  if (desc_conforming(*desc) ? dpl > rpl : dpl != rpl) return gp(s, sel_error(sel));
+  if (!desc_present(*desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(sel));
+    return false;
+  }
+  return true;
+}
+
+// Loads SS:SP for a return to the outer level `rpl` (the SS checks of "RET").
+bool outer_stack(X86State& s, uint16_t ss_sel, unsigned rpl, uint64_t* ss_desc) {
+  if ((ss_sel & 0xfffc) == 0) {
+    if (long_mode(s) && rpl != 3) return true;  // a null SS is allowed in 64-bit mode below CPL 3
+    return gp(s, 0);
+  }
+  if (!read_descriptor(s, ss_sel, ss_desc)) return false;
+  if ((ss_sel & 3) != rpl || !desc_s(*ss_desc) || desc_code(*ss_desc) || !(desc_type(*ss_desc) & 2) ||
+      desc_dpl(*ss_desc) != rpl)
+    return gp(s, sel_error(ss_sel));
+  if (!desc_present(*ss_desc)) {
+    record_fault(&s, kStackFault, sel_error(ss_sel));
+    return false;
+  }
+  return true;
+}
+
+// The common tail of RET and IRET once CS:IP (and flags) are read: same level,
+// or outer level with SS:SP popped from above them. `popped` bytes held CS:IP
+// (and the flags); `release` more are given back (RET imm16).
+uint64_t finish_return(X86State& s, Stack& st, uint16_t cs, uint64_t ip, uint64_t cs_desc, unsigned bytes,
+                       unsigned popped, unsigned release, bool always_pop_ss) {
+  const unsigned rpl = cs & 3;
+  if (rpl == s.cpl && !always_pop_ss) {
+    set_code_segment(s, cs, cs_desc, rpl);
+    uint64_t pc = enter_code(s, ip);
+    if (s.fault) return 0;
+    st.sp = st.mask(st.sp + popped + release);
+    st.commit();
+    return pc;
+  }
+  uint64_t new_sp, new_ss;
+  if (!st.read(st.sp + popped + release, bytes, &new_sp) || !st.read(st.sp + popped + release + bytes, bytes, &new_ss))
+    return 0;
+  uint64_t ss_desc = 0;
+  if (!outer_stack(s, uint16_t(new_ss), rpl, &ss_desc)) return 0;
+  if (!mark_accessed(s, cs, cs_desc)) return 0;
+  set_code_segment(s, cs, cs_desc, rpl);
+  uint64_t pc = enter_code(s, ip);
+  if (s.fault) return 0;
+  if ((new_ss & 0xfffc) == 0) s.seg[SS] = Segment{0, 0, uint16_t(new_ss), uint16_t((rpl << 5) | attr::kS | attr::kWritable | attr::kPresent | attr::kDB)};
+  else s.seg[SS] = segment_of(uint16_t(new_ss), ss_desc | (1ull << 40));
+  Stack ns(s);
+  ns.sp = ns.mask(new_sp + release);
+  ns.commit();
+  invalidate_inner_segments(s);
+  return pc;
+}
+
+uint64_t far_return(void* env, uint64_t info, uint64_t, uint64_t) {
+  X86State& s = *xs(env);
+  const unsigned opsize = unsigned(info & 0xff), release = unsigned(info >> 8);
+  const unsigned bytes = opsize / 8;
+  Stack st(s);
+  uint64_t ip, cs;
+  if (!st.read(st.sp, bytes, &ip) || !st.read(st.sp + bytes, bytes, &cs)) return 0;
+  uint64_t desc;
+  if (!check_return_code(s, uint16_t(cs), &desc)) return 0;
+  return finish_return(s, st, uint16_t(cs), ip, desc, bytes, 2 * bytes, release, false);
+}
+
+// IRET back to virtual-8086 mode (from CPL 0, a 32-bit frame with VM set):
+// the frame continues with ESP, SS, ES, DS, FS, GS.
+uint64_t iret_to_vm86(X86State& s, Stack& st, uint64_t ip, uint64_t cs, uint64_t flags) {
+  uint64_t v[6];
+  for (unsigned i = 0; i < 6; i++)
+    if (!st.read(st.sp + 12 + 4 * i, 4, &v[i])) return 0;
+  write_flags(s, uint32_t(flags));
+  s.cpl = 3;
+  load_real_segment(s, CS, uint16_t(cs));
+  const unsigned segs[5] = {SS, ES, DS, FS, GS};
+  for (unsigned i = 0; i < 5; i++) load_real_segment(s, segs[i], uint16_t(v[i + 1]));
+  s.gpr[SP] = uint32_t(v[0]);
+  return s.seg[CS].base + (ip & 0xffff);
+}
+
+uint64_t iret(void* env, uint64_t opsize64, uint64_t, uint64_t) {
+  X86State& s = *xs(env);
+  const unsigned opsize = unsigned(opsize64), bytes = opsize / 8;
+  if (!long_mode(s) && (s.flags & fl::NT)) return gp(s, sel_error(s.tr.selector)), 0;  // task return: not yet
+  Stack st(s);
+  uint64_t ip, cs, flags;
+  if (!st.read(st.sp, bytes, &ip) || !st.read(st.sp + bytes, bytes, &cs) || !st.read(st.sp + 2 * bytes, bytes, &flags))
+    return 0;
+  if (vm86(s)) {  // IOPL 3 (the translation checked): a real-mode style return
+    set_flags(s, uint32_t(flags), writable_flags(s, 3, opsize));
+    load_real_segment(s, CS, uint16_t(cs));
+    st.sp = st.mask(st.sp + 3 * bytes);
+    st.commit();
+    return s.seg[CS].base + (ip & 0xffff);
+  }
+  if (opsize == 32 && (flags & fl::VM) && s.cpl == 0 && !long_mode(s)) return iret_to_vm86(s, st, ip, cs, flags);
+  uint64_t desc;
+  if (!check_return_code(s, uint16_t(cs), &desc)) return 0;
+  const unsigned old_cpl = unsigned(s.cpl);
+  const uint32_t writable = writable_flags(s, old_cpl, opsize);
+  uint64_t pc = finish_return(s, st, uint16_t(cs), ip, desc, bytes, 3 * bytes, 0, code64(s));
+  if (s.fault) return 0;
+  set_flags(s, uint32_t(flags), writable);
+  return pc;
+}
+}  // namespace
+
+const ir::Helper kFarJump{"x86_far_jump", far_jump, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 3};
+const ir::Helper kFarCall{"x86_far_call", far_call, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 3};
+const ir::Helper kFarReturn{"x86_far_return", far_return, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
+const ir::Helper kIret{"x86_iret", iret, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
+
+namespace {
+uint64_t load_segment_helper(void* env, uint64_t seg, uint64_t sel, uint64_t) {
+  X86State& s = *xs(env);
+  if (vm86(s)) load_real_segment(s, unsigned(seg), uint16_t(sel));
+  else load_data_segment(s, unsigned(seg), uint16_t(sel));
+  return 0;
+}
+}  // namespace
+const ir::Helper kLoadSegment{"x86_load_segment", load_segment_helper, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 2};
+
+}  // namespace kiln::x86
