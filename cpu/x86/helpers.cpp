@@ -2,6 +2,7 @@
 #include "cpu/x86/helpers.h"
 
 #include "cpu/x86/flags.h"
+#include "mem/port_space.h"
 
 namespace kiln::x86 {
 
@@ -49,8 +50,11 @@ uint64_t divide_check(void* env, uint64_t dividend, uint64_t divisor, uint64_t i
   return 0;
 }
 
-uint64_t port_in(void*, uint64_t, uint64_t width, uint64_t) { return width == 8 ? 0xff : 0xffff; }
-uint64_t port_out(void*, uint64_t, uint64_t, uint64_t) { return 0; }
+uint64_t port_in(void* env, uint64_t port, uint64_t width, uint64_t) { return port_read(*xs(env), uint16_t(port), unsigned(width / 8)); }
+uint64_t port_out(void* env, uint64_t port, uint64_t value, uint64_t width) {
+  port_write(*xs(env), uint16_t(port), unsigned(width / 8), value);
+  return 0;
+}
 
 }  // namespace
 
@@ -60,7 +64,23 @@ const ir::Helper kRaise{"x86_raise", raise_helper, ir::kWritesState | ir::kMayFa
 const ir::Helper kRaiseIf{"x86_raise_if", raise_if, ir::kWritesState | ir::kMayFault, 3};
 const ir::Helper kDivideCheck{"x86_divide_check", divide_check, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
 const ir::Helper kPortIn{"x86_port_in", port_in, ir::kReadsState | ir::kWritesState, 2};
-const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState, 3};
+const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
+
+uint64_t port_read(X86State& s, uint16_t port, unsigned bytes) {
+  if (!s.ports) return bytes == 4 ? 0xffffffffull : (1ull << (8 * bytes)) - 1;
+  return s.ports->read(port, bytes);
+}
+
+bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value) {
+  if (!s.ports) return true;
+  if (!s.mem.single_insn && s.ports->write_may_stop(port, bytes)) {
+    s.mem.rerun_alone = true;  // not a guest exception: the engine reruns the instruction alone
+    s.fault = 1;
+    return false;
+  }
+  s.ports->write(port, bytes, uint32_t(value));
+  return true;
+}
 
 void write_flags(X86State& s, uint32_t value) {
   const uint32_t fixed = s.model == Model::I8086 ? 0xF002 : 0x0002;

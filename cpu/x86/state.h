@@ -11,6 +11,10 @@
 
 #include "cpu/common/state.h"
 
+namespace kiln::mem {
+class PortSpace;
+}
+
 namespace kiln::x86 {
 
 // The chip generation: real-mode behaviours that differ are modelled per model.
@@ -62,6 +66,7 @@ struct X86State : cpu::StateHeader {
   // the ip the interrupt frame returns to.
   uint64_t pending_vector = 0, pending_return_ip = 0;
   Model model = Model::I8086;
+  mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
 };
 
 constexpr size_t off_gpr(unsigned r) { return offsetof(X86State, gpr) + 8 * r; }

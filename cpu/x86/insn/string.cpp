@@ -67,12 +67,12 @@ uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
         a = s->gpr[AX] & mask;
         if (!access(ES, r16(DI), false, &b)) return 0;
         break;
-      case kIns:  // no devices yet: a port reads as all ones
-        a = mask;
+      case kIns:
+        a = port_read(*s, r16(DX), size);
         if (!access(ES, r16(DI), true, &a)) return 0;
         break;
-      case kOuts:  // the value goes nowhere yet
-        if (!access(src_seg, r16(SI), false, &a)) return 0;
+      case kOuts:
+        if (!access(src_seg, r16(SI), false, &a) || !port_write(*s, r16(DX), size, a)) return 0;
         break;
     }
     if (op == kMovs || op == kCmps || op == kLods || op == kOuts) w16(SI, uint16_t(r16(SI) + step));
