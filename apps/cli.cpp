@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/parse.h"
+#include "machine/pc.h"
 
 namespace kiln::apps {
 
@@ -86,8 +87,8 @@ Status parse_machine(const std::string& v, machine::Config* m) {
     const OptionPart& p = parts[i];
     if ((i == 0 && !p.has_value) || p.key == "type") {
       m->board = p.has_value ? p.value : p.key;
-      if (m->board != "spike" && m->board != "virt")
-        return make_error("unknown machine '" + m->board + "' (available: spike, virt)");
+      if (m->board != "spike" && m->board != "virt" && m->board != "pc")
+        return make_error("unknown machine '" + m->board + "' (available: spike, virt, pc)");
     } else if (p.key == "dumpdtb" && p.has_value) {
       if (p.value.empty()) return make_error("-M: dumpdtb= needs a file name");
       m->dumpdtb = p.value;
@@ -192,27 +193,100 @@ Status parse_drive(const std::string& v, machine::Config* m) {
 }
 
 // -chardev socket,id=ID,path=P[,server=on,wait=off] or socket,id=ID,host=H,port=N[,...]:
-// the definition -gdb chardev:ID refers to, as a -gdb spec.
-Status parse_chardev(const std::string& v, std::map<std::string, std::string>* chardevs) {
+// the definition -gdb chardev:ID refers to, as a -gdb spec. -chardev stdio,id=ID and
+// file,id=ID,path=F: the host side of an ISA device (isa-debugcon), into m->chardevs.
+Status parse_chardev(const std::string& v, std::map<std::string, std::string>* chardevs, machine::Config* m) {
   size_t comma = v.find(',');
   std::string backend = v.substr(0, comma), id, path, host, port;
-  if (backend != "socket") return make_error("-chardev: only the 'socket' backend is supported (for -gdb chardev:ID)");
+  if (backend != "socket" && backend != "stdio" && backend != "file")
+    return make_error("-chardev: unknown backend '" + backend + "' (available: socket, stdio, file)");
   while (comma != std::string::npos) {
     size_t next = v.find(',', comma + 1);
     std::string kv = v.substr(comma + 1, next == std::string::npos ? std::string::npos : next - comma - 1);
     size_t eq = kv.find('=');
     std::string key = kv.substr(0, eq), val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    const bool socket = backend == "socket";
     if (key == "id") id = val;
-    else if (key == "path") path = val;
-    else if (key == "host") host = val;
-    else if (key == "port") port = val;
-    else if (key != "server" && key != "wait" && key != "nowait" && key != "telnet" && key != "nodelay")
-      return make_error("-chardev: unknown option '" + key + "'");
+    else if (key == "path" && backend != "stdio") path = val;
+    else if (key == "host" && socket) host = val;
+    else if (key == "port" && socket) port = val;
+    else if (!socket || (key != "server" && key != "wait" && key != "nowait" && key != "telnet" && key != "nodelay"))
+      return make_error("-chardev " + backend + ": unknown option '" + key + "'");
     comma = next;
   }
   if (id.empty()) return make_error("-chardev: id= is required");
+  if (chardevs->count(id) || m->chardevs.count(id)) return make_error("-chardev: duplicate id '" + id + "'");
+  if (backend == "stdio") {
+    m->chardevs[id] = "stdio";
+    return {};
+  }
+  if (backend == "file") {
+    if (path.empty()) return make_error("-chardev file: path= is required");
+    m->chardevs[id] = "file:" + path;
+    return {};
+  }
   if (path.empty() == port.empty()) return make_error("-chardev socket: give path= (unix) or port= (tcp)");
   (*chardevs)[id] = path.empty() ? "tcp:" + host + ":" + port : "unix:" + path;
+  return {};
+}
+
+// -device isa-debug-exit[,iobase=N][,iosize=N] | isa-debugcon[,iobase=N],chardev=ID
+// (numbers decimal or 0x-hex; QEMU's defaults). The board claims the ports.
+Status parse_isa_device(const std::string& v, machine::Config* m) {
+  std::vector<OptionPart> parts = split_options(v);
+  machine::IsaDevice d;
+  d.driver = parts[0].key;
+  const bool exit_device = d.driver == "isa-debug-exit";
+  d.iobase = exit_device ? machine::pc::kDebugExitBase : machine::pc::kDebugconBase;
+  d.iosize = exit_device ? machine::pc::kDebugExitPorts : 1;
+  for (size_t i = 1; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    if (p.key == "iobase" || (p.key == "iosize" && exit_device)) {
+      const uint64_t most = p.key == "iobase" ? 0xffff : 0x10000;
+      std::optional<uint64_t> n = parse_u64(p.value, 0);
+      if (!n || *n > most || (p.key == "iosize" && *n == 0))
+        return make_error("-device " + d.driver + ": " + p.key + " must be " + (p.key == "iobase" ? "0" : "1") + " to 0x" +
+                          (p.key == "iobase" ? "ffff" : "10000") + " (got '" + p.value + "')");
+      (p.key == "iobase" ? d.iobase : d.iosize) = uint32_t(*n);
+    } else if (p.key == "chardev" && !exit_device) {
+      if (p.value.empty()) return make_error("-device isa-debugcon: chardev= needs an id");
+      d.chardev = p.value;
+    } else if (p.key == "id") {
+      // accepted for QEMU compatibility
+    } else {
+      return make_error("-device " + d.driver + ": unknown option '" + p.key + "'");
+    }
+  }
+  if (!exit_device && d.chardev.empty()) return make_error("-device isa-debugcon: chardev=ID is required");
+  if (uint64_t(d.iobase) + d.iosize > 0x10000) return make_error("-device " + d.driver + ": ports past 0xffff");
+  m->isa_devices.push_back(d);
+  return {};
+}
+
+// -debugcon stdio|null|none|file:PATH: an isa-debugcon at 0xE9 on a chardev of its own.
+Status parse_debugcon(const std::string& v, machine::Config* m) {
+  if (m->chardevs.count("debugcon")) return make_error("-debugcon: given twice (or a -chardev has the id 'debugcon')");
+  if (v == "none") return {};
+  if (v != "stdio" && v != "null" && !(v.rfind("file:", 0) == 0 && v.size() > 5))
+    return make_error("-debugcon: unsupported device '" + v + "' (use stdio, null, none or file:PATH)");
+  m->chardevs["debugcon"] = v;
+  m->isa_devices.push_back({"isa-debugcon", machine::pc::kDebugconBase, 1, "debugcon"});
+  return {};
+}
+
+// ISA devices belong to -M pc, each debugcon names a -chardev, and the pc
+// board has no debugger target yet.
+Status check_isa_devices(const Options& o) {
+  const machine::Config& m = o.machine;
+  if (m.board != "pc") {
+    if (!m.isa_devices.empty())
+      return make_error("-device " + m.isa_devices.front().driver + ": an ISA device, for -M pc (not -M " + m.board + ")");
+    if (!m.chardevs.empty())
+      return make_error("-chardev " + m.chardevs.begin()->first + ": stdio and file chardevs are for -M pc's ISA devices");
+  }
+  for (const machine::IsaDevice& d : m.isa_devices)
+    if (!d.chardev.empty() && !m.chardevs.count(d.chardev))
+      return make_error("-device isa-debugcon: no -chardev with id '" + d.chardev + "'");
   return {};
 }
 
@@ -222,20 +296,26 @@ std::string usage() {
   return R"(usage: kiln [options]
 With no options, runs a built-in RISC-V demo guest.
 
-  -M spike|virt         machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board
+  -M spike|virt|pc      machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board;
+                        pc: x86 from the reset vector, -bios ROM, ISA debug devices (a start)
   -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
   -M NAME,accel=A       the same as -accel A
   -cpu rv64|max         the CPU model (both boards have one: RV64GC)
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
   -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
                         harts (virt: 1 to 8, run in turn on one host thread)
-  -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin)
+  -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin;
+                        pc: a 64 KiB to 256 KiB ROM image, required for now)
   -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary)
   -initrd FILE          initial ramdisk (virt)
   -append STRING        kernel command line (virt)
   -dtb FILE             use this device tree instead of the generated one (virt)
   -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]   a virtio block device (virt)
   -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
+  -device isa-debug-exit[,iobase=N,iosize=N]   (pc) a write of v exits with status (v << 1) | 1
+  -device isa-debugcon[,iobase=N],chardev=ID   (pc) bytes written to the port go to chardev ID
+  -chardev stdio|file,id=ID[,path=F]           a host side for isa-debugcon
+  -debugcon stdio|null|none|file:F             (pc) an isa-debugcon at port 0xE9
   -serial stdio|mon:stdio   the UART on the terminal (the default; Ctrl-A x quits)
   -serial null|none|file:PATH|pty|unix:PATH[,server=on]
                         output dropped, to a file, a new pseudo-terminal, or a Unix socket
@@ -262,7 +342,8 @@ With no options, runs a built-in RISC-V demo guest.
   --stats               print execution statistics on exit
   -h, --help            this help
   --version             version
-Exit status: the guest's code (HTIF exit), 0 on guest power-off, 2 for bad arguments or images,
+Exit status: the guest's code (HTIF exit, isa-debug-exit), 0 on guest power-off, 2 for bad arguments or images,
+4 when an x86 CPU halts with nothing left to wake it (pc),
 128+N after signal N (SIGTERM, SIGINT, SIGHUP: disk images are synced first).
 )";
 }
@@ -321,10 +402,12 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-device") {
       if (Status s = value(&v); !s) return make_error(s.error());
       std::string name = v.substr(0, v.find(','));
-      if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
+      if (name == "isa-debug-exit" || name == "isa-debugcon") {
+        if (Status s = parse_isa_device(v, &o.machine); !s) return make_error(s.error());
+      } else if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
       else if (name == "virtconsole") {
         // QEMU attaches a console port to a virtio-serial-device; Kiln's has one port already.
-      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device)");
+      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (serial_given) return make_error("-serial: given twice, and the board has one serial port");
@@ -364,7 +447,10 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       if (gdb_spec.empty()) return make_error("-gdb: empty device");
     } else if (opt == "-chardev") {
       if (Status s = value(&v); !s) return make_error(s.error());
-      if (Status s = parse_chardev(v, &chardevs); !s) return make_error(s.error());
+      if (Status s = parse_chardev(v, &chardevs, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-debugcon") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = parse_debugcon(v, &o.machine); !s) return make_error(s.error());
     } else if (opt == "-d") {
       if (Status s = value(&v); !s) return make_error(s.error());
       std::string bad;
@@ -376,6 +462,9 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     }
   }
   if (nodefaults && !serial_given) o.machine.serial = "null";
+  if (Status s = check_isa_devices(o); !s) return make_error(s.error());
+  if (!cpu.empty() && o.machine.board == "pc")
+    return make_error("-cpu: -M pc has one CPU model for now (its -cpu models come with the x86 CPU work)");
   if (!cpu.empty()) {  // both RISC-V boards have one CPU model: RV64GC with the privileged architecture
     std::vector<OptionPart> parts = split_options(cpu);
     if (parts[0].key != "rv64" && parts[0].key != "max")
@@ -395,6 +484,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     o.gdb_endpoint = *e;
   }
   if (o.gdb_wait && !o.gdb) return make_error("-S needs -s or -gdb: Kiln has no monitor to start the guest from");
+  if (o.gdb && o.machine.board == "pc") return make_error("-gdb: not available on -M pc yet (x86 debugging comes with the x86 gdb work)");
   return o;
 }
 

@@ -13,7 +13,8 @@ namespace kiln::machine {
 
 class Chardev {
  public:
-  static Result<Chardev> open(const std::string& spec);
+  // `option` names the command-line option in error messages.
+  static Result<Chardev> open(const std::string& spec, const std::string& option = "-serial");
   Chardev() = default;
   ~Chardev();
   Chardev(Chardev&& o) noexcept { *this = std::move(o); }

@@ -15,7 +15,8 @@ Result<std::unique_ptr<jit::Jit>> make_jit(const Config& cfg) {
 Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log) {
   if (cfg.board == "spike") return create_spike(cfg, log);
   if (cfg.board == "virt") return create_virt(cfg, log);
-  return make_error("unknown machine '" + cfg.board + "' (available: spike, virt)");
+  if (cfg.board == "pc") return create_pc(cfg, log);
+  return make_error("unknown machine '" + cfg.board + "' (available: spike, virt, pc)");
 }
 
 }  // namespace kiln::machine

@@ -2,6 +2,7 @@
 // constant memory map plus one wiring function; create_machine() picks it.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,14 @@ struct Drive {
   std::string file;
   bool snapshot = false;  // writes stay in memory
   bool read_only = false;
+};
+
+// An ISA device of -M pc: -device isa-debug-exit|isa-debugcon, or -debugcon.
+struct IsaDevice {
+  std::string driver;   // "isa-debug-exit" or "isa-debugcon"
+  uint32_t iobase = 0;
+  uint32_t iosize = 0;  // isa-debug-exit's port count
+  std::string chardev;  // isa-debugcon: the id of its host side in Config::chardevs
 };
 
 struct Config {
@@ -37,6 +46,10 @@ struct Config {
   std::vector<Drive> drives;  // virtio-blk, in slot order
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;
+  std::vector<IsaDevice> isa_devices;  // -M pc, in command-line order
+  // Host character devices for the ISA devices (-chardev stdio|file, -debugcon):
+  // id -> a machine/chardev.h spec ("stdio", "null", "file:PATH").
+  std::map<std::string, std::string> chardevs;
   std::vector<uint8_t> builtin_kernel;  // used when no -kernel is given (the demo)
   bool jit = false;                     // -accel jit (else the interpreter alone)
   unsigned jit_threshold = 40000;            // -accel jit,threshold=N
@@ -87,5 +100,6 @@ Result<std::unique_ptr<Machine>> create_machine(const Config& cfg, Log& log);
 // The boards (one file each).
 Result<std::unique_ptr<Machine>> create_spike(const Config& cfg, Log& log);
 Result<std::unique_ptr<Machine>> create_virt(const Config& cfg, Log& log);
+Result<std::unique_ptr<Machine>> create_pc(const Config& cfg, Log& log);
 
 }  // namespace kiln::machine

@@ -3,6 +3,7 @@
 #include "cpu/x86/helpers.h"
 
 #include "cpu/x86/flags.h"
+#include "mem/port_space.h"
 
 namespace kiln::x86 {
 
@@ -134,8 +135,11 @@ uint64_t check_io(void* env, uint64_t port, uint64_t bytes, uint64_t) {
   return 0;
 }
 
-uint64_t port_in(void*, uint64_t, uint64_t width, uint64_t) { return width == 8 ? 0xff : 0xffff; }
-uint64_t port_out(void*, uint64_t, uint64_t, uint64_t) { return 0; }
+uint64_t port_in(void* env, uint64_t port, uint64_t width, uint64_t) { return port_read(*xs(env), uint16_t(port), unsigned(width / 8)); }
+uint64_t port_out(void* env, uint64_t port, uint64_t value, uint64_t width) {
+  port_write(*xs(env), uint16_t(port), unsigned(width / 8), value);
+  return 0;
+}
 
 }  // namespace
 
@@ -149,8 +153,24 @@ const ir::Helper kCheckIopl{"x86_check_iopl", check_iopl, ir::kReadsState | ir::
 const ir::Helper kPopfMask{"x86_popf_mask", popf_mask, ir::kReadsState | ir::kWritesState | ir::kMayFault, 1};
 const ir::Helper kCheckIo{"x86_check_io", check_io, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMayFault, 2};
 const ir::Helper kPortIn{"x86_port_in", port_in, ir::kReadsState | ir::kWritesState, 2};
-const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState, 3};
+const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
 const ir::Helper kCheckSegment{"x86_check_segment", check_segment, ir::kReadsState | ir::kWritesState | ir::kMayFault, 2};
+
+uint64_t port_read(X86State& s, uint16_t port, unsigned bytes) {
+  if (!s.ports) return bytes == 4 ? 0xffffffffull : (1ull << (8 * bytes)) - 1;
+  return s.ports->read(port, bytes);
+}
+
+bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value) {
+  if (!s.ports) return true;
+  if (!s.mem.single_insn && s.ports->write_may_stop(port, bytes)) {
+    s.mem.rerun_alone = true;  // not a guest exception: the engine reruns the instruction alone
+    s.fault = 1;
+    return false;
+  }
+  s.ports->write(port, bytes, uint32_t(value));
+  return true;
+}
 
 void write_flags(X86State& s, uint32_t value) {
   const uint32_t fixed = s.model == Model::I8086 ? 0xF002 : 0x0002;

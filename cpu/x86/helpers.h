@@ -1,6 +1,7 @@
 // The x86 helpers: host functions called from translated code for work that
 // is not worth expressing in IR, each with its declared effects (ir/ir.h).
 #pragma once
+#include "cpu/x86/state.h"
 #include "ir/ir.h"
 
 namespace kiln::x86 {
@@ -33,9 +34,17 @@ extern const ir::Helper kPopfMask;
 // (port, bytes): #GP(0) unless CPL <= IOPL (outside virtual-8086 mode) or the
 // TSS's I/O permission bitmap allows every port of the access.
 extern const ir::Helper kCheckIo;
-// (port, width) -> the value read.
+// (port, width in bits) -> the value read from the board's port bus.
 extern const ir::Helper kPortIn;
-// (port, value, width)
+// (port, value, width in bits); may end the block (see port_write).
 extern const ir::Helper kPortOut;
+
+// Port I/O of `bytes` bytes on the board's bus (X86State::ports; without one
+// every port reads as all ones). port_write returns false, having written
+// nothing, when the write may end the run (isa-debug-exit) and its instruction
+// is not running by itself: the engine then runs it again alone
+// (mem::MemContext::rerun_alone), so that nothing after it runs.
+uint64_t port_read(X86State& s, uint16_t port, unsigned bytes);
+bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value);
 
 }  // namespace kiln::x86

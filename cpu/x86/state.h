@@ -13,6 +13,10 @@
 
 #include "cpu/common/state.h"
 
+namespace kiln::mem {
+class PortSpace;
+}
+
 namespace kiln::x86 {
 
 // The chip generation. Real-mode behaviours that differ between the 8086 and
@@ -120,6 +124,7 @@ struct X86State : cpu::StateHeader {
   // INT n / INT3 / INTO (software interrupts check the gate's DPL; faults do not).
   uint64_t pending_soft = 0;
   Model model = Model::I8086;
+  mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
 };
 
 constexpr uint64_t kReturnToFaulting = ~0ull;

@@ -2,6 +2,7 @@
 // error (exit status 2 in main), never silently ignored.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -156,7 +157,54 @@ TEST_CASE("gdb options: -s, -gdb, -chardev, -S", "[cli][gdb]") {
   CHECK(mentions(err({"-chardev", "socket,path=p"}), "id="));
   CHECK(mentions(err({"-chardev", "socket,id=a"}), "path="));
   CHECK(mentions(err({"-chardev", "socket,id=a,path=p,frob=1"}), "unknown option"));
-  CHECK(mentions(err({"-chardev", "stdio,id=a"}), "socket"));
+  CHECK(mentions(err({"-chardev", "pipe,id=a"}), "unknown backend 'pipe'"));
+  CHECK(mentions(err({"-chardev", "socket,id=a,path=p", "-chardev", "socket,id=a,path=q"}), "duplicate id 'a'"));
+  // stdio and file chardevs are the host side of -M pc's ISA devices, not of -gdb.
+  CHECK(mentions(err({"-M", "pc", "-chardev", "stdio,id=a", "-gdb", "chardev:a"}), "no -chardev with id 'a'"));
+}
+
+TEST_CASE("-M pc: -bios, -chardev stdio|file, -device isa-debug-exit|isa-debugcon, -debugcon", "[cli][pc]") {
+  apps::Options o = ok({"-machine", "pc,accel=tcg", "-bios", "rom.bin", "-nodefaults", "-display", "none", "-serial", "none",
+                        "-chardev", "stdio,id=out", "-chardev", "file,id=log,path=log.txt",
+                        "-device", "isa-debugcon,iobase=0x402,chardev=log", "-device", "isa-debugcon,chardev=out,iobase=128",
+                        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-device", "isa-debug-exit", "-debugcon", "file:e9.txt"});
+  CHECK(o.machine.board == "pc");
+  CHECK(o.machine.bios == "rom.bin");
+  CHECK(o.machine.chardevs == std::map<std::string, std::string>{{"out", "stdio"}, {"log", "file:log.txt"}, {"debugcon", "file:e9.txt"}});
+  REQUIRE(o.machine.isa_devices.size() == 5);
+  auto is = [](const machine::IsaDevice& d, const char* driver, uint32_t base, uint32_t size, const char* chardev) {
+    return d.driver == driver && d.iobase == base && d.iosize == size && d.chardev == chardev;
+  };
+  CHECK(is(o.machine.isa_devices[0], "isa-debugcon", 0x402, 1, "log"));
+  CHECK(is(o.machine.isa_devices[1], "isa-debugcon", 128, 1, "out"));
+  CHECK(is(o.machine.isa_devices[2], "isa-debug-exit", 0xf4, 4, ""));
+  CHECK(is(o.machine.isa_devices[3], "isa-debug-exit", 0x501, 2, ""));  // QEMU's defaults
+  CHECK(is(o.machine.isa_devices[4], "isa-debugcon", 0xe9, 1, "debugcon"));
+  // A device may name a -chardev that comes after it; -debugcon none adds nothing.
+  o = ok({"-M", "pc", "-device", "isa-debugcon,chardev=c", "-chardev", "stdio,id=c", "-debugcon", "none"});
+  CHECK(o.machine.isa_devices.size() == 1);
+
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debugcon"}), "chardev=ID is required"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debugcon,chardev=nope"}), "no -chardev with id 'nope'"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debugcon,chardev="}), "chardev= needs an id"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debug-exit,chardev=c"}), "unknown option 'chardev'"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debugcon,iosize=2,chardev=c", "-chardev", "stdio,id=c"}), "unknown option 'iosize'"));
+  for (const char* bad : {"iobase=", "iobase=-1", "iobase=0x10000", "iobase=65536", "iobase=0xg", "iobase= 1"})
+    CHECK(mentions(err({"-M", "pc", "-device", std::string("isa-debug-exit,") + bad}), "iobase must be 0 to 0xffff"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debug-exit,iosize=0"}), "iosize must be 1 to 0x10000"));
+  CHECK(mentions(err({"-M", "pc", "-device", "isa-debug-exit,iobase=0xffff,iosize=2"}), "ports past 0xffff"));
+  CHECK(mentions(err({"-M", "pc", "-chardev", "stdio,id=a,path=x"}), "-chardev stdio: unknown option 'path'"));
+  CHECK(mentions(err({"-M", "pc", "-chardev", "file,id=a,port=1"}), "-chardev file: unknown option 'port'"));
+  CHECK(mentions(err({"-M", "pc", "-chardev", "file,id=a"}), "path= is required"));
+  CHECK(mentions(err({"-M", "pc", "-chardev", "stdio,id=a", "-chardev", "file,id=a,path=x"}), "duplicate id 'a'"));
+  CHECK(mentions(err({"-M", "pc", "-debugcon", "stdio", "-debugcon", "stdio"}), "-debugcon: given twice"));
+  CHECK(mentions(err({"-M", "pc", "-debugcon", "vc"}), "unsupported device 'vc'"));
+  CHECK(mentions(err({"-M", "pc", "-cpu", "pentium"}), "-cpu: -M pc has one CPU model"));
+  CHECK(mentions(err({"-M", "pc", "-s"}), "not available on -M pc"));
+  // ISA devices and their chardevs are -M pc's.
+  CHECK(mentions(err({"-M", "virt", "-device", "isa-debug-exit"}), "an ISA device, for -M pc (not -M virt)"));
+  CHECK(mentions(err({"-debugcon", "stdio"}), "an ISA device, for -M pc (not -M spike)"));
+  CHECK(mentions(err({"-M", "virt", "-chardev", "stdio,id=a"}), "for -M pc's ISA devices"));
 }
 
 TEST_CASE("numbers parse strictly: no sign, no wrap, no spaces", "[cli]") {

@@ -80,12 +80,12 @@ uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
         a = s->gpr[AX] & mask;
         if (!access(ES, rd(DI), false, &b)) return 0;
         break;
-      case kIns:  // no devices yet: a port reads as all ones
-        a = mask;
+      case kIns:
+        a = port_read(*s, uint16_t(s->gpr[DX]), size);
         if (!access(ES, rd(DI), true, &a)) return 0;
         break;
-      case kOuts:  // the value goes nowhere yet
-        if (!access(src_seg, rd(SI), false, &a)) return 0;
+      case kOuts:
+        if (!access(src_seg, rd(SI), false, &a) || !port_write(*s, uint16_t(s->gpr[DX]), size, a)) return 0;
         break;
     }
     if (op == kMovs || op == kCmps || op == kLods || op == kOuts) wr(SI, rd(SI) + uint64_t(step));
