@@ -2,13 +2,12 @@
 // real-mode address space, and exception delivery through the IVT.
 #include "cpu/x86/cpu.h"
 
-#include <Zydis/Zydis.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <new>
 
 #include "cpu/x86/decode.h"
+#include "cpu/x86/disasm.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/translate.h"
 
@@ -124,10 +123,8 @@ void X86Cpu::take_exception() {
 
 std::string X86Cpu::disassemble(uint64_t pc) {
   uint8_t bytes[15];
-  size_t n = fetch(uint16_t(pc - state_->seg[CS].base), bytes);
-  ZydisDisassembledInstruction insn;
-  if (ZYAN_FAILED(ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_REAL_16, pc, bytes, n, &insn))) return "(bad)";
-  return insn.text;
+  const uint16_t ip = uint16_t(pc - state_->seg[CS].base);
+  return x86::disassemble(bytes, fetch(ip, bytes), ip, 16);  // real mode: branch targets as offsets in CS
 }
 
 }  // namespace kiln::x86
