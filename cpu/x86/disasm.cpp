@@ -1,9 +1,12 @@
+// x86 disassembly (cpu/x86/disasm.h): Capstone's text in columns, with one
+// correction where Capstone 4 misnames an instruction it decoded right.
 #include "cpu/x86/disasm.h"
 
 #include <capstone/capstone.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace kiln::x86 {
 
@@ -31,6 +34,23 @@ class Handles {
   csh h_[3] = {0, 0, 0};
 };
 
+// Capstone 4 names 98/99 by the code size alone where a 66 prefix changes the
+// operand size (in 16-bit code always cwde/cdq, never cbw/cwd). The name from
+// the SDM's rule instead: 66 toggles 16/32 bits, REX.W right before the
+// opcode makes 64; nullptr for other instructions.
+const char* convert_name(const cs_insn& insn, unsigned bits) {
+  const uint8_t op = insn.bytes[insn.size - 1];
+  const bool convert = insn.id == X86_INS_CBW || insn.id == X86_INS_CWDE || insn.id == X86_INS_CDQE ||
+                       insn.id == X86_INS_CWD || insn.id == X86_INS_CDQ || insn.id == X86_INS_CQO;
+  if (!convert || (op != 0x98 && op != 0x99)) return nullptr;
+  const unsigned prefixes = insn.size - 1;
+  unsigned size = bits == 16 ? 16 : 32;
+  if (std::memchr(insn.bytes, 0x66, prefixes)) size = size == 16 ? 32 : 16;
+  if (bits == 64 && prefixes && (insn.bytes[prefixes - 1] & 0xF8) == 0x48) size = 64;
+  static constexpr const char* kNames[2][3] = {{"cbw", "cwde", "cdqe"}, {"cwd", "cdq", "cqo"}};
+  return kNames[op & 1][size == 16 ? 0 : size == 32 ? 1 : 2];
+}
+
 }  // namespace
 
 std::string disassemble(const uint8_t* bytes, size_t n, uint64_t address, unsigned bits, unsigned* len) {
@@ -53,7 +73,8 @@ std::string disassemble(const uint8_t* bytes, size_t n, uint64_t address, unsign
   line.resize(std::max<size_t>(line.size(), 24), ' ');
   line += ' ';
   if (ok) {
-    line += insn->mnemonic;
+    const char* fixed = convert_name(*insn, bits);
+    line += fixed ? fixed : insn->mnemonic;
     if (insn->op_str[0]) {
       line.resize(std::max<size_t>(line.size(), 25 + 10), ' ');
       line += ' ';

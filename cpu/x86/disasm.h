@@ -1,7 +1,9 @@
 // x86 disassembly for -d in_asm and the debugger, by Capstone 4
 // (`libcapstone-dev`), in Intel syntax. Kiln's own decoder (decode.h) only
 // says what an instruction does; the text shown to people comes from Capstone
-// so that a wrong opcode-map row cannot also print itself as right.
+// so that a wrong opcode-map row cannot also print itself as right. Capstone
+// 4's known misnamings are listed in tests/unit/x86_decode_crosscheck_test.cpp
+// (SSE in 16-bit code ignores its mandatory prefix); CBW/CWD are corrected here.
 // RISC-V keeps its own disassembler (cpu/riscv/disasm.h): Capstone 4 has none.
 #pragma once
 #include <cstddef>

@@ -32,6 +32,13 @@ TEST_CASE("x86 disassembly: bytes, mnemonic and operands in each code size", "[x
   CHECK(dis({0x48, 0x89, 0xE5}, 0, 64) == "48 89 e5 mov rbp, rsp");
   CHECK(dis({0xF3, 0xA4}, 0, 16) == "f3 a4 rep movsb byte ptr es:[di], byte ptr [si]");
   CHECK(dis({0xEA, 0x5B, 0xE0, 0x00, 0xF0}, 0xFFF0, 16) == "ea 5b e0 00 f0 ljmp 0xf000:0xe05b");
+  // 98/99 named by operand size (Capstone 4 alone says cwde/cdq in 16-bit code).
+  CHECK(dis({0x98}, 0, 16) == "98 cbw");
+  CHECK(dis({0x66, 0x99}, 0, 16) == "66 99 cdq");
+  CHECK(dis({0x66, 0x2E, 0x98}, 0, 32) == "66 2e 98 cbw");
+  CHECK(dis({0x99}, 0, 32) == "99 cdq");
+  CHECK(dis({0x48, 0x98}, 0, 64) == "48 98 cdqe");
+  CHECK(dis({0x48, 0x66, 0x99}, 0, 64) == "48 66 99 cwd");  // a REX not right before the opcode is ignored
   // Branch targets from the address; in 16-bit code they wrap at 64 KiB.
   CHECK(dis({0xEB, 0xFE}, 0x100, 16) == "eb fe jmp 0x100");
   CHECK(dis({0xE9, 0x00, 0x01}, 0xFF00, 16) == "e9 00 01 jmp 3");
