@@ -272,12 +272,11 @@ bool mnemonic_matches(const OpcodeRow& row, std::string_view cs) {
 }
 
 struct Decoders {
-  const Mode& mode;
   ZydisDecoder zydis;
   csh capstone = 0;
   cs_insn* insn = nullptr;
 
-  explicit Decoders(const Mode& m) : mode(m) {
+  explicit Decoders(const Mode& m) {
     REQUIRE(ZYAN_SUCCESS(ZydisDecoderInit(&zydis, m.zydis_mode, m.zydis_stack)));
     REQUIRE(cs_open(CS_ARCH_X86, m.capstone_mode, &capstone) == CS_ERR_OK);
     insn = cs_malloc(capstone);
@@ -312,8 +311,7 @@ struct Decoders {
       std::snprintf(hex, sizeof hex, "%02x", b[i]);
       s += hex;
     }
-    std::string_view m;
-    if (capstone_length(b, &m)) s += std::string(" (Capstone: ") + insn->mnemonic + " " + insn->op_str + ")";
+    if (capstone_length(b)) s += std::string(" (Capstone: ") + insn->mnemonic + " " + insn->op_str + ")";
     return s;
   }
 };
