@@ -3,13 +3,12 @@
 // delivery in interrupt.cpp.
 #include "cpu/x86/cpu.h"
 
-#include <Zydis/Zydis.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <new>
 
 #include "cpu/x86/decode.h"
+#include "cpu/x86/disasm.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/mode.h"
@@ -158,14 +157,10 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
 
 std::string X86Cpu::disassemble(uint64_t pc) {
   uint8_t bytes[15];
-  size_t n = fetch(pc, bytes);
   const TransMode m = TransMode::of(*state_);
-  const ZydisMachineMode mode = m.code == CodeSize::Long64   ? ZYDIS_MACHINE_MODE_LONG_64
-                                : m.code == CodeSize::Prot32 ? ZYDIS_MACHINE_MODE_LEGACY_32
-                                                             : ZYDIS_MACHINE_MODE_REAL_16;
-  ZydisDisassembledInstruction insn;
-  if (ZYAN_FAILED(ZydisDisassembleIntel(mode, pc, bytes, n, &insn))) return "(bad)";
-  return insn.text;
+  const unsigned bits = m.code == CodeSize::Long64 ? 64 : m.code == CodeSize::Prot32 ? 32 : 16;
+  // Branch targets as offsets in CS (the ip), as the guest's own listing has them.
+  return x86::disassemble(bytes, fetch(pc, bytes), pc - m.cs_base, bits);
 }
 
 }  // namespace kiln::x86

@@ -1,17 +1,23 @@
 // Small real-mode programs run by the x86 CPU through the engine (the path
 // the machine uses) under the interpreter and the JIT: loops, near calls,
 // INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call; the
-// 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS.
+// 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS;
+// and the -d in_asm trace (Capstone's disassembly) of such a program.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <string>
 
 #include "common/log.h"
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/flags.h"
 #include "engine/engine.h"
 #include "jit/jit.h"
+#include "loader_test_util.h"
 #include "mem/physmap.h"
 
 using namespace kiln;
@@ -199,5 +205,35 @@ TEST_CASE("x86 programs: a word at offset 0xFFFF wraps on the 8086 and raises #G
       CHECK(m.ram[0x20000 + 0x100 - 6] == 0x00);  // returns to the faulting mov
       CHECK(m.ram[0x20000 + 0x100 - 5] == 0x00);
     }
+  }
+}
+
+TEST_CASE("x86 programs: -d in_asm shows Capstone's text, real-mode branch targets as offsets in CS", "[x86]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    test::TempFile log_file({});
+    std::string text;
+    {
+      Machine m(use_jit, Model::I286);
+      REQUIRE(m.log.open_file(log_file.path));
+      m.log.set_mask(kLogInAsm);
+      // 1000:0000: mov ax,1234h; jmp short 10h; (nops); 10: hlt
+      std::memset(m.ram + 0x10000, 0x90, 0x10);
+      m.put(0x10000, {0xB8, 0x34, 0x12, 0xEB, 0x0B});
+      m.put(0x10010, {0xF4});
+      m.run(0x1000);
+      CHECK(m.reg(AX) == 0x1234);
+      std::fflush(m.log.stream());
+      std::ifstream in(log_file.path);
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // Columns are padded: compare with runs of spaces squeezed to one.
+    std::string squeezed;
+    for (char c : text)
+      if (c != ' ' || squeezed.empty() || squeezed.back() != ' ') squeezed += c;
+    CHECK(squeezed.find(" 0x0000000000010000: b8 34 12 mov ax, 0x1234\n") != std::string::npos);
+    CHECK(squeezed.find(" 0x0000000000010003: eb 0b jmp 0x10\n") != std::string::npos);
+    CHECK(squeezed.find(" 0x0000000000010010: f4 hlt\n") != std::string::npos);
   }
 }
