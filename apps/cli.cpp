@@ -463,9 +463,11 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
   }
   if (nodefaults && !serial_given) o.machine.serial = "null";
   if (Status s = check_isa_devices(o); !s) return make_error(s.error());
-  if (!cpu.empty() && o.machine.board == "pc")
-    return make_error("-cpu: -M pc has one CPU model for now (its -cpu models come with the x86 CPU work)");
-  if (!cpu.empty()) {  // both RISC-V boards have one CPU model: RV64GC with the privileged architecture
+  if (!cpu.empty() && o.machine.board == "pc") {  // the board checks the name
+    std::vector<OptionPart> parts = split_options(cpu);
+    if (parts.size() > 1) return make_error("-cpu " + parts[0].key + ": CPU properties are not supported yet ('" + parts[1].key + "')");
+    o.machine.cpu_model = parts[0].key;
+  } else if (!cpu.empty()) {  // both RISC-V boards have one CPU model: RV64GC with the privileged architecture
     std::vector<OptionPart> parts = split_options(cpu);
     if (parts[0].key != "rv64" && parts[0].key != "max")
       return make_error("-cpu: unknown CPU model '" + parts[0].key + "' for -M " + o.machine.board + " (available: rv64, max)");

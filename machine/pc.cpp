@@ -19,11 +19,17 @@ namespace kiln::machine {
 
 namespace {
 
-// The CPU the board resets. The 286 in real mode starts at F000:FFF0 with CS
-// base 0xF0000, which is the mirror below 1 MiB. When cpu/x86 has the 32-bit
-// models and their architectural reset state (CS base 0xFFFF0000, the first
-// fetch from the image just below 4 GiB), this one line picks such a model.
-constexpr x86::Model kCpuModel = x86::Model::I286;
+// The -cpu models (QEMU's names where QEMU has the model; 286 and 386 for
+// CPU test ROMs). The default is QEMU's: qemu64.
+struct CpuModel {
+  const char* name;
+  x86::Model model;
+};
+constexpr CpuModel kCpuModels[] = {
+    {"286", x86::Model::I286},         {"386", x86::Model::I386},          {"486", x86::Model::I486},
+    {"pentium", x86::Model::Pentium}, {"pentium3", x86::Model::Pentium3}, {"qemu64", x86::Model::X64},
+    {"max", x86::Model::X64},
+};
 
 class Pc final : public Machine {
  public:
@@ -37,7 +43,16 @@ class Pc final : public Machine {
     auto j = make_jit(cfg);
     if (!j) return make_error(j.error());
     jit_ = std::move(*j);
-    cpu_ = std::make_unique<x86::X86Cpu>(map_, kCpuModel);
+    x86::Model model = x86::Model::X64;
+    if (!cfg.cpu_model.empty()) {
+      const CpuModel* found = nullptr;
+      for (const CpuModel& m : kCpuModels)
+        if (cfg.cpu_model == m.name) found = &m;
+      if (!found) return make_error("-cpu: unknown CPU model '" + cfg.cpu_model + "' for -M pc (available: " + cpu_model_names() + ")");
+      model = found->model;
+    }
+    no_reboot_ = cfg.no_reboot;
+    cpu_ = std::make_unique<x86::X86Cpu>(map_, model);
     cpu_->s().ports = &ports_;
     engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_,
                                                engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
@@ -55,7 +70,8 @@ class Pc final : public Machine {
           return engine_->stop_code();
         case engine::Engine::SliceEnd::Idle:
           if (engine_->stop_requested()) break;  // asked to stop before the HLT: the next slice says Stopped
-          return halted();
+          if (int code = halted(); code >= 0) return code;
+          break;
         default:
           break;
       }
@@ -142,6 +158,13 @@ class Pc final : public Machine {
   // with IF set too the wait would never end.
   int halted() {
     const x86::X86State& s = cpu_->s();
+    if (cpu_->shutdown()) {  // a triple fault: a PC resets (QEMU too), or with -no-reboot Kiln ends
+      std::fprintf(stderr, "kiln: x86 triple fault (shutdown) at %04X:%08llX%s\n", s.seg[x86::CS].selector,
+                   (unsigned long long)cpu_->ip(), no_reboot_ ? "" : "; resetting");
+      if (no_reboot_) return pc::kExitTripleFault;
+      cpu_->reset();
+      return -1;
+    }
     const uint16_t cs = s.seg[x86::CS].selector;
     const uint16_t hlt_ip = uint16_t(cpu_->ip() - 1);  // HLT's opcode byte, the last of the instruction
     if (s.flags & x86::fl::IF)
@@ -151,7 +174,14 @@ class Pc final : public Machine {
     return pc::kExitHalted;
   }
 
+  static std::string cpu_model_names() {
+    std::string out;
+    for (const CpuModel& m : kCpuModels) out += std::string(out.empty() ? "" : ", ") + m.name;
+    return out;
+  }
+
   Log& log_;
+  bool no_reboot_ = false;
   mem::PhysMap map_;
   mem::PortSpace ports_;
   engine::EventLoop events_;

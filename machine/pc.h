@@ -28,5 +28,7 @@ constexpr uint32_t kDebugconBase = 0xe9;                         // isa-debugcon
 // IF=0, or with IF=1 while no device can interrupt yet). Even, so distinct from
 // isa-debug-exit's odd statuses, and not 0 (power-off) or 2 (bad arguments).
 constexpr int kExitHalted = 4;
+// With -no-reboot, a triple fault (shutdown) ends Kiln with this status.
+constexpr int kExitTripleFault = 6;
 
 }  // namespace kiln::machine::pc
