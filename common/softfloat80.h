@@ -1,0 +1,201 @@
+// Bit-exact x87 arithmetic on the 80-bit double-extended format, in software.
+//
+// The x87 is not plain IEEE: it has an explicit integer bit (so encodings
+// exist that IEEE does not have: pseudo-denormals, unnormals, pseudo-NaNs,
+// pseudo-infinities), a precision control that rounds significands to 24, 53
+// or 64 bits while keeping the 15-bit exponent range, its own NaN selection
+// rule (the larger significand wins), a "denormal operand" exception, C1 =
+// "rounded up", and unmasked overflow/underflow responses that deliver the
+// rounded result with its exponent wrapped by 24576.  This library models all
+// of that for one operation at a time; the x87 register stack, tags and
+// the status word live with the CPU (the caller).
+//
+// Every operation takes the guest's control word and returns the value the
+// destination receives plus a status word fragment (same bit positions as the
+// FSW): the exception bits the operation raised (IE DE ZE OE UE PE) and the
+// condition codes it defines (C1 = rounded up for rounding operations; C0 C2 C3
+// for comparisons and FPREM).  Callers merge the exception bits into the FSW
+// (they are sticky) and replace the condition codes.  When an exception is
+// raised that the control word leaves unmasked, x87 semantics say:
+//   IE, ZE, DE: the destination is NOT written (the returned value is the
+//               masked response, to be ignored);
+//   OE, UE:     a register destination receives the returned value, which is
+//               then already the rounded result with its exponent wrapped by
+//               -/+24576; a memory destination (to_f32/to_f64) is NOT written;
+//   PE:         the destination is written normally.
+// In every case the caller then raises #MF (or, on old boards, FERR#) at the
+// next waiting x87 instruction, exactly as for masked ones if ES is set.
+//
+// Details the SDM leaves open (NaN ties, FPREM's step size, tininess with
+// precision control, denormal-operand ordering) follow what an Intel x87 does:
+// tests/unit/softfloat80_test.cpp compares every operation bit for bit and
+// flag for flag with the host's x87 unit in all rounding and precision modes,
+// with masked and unmasked exceptions.
+#pragma once
+
+#include <cstdint>
+
+#include "common/softfloat.h"
+
+namespace kiln::sf::x87 {
+
+// One 80-bit register or memory operand: significand with its explicit
+// integer bit at bit 63, then sign (bit 15) and biased exponent (bits 14..0),
+// exactly as the 10 bytes lie in memory (little-endian, sig first).
+struct F80 {
+    uint64_t sig = 0;
+    uint16_t se = 0;
+    constexpr bool sign() const { return se & 0x8000; }
+    constexpr int biased_exp() const { return se & 0x7FFF; }
+    friend constexpr bool operator==(F80 a, F80 b) { return a.sig == b.sig && a.se == b.se; }
+};
+
+constexpr int kBias = 16383;
+constexpr int kMaxBiasedExp = 0x7FFF;
+constexpr uint64_t kIntegerBit = uint64_t(1) << 63;
+constexpr uint64_t kQuietBit = uint64_t(1) << 62;
+// Unmasked overflow/underflow wrap the exponent by 3 * 2^13.
+constexpr int kExponentWrap = 24576;
+// The "real indefinite" QNaN, the masked response to invalid operations.
+constexpr F80 kIndefinite{0xC000000000000000ull, 0xFFFF};
+
+// Bits of the status word (FSW) this library reports.
+enum StatusBit : uint16_t {
+    IE = 0x0001,  // invalid operation
+    DE = 0x0002,  // denormal operand
+    ZE = 0x0004,  // zero divide
+    OE = 0x0008,  // overflow
+    UE = 0x0010,  // underflow
+    PE = 0x0020,  // precision (inexact)
+    C0 = 0x0100,
+    C1 = 0x0200,
+    C2 = 0x0400,
+    C3 = 0x4000,
+};
+constexpr uint16_t kExceptionBits = IE | DE | ZE | OE | UE | PE;
+constexpr uint16_t kConditionBits = C0 | C1 | C2 | C3;
+
+// The fields of the control word (FCW) arithmetic depends on: exception masks
+// (bits 0..5, set = masked), precision control (bits 8..9) and rounding control
+// (bits 10..11).  The power-on value 0x037F masks everything and selects
+// 64-bit precision and round to nearest.
+struct Control {
+    uint16_t cw = 0x037F;
+    constexpr bool masked(uint16_t exception) const { return (cw & exception) != 0; }
+    constexpr Round rounding() const {
+        constexpr Round kByRc[4] = {Round::NearestEven, Round::Down, Round::Up, Round::TowardZero};
+        return kByRc[(cw >> 10) & 3];
+    }
+    // Significand bits kept by FADD/FSUB/FMUL/FDIV/FSQRT: PC 00 -> 24,
+    // 10 -> 53, 11 -> 64; the reserved 01 behaves as 64 (as on the Intel hosts
+    // the tests ran on).
+    constexpr int precision() const {
+        constexpr int kByPc[4] = {24, 64, 53, 64};
+        return kByPc[(cw >> 8) & 3];
+    }
+};
+
+// The x87 classes of an 80-bit encoding (SDM Vol. 1 §8.2.2, Table 8-3).  The
+// last three are "unsupported" encodings: as operands they raise IE.
+enum class Class : uint8_t {
+    Zero,
+    Denormal,        // exponent 0, integer bit 0, fraction != 0
+    PseudoDenormal,  // exponent 0, integer bit 1: read as a denormal (DE)
+    Normal,
+    Infinity,
+    QNaN,
+    SNaN,
+    Unnormal,        // exponent 1..7FFE, integer bit 0
+    PseudoNaN,       // exponent 7FFF, integer bit 0, fraction != 0
+    PseudoInfinity,  // exponent 7FFF, integer bit 0, fraction 0
+};
+Class classify(F80 x);
+inline bool is_nan(F80 x) { Class c = classify(x); return c == Class::QNaN || c == Class::SNaN; }
+
+struct Result {
+    F80 value;
+    uint16_t status;  // exception bits raised | condition codes defined
+};
+
+// ---- arithmetic (precision control applies) ------------------------------
+// status: exceptions | C1 (set iff the result was rounded up in magnitude).
+Result add(F80 a, F80 b, Control c);
+Result sub(F80 a, F80 b, Control c);  // a - b
+Result mul(F80 a, F80 b, Control c);
+Result div(F80 a, F80 b, Control c);  // a / b
+Result sqrt(F80 a, Control c);
+
+// ---- x87-specific operations (always 64-bit precision) -------------------
+Result round_to_int(F80 a, Control c);  // FRNDINT, in the control word's rounding mode
+Result scale(F80 st0, F80 st1, Control c);  // FSCALE: st0 * 2^trunc(st1)
+// FXTRACT: `exponent` (the unbiased exponent as a value) replaces ST(0), then
+// `significand` (same sign, exponent 0) is pushed.  Zero: ZE, exponent -inf.
+struct Extracted {
+    F80 exponent, significand;
+    uint16_t status;
+};
+Extracted extract(F80 a, Control c);
+// FPREM (truncating quotient) and FPREM1 (IEEE remainder, nearest quotient).
+// status: exceptions | C2 (reduction incomplete, run again) | the low three
+// quotient bits Q2 Q1 Q0 in C0 C3 C1 when complete (all three clear when
+// incomplete).  The remainder is exact.
+Result partial_remainder(F80 st0, F80 st1, Control c);   // FPREM
+Result ieee_remainder(F80 st0, F80 st1, Control c);      // FPREM1
+
+// ---- comparison ----------------------------------------------------------
+// FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet=true: only SNaN does).
+// Returns IE/DE | C3 C2 C0 = 000 (a > b), 001 (a < b), 100 (a == b),
+// 111 (unordered).  FCOMI/FUCOMI map C3->ZF, C2->PF, C0->CF.  FTST is
+// compare(a, +0, false).
+uint16_t compare(F80 a, F80 b, bool quiet);
+// FXAM: C3 C2 C0 class code and C1 = sign; raises nothing.
+uint16_t examine(F80 a);
+
+// ---- conversions ---------------------------------------------------------
+// FILD: exact.
+F80 from_int(int64_t v);
+// FIST/FISTP to a `width`-bit integer (16, 32 or 64) in the control word's
+// rounding mode (FISTTP: pass truncate=true).  NaN, infinity, unsupported
+// encodings and out-of-range values raise IE and give the integer indefinite
+// (only the top bit set); inexact results raise PE and set C1 if rounded up.
+struct IntResult {
+    int64_t value;  // sign-extended from `width` bits
+    uint16_t status;
+};
+IntResult to_int(F80 a, int width, Control c, bool truncate = false);
+
+// FLD m32/m64: exact; a denormal raises DE, an SNaN raises IE and is quieted.
+Result from_f32(uint32_t bits);
+Result from_f64(uint64_t bits);
+// FST/FSTP m32/m64: rounded in the control word's rounding mode to the
+// destination format (precision control does not apply).  Stores never
+// report DE.  An unmasked OE/UE reports that bit alone (memory is not
+// written; `value` is then the masked response).
+struct F32Result {
+    uint32_t value;
+    uint16_t status;
+};
+struct F64Result {
+    uint64_t value;
+    uint16_t status;
+};
+F32Result to_f32(F80 a, Control c);
+F64Result to_f64(F80 a, Control c);
+
+// FBLD / FBSTP: 18-digit packed BCD, 10 bytes little-endian, sign in bit 7 of
+// byte 9.  Loading is exact and raises nothing (the SDM leaves digits above 9
+// undefined; this library computes sum(digit * 10^i) with them, the tests only
+// use valid digits).  Storing rounds with the control word's mode;
+// |value| >= 10^18, NaN, infinity and unsupported encodings raise IE and give
+// the packed BCD indefinite (bytes 0..9 = 00 x7, C0, FF, FF).
+struct Bcd {
+    uint8_t bytes[10];
+};
+Result from_bcd(const Bcd& b);
+struct BcdResult {
+    Bcd value;
+    uint16_t status;
+};
+BcdResult to_bcd(F80 a, Control c);
+
+}  // namespace kiln::sf::x87
