@@ -142,6 +142,37 @@ Extracted extract(F80 a, Control c);
 Result partial_remainder(F80 st0, F80 st1, Control c);   // FPREM
 Result ieee_remainder(F80 st0, F80 st1, Control c);      // FPREM1
 
+// ---- transcendentals (64-bit precision) ----------------------------------
+// Evaluated in 128-bit working precision and rounded once: the correctly
+// rounded value except within ~2^-115 of a rounding boundary.  FSIN/FCOS/
+// FSINCOS/FPTAN reduce the argument with the x87's own 66-bit pi, so large
+// arguments and those near multiples of pi/2 give what hardware gives, not
+// the true sine.  An Intel x87 is itself not correctly rounded: against the
+// test host, results are bit-identical in ~93% (FSIN, FCOS, F2XM1), 85%
+// (FPTAN), 97.5% (FYL2X, FYL2XP1) and 99% (FPATAN) of random in-domain cases
+// and one ulp apart otherwise (C1 then follows each side's own rounding);
+// special operands and exception flags agree exactly.  PE is always raised
+// for a computed result, as the x87 does even when the true value is exact
+// (FYL2X of a power of two).  status: exceptions | C1 (rounded up) | C2 for
+// the trigonometric ones (|x| >= 2^63: out of range, the operand is returned
+// unchanged and nothing else is reported).  Results outside an instruction's
+// documented domain (F2XM1 beyond +-1, FYL2XP1 beyond 1 - sqrt(2)/2) are
+// whatever the series give; the SDM calls them undefined.
+Result sine(F80 a, Control c);     // FSIN
+Result cosine(F80 a, Control c);   // FCOS
+Result tangent(F80 a, Control c);  // FPTAN's tangent (the caller then pushes +1.0)
+// FSINCOS: the sine replaces ST(0), then the cosine is pushed (not when C2).
+// One status word: both operations' exceptions, C1 of the sine.
+struct SineCosine {
+    F80 sine, cosine;
+    uint16_t status;
+};
+SineCosine sine_cosine(F80 a, Control c);
+Result exp2m1(F80 a, Control c);   // F2XM1: 2^x - 1, meant for -1 <= x <= 1
+Result ylog2x(F80 st0, F80 st1, Control c);    // FYL2X: st1 * log2(st0)
+Result ylog2xp1(F80 st0, F80 st1, Control c);  // FYL2XP1: st1 * log2(st0 + 1)
+Result arctangent(F80 st0, F80 st1, Control c);  // FPATAN: atan2(st1, st0)
+
 // ---- comparison ----------------------------------------------------------
 // FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet=true: only SNaN does).
 // Returns IE/DE | C3 C2 C0 = 000 (a > b), 001 (a < b), 100 (a == b),
