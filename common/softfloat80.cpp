@@ -314,23 +314,21 @@ uint16_t compare(F80 a, F80 b, bool quiet) {
         return (signals ? IE : 0) | kUnordered;
     }
     const uint16_t de = denormal_flag(x, y);
-    // Order by (sign, kind, exponent, significand) on magnitudes.
-    auto magnitude_rank = [](const Unpacked& u) -> int {
-        return u.kind == Kind::Zero ? 0 : u.kind == Kind::Finite ? 1 : 2;
-    };
+    // Magnitudes order by (zero < finite < infinity, exponent, significand);
+    // normalised significands make that the numeric order.
+    auto rank = [](const Unpacked& u) { return u.kind == Kind::Zero ? 0 : u.kind == Kind::Finite ? 1 : 2; };
     int cmp;  // -1, 0, 1 for a <, ==, > b
     if (x.kind == Kind::Zero && y.kind == Kind::Zero) {
-        cmp = 0;
+        cmp = 0;  // -0 == +0
     } else if (x.sign != y.sign) {
         cmp = x.sign ? -1 : 1;
     } else {
-        int mag = magnitude_rank(x) - magnitude_rank(y);
+        int mag = rank(x) < rank(y) ? -1 : rank(x) > rank(y) ? 1 : 0;
         if (mag == 0 && x.kind == Kind::Finite) {
-            if (x.exp + 63 != y.exp + 63) mag = x.exp < y.exp ? -1 : 1;
+            if (x.exp != y.exp) mag = x.exp < y.exp ? -1 : 1;
             else if (x.sig != y.sig) mag = x.sig < y.sig ? -1 : 1;
         }
         cmp = x.sign ? -mag : mag;
-        cmp = cmp < 0 ? -1 : cmp > 0 ? 1 : 0;
     }
     return de | (cmp < 0 ? C0 : cmp == 0 ? C3 : 0);
 }

@@ -23,11 +23,13 @@
 //               then already the rounded result with its exponent wrapped by
 //               -/+24576; a memory destination (to_f32/to_f64) is NOT written;
 //   PE:         the destination is written normally.
-// In every case the caller then raises #MF (or, on old boards, FERR#) at the
-// next waiting x87 instruction, exactly as for masked ones if ES is set.
+// For any unmasked exception the caller also sets ES and B and raises #MF (or,
+// on old boards, FERR#) at the next waiting x87 instruction.
 //
 // Details the SDM leaves open (NaN ties, FPREM's step size, tininess with
-// precision control, denormal-operand ordering) follow what an Intel x87 does:
+// precision control, denormal-operand ordering, out-of-domain transcendental
+// arguments) follow what the test host's x87 does (an AMD EPYC; an Intel x87
+// may differ where the SDM says "undefined" or "implementation-dependent"):
 // tests/unit/softfloat80_test.cpp compares every operation bit for bit and
 // flag for flag with the host's x87 unit in all rounding and precision modes,
 // with masked and unmasked exceptions.
@@ -87,8 +89,8 @@ struct Control {
         return kByRc[(cw >> 10) & 3];
     }
     // Significand bits kept by FADD/FSUB/FMUL/FDIV/FSQRT: PC 00 -> 24,
-    // 10 -> 53, 11 -> 64; the reserved 01 behaves as 64 (as on the Intel hosts
-    // the tests ran on).
+    // 10 -> 53, 11 -> 64; the reserved 01 behaves as 64 (as on the test
+    // host).
     constexpr int precision() const {
         constexpr int kByPc[4] = {24, 64, 53, 64};
         return kByPc[(cw >> 8) & 3];
@@ -144,20 +146,23 @@ Result ieee_remainder(F80 st0, F80 st1, Control c);      // FPREM1
 
 // ---- transcendentals (64-bit precision) ----------------------------------
 // Evaluated in 128-bit working precision and rounded once: the correctly
-// rounded value except within ~2^-115 of a rounding boundary.  FSIN/FCOS/
+// rounded value except within ~2^-100 (relative) of a rounding boundary
+// (3000 random arguments per function, |x| < 1 for the trigonometric ones,
+// all matched an mpmath reference in round-to-nearest).  FSIN/FCOS/
 // FSINCOS/FPTAN reduce the argument with the x87's own 66-bit pi, so large
 // arguments and those near multiples of pi/2 give what hardware gives, not
-// the true sine.  An Intel x87 is itself not correctly rounded: against the
-// test host, results are bit-identical in ~93% (FSIN, FCOS, F2XM1), 85%
+// the true sine.  A real x87 is itself not correctly rounded: against the
+// (AMD) test host, results are bit-identical in ~93% (FSIN, FCOS, F2XM1), 85%
 // (FPTAN), 97.5% (FYL2X, FYL2XP1) and 99% (FPATAN) of random in-domain cases
 // and one ulp apart otherwise (C1 then follows each side's own rounding);
 // special operands and exception flags agree exactly.  PE is always raised
 // for a computed result, as the x87 does even when the true value is exact
 // (FYL2X of a power of two).  status: exceptions | C1 (rounded up) | C2 for
 // the trigonometric ones (|x| >= 2^63: out of range, the operand is returned
-// unchanged and nothing else is reported).  Results outside an instruction's
-// documented domain (F2XM1 beyond +-1, FYL2XP1 beyond 1 - sqrt(2)/2) are
-// whatever the series give; the SDM calls them undefined.
+// unchanged and nothing else is reported).  Outside an instruction's
+// documented domain (F2XM1 beyond +-1, FYL2XP1 beyond 1 - sqrt(2)/2) the SDM
+// calls results undefined; the library does what the test host does (see
+// softfloat80_trans.cpp).
 Result sine(F80 a, Control c);     // FSIN
 Result cosine(F80 a, Control c);   // FCOS
 Result tangent(F80 a, Control c);  // FPTAN's tangent (the caller then pushes +1.0)

@@ -38,12 +38,12 @@ Result scale(F80 st0, F80 st1, Control c) {
         return {y.sign ? zero(x.sign) : infinity(x.sign), de};
     }
     if (x.kind != Kind::Finite) return {st0, de};
-    // trunc(st1), clamped where any larger magnitude over/underflows alike.
+    // trunc(st1), clamped at 2^17 where any larger magnitude over/underflows
+    // alike (|st1| < 1 scales by 2^0).
     constexpr int kClamp = 1 << 17;
     int n = 0;
     if (y.kind == Kind::Finite && y.exp > -64) {
-        n = y.exp >= 17 - 63 ? kClamp : int(y.exp >= 0 ? y.sig << y.exp : y.sig >> -y.exp);
-        if (n > kClamp) n = kClamp;
+        n = y.exp >= 17 - 63 ? kClamp : int(y.sig >> -y.exp);
         if (y.sign) n = -n;
     }
     out = round_to_register(x.sign, x.exp + n, x.sig, 64, c);
@@ -68,7 +68,7 @@ Extracted extract(F80 a, Control c) {
 namespace {
 
 // FPREM's reduction count when the exponents differ by 64 or more: the SDM
-// allows any N in 32..63.  Intel hardware (the tests' host) takes 32 + (d - 64)
+// allows any N in 32..63.  The tests' host (an AMD x87) takes 32 + (d - 64)
 // mod 32, so every step but the last removes a multiple of 32 exponent bits
 // and the last partial step leaves a difference below 64.
 int partial_step(int d) { return 32 + ((d - 64) & 31); }
