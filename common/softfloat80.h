@@ -178,6 +178,12 @@ Result ylog2x(F80 st0, F80 st1, Control c);    // FYL2X: st1 * log2(st0)
 Result ylog2xp1(F80 st0, F80 st1, Control c);  // FYL2XP1: st1 * log2(st0 + 1)
 Result arctangent(F80 st0, F80 st1, Control c);  // FPATAN: atan2(st1, st0)
 
+// FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2: the constant rounded in the control
+// word's rounding mode (precision control does not apply; nothing is raised
+// and C1 is cleared).  FLD1 and FLDZ are exact: from_int(1), from_int(0).
+enum class Constant : uint8_t { Log2Ten, Log2E, Pi, Log10Two, LnTwo };
+F80 load_constant(Constant k, Control c);
+
 // ---- comparison ----------------------------------------------------------
 // FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet=true: only SNaN does).
 // Returns IE/DE | C3 C2 C0 = 000 (a > b), 001 (a < b), 100 (a == b),
@@ -220,8 +226,8 @@ F64Result to_f64(F80 a, Control c);
 
 // FBLD / FBSTP: 18-digit packed BCD, 10 bytes little-endian, sign in bit 7 of
 // byte 9.  Loading is exact and raises nothing (the SDM leaves digits above 9
-// undefined; this library computes sum(digit * 10^i) with them, the tests only
-// use valid digits).  Storing rounds with the control word's mode;
+// undefined; this library computes sum(digit * 10^i) with them, as the test
+// host does).  Storing rounds with the control word's mode;
 // |value| >= 10^18, NaN, infinity and unsupported encodings raise IE and give
 // the packed BCD indefinite (bytes 0..9 = 00 x7, C0, FF, FF).
 struct Bcd {

@@ -125,6 +125,7 @@ Result ieee_remainder(F80 st0, F80 st1, Control c) { return remainder_impl(st0, 
 // ---- packed BCD ----------------------------------------------------------
 
 Result from_bcd(const Bcd& b) {
+    // Digits above 9 simply weigh in (at most ~1.7e18: no overflow).
     uint64_t v = 0;
     for (int i = 8; i >= 0; --i) v = v * 100 + (b.bytes[i] >> 4) * 10 + (b.bytes[i] & 15);
     return {from_magnitude(b.bytes[9] & 0x80, v), 0};

@@ -345,6 +345,19 @@ Result tangent(F80 a, Control c) {
     });
 }
 
+F80 load_constant(Constant k, Control c) {
+    Wide v;
+    switch (k) {
+        case Constant::Log2Ten: v = div(ln(wide(10)), ln2()); break;
+        case Constant::Log2E: v = reciprocal(ln2()); break;
+        case Constant::Pi: v = pi(); break;
+        case Constant::Log10Two: v = div(ln2(), ln(wide(10))); break;
+        case Constant::LnTwo: v = ln2(); break;
+    }
+    // All five are irrational: round with a sticky bit, report nothing.
+    return to_register(v, Control{uint16_t(c.cw | kExceptionBits)}).value;
+}
+
 Result exp2m1(F80 a, Control c) {
     const Unpacked x = unpack(a);
     Result out;

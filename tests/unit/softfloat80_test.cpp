@@ -21,13 +21,13 @@
 // 24/53/64-bit rounding positions (exact and halfway cases), infinities,
 // QNaNs, SNaNs, unnormals, pseudo-NaNs, pseudo-infinities and raw random bit
 // patterns.  Loads draw binary32/64 patterns with zero or all-ones exponents
-// (denormals, NaNs) and packed BCD with valid digits.
+// (denormals, NaNs) and packed BCD (a few bytes with digits above 9).
 //
 // Counts: N = 50000 by default ($KILN_SF80_ITERS sets it; 2,000,000 was run
 // by hand).  N operand sets each for FADD, FSUB, FMUL, FDIV, FSCALE, FPREM,
 // FPREM1; N each for FSQRT, FRNDINT, FXTRACT, FXAM; N each for FCOM, FUCOM,
 // FTST; N each for FIST/FISTTP m16/m32/m64, FST m32/m64, FBSTP; N each for
-// FLD m32/m64, FBLD; N/5 each for FSIN, FCOS, FSINCOS, FPTAN, F2XM1, FYL2X,
+// FLD m32/m64, FBLD; the five constant loads in each rounding mode; N/5 each for FSIN, FCOS, FSINCOS, FPTAN, F2XM1, FYL2X,
 // FYL2XP1, FPATAN (a quarter of the trigonometric arguments near multiples
 // of pi/2, some F2XM1/FYL2XP1 arguments outside their domains); the counts
 // are CHECKed so a silent skip fails.  Transcendentals must match the host
@@ -379,6 +379,20 @@ HostOut host_load(Load op, uint64_t bits, const uint8_t* bcd, Control c) {
     }
     return o;
 }
+// FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2 in Constant order.
+HostOut host_constant(int i, Control c) {
+    HostOut o{};
+#define KILN_X87_CONST(insn) KILN_X87(insn "\n\tfnstsw %[sw]\n\tfstpt %[r]")
+    switch (i) {
+        case 0: KILN_X87_CONST("fldl2t"); break;
+        case 1: KILN_X87_CONST("fldl2e"); break;
+        case 2: KILN_X87_CONST("fldpi"); break;
+        case 3: KILN_X87_CONST("fldlg2"); break;
+        default: KILN_X87_CONST("fldln2"); break;
+    }
+#undef KILN_X87_CONST
+    return o;
+}
 #undef KILN_X87
 
 // Second-operand exponent targets that make results over/underflow or cancel.
@@ -613,6 +627,7 @@ TEST_CASE("x87 binary32/64 and BCD loads match the host x87", "[softfloat80]") {
             const unsigned pair = unsigned(digits % 100);
             digits /= 100;
             bcd[j] = r.below(8) == 0 ? 0 : uint8_t((pair / 10) << 4 | (pair % 10));
+            if (r.below(32) == 0) bcd[j] = uint8_t(r.next());  // digits above 9 too
         }
         bcd[9] = uint8_t(r.next() & 0x80);
         Bcd b;
@@ -690,6 +705,18 @@ F80 gen_in(Rng& r, int lo, int hi) {
 }
 
 }  // namespace
+
+TEST_CASE("x87 constant loads match the host x87 in every rounding mode", "[softfloat80]") {
+    for (uint16_t rc = 0; rc < 4; ++rc) {
+        const Control c{uint16_t(0x037F | rc << 10)};
+        for (int i = 0; i < 5; ++i) {
+            const HostOut o = host_constant(i, c);
+            INFO("constant " << i << " rc " << rc);
+            CHECK(load_constant(Constant(i), c) == o.value);
+            CHECK((o.sw & (kExceptionBits | C1)) == 0);
+        }
+    }
+}
 
 TEST_CASE("x87 transcendentals agree with the host x87 to an ulp", "[softfloat80]") {
     Failures f;
