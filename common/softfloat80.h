@@ -17,11 +17,14 @@
 // for comparisons and FPREM).  Callers merge the exception bits into the FSW
 // (they are sticky) and replace the condition codes.  When an exception is
 // raised that the control word leaves unmasked, x87 semantics say:
-//   IE, ZE, DE: the destination is NOT written (the returned value is the
-//               masked response, to be ignored);
+//   IE, ZE, DE: the destination is NOT written (the returned value is to be
+//               ignored); an unmasked DE stops the operation before anything
+//               else is detected, so the status is then DE alone;
 //   OE, UE:     a register destination receives the returned value, which is
 //               then already the rounded result with its exponent wrapped by
-//               -/+24576; a memory destination (to_f32/to_f64) is NOT written;
+//               -/+24576 (a result out of range even so, which only FSCALE
+//               can make, becomes infinity or zero); a memory destination
+//               (to_f32/to_f64) is NOT written;
 //   PE:         the destination is written normally.
 // For any unmasked exception the caller also sets ES and B and raises #MF (or,
 // on old boards, FERR#) at the next waiting x87 instruction.
@@ -194,6 +197,8 @@ uint16_t compare(F80 a, F80 b, bool quiet);
 uint16_t examine(F80 a);
 
 // ---- conversions ---------------------------------------------------------
+// FLD m80 / FSTP m80 need no library: they move the 10 bytes unchanged and
+// raise nothing, not even for an SNaN or a denormal.
 // FILD: exact.
 F80 from_int(int64_t v);
 // FIST/FISTP to a `width`-bit integer (16, 32 or 64) in the control word's
