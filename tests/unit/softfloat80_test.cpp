@@ -216,6 +216,36 @@ TEST_CASE("x87 FXAM, FPREM quotient bits and BCD", "[softfloat80]") {
     CHECK(std::memcmp(bad.value.bytes, indefinite.bytes, 10) == 0);
 }
 
+TEST_CASE("x87 transcendentals at known points", "[softfloat80]") {
+    const Control c{};
+    const F80 one = from_int(1), pi = load_constant(Constant::Pi, c);
+    CHECK(pi == F80{0xC90FDAA22168C235ull, 0x4000});
+    CHECK(load_constant(Constant::Pi, Control{0x077F}) == F80{0xC90FDAA22168C234ull, 0x4000});  // RC down
+    // atan2(1, 1) = pi/4, atan2(+0, -1) = pi, atan2(-0, +1) = -0.
+    CHECK(arctangent(one, one, c).value == F80{pi.sig, 0x3FFE});
+    CHECK(arctangent(from_int(-1), F80{}, c).value == pi);
+    CHECK(arctangent(one, F80{0, 0x8000}, c).value == F80{0, 0x8000});
+    // y * log2(8) = 3y; log2(0) with finite y: ZE and -inf * sign(y).
+    Result r = ylog2x(from_int(8), from_int(5), c);
+    CHECK(r.value == from_int(15));
+    CHECK(r.status == PE);
+    r = ylog2x(F80{}, one, c);
+    CHECK(r.value == F80{kIntegerBit, 0xFFFF});
+    CHECK(r.status == ZE);
+    CHECK(exp2m1(one, c).value == one);
+    CHECK(exp2m1(F80{kIntegerBit, 0xFFFF}, c).value == from_int(-1));  // 2^-inf - 1
+    CHECK(sine(F80{0, 0x8000}, c).value == F80{0, 0x8000});
+    CHECK(cosine(F80{}, c).value == one);
+    // sin(pi) with the x87's pi: the tiny difference between its pi and pi64.
+    r = sine(pi, c);
+    CHECK(r.value.biased_exp() < 16383 - 60);
+    // |x| >= 2^63: C2, operand unchanged.
+    const F80 huge{kIntegerBit, 16383 + 63};
+    r = sine(huge, c);
+    CHECK(r.value == huge);
+    CHECK(r.status == C2);
+}
+
 // Every entry point accepts any bit pattern and control word (a guest can
 // load anything) and reports only status bits it defines; runs on any host.
 TEST_CASE("x87 operations accept arbitrary operands", "[softfloat80]") {
