@@ -12,10 +12,9 @@
 // Design for further formats: arithmetic works on an unpacked form (sign,
 // exponent, significand in a uint64_t with the leading bit explicit) and
 // rounds from a 128-bit intermediate.  A format is described by a small traits
-// struct (Format below); only pack/unpack need to know the encoding.  An x87
-// 80-bit format fits the unpacked form (64-bit significand) and add/mul/convert
-// as they stand; div, sqrt and fma need a wider intermediate than 128 bits for a
-// 64-bit significand (the static_asserts in softfloat.cpp mark the spots).
+// struct (Format below); only pack/unpack need to know the encoding.  The x87
+// 80-bit format, with its explicit integer bit, precision control and x87
+// exception responses, has its own library on the same scheme: softfloat80.h.
 #pragma once
 
 #include <cstdint>

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "common/softfloat.h"
+#include "diff_test_util.h"
 
 using namespace kiln::sf;
 
@@ -127,18 +128,6 @@ template <class T> int32_t h_to_i32(T a_, uint32_t& fl) {
 
 // ---- operand generation ----------------------------------------------------
 
-struct Rng {
-    uint64_t s;
-    uint64_t next() {  // splitmix64
-        uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    int below(int n) { return int(next() % uint64_t(n)); }
-    int range(int lo, int hi) { return lo + below(hi - lo + 1); }
-};
-
 template <class F> typename F::Bits pack(bool s, int biased, uint64_t frac) {
     using B = typename F::Bits;
     return (s ? F::sign_mask : 0) | (B(biased) << F::frac_bits) | (B(frac) & F::frac_mask);
@@ -204,21 +193,6 @@ template <class F> int div_target(Rng& r, int ea) {
 }
 
 // ---- comparison and reporting ---------------------------------------------
-
-struct Failures {
-    long count = 0;
-    std::string text;
-    void add(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
-        if (count++ >= 8) return;
-        char buf[512];
-        va_list ap;
-        va_start(ap, fmt);
-        std::vsnprintf(buf, sizeof buf, fmt, ap);
-        va_end(ap);
-        text += buf;
-        text += '\n';
-    }
-};
 
 template <class F> bool same_value(typename F::Bits ours, typename F::Bits host) {
     if (is_nan<F>(ours) || is_nan<F>(host)) return is_nan<F>(ours) && is_nan<F>(host);
