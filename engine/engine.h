@@ -158,7 +158,7 @@ class Engine : public mem::CodeWatcher {
     std::vector<std::pair<CachedBlock*, int>> incoming;
     std::vector<std::pair<CachedBlock*, int>> interp_incoming;  // the interp_next slots pointing here
   };
-  static_assert(sizeof(interp::Code) == 64, "CachedBlock's layout assumes the interpreter's code fills one cache line");
+  static_assert(sizeof(interp::Code) <= 64, "CachedBlock's layout assumes the interpreter's code fits in one cache line");
   // A request on its way: the region's head, and the other members its code has an entry for.
   struct Pending {
     CachedBlock* head;
