@@ -13,8 +13,6 @@ extern const ir::Helper kCheckWordOffset;
 extern const ir::Helper kRaise;
 // (condition, vector, return ip): raises when the condition is nonzero (INTO).
 extern const ir::Helper kRaiseIf;
-// (op info, 0, 0): one string instruction, with its REP prefix to completion (insn/string.cpp).
-extern const ir::Helper kString;
 // (dividend, divisor, (width << 1 | signed) | fault ip << 16): #DE if the
 // quotient does not fit (or the divisor is 0); otherwise nothing.
 extern const ir::Helper kDivideCheck;

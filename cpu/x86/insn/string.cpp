@@ -1,10 +1,20 @@
 // String instructions (Intel SDM Vol. 2: MOVS, CMPS, STOS, LODS, SCAS; INS
-// and OUTS from the 186 on) with
-// REP/REPE/REPNE. Their meaning lives in one helper that performs one
-// instruction, its REP loop to completion, updating CX/SI/DI after every
-// element so a fault mid-way leaves them exactly where the chip would (the
-// instruction restarts with the remaining count). docs/design.md §5 plans
-// REP loops as IR loops with internal labels; the IR has no labels yet.
+// and OUTS from the 186 on) with REP/REPE/REPNE, in IR. One element is
+// ordinary IR: its loads and stores through the segments, SI/DI stepped by
+// the operand size (backwards with DF set), CMPS/SCAS setting the flags of a
+// subtraction. A REP prefix wraps the element in the IR's forward labels:
+//
+//   if CX == 0: skip to done
+//   one element; CX -= 1
+//   if CX != 0 (and, for CMPS/SCAS, ZF as REPE/REPNE want): leave to this pc
+//   done: leave to the next instruction
+//
+// so the REP instruction ends its block and every element is one trip through
+// the engine's dispatch (where interrupts and stop requests are seen) or, once
+// compiled, one iteration of a native loop (a block exiting to its own pc).
+// The registers are written after the element's memory accesses, so a fault
+// leaves CX/SI/DI at the faulting element and the instruction restarts there.
+// On the 8086 both F2 and F3 repeat MOVS/STOS/LODS/INS/OUTS alike.
 #include "cpu/x86/flags.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
@@ -14,99 +24,77 @@ namespace kiln::x86 {
 namespace {
 enum StrOp : unsigned { kMovs, kCmps, kStos, kLods, kScas, kIns, kOuts };
 
-// info: op (bits 0-2), word (bit 3), source segment (bits 4-6), rep prefix (bits 8-15), ip (bits 16-31).
-uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
-  X86State* s = xs(env);
-  const StrOp op = StrOp(info & 7);
-  const bool word = info & 8;
-  const unsigned src_seg = unsigned(info >> 4) & 7;
-  const unsigned rep = unsigned(info >> 8) & 0xff;
-  const uint16_t ip = uint16_t(info >> 16);
-  const unsigned size = word ? 2 : 1;
-  const int step = (s->flags & fl::DF) ? -int(size) : int(size);
-  auto r16 = [&](unsigned r) { return uint16_t(s->gpr[r]); };
-  auto w16 = [&](unsigned r, uint16_t v) { s->gpr[r] = (s->gpr[r] & ~0xffffull) | v; };
-  // A byte or word at seg:off (the word's second byte at offset+1 within the segment).
-  auto access = [&](unsigned seg, uint16_t off, bool write, uint64_t* v) {
-    if (word && off == 0xffff && s->model != Model::I8086) {
-      record_exception(s, kGeneralProtection, ip);
-      return false;
+// One element at width W; returns ZF of the comparison for CMPS/SCAS (else nothing).
+template <T W>
+B1 string_element(Ctx& c, StrOp op) {
+  ir::Builder& b = c.b;
+  const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
+  const uint64_t size = ir::type_bits(W) / 8;
+  U16 si = c.reg<T::I16>(SI), di = c.reg<T::I16>(DI);
+  auto port_width = [&] { return b.c64(ir::type_bits(W)); };
+  B1 zf{};
+  switch (op) {
+    case kMovs: c.store<W>(ES, di, c.load<W>(src_seg, si)); break;
+    case kCmps: {
+      ir::Val<W> a = c.load<W>(src_seg, si), x = c.load<W>(ES, di);
+      c.set_cc<W>(CcOp::Sub8, a, x, b.sub(a, x));
+      zf = b.eq(a, x);
+      break;
     }
-    for (unsigned i = 0; i < size; i++) {
-      uint64_t va = s->seg[seg].base + uint16_t(off + i);
-      if (write) {
-        if (!mem::store(s->mem, va, 1, kMmuReal, false, (*v >> (8 * i)) & 0xff)) return false;
-      } else {
-        uint64_t byte;
-        if (!mem::load(s->mem, va, 1, kMmuReal, false, &byte)) return false;
-        *v = i == 0 ? byte : (*v | byte << 8);
-      }
+    case kStos: c.store<W>(ES, di, c.reg<W>(AX)); break;
+    case kLods: c.set_reg<W>(AX, c.load<W>(src_seg, si)); break;
+    case kScas: {
+      ir::Val<W> a = c.reg<W>(AX), x = c.load<W>(ES, di);
+      c.set_cc<W>(CcOp::Sub8, a, x, b.sub(a, x));
+      zf = b.eq(a, x);
+      break;
     }
-    return true;
-  };
-  const uint64_t mask = word ? 0xffff : 0xff;
-  for (;;) {
-    if (rep && r16(CX) == 0) break;
-    uint64_t a = 0, b = 0;
-    switch (op) {
-      case kMovs:
-        if (!access(src_seg, r16(SI), false, &a) || !access(ES, r16(DI), true, &a)) return 0;
-        break;
-      case kCmps:
-        if (!access(src_seg, r16(SI), false, &a) || !access(ES, r16(DI), false, &b)) return 0;
-        break;
-      case kStos:
-        a = s->gpr[AX] & mask;
-        if (!access(ES, r16(DI), true, &a)) return 0;
-        break;
-      case kLods:
-        if (!access(src_seg, r16(SI), false, &a)) return 0;
-        s->gpr[AX] = (s->gpr[AX] & ~mask) | a;
-        break;
-      case kScas:
-        a = s->gpr[AX] & mask;
-        if (!access(ES, r16(DI), false, &b)) return 0;
-        break;
-      case kIns:  // no devices yet: a port reads as all ones
-        a = mask;
-        if (!access(ES, r16(DI), true, &a)) return 0;
-        break;
-      case kOuts:  // the value goes nowhere yet
-        if (!access(src_seg, r16(SI), false, &a)) return 0;
-        break;
+    case kIns: {
+      U64 port = b.zext<T::I64>(c.reg<T::I16>(DX));
+      c.store<W>(ES, di, b.template trunc<W>(b.call(kPortIn, port, port_width())));
+      break;
     }
-    if (op == kMovs || op == kCmps || op == kLods || op == kOuts) w16(SI, uint16_t(r16(SI) + step));
-    if (op != kLods && op != kOuts) w16(DI, uint16_t(r16(DI) + step));
-    if (op == kCmps || op == kScas) {
-      s->cc_op = uint64_t(word ? CcOp::Sub16 : CcOp::Sub8);
-      s->cc_src = a;
-      s->cc_src2 = b;
-      s->cc_dst = (a - b) & mask;
-    }
-    if (!rep) break;
-    w16(CX, uint16_t(r16(CX) - 1));
-    if (r16(CX) == 0) break;
-    if (op == kCmps || op == kScas) {
-      bool zf = s->cc_dst == 0;
-      if ((rep == 0xF3 && !zf) || (rep == 0xF2 && zf)) break;
+    case kOuts: {
+      ir::Val<W> v = c.load<W>(src_seg, si);
+      b.call(kPortOut, b.zext<T::I64>(c.reg<T::I16>(DX)), b.zext<T::I64>(v), port_width());
+      break;
     }
   }
-  return 0;
+  // The step: +size, or -size with DF set.
+  B1 down = b.ne(b.and_(c.other_flags(), b.c64(fl::DF)), b.c64(0));
+  U16 step = b.select(down, b.constant<T::I16>(-size), b.constant<T::I16>(size));
+  if (op == kMovs || op == kCmps || op == kLods || op == kOuts) c.set_reg(SI, b.add(si, step));
+  if (op != kLods && op != kOuts) c.set_reg(DI, b.add(di, step));
+  return zf;
 }
 
 bool gen_string(Ctx& c, StrOp op) {
   const OperandSpec* ops = c.in.row->ops;
   const bool word = ops[0].size == 'v' || ops[1].size == 'v';  // (DX, a port, is 'w' but not the data)
-  const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
-  uint64_t info = op | (word ? 8 : 0) | src_seg << 4 | uint64_t(c.in.rep) << 8 | uint64_t(c.ip) << 16;
-  c.b.call(kString, c.b.c64(info));
-  c.flags = BlockFlags{};  // CMPS/SCAS changed them in the state
+  auto element = [&] { return word ? string_element<T::I16>(c, op) : string_element<T::I8>(c, op); };
+  if (!c.in.rep) {
+    element();
+    return true;
+  }
+  ir::Builder& b = c.b;
+  U16 cx = c.reg<T::I16>(CX);
+  ir::Builder::Label done = b.new_label();
+  b.skip_if(b.eq(cx, b.constant<T::I16>(0)), done);
+  B1 zf = element();
+  U16 left = b.sub(cx, b.constant<T::I16>(1));
+  c.set_reg(CX, left);
+  B1 more = b.ne(left, b.constant<T::I16>(0));
+  if (op == kCmps || op == kScas) {  // REPE (F3) goes on while equal, REPNE (F2) while not
+    B1 go_on = c.in.rep == 0xF3 ? zf : b.eq(b.zext<T::I8>(zf), b.constant<T::I8>(0));
+    more = b.select(go_on, more, b.c1(false));
+  }
+  b.branch(more, c.cs_base + c.ip, c.next_pc());
+  b.place(done);
+  c.flags = BlockFlags{};  // what the element set is not known on the CX == 0 way
+  c.end_block();
   return true;
 }
 }  // namespace
-
-const ir::Helper kString{"x86_string", string_helper,
-                         ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
 
 bool MOVS(Ctx& c) { return gen_string(c, kMovs); }
 bool CMPS(Ctx& c) { return gen_string(c, kCmps); }
