@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "common/log.h"
 #include "cpu/x86/cpu.h"
@@ -328,31 +329,82 @@ TEST_CASE("x86 REP: a fault mid-way leaves CX/DI at the faulting element", "[x86
   }
 }
 
-TEST_CASE("x86 REP: a long rep stosb is interruptible, element by element", "[x86][string]") {
+TEST_CASE("x86 REP: a long REP is interruptible", "[x86][string]") {
   for (bool use_jit : {false, true}) {
     if (use_jit && !jit::available()) continue;
     INFO((use_jit ? "jit" : "interp"));
     Machine m(use_jit);
     string_setup(m);
+    // repe scasb over 60 KiB of zeros, one element per dispatch (interpreter)
+    // or per back-edge of the native loop, which stops at its chaining budget.
     m.put(0x10000, {
-                       0xB0, 0xAA,        // mov al,0xAA
+                       0x30, 0xC0,        // xor al,al
                        0xBF, 0x00, 0x00,  // mov di,0
                        0xB9, 0x00, 0xF0,  // mov cx,0xF000
                        0xFC,              // cld
-                       0xF3, 0xAA,        // rep stosb
+                       0xF3, 0xAE,        // repe scasb
                        0xF4,              // hlt
                    });
     m.cpu->set_cs_ip(0x1000, 0);
-    // A few engine slices: the loop is part way (the JIT's native loop stops at its chaining budget).
     for (int i = 0; i < 4; i++) CHECK(m.engine->run_for(1) == engine::Engine::SliceEnd::Budget);
     CHECK(m.reg(CX) > 0);
     CHECK(m.reg(CX) < 0xF000);
     CHECK(m.reg(DI) == 0xF000 - m.reg(CX));
-    CHECK(m.cpu->ip() == 9);  // at the rep stosb, to go on with the rest
+    CHECK(m.cpu->ip() == 9);  // at the repe scasb, to go on with the rest
     m.run_on(0x20000);
     CHECK(m.reg(CX) == 0);
-    CHECK(m.ram[0x30000] == 0xAA);
-    CHECK(m.ram[0x3EFFF] == 0xAA);
-    CHECK(m.ram[0x3F000] == 0);
+    CHECK(m.reg(DI) == 0xF000);
+  }
+  // rep stosb's bulk step stops at each page: the interpreter still sees the loop page by page.
+  Machine m(false);
+  string_setup(m);
+  m.put(0x10000, {0xB0, 0xAA, 0xBF, 0x00, 0x00, 0xB9, 0x00, 0xF0, 0xFC, 0xF3, 0xAA, 0xF4});  // as above, rep stosb
+  m.cpu->set_cs_ip(0x1000, 0);
+  for (int i = 0; i < 4; i++) CHECK(m.engine->run_for(1) == engine::Engine::SliceEnd::Budget);
+  CHECK(m.reg(CX) > 0);
+  m.run_on(1000);
+  CHECK(m.reg(CX) == 0);
+  CHECK(m.ram[0x30000] == 0xAA);
+  CHECK(m.ram[0x3EFFF] == 0xAA);
+  CHECK(m.ram[0x3F000] == 0);
+}
+
+TEST_CASE("x86 REP MOVS/STOS bulk step: overlap, pages, direction", "[x86][string]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    for (Model model : {Model::I8086, Model::I286}) {
+      INFO((use_jit ? "jit " : "interp ") << (model == Model::I8086 ? "8086" : "286"));
+      Machine m(use_jit, model);
+      string_setup(m);
+      for (unsigned i = 0; i < 0x10000; i++) m.ram[0x30000 + i] = uint8_t(i * 7 + (i >> 8));
+      std::vector<uint8_t> before(m.ram + 0x30000, m.ram + 0x40000);
+      m.put(0x10000, {
+                         0xBE, 0x00, 0x01,  // mov si,0x100
+                         0xBF, 0x01, 0x01,  // mov di,0x101
+                         0xB9, 0x2C, 0x01,  // mov cx,300
+                         0xFC,              // cld
+                         0xF3, 0xA4,        // rep movsb: overlapping, repeats the byte at 0x100
+                         0xBE, 0xFE, 0x2F,  // mov si,0x2FFE
+                         0xBF, 0xFE, 0x8F,  // mov di,0x8FFE
+                         0xB9, 0x00, 0x10,  // mov cx,0x1000
+                         0xFD,              // std
+                         0xF3, 0xA5,        // rep movsw: 8 KiB downwards, across pages
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000, 200);  // 4396 elements: the bulk step does most of them a page at a time
+      for (unsigned a = 0x101; a < 0x22D; a++) {
+        INFO("offset " << a);
+        REQUIRE(m.ram[0x30000 + a] == before[0x100]);
+      }
+      CHECK(m.ram[0x3022D] == before[0x22D]);
+      for (unsigned a = 0; a < 0x2000; a++) {
+        INFO("offset " << a);
+        REQUIRE(m.ram[0x37000 + a] == before[0x1000 + a]);
+      }
+      CHECK(m.ram[0x36FFF] == before[0x6FFF]);
+      CHECK(m.reg(SI) == 0x0FFE);
+      CHECK(m.reg(DI) == 0x6FFE);
+      CHECK(m.reg(CX) == 0);
+    }
   }
 }
