@@ -122,7 +122,8 @@ struct Inst {
 //  - Terminators may end a region: a terminator or Skip that is not the last
 //    instruction must be followed directly by a Label (no unreachable code).
 //    A block may thus leave at several places (x86 REP: exit to the same pc
-//    for the next element, or fall through to the next instruction).
+//    for the next element, or fall through to the next instruction); an exit
+//    retires the block's instructions up to and including its own.
 //  - No InsnStart between a SkipIf/Skip and its Label: a skip stays inside
 //    one guest instruction, so a block's instruction count does not depend on
 //    the path, and a fault's pc is always its own InsnStart's.

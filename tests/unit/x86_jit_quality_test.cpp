@@ -3,7 +3,7 @@
 // the JIT emits for a whole one-block loop, and how many of them compare.
 // `cmp; jb` and `dec; jnz` each become one host compare and branch (the lazy
 // flags folded; x86_test.cpp checks the IR). The guest registers stay in memory
-// for now: x86 blocks declare no register range (string helpers touch them).
+// for now: x86 blocks declare no register range.
 #include <catch2/catch.hpp>
 
 #include <sstream>
