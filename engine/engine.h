@@ -130,7 +130,7 @@ class Engine : public mem::CodeWatcher {
     // came in there, which the optimised recompile keeps an entry for.
     CachedBlock* code_owner = nullptr;
     // Interpreter links: the successor of each direct exit (the interpreter's
-    // exit index: 0 taken or only, 1 not taken), so the next dispatch skips
+    // exit index: the block's first and second direct target pcs), so the next dispatch skips
     // the lookup. Only to a block on the same page (virtual and physical):
     // that holds under any translation the source holds under, so these
     // survive translation changes; they go when either end is retired.
@@ -158,7 +158,7 @@ class Engine : public mem::CodeWatcher {
     std::vector<std::pair<CachedBlock*, int>> incoming;
     std::vector<std::pair<CachedBlock*, int>> interp_incoming;  // the interp_next slots pointing here
   };
-  static_assert(sizeof(interp::Code) == 64, "CachedBlock's layout assumes the interpreter's code fills one cache line");
+  static_assert(sizeof(interp::Code) <= 64, "CachedBlock's layout assumes the interpreter's code fits in one cache line");
   // A request on its way: the region's head, and the other members its code has an entry for.
   struct Pending {
     CachedBlock* head;

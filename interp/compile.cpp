@@ -30,7 +30,6 @@ bool writes_overlap(const ir::Inst& in, uint64_t off, unsigned size, const ir::B
 std::unique_ptr<Code> compile(const ir::Block& b) {
   const size_t n = b.insts.size();
   auto code = std::make_unique<Code>();
-  code->guest_insns = b.guest_insns;
 
   // Uses: count and last use of every value.
   std::vector<uint32_t> uses(n, 0), last_use(n, 0);
@@ -103,8 +102,23 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
     }
   }
 
+  // Direct exits: the interpreter's exit index (engine link slot) of each
+  // target pc, in the order the block first names them; past two, unlinked.
+  std::vector<uint64_t> exit_pcs;
+  auto exit_index = [&](uint64_t pc) -> uint32_t {
+    for (size_t k = 0; k < exit_pcs.size(); k++)
+      if (exit_pcs[k] == pc) return uint32_t(k);
+    if (exit_pcs.size() == 2) return 2;
+    exit_pcs.push_back(pc);
+    return uint32_t(exit_pcs.size() - 1);
+  };
+  // Labels: the op index each one lands on, and the skips to patch with it.
+  std::vector<uint32_t> label_at(b.labels, 0);
+  std::vector<std::pair<size_t, uint32_t>> skips;  // (op index, label)
+
   uint16_t insn = 0;
   bool first_insn = true;
+  uint32_t retired = 0;  // InsnStarts so far
   for (size_t i = 0; i < n; i++) {
     const ir::Inst& in = b.insts[i];
     ICode ic{};
@@ -236,33 +250,55 @@ std::unique_ptr<Code> compile(const ir::Block& b) {
       case Op::InsnStart:
         if (!first_insn) insn++;
         first_insn = false;
+        retired++;
         code->insn_pc.push_back(in.imm);
         emit = false;
         break;
+      case Op::Label:
+        label_at[in.imm] = uint32_t(code->ops.size());
+        emit = false;
+        break;
+      case Op::SkipIf:
+      case Op::Skip:
+        ic.handler = in.op == Op::SkipIf ? kSkipIf : kSkip;
+        if (in.op == Op::SkipIf) ic.a = A(0);
+        skips.push_back({code->ops.size(), uint32_t(in.imm)});
+        break;
+      // Exits: c = the instructions retired by leaving here (those up to and including this one).
       case Op::Goto:
         ic.handler = kGoto;
         ic.imm = in.imm;
+        ic.b = exit_index(in.imm);
+        ic.c = retired;
         break;
-      case Op::Branch:
+      case Op::Branch: {
         ic.handler = kBranch;
         ic.a = A(0);
         ic.imm = in.imm;
-        code->aux_pc = in.aux;
+        ic.b = exit_index(in.imm);
+        ic.c = retired;
+        ICode not_taken{kGoto, insn, 0, 0, exit_index(in.aux), retired, in.aux};
+        code->ops.push_back(ic);
+        ic = not_taken;
         break;
+      }
       case Op::JumpIndirect:
         ic.handler = kJumpIndirect;
         ic.a = A(0);
+        ic.c = retired;
         break;
       case Op::Exit:
         ic.handler = kExit;
         ic.imm = in.imm;
         ic.a = A(0);
+        ic.c = retired;
         break;
     }
     ic.insn = insn;
     if (emit) code->ops.push_back(ic);
     for (uint32_t s : die_at[i]) free_slots.push_back(s);
   }
+  for (auto [op, label] : skips) code->ops[op].b = label_at[label];
   return code;
 }
 

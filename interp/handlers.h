@@ -37,6 +37,8 @@ enum Handler : uint16_t {
   kStore1, kStore2, kStore4, kStore8, // a = address, b = value, c = mmu | aligned << 8
   kAmo,                               // imm = cpu::amo_desc(...)
   kCall, kCallMayFault,               // a, b, c = arguments, imm = helper
+  kSkipIf, kSkip,                     // b = index of the op the label is at
+  // Exits: c = instructions retired; Goto/Branch: b = exit index; a Branch's next op is its not-taken Goto.
   kGoto, kBranch, kJumpIndirect, kExit,
   kNumHandlers
 };

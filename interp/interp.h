@@ -23,12 +23,9 @@ struct ICode {
 };
 
 // What run() reads on every block comes first; insn_pc only on a fault. The
-// engine keeps a Code as the first cache line of its block record (64 bytes:
-// see engine.h).
+// engine keeps a Code in the first cache line of its block record (see engine.h).
 struct Code {
   std::vector<ICode> ops;
-  uint32_t guest_insns = 0;
-  uint64_t aux_pc = 0;            // Branch: the not-taken pc
   std::vector<uint64_t> insn_pc;  // guest pc of each instruction in the block
 };
 

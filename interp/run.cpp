@@ -40,7 +40,8 @@ struct HandlerTable {
   X(kLdImm) X(kGet8) X(kGet16) X(kGet32) X(kGet64) X(kSet8) X(kSet16) X(kSet32) X(kSet64) X(kSetImm8)      \
   X(kSetImm16) X(kSetImm32) X(kSetImm64) X(kSExt8) X(kSExt16) X(kSExt32) X(kSExt64) X(kMask) X(kCopy)     \
   X(kSelect) X(kLoad1) X(kLoad2) X(kLoad4) X(kLoad8) X(kLoadS1) X(kLoadS2) X(kLoadS4) X(kStore1) X(kStore2) \
-  X(kStore4) X(kStore8) X(kAmo) X(kCall) X(kCallMayFault) X(kGoto) X(kBranch) X(kJumpIndirect) X(kExit)
+  X(kStore4) X(kStore8) X(kAmo) X(kCall) X(kCallMayFault) X(kSkipIf) X(kSkip) X(kGoto) X(kBranch)         \
+  X(kJumpIndirect) X(kExit)
 #define KILN_COUNT(H) +1
 static_assert(0 KILN_SPECIALS(KILN_COUNT) == kNumHandlers - kFirstSpecial, "a handler is missing from KILN_SPECIALS");
 #undef KILN_COUNT
@@ -147,12 +148,19 @@ L_kCallMayFault: {
   R(ip->dst) = r;
   KILN_NEXT;
 }
-L_kGoto: return {ir::ExitReason::None, 0, code.guest_insns, ip->imm};
+L_kSkipIf:
+  if (!R(ip->a)) KILN_NEXT;
+  ip = code.ops.data() + ip->b;
+  goto* table.at[ip->handler];
+L_kSkip:
+  ip = code.ops.data() + ip->b;
+  goto* table.at[ip->handler];
+L_kGoto: return {ir::ExitReason::None, uint8_t(ip->b), ip->c, ip->imm};
 L_kBranch:
-  if (R(ip->a)) return {ir::ExitReason::None, 0, code.guest_insns, ip->imm};
-  return {ir::ExitReason::None, 1, code.guest_insns, code.aux_pc};
-L_kJumpIndirect: return {ir::ExitReason::None, 2, code.guest_insns, R(ip->a)};
-L_kExit: return {ir::ExitReason(ip->imm), 0, code.guest_insns, R(ip->a)};
+  if (!R(ip->a)) ++ip;  // the not-taken Goto, read here rather than dispatched to
+  return {ir::ExitReason::None, uint8_t(ip->b), ip->c, ip->imm};
+L_kJumpIndirect: return {ir::ExitReason::None, 2, ip->c, R(ip->a)};
+L_kExit: return {ir::ExitReason(ip->imm), 0, ip->c, R(ip->a)};
 bad:
   __builtin_trap();  // interp::compile never emits such a number
 #undef KILN_NEXT

@@ -130,6 +130,15 @@ class Builder {
     return {emit(Op::Call, Type::I64, {a.id, b.id, c.id}, reinterpret_cast<uintptr_t>(&h))};
   }
 
+  // Forward-only labels (ir/ir.h, "Labels"): allocate, branch to, place.
+  struct Label {
+    uint32_t id;
+  };
+  Label new_label() { return {b_.labels++}; }
+  void skip_if(B1 c, Label l) { emit(Op::SkipIf, Type::Void, {c.id}, l.id); }
+  void skip(Label l) { emit(Op::Skip, Type::Void, {}, l.id); }
+  void place(Label l) { emit(Op::Label, Type::Void, {}, l.id); }
+
   void insn_start(uint64_t pc, unsigned len) {
     emit(Op::InsnStart, Type::Void, {}, pc, len);
     b_.guest_insns++;

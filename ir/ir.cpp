@@ -60,6 +60,12 @@ std::string print(const Block& b) {
       case Op::Call:
         s += std::string(" @") + reinterpret_cast<const Helper*>(in.imm)->name;
         break;
+      case Op::Label:
+      case Op::SkipIf:
+      case Op::Skip:
+        std::snprintf(line, sizeof line, " L%" PRIu64, in.imm);
+        s += line;
+        break;
       case Op::InsnStart:
         std::snprintf(line, sizeof line, " 0x%" PRIx64 " len=%" PRIu64, in.imm, in.aux);
         s += line;
@@ -105,10 +111,36 @@ std::string verify(const Block& b) {
   if (b.insts.empty()) return "empty block";
   bool seen_insn_start = false;
   unsigned insn_starts = 0;
-  for (size_t i = 0; i < b.insts.size(); i++) {
+  // Dominance (ir/ir.h, "Labels"): visible[v] while v is visible on every way
+  // here; at[l] is that set intersected over the SkipIf/Skip naming label l.
+  const size_t n = b.insts.size();
+  std::vector<char> visible(n, 0);
+  std::vector<std::vector<char>> at(b.labels);
+  std::vector<char> placed(b.labels, 0);
+  unsigned open_skips = 0;     // SkipIf/Skip whose Label is still ahead
+  std::vector<unsigned> pending(b.labels, 0);
+  bool falls_through = true;   // false right after a Skip or terminator
+  for (size_t i = 0; i < n; i++) {
     const Inst& in = b.insts[i];
     if (unsigned(in.op) >= kNumOps) return fail(i, "unknown op");
     const OpInfo& info = op_info(in.op);
+    if (!falls_through && in.op != Op::Label) return fail(i, "unreachable: a skip or terminator must be followed by a label");
+    if (in.op == Op::Label || in.op == Op::SkipIf || in.op == Op::Skip) {
+      if (in.imm >= b.labels) return fail(i, "label id out of range");
+      if (placed[in.imm]) return fail(i, in.op == Op::Label ? "label placed twice" : "backward skip (its label is placed already)");
+    }
+    if (in.op == Op::Label) {
+      std::vector<char>& way = at[in.imm];
+      if (!pending[in.imm]) way.assign(n, 1);  // no skip lands here: only the fall-through counts (if any)
+      if (falls_through)
+        for (size_t v = 0; v < i; v++) visible[v] = visible[v] && way[v];
+      else
+        visible = way;
+      placed[in.imm] = 1;
+      open_skips -= pending[in.imm];
+      falls_through = true;
+      way.clear();
+    }
     unsigned nargs = info.nargs;
     if (in.op == Op::Call) {
       if (!in.imm) return fail(i, "call without helper");
@@ -121,6 +153,7 @@ std::string verify(const Block& b) {
         if (a == kNoValue) return fail(i, "missing operand");
         if (a >= i) return fail(i, "operand not defined before use");
         if (b.insts[a].type == Type::Void) return fail(i, "operand produces no value");
+        if (!visible[a]) return fail(i, "operand defined in a region a label skips (it does not dominate this use)");
       } else if (a != kNoValue) {
         return fail(i, "extra operand");
       }
@@ -130,8 +163,8 @@ std::string verify(const Block& b) {
     uint32_t eff = effects_of(in);
     if ((eff & kMayFault) && !seen_insn_start) return fail(i, "may fault before any insn_start");
     bool last = i + 1 == b.insts.size();
-    if ((info.effects & kTerminator) && !last) return fail(i, "terminator before the end");
     if (last && !(info.effects & kTerminator)) return fail(i, "block does not end in a terminator");
+    if (info.effects & kTerminator) falls_through = false;
     switch (in.op) {
       case Op::Const:
         if (t == Type::Void) return fail(i, "void constant");
@@ -170,7 +203,23 @@ std::string verify(const Block& b) {
           if (ta(k) != Type::I64) return fail(i, "helper arguments must be i64");
         if (t != Type::I64) return fail(i, "helper result must be i64");
         break;
+      case Op::SkipIf:
+        if (ta(0) != Type::I1) return fail(i, "skip condition must be i1");
+        [[fallthrough]];
+      case Op::Skip: {
+        std::vector<char>& way = at[in.imm];
+        if (!pending[in.imm]) way = visible;
+        else
+          for (size_t v = 0; v < i; v++) way[v] = way[v] && visible[v];
+        pending[in.imm]++;
+        open_skips++;
+        if (in.op == Op::Skip) falls_through = false;
+        break;
+      }
+      case Op::Label:
+        break;
       case Op::InsnStart:
+        if (open_skips) return fail(i, "insn_start inside a skipped region (a skip must stay inside one instruction)");
         seen_insn_start = true;
         insn_starts++;
         if (in.aux == 0) return fail(i, "zero-length instruction");
@@ -193,10 +242,12 @@ std::string verify(const Block& b) {
           if (!is_int(t) || ta(0) != t) return fail(i, "unary types differ");
         }
     }
-    if ((in.op == Op::Set || in.op == Op::Store || (info.effects & (kTerminator | kMarker))) &&
+    if ((in.op == Op::Set || in.op == Op::Store || (info.effects & (kTerminator | kMarker | kControl))) &&
         t != Type::Void)
       return fail(i, "must not produce a value");
+    if (t != Type::Void) visible[i] = 1;
   }
+  if (open_skips) return "a skip names a label that is never placed";
   if (insn_starts != b.guest_insns) return "guest_insns does not match the insn_start count";
   return "";
 }

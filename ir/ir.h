@@ -34,6 +34,7 @@ enum Effect : uint32_t {
   kMarker = 1u << 6,       // no run-time effect; carries metadata (InsnStart)
   kCallEffects = 1u << 7,  // effects are those of the called helper
   kEndsBlock = 1u << 8,    // (helpers) the block must end after this call
+  kControl = 1u << 9,      // jumps forward to a label inside the block (SkipIf, Skip)
 };
 
 enum class Op : uint8_t {
@@ -107,6 +108,29 @@ struct Inst {
   uint64_t aux = 0;
 };
 
+// Labels. A block is straight-line code that may skip forward: SkipIf and
+// Skip continue at a Label later in the same block (never backwards: a loop is
+// a block exit to its own pc, so the engine sees every iteration). The rules,
+// which ir::verify enforces:
+//  - Each label id (0..Block::labels-1) is placed by at most one Label, after
+//    every SkipIf/Skip naming it.
+//  - Values: a value may be used only where it dominates the use. After a
+//    Label, the values visible are those visible at every way in: the
+//    fall-through (unless a Skip or terminator precedes the Label) and each
+//    SkipIf/Skip naming it. So values defined before a SkipIf stay visible
+//    after its label; values defined between the SkipIf and the label do not.
+//  - Terminators may end a region: a terminator or Skip that is not the last
+//    instruction must be followed directly by a Label (no unreachable code).
+//    A block may thus leave at several places (x86 REP: exit to the same pc
+//    for the next element, or fall through to the next instruction); an exit
+//    retires the block's instructions up to and including its own.
+//  - No InsnStart between a SkipIf/Skip and its Label: a skip stays inside
+//    one guest instruction, so a block's instruction count does not depend on
+//    the path, and a fault's pc is always its own InsnStart's.
+//  - Guest state and memory are just program order along the path taken:
+//    Gets, Sets, loads, stores and calls that are skipped do not happen (nor
+//    can their faults). A pass may treat a Set as known at a later point only
+//    if it lies on every path there (it dominates it); see forward_state.
 struct Block {
   uint64_t pc = 0;          // guest virtual pc of the first instruction
   uint64_t phys_pc = 0;     // its physical address (the cache key, with mode)
@@ -118,6 +142,7 @@ struct Block {
   // or writes them then). The JIT keeps these in host registers across calls
   // and writes them back only when leaving native code.
   uint32_t regs_begin = 0, regs_end = 0;
+  uint32_t labels = 0;      // label ids allocated (Builder::new_label): 0..labels-1
   std::vector<Inst> insts;
 
   const Inst& operator[](ValueId v) const { return insts[v]; }

@@ -124,7 +124,11 @@ class Lowering {
   size_t cur_index_ = 0;
   std::vector<llvm::Value*> vals_;
   unsigned insn_ = 0;
+  bool in_insn_ = false;  // an InsnStart of the current member has been lowered
   uint64_t insn_pc_ = 0;
+  // What an exit of the current member retires: its instructions up to and
+  // including the current one (a block may exit before its end: ir/ir.h).
+  uint64_t retired_here() const { return insn_ + (in_insn_ ? 1 : 0); }
   std::map<std::pair<size_t, unsigned>, llvm::BasicBlock*> faults_;
   LinkSlots* links_;
   SlowPaths slow_;
@@ -265,10 +269,10 @@ void Lowering::direct_exit(uint64_t pc) {
   auto it = member_at_.find(pc);
   if (it == member_at_.end()) {
     int slot = next_slot_ < int(kMaxLinks) ? next_slot_++ : -1;
-    ret_exit(ir::ExitReason::None, slot, c64(pc), cur_->guest_insns);
+    ret_exit(ir::ExitReason::None, slot, c64(pc), retired_here());
     return;
   }
-  add_cached(kRetiredOff, c64(cur_->guest_insns));
+  add_cached(kRetiredOff, c64(retired_here()));
   if (it->second > cur_index_) {  // forward: no loop can close here
     ir_.CreateBr(member_bb_[it->second]);
     return;
@@ -500,10 +504,28 @@ bool Lowering::lower_member(size_t index, std::string* error) {
   ir_.SetInsertPoint(member_bb_[index]);
   vals_.assign(b.insts.size(), nullptr);
   insn_ = 0;
-  bool first = true;
+  in_insn_ = false;
+  // Labels are LLVM blocks; IR values need no phis, since a value used after
+  // a label dominates it (ir::verify).
+  std::vector<llvm::BasicBlock*> label_bb(b.labels, nullptr);
+  auto label = [&](uint64_t id) {
+    if (!label_bb[id]) label_bb[id] = llvm::BasicBlock::Create(ctx_, "label", fn_);
+    return label_bb[id];
+  };
   for (size_t i = 0; i < b.insts.size(); i++) {
     const ir::Inst& in = b.insts[i];
     switch (in.op) {
+      case Op::Label:
+        if (!ir_.GetInsertBlock()->getTerminator()) ir_.CreateBr(label(in.imm));  // the fall-through
+        ir_.SetInsertPoint(label(in.imm));
+        break;
+      case Op::SkipIf: {
+        auto* cont = llvm::BasicBlock::Create(ctx_, "noskip", fn_);
+        ir_.CreateCondBr(v(in.a[0]), label(in.imm), cont);
+        ir_.SetInsertPoint(cont);
+        break;
+      }
+      case Op::Skip: ir_.CreateBr(label(in.imm)); break;
       case Op::Const: vals_[i] = llvm::ConstantInt::get(ty(in.type), in.imm); break;
       case Op::Get:
         vals_[i] = cache_.count(in.imm) ? cached(in.imm) : ir_.CreateLoad(ty(in.type), env_at(in.imm));
@@ -546,8 +568,8 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         break;
       }
       case Op::InsnStart:
-        if (!first) insn_++;
-        first = false;
+        if (in_insn_) insn_++;
+        in_insn_ = true;
         insn_pc_ = in.imm;
         break;
       case Op::Goto: direct_exit(in.imm); break;
@@ -561,8 +583,8 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         direct_exit(in.aux);
         break;
       }
-      case Op::JumpIndirect: indirect_exit(v(in.a[0]), b.guest_insns); break;
-      case Op::Exit: ret_exit(ir::ExitReason(in.imm), -1, v(in.a[0]), b.guest_insns); break;
+      case Op::JumpIndirect: indirect_exit(v(in.a[0]), retired_here()); break;
+      case Op::Exit: ret_exit(ir::ExitReason(in.imm), -1, v(in.a[0]), retired_here()); break;
       case Op::Add: case Op::Sub: case Op::Mul: case Op::MulHS: case Op::MulHU: case Op::MulHSU:
       case Op::DivS: case Op::DivU: case Op::RemS: case Op::RemU: case Op::And: case Op::Or: case Op::Xor:
       case Op::Shl: case Op::ShrL: case Op::ShrA: case Op::Rotl: case Op::Rotr: case Op::Not: case Op::Neg:

@@ -3,6 +3,7 @@
 
 #include "common/log.h"
 #include "cpu/x86/cpu.h"
+#include "cpu/x86/decode.h"
 #include "cpu/x86/flags.h"
 #include "engine/engine.h"
 #include "jit/jit.h"
@@ -66,6 +67,27 @@ void X86Bare::set_regs(const X86Regs& r) {
 
 void X86Bare::code_changed() { p_->engine->flush_all(); }
 
-bool X86Bare::step() { return p_->engine->run_for(1) == engine::Engine::SliceEnd::Idle; }
+bool X86Bare::step() {
+  // A REP string instruction leaves its block to its own ip after each element
+  // (cpu/x86/insn/string.cpp): it is done when the pc moves on (to the next
+  // instruction, or to a handler after an exception).
+  const x86::X86State& s = p_->cpu->s();
+  const uint64_t pc = s.pc;
+  const bool rep = at_rep_string();
+  for (unsigned i = 0;; i++) {
+    if (p_->engine->run_for(1) == engine::Engine::SliceEnd::Idle) return true;
+    if (!rep || s.pc != pc || i > 0x10000) return false;
+  }
+}
+
+bool X86Bare::at_rep_string() const {
+  const x86::X86State& s = p_->cpu->s();
+  uint8_t bytes[15];
+  for (unsigned k = 0; k < sizeof bytes; k++)
+    bytes[k] = ram_[(s.seg[x86::CS].base + uint16_t(p_->cpu->ip() + k)) % ram_size_];
+  x86::Insn in;
+  return x86::decode(s.model, x86::CodeSize::Real16, bytes, sizeof bytes, &in) && in.rep &&
+         (in.row->flags & x86::kRep);
+}
 
 }  // namespace kiln::machine

@@ -39,12 +39,13 @@ class X86Bare {
   void set_regs(const X86Regs& r);
   // RAM was written behind the CPU's back: drops every translation.
   void code_changed();
-  // Runs one block (one instruction, exceptions delivered through the IVT);
-  // true when it was a HLT.
+  // Runs one instruction (one block each, and one per element of a REP string
+  // instruction; exceptions delivered through the IVT); true when it was a HLT.
   bool step();
 
  private:
   X86Bare() = default;
+  bool at_rep_string() const;  // the instruction at cs:ip is a string instruction with REP
   struct Parts;
   std::unique_ptr<Parts> p_;
   uint8_t* ram_ = nullptr;

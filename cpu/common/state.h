@@ -32,7 +32,7 @@ constexpr size_t kScratchOffset = offsetof(StateHeader, scratch);
 // How a block (interpreted or native) returned to the engine.
 struct BlockExit {
   ir::ExitReason reason;
-  // Interpreter: 0 taken/only direct exit, 1 not taken, 2 indirect.
+  // Interpreter: 0 and 1 the first and second direct target pc the block names, 2 anything else.
   // Native code: the link slot of the direct exit taken, or jit::kNoLink.
   uint8_t exit_index;
   uint32_t insns;      // guest instructions completed

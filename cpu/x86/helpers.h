@@ -16,8 +16,6 @@ extern const ir::Helper kRaiseFault;
 extern const ir::Helper kRaiseSoft;
 // (condition, vector, return ip): raises when the condition is nonzero (INTO, BOUND).
 extern const ir::Helper kRaiseIf;
-// (op info, 0, 0): one string instruction, with its REP prefix to completion (insn/string.cpp).
-extern const ir::Helper kString;
 // (dividend, divisor, (width << 1 | signed) | fault ip << 16): #DE if the
 // quotient does not fit (or the divisor is 0); otherwise nothing.
 extern const ir::Helper kDivideCheck;

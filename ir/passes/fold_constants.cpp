@@ -1,4 +1,6 @@
 // Constant folding through ir/eval.h, the same code the interpreter runs.
+// Aliasing a value to one of its operands is safe with labels: an operand
+// dominates its user, so it dominates the user's uses too.
 #include "ir/eval.h"
 #include "ir/passes/passes.h"
 
@@ -45,6 +47,8 @@ void fold_constants(Block& b) {
       in.imm = target;
       in.aux = 0;
       in.a[0] = kNoValue;
+    } else if (in.op == Op::SkipIf && is_const(in.a[0]) && cval(in.a[0]) == 0) {
+      remove[i] = true;  // never taken (a skip always taken stays: what follows it must then be a label)
     } else if (in.op == Op::JumpIndirect && is_const(in.a[0])) {
       in.op = Op::Goto;
       in.imm = cval(in.a[0]);

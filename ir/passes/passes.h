@@ -8,7 +8,8 @@
 namespace kiln::ir {
 
 // Folds pure ops whose operands are constants, and simple identities (x+0, x|0,
-// select on a constant, a branch on a constant becomes a goto).
+// select on a constant, a branch on a constant becomes a goto, a skip on a
+// false constant goes).
 void fold_constants(Block& b);
 // Forwards a Set's value to later Gets of the same state bytes, and drops a Set
 // that a later Set overwrites before anything could observe it.

@@ -570,6 +570,43 @@ TEST_CASE("block exits", "[interp][exit]") {
 
 // ---------------------------------------------------------------- operand forwarding (compile.cpp)
 
+TEST_CASE("labels: a skipped region, and a block with two exits", "[interp][labels]") {
+  // The x86 REP shape: if r1 == 0 skip; r1 -= 1; store r1 at 0x80000000; while
+  // r1 != 0 leave to 0x1000 (this pc) else to 0x1004; the label goes to 0x1004.
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  U64 r = B.get<Type::I64>(off_r(1));
+  Builder::Label done = B.new_label();
+  B.skip_if(B.eq(r, B.c64(0)), done);
+  U64 r2 = B.sub(r, B.c64(1));
+  B.set(off_r(1), r2);
+  B.store(B.c64(kRamBase), r2, MemOp{3, false, false, 0});
+  B.branch(B.ne(r2, B.c64(0)), 0x1000, 0x1004);
+  B.place(done);
+  B.goto_(0x1004);
+  REQUIRE(verify(b) == "");
+  struct Case {
+    uint64_t r1, next_pc, r1_after;
+    uint8_t exit_index;
+    bool stored;
+  };
+  for (Case c : {Case{0, 0x1004, 0, 1, false}, Case{3, 0x1000, 2, 0, true}, Case{1, 0x1004, 0, 1, true}}) {
+    TestMachine m;
+    m.st->r[1] = c.r1;
+    uint64_t* ram = reinterpret_cast<uint64_t*>(m.map.host_ptr(kRamBase, 8));
+    *ram = 99;
+    interp::ExitInfo e = run(b, m);
+    INFO("r1 = " << c.r1);
+    CHECK(e.reason == ExitReason::None);
+    CHECK(e.next_pc == c.next_pc);
+    CHECK(e.exit_index == c.exit_index);  // one link slot per target pc
+    CHECK(e.insns == 1);
+    CHECK(m.st->r[1] == c.r1_after);
+    CHECK(*ram == (c.stored ? c.r1_after : 99));
+  }
+}
+
 TEST_CASE("operand forwarding reads and writes guest fields in the right order", "[interp][forwarding]") {
   TestMachine m;
   m.st->r[1] = 41;

@@ -3,6 +3,7 @@
 // generator, and a reference evaluator written straight from ir/ops.inc's
 // contract, to check the interpreter and the passes against.
 #pragma once
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <random>
@@ -76,8 +77,9 @@ inline constexpr Helper kFaultHelper{"faults", faults_fn, ir::kMayFault, 1};
 
 // A random, well-typed block over registers r0..r7 of the test state: Gets and
 // Sets of every width (some overlapping), constants, pure ops, selects, width
-// changes, helpers and control flow. No memory ops: the semantic comparison
-// below runs it without RAM-backed addresses.
+// changes, helpers and control flow, including forward labels (regions skipped
+// on a condition or always, nested, some left by a block exit). No memory ops:
+// the semantic comparison below runs it without RAM-backed addresses.
 inline Block random_block(std::mt19937_64& rng) {
   Block b;
   b.pc = 0x1000;
@@ -98,12 +100,48 @@ inline Block random_block(std::mt19937_64& rng) {
     unsigned reg = unsigned(pick(6));
     return off_r(reg) + bytes * pick(8 / bytes);  // naturally aligned pieces of r0..r5
   };
+  // Open regions, innermost last: the label, and how many values of each type
+  // were visible when the region opened (the values defined inside it are not
+  // visible after its label).
+  struct Region {
+    uint32_t label;
+    size_t visible[6];
+  };
+  std::vector<Region> open;
+  auto close = [&]() {
+    for (unsigned t = 0; t < 6; t++) of_type[t].resize(open.back().visible[t]);
+    emit(b, Op::Label, Type::Void, {}, open.back().label);
+    open.pop_back();
+  };
+  auto exit_targets = [&]() { return std::pair<uint64_t, uint64_t>{0x2000 + 4 * pick(4), 0x3000 + 4 * pick(2)}; };
   unsigned n = 8 + unsigned(pick(40));
   uint64_t pc = 0x1000;
   for (unsigned i = 0; i < n; i++) {
-    if (i == 0 || pick(8) == 0) {
+    if (i == 0 || (pick(8) == 0 && open.empty())) {
       start(b, pc);
       pc += 4;
+    }
+    if (i > 0 && pick(10) == 0) {  // open a region: skipped on a condition, now and then always
+      Region r{b.labels++, {}};
+      for (unsigned t = 0; t < 6; t++) r.visible[t] = of_type[t].size();
+      if (pick(6) == 0) {
+        emit(b, Op::Skip, Type::Void, {}, r.label);
+        open.push_back(r);
+        close();  // a Skip must be followed by its label: skip an empty region
+        continue;
+      }
+      emit(b, Op::SkipIf, Type::Void, {any(Type::I1)}, r.label);
+      for (unsigned t = 0; t < 6; t++) r.visible[t] = of_type[t].size();  // the condition's constant stays
+      open.push_back(r);
+    }
+    if (!open.empty() && pick(6) == 0) {
+      if (pick(3) == 0) {  // leave the block inside the region: only the skip reaches the label
+        auto [x, y] = exit_targets();
+        if (pick(2)) emit(b, Op::Goto, Type::Void, {}, x);
+        else emit(b, Op::Branch, Type::Void, {any(Type::I1)}, x, y);
+      }
+      close();
+      continue;
     }
     Type t = pick(2) ? Type::I64 : kIntTypes[pick(4)];  // i64 is what the interpreter special-cases
     switch (pick(12)) {
@@ -161,6 +199,7 @@ inline Block random_block(std::mt19937_64& rng) {
       }
     }
   }
+  while (!open.empty()) close();
   switch (pick(4)) {
     case 0: emit(b, Op::Goto, Type::Void, {}, 0x2000); break;
     case 1: emit(b, Op::Branch, Type::Void, {any(Type::I1)}, 0x3000, 0x4000); break;
@@ -185,6 +224,23 @@ inline RefExit reference_run(const Block& b, cpu::StateHeader* env) {
   std::vector<uint64_t> v(b.insts.size(), 0);
   uint32_t insns = 0;
   uint64_t pc = 0;
+  // The interpreter's exit index of a direct exit: the order in which the
+  // block first names its target pc, 2 (unlinked) past the second.
+  auto exit_index = [&](uint64_t target) -> uint8_t {
+    std::vector<uint64_t> seen;
+    for (const Inst& in : b.insts) {
+      if (in.op != Op::Goto && in.op != Op::Branch) continue;
+      for (uint64_t t : {in.imm, in.op == Op::Branch ? in.aux : in.imm})
+        if (std::find(seen.begin(), seen.end(), t) == seen.end()) seen.push_back(t);
+    }
+    size_t k = size_t(std::find(seen.begin(), seen.end(), target) - seen.begin());
+    return uint8_t(std::min<size_t>(k, 2));
+  };
+  auto label_index = [&](uint64_t id) {
+    for (size_t k = 0; k < b.insts.size(); k++)
+      if (b.insts[k].op == Op::Label && b.insts[k].imm == id) return k;
+    return b.insts.size();
+  };
   for (size_t i = 0; i < b.insts.size(); i++) {
     const Inst& in = b.insts[i];
     auto A = [&](unsigned k) { return v[in.a[k]]; };
@@ -206,9 +262,13 @@ inline RefExit reference_run(const Block& b, cpu::StateHeader* env) {
         insns++;
         pc = in.imm;
         break;
-      case Op::Goto: return {ir::ExitReason::None, 0, insns, in.imm};
-      case Op::Branch: return A(0) ? RefExit{ir::ExitReason::None, 0, insns, in.imm}
-                                   : RefExit{ir::ExitReason::None, 1, insns, in.aux};
+      case Op::SkipIf:
+        if (A(0)) i = label_index(in.imm);
+        break;
+      case Op::Skip: i = label_index(in.imm); break;
+      case Op::Goto: return {ir::ExitReason::None, exit_index(in.imm), insns, in.imm};
+      case Op::Branch: return A(0) ? RefExit{ir::ExitReason::None, exit_index(in.imm), insns, in.imm}
+                                   : RefExit{ir::ExitReason::None, exit_index(in.aux), insns, in.aux};
       case Op::JumpIndirect: return {ir::ExitReason::None, 2, insns, A(0)};
       case Op::Exit: return {ir::ExitReason(in.imm), 0, insns, A(0)};
       default:

@@ -267,7 +267,7 @@ TEST_CASE("verifier rejects each broken rule", "[ir][verify]") {
     Inst extra{Op::Goto, Type::Void};
     extra.imm = 0x2000;
     b.insts.insert(b.insts.begin() + g.set, extra);
-    require_rejected(b, "terminator before the end");
+    require_rejected(b, "must be followed by a label");
   }
   SECTION("no terminator at the end") {
     b.insts.pop_back();
@@ -318,6 +318,134 @@ TEST_CASE("verifier rejects each broken rule", "[ir][verify]") {
   SECTION("terminator that produces a value") {
     b[g.term].type = Type::I64;
     require_rejected(b, "must not produce a value");
+  }
+}
+
+namespace {
+// The shape of an x86 REP instruction: skip everything if r == 0, else one
+// step, then leave to this pc while more remain; after the label, go on.
+struct Rep {
+  Block b;
+  Builder B{b};
+  U64 x, y;
+  Builder::Label done;
+  Rep(bool finish = true) {
+    B.insn_start(0x10, 2);
+    x = B.get<Type::I64>(8);
+    done = B.new_label();
+    B.skip_if(B.eq(x, B.c64(0)), done);
+    y = B.sub(x, B.c64(1));  // defined inside the skipped region
+    B.set(8, y);
+    B.branch(B.ne(y, B.c64(0)), 0x10, 0x12);
+    if (finish) {
+      B.place(done);
+      B.goto_(0x12);
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("verifier accepts forward labels and what dominates them", "[ir][verify][labels]") {
+  Rep r;
+  CHECK(r.b.labels == 1);
+  CHECK(verify(r.b) == "");
+  CHECK(print(r.b).find("SkipIf v3 L0") != std::string::npos);
+  CHECK(print(r.b).find("Label L0") != std::string::npos);
+
+  SECTION("a value from before the skip is visible after the label") {
+    Rep q(false);
+    q.B.place(q.done);
+    q.B.set(16, q.x);
+    q.B.goto_(0x12);
+    CHECK(verify(q.b) == "");
+  }
+  SECTION("an unconditional skip, and two skips to one label") {
+    Block b;
+    Builder B(b);
+    B.insn_start(0, 4);
+    U64 x = B.get<Type::I64>(8);
+    auto l = B.new_label(), m = B.new_label();
+    B.skip_if(B.eq(x, B.c64(1)), l);
+    B.skip_if(B.eq(x, B.c64(2)), l);
+    B.skip(m);
+    B.place(l);
+    B.set(8, B.c64(7));
+    B.place(m);
+    B.set(16, x);
+    B.goto_(4);
+    CHECK(verify(b) == "");
+  }
+}
+
+TEST_CASE("verifier rejects each broken label rule", "[ir][verify][labels]") {
+  SECTION("a value defined in the skipped region used after the label") {
+    Rep q(false);
+    q.B.place(q.done);
+    q.B.set(16, q.y);
+    q.B.goto_(0x12);
+    require_rejected(q.b, "does not dominate");
+  }
+  SECTION("a value from between two skips to one label") {
+    Block b;
+    Builder B(b);
+    B.insn_start(0, 4);
+    U64 x = B.get<Type::I64>(8);
+    auto l = B.new_label();
+    B.skip_if(B.eq(x, B.c64(1)), l);
+    U64 z = B.add(x, x);
+    B.skip_if(B.eq(z, B.c64(2)), l);
+    B.place(l);
+    B.set(16, z);
+    B.goto_(4);
+    require_rejected(b, "does not dominate");
+  }
+  SECTION("a backward skip") {
+    Block b;
+    Builder B(b);
+    B.insn_start(0, 4);
+    auto l = B.new_label();
+    B.place(l);
+    B.skip_if(B.c1(true), l);
+    B.goto_(4);
+    require_rejected(b, "backward skip");
+  }
+  SECTION("a label never placed") {
+    Rep q(false);
+    q.b.insts.pop_back();  // the branch
+    q.B.goto_(0x12);
+    require_rejected(q.b, "never placed");
+  }
+  SECTION("a label placed twice") {
+    Rep q;
+    q.b.insts.insert(q.b.insts.end() - 1, q.b.insts[q.b.insts.size() - 2]);
+    require_rejected(q.b, "placed twice");
+  }
+  SECTION("a label id out of range") {
+    Rep q;
+    q.b.labels = 0;
+    require_rejected(q.b, "out of range");
+  }
+  SECTION("code after a skip that no label reaches") {
+    Block b;
+    Builder B(b);
+    B.insn_start(0, 4);
+    auto l = B.new_label();
+    B.skip(l);
+    B.set(8, B.c64(1));
+    B.place(l);
+    B.goto_(4);
+    require_rejected(b, "must be followed by a label");
+  }
+  SECTION("an instruction boundary inside a skipped region") {
+    Block b;
+    Builder B(b);
+    B.insn_start(0, 4);
+    auto l = B.new_label();
+    B.skip_if(B.c1(true), l);
+    B.insn_start(4, 4);
+    B.place(l);
+    B.goto_(8);
+    require_rejected(b, "inside a skipped region");
   }
 }
 

@@ -179,6 +179,78 @@ TEST_CASE("forward_state forwards a Set to a later Get", "[passes][forward]") {
   CHECK(b[s->a[0]].op == Op::Add);  // the Set's value, not a re-read of r1
 }
 
+TEST_CASE("forward_state across labels: only what dominates is forwarded", "[passes][forward][labels]") {
+  // r1 = 5; skip to L if r2 == 0; r1 = 7; L: r3 = r1. After L, r1 is 5 or 7:
+  // neither Set may be forwarded to the Get, and the first Set is not dead.
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  B.set(off_r(1), B.c64(5));
+  Builder::Label l = B.new_label();
+  B.skip_if(B.eq(B.get<Type::I64>(off_r(2)), B.c64(0)), l);
+  B.set(off_r(1), B.c64(7));
+  B.place(l);
+  B.set(off_r(3), B.get<Type::I64>(off_r(1)));
+  B.set(off_r(4), B.get<Type::I64>(off_r(2)));  // known before the skip: forwarded
+  B.goto_(0x1004);
+  REQUIRE(verify(b) == "");
+  forward_state(b);
+  REQUIRE(verify(b) == "");
+  CHECK(set_to(b, off_r(1), 0));
+  CHECK(set_to(b, off_r(1), 1));  // both Sets of r1 stay
+  const Inst* r3 = set_to(b, off_r(3));
+  REQUIRE(r3);
+  CHECK(b[r3->a[0]].op == Op::Get);  // r1 read after the label, not a forwarded 5 or 7
+  const Inst* r4 = set_to(b, off_r(4));
+  REQUIRE(r4);
+  CHECK(r4->a[0] < r3->a[0]);  // the Get of r2 from before the skip
+
+  // Both tiers, both ways: r3 = 7 when r2 != 0, else 5.
+  for (uint64_t r2 : {0, 1}) {
+    TestMachine m;
+    m.st->r[2] = r2;
+    auto code = interp::compile(b);
+    REQUIRE(code);
+    interp::run(*code, m.st.get());
+    CHECK(m.st->r[3] == (r2 ? 7 : 5));
+  }
+}
+
+TEST_CASE("forward_state forwards a Set that dominates a label", "[passes][forward][labels]") {
+  // r1 = x before the skip; the region does not touch r1: after the label r1 is still x.
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  U64 x = B.add(B.get<Type::I64>(off_r(2)), B.c64(1));
+  B.set(off_r(1), x);
+  Builder::Label l = B.new_label();
+  B.skip_if(B.eq(x, B.c64(0)), l);
+  B.set(off_r(5), B.c64(7));
+  B.place(l);
+  B.set(off_r(3), B.get<Type::I64>(off_r(1)));
+  B.goto_(0x1004);
+  forward_state(b);
+  REQUIRE(verify(b) == "");
+  CHECK(b[set_to(b, off_r(3))->a[0]].op == Op::Add);
+}
+
+TEST_CASE("fold_constants drops a skip that is never taken", "[passes][fold][labels]") {
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  Builder::Label l = B.new_label(), m = B.new_label();
+  B.skip_if(B.c1(false), l);
+  B.set(off_r(1), B.c64(1));
+  B.place(l);
+  B.skip_if(B.c1(true), m);
+  B.set(off_r(2), B.c64(2));
+  B.place(m);
+  B.goto_(0x1004);
+  fold_constants(b);
+  REQUIRE(verify(b) == "");
+  CHECK(count(b, Op::SkipIf) == 1);
+}
+
 TEST_CASE("forward_state forwards a Get to a later Get", "[passes][forward]") {
   Block b;
   start(b);

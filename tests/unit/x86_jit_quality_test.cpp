@@ -3,7 +3,7 @@
 // the JIT emits for a whole one-block loop, and how many of them compare.
 // `cmp; jb` and `dec; jnz` each become one host compare and branch (the lazy
 // flags folded; x86_test.cpp checks the IR). The guest registers stay in memory
-// for now: x86 blocks declare no register range (string helpers touch them).
+// for now: x86 blocks declare no register range.
 #include <catch2/catch.hpp>
 
 #include <sstream>
@@ -32,6 +32,10 @@ const X86Snippet kX86Snippets[] = {
     {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 46, 6},
     // L: inc ax; cmp ax,bx; jb L; hlt
     {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 45, 5},
+    // REP: a block exiting to its own pc while CX != 0 (a native loop), skipping the element when CX == 0.
+    // The bulk step is one helper call; movsw on the 286: the #GP check of each word is another.
+    {"x86 rep stosb", {0xF3, 0xAA}, 136, 14},
+    {"x86 rep movsw", {0xF3, 0xA5}, 187, 19},
 };
 
 unsigned count_matching(const std::string& text, bool compares_only) {

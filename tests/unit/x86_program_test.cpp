@@ -3,6 +3,8 @@
 // INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call; the
 // 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS;
 // and the -d in_asm trace (Capstone's disassembly) of such a program.
+// REP string instructions (IR loops: CX = 0, DF = 1, REPE/REPNE stopping early,
+// a fault mid-way, and a long REP that the engine sees element by element).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -11,6 +13,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "cpu/x86/cpu.h"
@@ -48,13 +51,20 @@ struct Machine {
     engine = std::make_unique<engine::Engine>(*cpu, map, log, o);
   }
   void put(uint32_t addr, std::initializer_list<uint8_t> bytes) { std::memcpy(ram + addr, bytes.begin(), bytes.size()); }
-  // Runs from cs:0 until HLT.
-  void run(uint16_t cs) {
+  // Runs from cs:0 until HLT (a REP string instruction takes a slice per element in the interpreter).
+  void run(uint16_t cs, int max_slices = 1000) {
     cpu->set_cs_ip(cs, 0);
-    for (int i = 0; i < 1000; i++)
+    for (int i = 0; i < max_slices; i++)
       if (engine->run_for(1) == engine::Engine::SliceEnd::Idle) return;
     FAIL_CHECK("no HLT reached");
   }
+  // Goes on from where the CPU is until HLT.
+  void run_on(int max_slices) {
+    for (int i = 0; i < max_slices; i++)
+      if (engine->run_for(1) == engine::Engine::SliceEnd::Idle) return;
+    FAIL_CHECK("no HLT reached");
+  }
+  uint16_t flags() { return uint16_t(read_flags(cpu->s())); }
   uint16_t reg(unsigned r) { return uint16_t(cpu->s().gpr[r]); }
 };
 }  // namespace
@@ -235,5 +245,202 @@ TEST_CASE("x86 programs: -d in_asm shows Capstone's text, real-mode branch targe
     CHECK(squeezed.find(" 0x0000000000010000: b8 34 12 mov ax, 0x1234\n") != std::string::npos);
     CHECK(squeezed.find(" 0x0000000000010003: eb 0b jmp 0x10\n") != std::string::npos);
     CHECK(squeezed.find(" 0x0000000000010010: f4 hlt\n") != std::string::npos);
+  }
+}
+
+namespace {
+// A program at 1000:0000 over data at 3000:0000 (DS = ES), SS:SP = 2000:0100.
+void string_setup(Machine& m) {
+  m.cpu->set_sreg(SS, 0x2000);
+  m.cpu->s().gpr[SP] = 0x100;
+  m.cpu->set_sreg(DS, 0x3000);
+  m.cpu->set_sreg(ES, 0x3000);
+}
+}  // namespace
+
+TEST_CASE("x86 REP string instructions: CX = 0, DF = 1, REPE/REPNE stopping early", "[x86][string]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit);
+    X86Cpu& cpu = *m.cpu;
+    string_setup(m);
+
+    SECTION("rep movsb and rep cmpsb with CX = 0 do nothing, flags included") {
+      std::memcpy(m.ram + 0x30000, "abcd", 4);
+      m.put(0x10000, {
+                         0x31, 0xC9,        // xor cx,cx (ZF=1)
+                         0xBE, 0x00, 0x00,  // mov si,0
+                         0xBF, 0x10, 0x00,  // mov di,0x10
+                         0xF3, 0xA4,        // rep movsb
+                         0xF3, 0xA6,        // repe cmpsb ("a" vs 0: would clear ZF)
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000);
+      CHECK(m.reg(SI) == 0);
+      CHECK(m.reg(DI) == 0x10);
+      CHECK(m.ram[0x30010] == 0);
+      CHECK((m.flags() & fl::ZF) != 0);
+      CHECK(cpu.ip() == 0x0D);
+    }
+    SECTION("rep stosw with DF = 1 fills downwards") {
+      m.put(0x10000, {
+                         0xB8, 0x34, 0x12,  // mov ax,0x1234
+                         0xBF, 0x20, 0x00,  // mov di,0x20
+                         0xB9, 0x03, 0x00,  // mov cx,3
+                         0xFD,              // std
+                         0xF3, 0xAB,        // rep stosw
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000);
+      for (unsigned a : {0x1C, 0x1E, 0x20}) {
+        INFO("offset " << a);
+        CHECK(m.ram[0x30000 + a] == 0x34);
+        CHECK(m.ram[0x30001 + a] == 0x12);
+      }
+      CHECK(m.ram[0x3001A] == 0);
+      CHECK(m.ram[0x30022] == 0);
+      CHECK(m.reg(DI) == 0x1A);
+      CHECK(m.reg(CX) == 0);
+    }
+    SECTION("repe cmpsb stops at the first difference") {
+      std::memcpy(m.ram + 0x30000, "kilnXabc", 8);
+      std::memcpy(m.ram + 0x30010, "kilnYabc", 8);
+      m.put(0x10000, {
+                         0xBE, 0x00, 0x00,  // mov si,0
+                         0xBF, 0x10, 0x00,  // mov di,0x10
+                         0xB9, 0x08, 0x00,  // mov cx,8
+                         0xFC,              // cld
+                         0xF3, 0xA6,        // repe cmpsb
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000);
+      CHECK(m.reg(CX) == 3);  // five compared, the fifth differing
+      CHECK(m.reg(SI) == 5);
+      CHECK(m.reg(DI) == 0x15);
+      CHECK((m.flags() & fl::ZF) == 0);
+      CHECK((m.flags() & fl::CF) != 0);  // 'X' < 'Y'
+    }
+    SECTION("repne scasb stops at the byte it looks for") {
+      std::memcpy(m.ram + 0x30000, "find the z here", 15);
+      m.put(0x10000, {
+                         0xB0, 'z',         // mov al,'z'
+                         0xBF, 0x00, 0x00,  // mov di,0
+                         0xB9, 0x0F, 0x00,  // mov cx,15
+                         0xFC,              // cld
+                         0xF2, 0xAE,        // repne scasb
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000);
+      CHECK(m.reg(DI) == 10);  // just past the 'z' at 9
+      CHECK(m.reg(CX) == 5);
+      CHECK((m.flags() & fl::ZF) != 0);
+    }
+  }
+}
+
+TEST_CASE("x86 REP: a fault mid-way leaves CX/DI at the faulting element", "[x86][string]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit, Model::I286);
+    string_setup(m);
+    m.put(13 * 4, {0x00, 0x00, 0x00, 0x60});  // #GP -> 6000:0000: hlt
+    m.put(0x60000, {0xF4});
+    m.put(0x10000, {
+                       0xBF, 0xF9, 0xFF,  // mov di,0xFFF9
+                       0xB9, 0x0A, 0x00,  // mov cx,10
+                       0xFC,              // cld
+                       0xF3, 0xAB,        // rep stosw: FFF9, FFFB, FFFD, then a word at FFFF (#GP)
+                       0xF4,
+                   });
+    m.cpu->s().gpr[AX] = 0xBEEF;
+    m.run(0x1000);
+    CHECK(m.reg(CX) == 7);
+    CHECK(m.reg(DI) == 0xFFFF);
+    CHECK(m.ram[0x3FFFD] == 0xEF);
+    CHECK(m.ram[0x3FFFE] == 0xBE);
+    CHECK(m.ram[0x20000 + 0x100 - 6] == 0x07);  // the return ip: the rep stosw itself
+    CHECK(m.ram[0x20000 + 0x100 - 5] == 0x00);
+  }
+}
+
+TEST_CASE("x86 REP: a long REP is interruptible", "[x86][string]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    Machine m(use_jit);
+    string_setup(m);
+    // repe scasb over 60 KiB of zeros, one element per dispatch (interpreter)
+    // or per back-edge of the native loop, which stops at its chaining budget.
+    m.put(0x10000, {
+                       0x30, 0xC0,        // xor al,al
+                       0xBF, 0x00, 0x00,  // mov di,0
+                       0xB9, 0x00, 0xF0,  // mov cx,0xF000
+                       0xFC,              // cld
+                       0xF3, 0xAE,        // repe scasb
+                       0xF4,              // hlt
+                   });
+    m.cpu->set_cs_ip(0x1000, 0);
+    for (int i = 0; i < 4; i++) CHECK(m.engine->run_for(1) == engine::Engine::SliceEnd::Budget);
+    CHECK(m.reg(CX) > 0);
+    CHECK(m.reg(CX) < 0xF000);
+    CHECK(m.reg(DI) == 0xF000 - m.reg(CX));
+    CHECK(m.cpu->ip() == 9);  // at the repe scasb, to go on with the rest
+    m.run_on(0x20000);
+    CHECK(m.reg(CX) == 0);
+    CHECK(m.reg(DI) == 0xF000);
+  }
+  // rep stosb's bulk step stops at each page: the interpreter still sees the loop page by page.
+  Machine m(false);
+  string_setup(m);
+  m.put(0x10000, {0xB0, 0xAA, 0xBF, 0x00, 0x00, 0xB9, 0x00, 0xF0, 0xFC, 0xF3, 0xAA, 0xF4});  // as above, rep stosb
+  m.cpu->set_cs_ip(0x1000, 0);
+  for (int i = 0; i < 4; i++) CHECK(m.engine->run_for(1) == engine::Engine::SliceEnd::Budget);
+  CHECK(m.reg(CX) > 0);
+  m.run_on(1000);
+  CHECK(m.reg(CX) == 0);
+  CHECK(m.ram[0x30000] == 0xAA);
+  CHECK(m.ram[0x3EFFF] == 0xAA);
+  CHECK(m.ram[0x3F000] == 0);
+}
+
+TEST_CASE("x86 REP MOVS/STOS bulk step: overlap, pages, direction", "[x86][string]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    for (Model model : {Model::I8086, Model::I286}) {
+      INFO((use_jit ? "jit " : "interp ") << (model == Model::I8086 ? "8086" : "286"));
+      Machine m(use_jit, model);
+      string_setup(m);
+      for (unsigned i = 0; i < 0x10000; i++) m.ram[0x30000 + i] = uint8_t(i * 7 + (i >> 8));
+      std::vector<uint8_t> before(m.ram + 0x30000, m.ram + 0x40000);
+      m.put(0x10000, {
+                         0xBE, 0x00, 0x01,  // mov si,0x100
+                         0xBF, 0x01, 0x01,  // mov di,0x101
+                         0xB9, 0x2C, 0x01,  // mov cx,300
+                         0xFC,              // cld
+                         0xF3, 0xA4,        // rep movsb: overlapping, repeats the byte at 0x100
+                         0xBE, 0xFE, 0x2F,  // mov si,0x2FFE
+                         0xBF, 0xFE, 0x8F,  // mov di,0x8FFE
+                         0xB9, 0x00, 0x10,  // mov cx,0x1000
+                         0xFD,              // std
+                         0xF3, 0xA5,        // rep movsw: 8 KiB downwards, across pages
+                         0xF4,              // hlt
+                     });
+      m.run(0x1000, 200);  // 4396 elements: the bulk step does most of them a page at a time
+      for (unsigned a = 0x101; a < 0x22D; a++) {
+        INFO("offset " << a);
+        REQUIRE(m.ram[0x30000 + a] == before[0x100]);
+      }
+      CHECK(m.ram[0x3022D] == before[0x22D]);
+      for (unsigned a = 0; a < 0x2000; a++) {
+        INFO("offset " << a);
+        REQUIRE(m.ram[0x37000 + a] == before[0x1000 + a]);
+      }
+      CHECK(m.ram[0x36FFF] == before[0x6FFF]);
+      CHECK(m.reg(SI) == 0x0FFE);
+      CHECK(m.reg(DI) == 0x6FFE);
+      CHECK(m.reg(CX) == 0);
+    }
   }
 }

@@ -1,128 +1,223 @@
 // String instructions (Intel SDM Vol. 2: MOVS, CMPS, STOS, LODS, SCAS; INS
-// and OUTS from the 186 on) with
-// REP/REPE/REPNE. Their meaning lives in one helper that performs one
-// instruction, its REP loop to completion, updating CX/SI/DI after every
-// element so a fault mid-way leaves them exactly where the chip would (the
-// instruction restarts with the remaining count). docs/design.md §5 plans
-// REP loops as IR loops with internal labels; the IR has no labels yet.
+// and OUTS from the 186 on) with REP/REPE/REPNE, in IR. One element is
+// ordinary IR: its loads and stores through the segments, SI/DI stepped by
+// the operand size (backwards with DF set), CMPS/SCAS setting the flags of a
+// subtraction. A REP prefix wraps the element in the IR's forward labels:
+//
+//   if CX == 0: skip to done
+//   one element; CX -= 1
+//   if CX != 0 (and, for CMPS/SCAS, ZF as REPE/REPNE want): leave to this pc
+//   done: leave to the next instruction
+//
+// so the REP instruction ends its block and every element is one trip through
+// the engine's dispatch (where interrupts and stop requests are seen) or, once
+// compiled, one iteration of a native loop (a block exiting to its own pc).
+// The registers are written after the element's memory accesses, so a fault
+// leaves CX/SI/DI at the faulting element and the instruction restarts there.
+// On the 8086 both F2 and F3 repeat MOVS/STOS/LODS/INS/OUTS alike.
+//
+// CX, SI and DI are CX/ECX/RCX... by the address size; an element is a byte
+// or of the operand size.
+//
+// REP MOVS and REP STOS first do a bulk step: a helper performs, in one call,
+// the elements that lie wholly inside the softTLB-cached RAM pages of the
+// current source and destination (where no access can fault, touch a device
+// or translated code) without wrapping a segment offset, all but the last
+// element; the IR then does that one as usual. Nothing else changes: with no
+// such elements (a TLB miss, a device, a code page, a page or offset edge) the
+// helper does none and the element loop goes on, filling the TLB. The bulk
+// step runs where it cannot skip a segment check: 16-bit addresses in real
+// and virtual-8086 mode (it never wraps the 64 KiB of offsets), and flat
+// segments (page edges bound it; a flat segment's offsets wrap only at 4 GiB).
 #include "cpu/x86/flags.h"
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
+#include "mem/tlb.h"
+
+#include <algorithm>
+#include <cstring>
 
 namespace kiln::x86 {
 
 namespace {
 enum StrOp : unsigned { kMovs, kCmps, kStos, kLods, kScas, kIns, kOuts };
 
-// info: op (bits 0-2), log2 element size (bits 3-4), source segment (bits
-// 5-7), rep prefix (bits 8-15), address size / 16 (bits 16-18).
-uint64_t string_helper(void* env, uint64_t info, uint64_t, uint64_t) {
-  X86State* s = xs(env);
-  const StrOp op = StrOp(info & 7);
-  const unsigned size = 1u << ((info >> 3) & 3);
-  const unsigned src_seg = unsigned(info >> 5) & 7;
-  const unsigned rep = unsigned(info >> 8) & 0xff;
-  const unsigned addr_bits = 16 * unsigned((info >> 16) & 7);
-  const uint64_t amask = addr_bits == 64 ? ~0ull : (1ull << addr_bits) - 1;
-  const int64_t step = (s->flags & fl::DF) ? -int64_t(size) : int64_t(size);
-  const unsigned mmu = data_mmu(*s);
-  auto rd = [&](unsigned r) { return s->gpr[r] & amask; };
-  auto wr = [&](unsigned r, uint64_t v) {
-    if (addr_bits == 16) s->gpr[r] = (s->gpr[r] & ~0xffffull) | (v & 0xffff);
-    else s->gpr[r] = v & amask;  // a 32-bit write zeroes bits 32-63
-  };
-  // An element at seg:off (the 8086's word at offset 0xFFFF wraps within the segment; the 286's raises #GP).
-  auto access = [&](unsigned seg, uint64_t off, bool write, uint64_t* v) {
-    if (size > 1 && addr_bits == 16 && off == 0xffff && s->model != Model::I8086) {
-      record_fault(s, kGeneralProtection, 0);
-      return false;
-    }
-    auto linear = [&](uint64_t o) -> uint64_t {
-      if (code64(*s)) return seg >= FS ? s->seg[seg].base + o : o;
-      return (s->seg[seg].base + o) & 0xffffffffull;
-    };
-    if (s->model == Model::I8086 && size == 2) {
-      for (unsigned i = 0; i < 2; i++) {
-        const uint64_t va = linear((off + i) & 0xffff);
-        if (write) {
-          if (!mem::store(s->mem, va, 1, mmu, false, (*v >> (8 * i)) & 0xff)) return false;
-        } else {
-          uint64_t byte;
-          if (!mem::load(s->mem, va, 1, mmu, false, &byte)) return false;
-          *v = i == 0 ? byte : (*v | byte << 8);
-        }
-      }
-      return true;
-    }
-    return write ? mem::store(s->mem, linear(off), size, mmu, false, *v) : mem::load(s->mem, linear(off), size, mmu, false, v);
-  };
-  const uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-  for (;;) {
-    if (rep && rd(CX) == 0) break;
-    uint64_t a = 0, b = 0;
-    switch (op) {
-      case kMovs:
-        if (!access(src_seg, rd(SI), false, &a) || !access(ES, rd(DI), true, &a)) return 0;
-        break;
-      case kCmps:
-        if (!access(src_seg, rd(SI), false, &a) || !access(ES, rd(DI), false, &b)) return 0;
-        break;
-      case kStos:
-        a = s->gpr[AX] & mask;
-        if (!access(ES, rd(DI), true, &a)) return 0;
-        break;
-      case kLods:
-        if (!access(src_seg, rd(SI), false, &a)) return 0;
-        if (size == 4) s->gpr[AX] = a;
-        else s->gpr[AX] = (s->gpr[AX] & ~mask) | a;
-        break;
-      case kScas:
-        a = s->gpr[AX] & mask;
-        if (!access(ES, rd(DI), false, &b)) return 0;
-        break;
-      case kIns:
-        a = port_read(*s, uint16_t(s->gpr[DX]), size);
-        if (!access(ES, rd(DI), true, &a)) return 0;
-        break;
-      case kOuts:
-        if (!access(src_seg, rd(SI), false, &a) || !port_write(*s, uint16_t(s->gpr[DX]), size, a)) return 0;
-        break;
-    }
-    if (op == kMovs || op == kCmps || op == kLods || op == kOuts) wr(SI, rd(SI) + uint64_t(step));
-    if (op != kLods && op != kOuts) wr(DI, rd(DI) + uint64_t(step));
-    if (op == kCmps || op == kScas) {
-      static constexpr CcOp kSub[] = {CcOp::Sub8, CcOp::Sub16, CcOp::Sub32, CcOp::Sub64};
-      s->cc_op = uint64_t(kSub[__builtin_ctz(size)]);
-      s->cc_src = a;
-      s->cc_src2 = b;
-      s->cc_dst = (a - b) & mask;
-    }
-    if (!rep) break;
-    wr(CX, rd(CX) - 1);
-    if (rd(CX) == 0) break;
-    if (op == kCmps || op == kScas) {
-      bool zf = s->cc_dst == 0;
-      if ((rep == 0xF3 && !zf) || (rep == 0xF2 && zf)) break;
+// How many elements of `size` bytes, from `at` stepping down or up, lie wholly
+// inside the `span`-aligned range of `span` bytes that `at` is in (a segment's
+// 64 KiB of offsets, or a page of linear addresses).
+uint64_t elements_within(uint64_t at, unsigned size, bool down, uint64_t span) {
+  uint64_t begin = at & ~(span - 1), end = begin + span;
+  if (at + size > end) return 0;  // the first element crosses the edge
+  return down ? (at - begin) / size + 1 : (end - at) / size;
+}
+
+// The host address of the cached page `va` lies on, for a read or a write,
+// or nullptr (not cached, a device, translated code, a watchpoint).
+uint8_t* host_page(mem::MemContext& m, uint64_t va, bool write, unsigned mmu) {
+  const mem::TlbEntry& e = mem::tlb_entry(m, mmu, va);
+  uint64_t page = va & mem::kPageMask;
+  if ((write ? e.addr_write : e.addr_read) != page) return nullptr;
+  return reinterpret_cast<uint8_t*>(page + e.addend);
+}
+
+// (destination linear address, source linear address or the STOS value,
+//  info: elements wanted (bits 0-15) | log2 size (16-17) | down (18) | STOS (19) |
+//  16-bit offsets (20) | DI (21-36) | SI (37-52) | MMU index (53-54))
+//  -> the elements performed, updating nothing else.
+uint64_t string_bulk(void* env, uint64_t dst, uint64_t src, uint64_t info) {
+  mem::MemContext& m = xs(env)->mem;
+  const uint64_t wanted = info & 0xffff;
+  const unsigned size = 1u << (info >> 16 & 3);
+  const bool down = info >> 18 & 1, stos = info >> 19 & 1, offsets16 = info >> 20 & 1;
+  const uint16_t di = uint16_t(info >> 21), si = uint16_t(info >> 37);
+  const unsigned mmu = unsigned(info >> 53) & 3;
+  uint64_t n = std::min(wanted, elements_within(dst, size, down, mem::kPageSize));
+  if (offsets16) n = std::min(n, elements_within(di, size, down, 0x10000));
+  if (!stos) {
+    n = std::min(n, elements_within(src, size, down, mem::kPageSize));
+    if (offsets16) n = std::min(n, elements_within(si, size, down, 0x10000));
+  }
+  if (n == 0) return 0;
+  uint8_t* to = host_page(m, dst, true, mmu);
+  const uint8_t* from = stos ? nullptr : host_page(m, src, false, mmu);
+  if (!to || (!stos && !from)) return 0;
+  to += dst & ~mem::kPageMask;
+  if (from) from += src & ~mem::kPageMask;
+  const int64_t step = down ? -int64_t(size) : int64_t(size);
+  // Element by element, in order: an overlapping MOVS repeats what it copied, as the chip does.
+  for (uint64_t i = 0; i < n; i++, to += step) {
+    if (stos) {
+      std::memcpy(to, &src, size);  // little-endian host: the low byte(s) of the value
+    } else {
+      std::memcpy(to, from, size);
+      from += step;
     }
   }
-  return 0;
+  return n;
+}
+const ir::Helper kStringBulk{"x86_string_bulk", string_bulk, ir::kMemRead | ir::kMemWrite, 3};
+
+// One element at width W; returns ZF of the comparison for CMPS/SCAS (else nothing).
+template <T W>
+B1 string_element(Ctx& c, StrOp op) {
+  ir::Builder& b = c.b;
+  const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
+  const uint64_t size = ir::type_bits(W) / 8;
+  const unsigned abits = c.addrsize();
+  U64 si = c.reg_n(SI, abits), di = c.reg_n(DI, abits);
+  auto port_width = [&] { return b.c64(ir::type_bits(W)); };
+  auto port = [&] {
+    U64 p = b.zext<T::I64>(c.reg<T::I16>(DX));
+    if (c.needs_io_check()) b.call(kCheckIo, p, b.c64(size));
+    return p;
+  };
+  B1 zf{};
+  switch (op) {
+    case kMovs: c.store<W>(ES, di, c.load<W>(src_seg, si)); break;
+    case kCmps: {
+      ir::Val<W> a = c.load<W>(src_seg, si), x = c.load<W>(ES, di);
+      c.set_cc<W>(CcOp::Sub8, a, x, b.sub(a, x));
+      zf = b.eq(a, x);
+      break;
+    }
+    case kStos: c.store<W>(ES, di, c.reg<W>(AX)); break;
+    case kLods: c.set_reg<W>(AX, c.load<W>(src_seg, si)); break;
+    case kScas: {
+      ir::Val<W> a = c.reg<W>(AX), x = c.load<W>(ES, di);
+      c.set_cc<W>(CcOp::Sub8, a, x, b.sub(a, x));
+      zf = b.eq(a, x);
+      break;
+    }
+    case kIns: {
+      U64 p = port();
+      c.store<W>(ES, di, resize<W>(b, b.call(kPortIn, p, port_width())));
+      break;
+    }
+    case kOuts: {
+      ir::Val<W> v = c.load<W>(src_seg, si);
+      U64 p = port();
+      b.call(kPortOut, p, zext64(b, v), port_width());
+      break;
+    }
+  }
+  // The step: +size, or -size with DF set.
+  B1 down = b.ne(b.and_(c.other_flags(), b.c64(fl::DF)), b.c64(0));
+  U64 step = b.select(down, b.c64(-size), b.c64(size));
+  if (op == kMovs || op == kCmps || op == kLods || op == kOuts) c.set_reg_n(SI, abits, c.addr_mask(b.add(si, step)));
+  if (op != kLods && op != kOuts) c.set_reg_n(DI, abits, c.addr_mask(b.add(di, step)));
+  return zf;
+}
+
+// Whether the bulk step may run (see the top).
+bool bulk_allowed(const Ctx& c, unsigned src_seg, bool stos) {
+  if (c.real_or_vm86() && c.addrsize() == 16) return true;
+  const bool dst_flat = c.m.unchecked & (1u << ES), src_flat = stos || (c.m.unchecked & (1u << src_seg));
+  return c.addrsize() >= 32 && dst_flat && src_flat;
+}
+
+// The bulk step of REP MOVS/STOS (see the top): CX - 1 elements at most
+// (and at most 0xFFFF); returns CX after it.
+U64 bulk_step(Ctx& c, StrOp op, unsigned size, U64 cx) {
+  ir::Builder& b = c.b;
+  const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
+  const unsigned abits = c.addrsize();
+  U64 si = c.reg_n(SI, abits), di = c.reg_n(DI, abits);
+  B1 down = b.ne(b.and_(c.other_flags(), b.c64(fl::DF)), b.c64(0));
+  U64 wanted = b.sub(cx, b.c64(1));
+  wanted = b.select(b.ltu(wanted, b.c64(0xffff)), wanted, b.c64(0xffff));
+  U64 info = b.or_(b.or_(wanted, b.shl(b.and_(di, b.c64(0xffff)), b.c64(21))), b.shl(b.and_(si, b.c64(0xffff)), b.c64(37)));
+  info = b.or_(info, b.c64(uint64_t(__builtin_ctz(size)) << 16 | (op == kStos ? 1ull << 19 : 0) |
+                           (abits == 16 ? 1ull << 20 : 0) | uint64_t(c.m.mmu) << 53));
+  info = b.or_(info, b.select(down, b.c64(1ull << 18), b.c64(0)));
+  U64 second = op == kStos ? c.reg_n(AX, 8 * size) : c.linear(src_seg, si);
+  U64 done = b.call(kStringBulk, c.linear(ES, di), second, info);
+  U64 bytes = b.shl(done, b.c64(__builtin_ctz(size)));
+  U64 step = b.select(down, b.neg(bytes), bytes);
+  if (op == kMovs) c.set_reg_n(SI, abits, c.addr_mask(b.add(si, step)));
+  c.set_reg_n(DI, abits, c.addr_mask(b.add(di, step)));
+  U64 left = b.sub(cx, done);
+  c.set_reg_n(CX, abits, left);
+  return left;
 }
 
 bool gen_string(Ctx& c, StrOp op) {
   const OperandSpec* ops = c.in.row->ops;
   const bool wide = ops[0].size == 'v' || ops[1].size == 'v';  // (DX, a port, is 'w' but not the data)
-  const unsigned size = wide ? c.opsize() / 8 : 1;
+  const unsigned bits = wide ? c.opsize() : 8;
+  auto element = [&] {
+    switch (bits) {
+      case 8: return string_element<T::I8>(c, op);
+      case 16: return string_element<T::I16>(c, op);
+      case 32: return string_element<T::I32>(c, op);
+      default: return string_element<T::I64>(c, op);
+    }
+  };
+  if (!c.in.rep) {
+    element();
+    return true;
+  }
+  ir::Builder& b = c.b;
+  const unsigned abits = c.addrsize();
+  U64 cx = c.reg_n(CX, abits);
+  ir::Builder::Label done = b.new_label();
+  b.skip_if(b.eq(cx, b.c64(0)), done);
   const unsigned src_seg = c.in.seg_override >= 0 ? unsigned(c.in.seg_override) : DS;
-  uint64_t info = op | uint64_t(__builtin_ctz(size)) << 3 | src_seg << 5 | uint64_t(c.in.rep) << 8 |
-                  uint64_t(c.addrsize() / 16) << 16;
-  c.b.call(kString, c.b.c64(info));
-  c.flags = BlockFlags{};  // CMPS/SCAS changed them in the state
+  if ((op == kMovs || op == kStos) && bulk_allowed(c, src_seg, op == kStos)) cx = bulk_step(c, op, bits / 8, cx);
+  B1 zf = element();
+  U64 left = c.addr_mask(b.sub(cx, b.c64(1)));
+  c.set_reg_n(CX, abits, left);
+  B1 more = b.ne(left, b.c64(0));
+  if (op == kCmps || op == kScas) {  // REPE (F3) goes on while equal, REPNE (F2) while not
+    B1 go_on = c.in.rep == 0xF3 ? zf : b.eq(b.zext<T::I8>(zf), b.constant<T::I8>(0));
+    more = b.select(go_on, more, b.c1(false));
+  }
+  b.branch(more, c.pc_of(c.ip), c.next_pc());
+  b.place(done);
+  c.flags = BlockFlags{};  // what the element set is not known on the CX == 0 way
+  c.end_block();
   return true;
 }
 }  // namespace
-
-const ir::Helper kString{"x86_string", string_helper,
-                         ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
 
 bool MOVS(Ctx& c) { return gen_string(c, kMovs); }
 bool CMPS(Ctx& c) { return gen_string(c, kCmps); }
