@@ -116,6 +116,22 @@ struct X86State : cpu::StateHeader {
   uint64_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
   uint64_t apic_base = 0xfee00900, pat = 0x0007040600070406ull, tsc_offset = 0, tsc_aux = 0;
   uint64_t misc_enable = 1, mtrr_def_type = 0, mtrr_var[16] = {}, mtrr_fixed[11] = {};
+  // x87 FPU (SDM Vol. 1 ch. 8): physical registers R0-R7 as 80-bit values
+  // (significand with its explicit integer bit; sign and 15-bit exponent, as
+  // common/softfloat80.h's F80), the control word, the status word (TOP in
+  // bits 11-13), the full tag word (2 bits per physical register: 0 valid,
+  // 1 zero, 2 special, 3 empty), the last instruction's opcode and its
+  // instruction and data pointers. MMX registers MM0-MM7 are the significands
+  // of R0-R7.
+  struct Fpu {
+    uint64_t sig[8] = {};
+    uint16_t se[8] = {};
+    uint16_t fcw = 0x037f, fsw = 0, ftw = 0xffff, fop = 0, fcs = 0, fds = 0;
+    uint64_t fip = 0, fdp = 0;
+  } fpu;
+  // SSE: XMM0-XMM15 (low and high quadword) and MXCSR.
+  alignas(16) uint64_t xmm[16][2] = {};
+  uint64_t mxcsr = 0x1f80;
   // The exception recorded while StateHeader::fault is set: its vector, the
   // ip the interrupt frame returns to (kReturnToFaulting: the instruction
   // that faulted, whose pc the tier left in StateHeader::pc), and its error
