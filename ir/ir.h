@@ -35,6 +35,11 @@ enum Effect : uint32_t {
   kCallEffects = 1u << 7,  // effects are those of the called helper
   kEndsBlock = 1u << 8,    // (helpers) the block must end after this call
   kControl = 1u << 9,      // jumps forward to a label inside the block (SkipIf, Skip)
+  // (helpers) reads or writes the guest register file [Block::regs_begin,
+  // regs_end): the JIT stores the registers it holds before the call and
+  // reloads them after it. Without this bit a helper must not touch them.
+  kAccessesRegs = 1u << 10,
+  kRegsReadOnly = 1u << 11,  // (with kAccessesRegs) it only reads them: nothing to reload after the call
 };
 
 enum class Op : uint8_t {
@@ -66,6 +71,10 @@ struct Helper {
   HelperFn fn;
   uint32_t effects;  // Effect bits: kPure, kReadsState, kWritesState, kMayFault, kEndsBlock, kMem*
   uint8_t nargs;
+  // With kAccessesRegs: the state offsets [regs_begin, regs_end) of the
+  // register file it touches (empty: all of it).
+  uint32_t regs_begin = 0, regs_end = 0;
+  bool touches_reg(uint64_t off) const { return regs_end <= regs_begin || (off >= regs_begin && off < regs_end); }
 };
 
 // Memory operation descriptor, packed into Inst::imm of Load/Store/Amo.
@@ -138,9 +147,10 @@ struct Block {
   uint32_t guest_insns = 0; // number of InsnStart markers
   uint32_t guest_bytes = 0; // bytes of guest code covered
   // The guest register file: state offsets [regs_begin, regs_end) that only
-  // Get and Set touch while a block runs (no helper, slow path or device reads
-  // or writes them then). The JIT keeps these in host registers across calls
-  // and writes them back only when leaving native code.
+  // Get and Set touch while a block runs (no slow path or device reads or
+  // writes them then, and no helper unless it declares kAccessesRegs). The JIT
+  // keeps these in host registers across calls and writes them back only when
+  // leaving native code (and around kAccessesRegs calls).
   uint32_t regs_begin = 0, regs_end = 0;
   uint32_t labels = 0;      // label ids allocated (Builder::new_label): 0..labels-1
   std::vector<Inst> insts;

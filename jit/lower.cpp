@@ -558,7 +558,16 @@ bool Lowering::lower_member(size_t index, std::string* error) {
         llvm::FunctionType* t = llvm::FunctionType::get(ir_.getInt64Ty(), {ir_.getPtrTy(), ir_.getInt64Ty(), ir_.getInt64Ty(), ir_.getInt64Ty()}, false);
         std::vector<llvm::Value*> args{env_};
         for (unsigned k = 0; k < 3; k++) args.push_back(k < h->nargs ? v(in.a[k]) : c64(0));
+        // A helper that reads or writes the register file sees and leaves it in memory.
+        const bool regs = h->effects & ir::kAccessesRegs;
+        if (regs)
+          for (uint64_t off : dirty_)
+            if (h->touches_reg(off)) ir_.CreateStore(cached(off), env_at(off));
         vals_[i] = ir_.CreateCall(t, fn_ptr(reinterpret_cast<void*>(h->fn)), args);
+        if (regs && !(h->effects & ir::kRegsReadOnly))
+          for (auto& [off, slot] : cache_)
+            if (off != kRetiredOff && off != kBudgetOff && h->touches_reg(off))
+              ir_.CreateStore(ir_.CreateLoad(ir_.getInt64Ty(), env_at(off)), slot);
         if (h->effects & ir::kMayFault) {
           llvm::Value* f = ir_.CreateLoad(ir_.getInt32Ty(), env_at(offsetof(cpu::StateHeader, fault)));
           auto* cont = llvm::BasicBlock::Create(ctx_, "call.ok", fn_);

@@ -113,8 +113,14 @@ const ir::Helper kFetchFault{"x86_fetch_fault", fetch_fault, ir::kReadsState | i
 void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   X86State& st = *state_;
   ir::Builder b(out);
-  // Helpers (string instructions, far transfers) read and write the general registers: no register range.
-  out.regs_begin = out.regs_end = 0;
+  // The general registers and the lazy-flag fields (cc_op..cc_dst, right after
+  // them) are the register file the JIT may keep in host registers: Ctx reads
+  // and writes them only as whole 64-bit slots, and the helpers that touch
+  // them declare ir::kAccessesRegs (anything reading or writing FLAGS through
+  // read_flags/write_flags does).
+  static_assert(offsetof(X86State, cc_op) == off_gpr(16) && offsetof(X86State, cc_dst) + 8 == offsetof(X86State, flags));
+  out.regs_begin = uint32_t(off_gpr(0));
+  out.regs_end = uint32_t(offsetof(X86State, flags));
   const TransMode m = TransMode::of(st);
   if (shutdown_) {  // a triple fault: the CPU does nothing until reset
     b.insn_start(out.pc, 1);

@@ -143,7 +143,9 @@ uint64_t port_out(void* env, uint64_t port, uint64_t value, uint64_t width) {
 
 }  // namespace
 
-const ir::Helper kArithFlags{"x86_arith_flags", arith_flags_helper, ir::kReadsState, 0};
+// It reads only the lazy-flag fields of the register file (cpu.cpp's register range).
+const ir::Helper kArithFlags{"x86_arith_flags", arith_flags_helper, ir::kReadsState | ir::kAccessesRegs | ir::kRegsReadOnly, 0,
+                             uint32_t(offsetof(X86State, cc_op)), uint32_t(offsetof(X86State, flags))};
 const ir::Helper kRaise{"x86_raise", raise_helper, ir::kWritesState | ir::kMayFault | ir::kEndsBlock, 2};
 const ir::Helper kRaiseFault{"x86_raise_fault", raise_fault, ir::kWritesState | ir::kMayFault | ir::kEndsBlock, 2};
 const ir::Helper kRaiseSoft{"x86_raise_soft", raise_soft, ir::kWritesState | ir::kMayFault | ir::kEndsBlock, 2};

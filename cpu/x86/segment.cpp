@@ -405,9 +405,9 @@ uint64_t iret(void* env, uint64_t opsize64, uint64_t, uint64_t) {
 }  // namespace
 
 const ir::Helper kFarJump{"x86_far_jump", far_jump, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 3};
-const ir::Helper kFarCall{"x86_far_call", far_call, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 3};
-const ir::Helper kFarReturn{"x86_far_return", far_return, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
-const ir::Helper kIret{"x86_iret", iret, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 1};
+const ir::Helper kFarCall{"x86_far_call", far_call, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 3};
+const ir::Helper kFarReturn{"x86_far_return", far_return, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
+const ir::Helper kIret{"x86_iret", iret, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
 
 namespace {
 uint64_t load_segment_helper(void* env, uint64_t seg, uint64_t sel, uint64_t) {

@@ -350,6 +350,7 @@ uint64_t sysexit(void* env, uint64_t opsize, uint64_t, uint64_t) {
 
 constexpr unsigned kState = ir::kReadsState | ir::kWritesState | ir::kMayFault;
 constexpr unsigned kStateMem = kState | ir::kMemRead | ir::kMemWrite;
+constexpr unsigned kStateRegs = kState | ir::kAccessesRegs;  // reads or writes the general registers
 }  // namespace
 
 const ir::Helper kWriteCr{"x86_write_cr", write_cr, kState, 2};
@@ -358,14 +359,14 @@ const ir::Helper kWriteDr{"x86_write_dr", write_dr, kState, 2};
 const ir::Helper kReadDr{"x86_read_dr", read_dr, kState, 1};
 const ir::Helper kLoadSystemSegment{"x86_load_system_segment", load_system_segment, kStateMem, 2};
 const ir::Helper kDescriptorQuery{"x86_descriptor_query", descriptor_query, kStateMem, 2};
-const ir::Helper kCpuid{"x86_cpuid", cpuid_helper, kState, 0};
-const ir::Helper kRdtsc{"x86_rdtsc", rdtsc, kState, 1};
-const ir::Helper kRdmsr{"x86_rdmsr", rdmsr, kState, 0};
-const ir::Helper kWrmsr{"x86_wrmsr", wrmsr, kState, 0};
+const ir::Helper kCpuid{"x86_cpuid", cpuid_helper, kStateRegs, 0};
+const ir::Helper kRdtsc{"x86_rdtsc", rdtsc, kStateRegs, 1};
+const ir::Helper kRdmsr{"x86_rdmsr", rdmsr, kStateRegs, 0};
+const ir::Helper kWrmsr{"x86_wrmsr", wrmsr, kStateRegs, 0};
 const ir::Helper kFlushTlb{"x86_flush_tlb", flush_tlb, kState, 0};
-const ir::Helper kSyscall{"x86_syscall", syscall, kState, 1};
-const ir::Helper kSysret{"x86_sysret", sysret, kState, 1};
-const ir::Helper kSysenter{"x86_sysenter", sysenter, kState, 0};
-const ir::Helper kSysexit{"x86_sysexit", sysexit, kState, 1};
+const ir::Helper kSyscall{"x86_syscall", syscall, kStateRegs, 1};
+const ir::Helper kSysret{"x86_sysret", sysret, kStateRegs, 1};
+const ir::Helper kSysenter{"x86_sysenter", sysenter, kStateRegs, 0};
+const ir::Helper kSysexit{"x86_sysexit", sysexit, kStateRegs, 1};
 
 }  // namespace kiln::x86

@@ -24,20 +24,36 @@ unsigned Ctx::width(unsigned i) const {
 }
 
 // ---- registers
+// Every access is a whole 64-bit Get or Set of the register's slot (a part is
+// extracted or merged in IR), so the JIT can keep the registers in host
+// registers (ir::Block::regs_begin/end).
 template <T W>
 ir::Val<W> Ctx::reg(unsigned r) {
-  if constexpr (W == T::I8) {
-    if (!in.rex && r >= 4 && r < 8) return b.get<W>(off_gpr(r - 4) + 1);  // AH, CH, DH, BH
+  if constexpr (W == T::I64) {
+    return b.get<T::I64>(off_gpr(r));
+  } else {
+    if constexpr (W == T::I8) {
+      if (!in.rex && r >= 4 && r < 8) return b.trunc<T::I8>(b.shrl(b.get<T::I64>(off_gpr(r - 4)), b.c64(8)));  // AH..BH
+    }
+    return b.trunc<W>(b.get<T::I64>(off_gpr(r)));
   }
-  return b.get<W>(off_gpr(r));
 }
 template <T W>
 void Ctx::set_reg(unsigned r, ir::Val<W> v) {
-  if constexpr (W == T::I8) {
-    if (!in.rex && r >= 4 && r < 8) return b.set(off_gpr(r - 4) + 1, v);
+  if constexpr (W == T::I64) {
+    b.set(off_gpr(r), v);
+  } else if constexpr (W == T::I32) {
+    b.set(off_gpr(r), b.zext<T::I64>(v));  // a 32-bit write zeroes bits 32-63
+  } else {
+    unsigned slot = r, shift = 0;
+    if constexpr (W == T::I8) {
+      if (!in.rex && r >= 4 && r < 8) slot = r - 4, shift = 8;  // AH..BH
+    }
+    const uint64_t mask = ((1ull << ir::type_bits(W)) - 1) << shift;
+    U64 old = b.get<T::I64>(off_gpr(slot));
+    U64 part = b.shl(b.zext<T::I64>(v), b.c64(shift));
+    b.set(off_gpr(slot), b.or_(b.and_(old, b.c64(~mask)), part));
   }
-  if constexpr (W == T::I32) b.set(off_gpr(r), b.zext<T::I64>(v));  // a 32-bit write zeroes bits 32-63
-  else b.set(off_gpr(r), v);
 }
 U64 Ctx::reg_n(unsigned r, unsigned bits) {
   switch (bits) {

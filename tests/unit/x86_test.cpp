@@ -325,8 +325,12 @@ TEST_CASE("x86 lazy flags: cmp; jcc is one compare of the operands", "[x86]") {
     REQUIRE(br.op == ir::Op::Branch);
     const ir::Inst& cond = blk[br.a[0]];
     CHECK(cond.op == k.op);
-    CHECK(blk[cond.a[0]].op == ir::Op::Get);
-    CHECK(blk[cond.a[1]].op == ir::Op::Get);
+    // The operands are the registers (16-bit parts of their 64-bit slots).
+    for (unsigned k2 = 0; k2 < 2; k2++) {
+      const ir::Inst& operand = blk[cond.a[k2]];
+      CHECK(operand.op == ir::Op::Trunc);
+      CHECK(blk[operand.a[0]].op == ir::Op::Get);
+    }
     unsigned arith = 0;  // nothing else computed: the Sub for cc_dst, the zero-extensions for the Sets
     for (const ir::Inst& i : blk.insts)
       arith += i.op == ir::Op::Xor || i.op == ir::Op::And || i.op == ir::Op::Or || i.op == ir::Op::Popcnt || i.op == ir::Op::Call;

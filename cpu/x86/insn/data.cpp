@@ -175,7 +175,7 @@ bool LAHF(Ctx& c) {
 }
 bool SAHF(Ctx& c) {
   ir::Builder& b = c.b;
-  U32 ah = b.zext<T::I32>(c.b.get<T::I8>(off_gpr(AX) + 1));
+  U32 ah = b.zext<T::I32>(b.trunc<T::I8>(b.shrl(c.reg<T::I64>(AX), b.c64(8))));
   c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(fl::OF)), b.and_(ah, b.c32(0xD5))));
   return true;
 }

@@ -60,7 +60,7 @@ uint64_t divide64(void* env, uint64_t divisor, uint64_t info, uint64_t) {
   s->gpr[DX] = neg_n ? uint64_t(0) - uint64_t(ur) : uint64_t(ur);
   return 0;
 }
-const ir::Helper kDivide64{"x86_divide64", divide64, ir::kReadsState | ir::kWritesState | ir::kMayFault, 2};
+const ir::Helper kDivide64{"x86_divide64", divide64, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kAccessesRegs, 2};
 
 bool gen_mul(Ctx& c, bool is_signed) {
   return by_width(c.width(0), [&]<T W>() {
