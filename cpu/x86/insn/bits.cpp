@@ -114,7 +114,7 @@ bool gen_double_shift(Ctx& c, bool left) {
     ir::Val<W> cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
     ir::Val<W> zero = b.template constant<W>(0);
     // OF: the sign changed (defined for a count of 1).
-    B1 of = b.ne(b.lts(r, zero), b.lts(d, zero));
+    B1 of = b.lts(b.xor_(r, d), zero);
     U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, b.ne(cf, zero), fl::CF), flag_bit(b, of, fl::OF)));
     B1 none = b.eq(n8, b.constant<T::I8>(0));
     c.write<W>(0, b.select(none, d, r));
