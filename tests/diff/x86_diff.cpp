@@ -77,15 +77,7 @@ std::string compare(Guest& a, Guest& b) {
 
 void list_program(const Program& p, Guest& g) {
   std::printf("  %s program:\n", mode_name(p.mode));
-  for (const Insn& in : p.insns) {
-    std::string hex;
-    for (uint8_t b : in.bytes) {
-      char h[4];
-      std::snprintf(h, sizeof h, "%02x", b);
-      hex += h;
-    }
-    std::printf("    %08" PRIx64 "  %-30s %s\n", in.addr, hex.c_str(), g.cpu->disassemble(in.addr).c_str());
-  }
+  for (const Insn& in : p.insns) std::printf("    %s\n", g.cpu->disassemble(in.addr).c_str());
 }
 
 }  // namespace

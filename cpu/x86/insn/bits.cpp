@@ -110,6 +110,8 @@ bool gen_double_shift(Ctx& c, bool left) {
     ir::Val<W> n1 = b.and_(b.sub(n, b.template constant<W>(1)), wm);
     ir::Val<W> nm = b.and_(n, wm);
     ir::Val<W> r = left ? b.or_(b.shl(d, nm), b.shrl(s, back)) : b.or_(b.shrl(d, nm), b.shl(s, back));
+    // 16 bits by 16: all of d shifted out, the result is s (the host CPU agrees; 17-31 are undefined).
+    if constexpr (w == 16) r = b.select(b.eq(n, b.template constant<W>(16)), s, r);
     ir::Val<W> one = b.template constant<W>(1);
     ir::Val<W> cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
     ir::Val<W> zero = b.template constant<W>(0);
@@ -193,11 +195,21 @@ bool CMPXCHG(Ctx& c) {
     ir::Val<W> acc = c.reg<W>(AX);
     ir::Val<W> src = c.read<W>(1);
     B1 eq = b.eq(acc, dst);
-    c.write<W>(0, b.select(eq, src, dst));
+    bool written = false;
+    if constexpr (W == T::I32) {
+      if (c.in.mod == 3) {
+        // A 32-bit register Ev is only written (so zero-extended) when equal: a
+        // mismatch leaves all 64 bits alone (as the host CPU does).
+        const unsigned r = c.in.rm_reg();
+        c.set_reg(r, b.select(eq, b.zext<T::I64>(src), c.reg<T::I64>(r)));
+        written = true;
+      }
+    }
+    if (!written) c.write<W>(0, b.select(eq, src, dst));
     if constexpr (W == T::I32) {  // RAX keeps its upper half when equal (no 32-bit write happens)
       c.set_reg(AX, b.select(eq, c.reg<T::I64>(AX), b.zext<T::I64>(dst)));
     } else {
-      c.set_reg(AX, b.select(eq, acc, dst));
+      c.set_reg(AX, b.select(eq, c.reg<W>(AX), dst));  // read again: Ev may be the accumulator itself
     }
     c.set_cc<W>(CcOp::Sub8, acc, dst, b.sub(acc, dst));
     return true;
