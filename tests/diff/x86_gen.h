@@ -6,8 +6,9 @@
 // The generator emits user-level integer instructions (ALU at every width,
 // ADC/SBB chains, shifts and rotates by every count, MUL/IMUL/DIV/IDIV, BSF/
 // BSR, BT*, BSWAP, MOVZX/MOVSX, CMOVcc/SETcc, XADD/CMPXCHG/XCHG, LEA with
-// random ModRM/SIB, string instructions with REP prefixes, PUSH/POP, and Jcc
-// skipping the next instruction) for 64-bit, 32-bit or 16-bit code. Programs
+// random ModRM/SIB, string instructions with REP prefixes, PUSH/POP, BCD
+// outside 64-bit code, and Jcc skipping the next instruction) for 64-bit,
+// 32-bit or 16-bit code. Programs
 // stay inside a sandbox: memory operands are based on a register the program
 // never writes (R15 / EBX / BX) pointing into the data area, string
 // instructions get their pointers and count set just before them, and the
@@ -74,6 +75,7 @@ struct Program {
   Mode mode;
   std::vector<Insn> insns;  // the whole program (ends with UD2)
   uint32_t undefined = 0;   // flags left undefined at the end
+  bool compat = false;      // has a 32-bit part (the registers' upper halves are undefined after it)
   std::vector<uint8_t> code() const {
     std::vector<uint8_t> c;
     for (const Insn& i : insns) c.insert(c.end(), i.bytes.begin(), i.bytes.end());
@@ -90,7 +92,12 @@ struct InitialState {
 
 class Generator {
  public:
-  Generator(uint64_t seed, Mode mode) : rng_(seed), m_(mode) {}
+  Generator(uint64_t seed, Mode mode) : rng_(seed), m_(mode), code_(code_addr(mode)), data_(data_addr(mode)) {}
+  // Places the program at `code` with its data area at `data` (32-bit code run in long mode's compatibility mode).
+  void place(uint64_t code, uint64_t data) {
+    code_ = code;
+    data_ = data;
+  }
   uint64_t u64() { return rng_(); }
   uint64_t below(uint64_t n) { return rng_() % n; }
   bool coin() { return rng_() & 1; }
@@ -114,7 +121,7 @@ class Generator {
     for (uint64_t& r : s.gpr) r = value();
     if (m_ != Mode::Long64)
       for (uint64_t& r : s.gpr) r = uint32_t(r);
-    const uint64_t data = m_ == Mode::Real16 ? 0 : data_addr(m_);
+    const uint64_t data = m_ == Mode::Real16 ? 0 : data_;
     s.gpr[SP] = data + kStackOffset;
     s.gpr[base_reg(m_)] = data + kBaseOffset;
     s.gpr[loop_reg(m_)] = 1 + below(3);
@@ -130,7 +137,7 @@ class Generator {
   Program program(unsigned n, bool loop) {
     Program p{m_, {}, 0};
     prog_ = &p;
-    pc_ = code_addr(m_);
+    pc_ = code_;
     undef_ = 0;
     const uint64_t body = pc_;
     for (unsigned i = 0; i < n; i++) one();
@@ -637,7 +644,7 @@ class Generator {
   }
   // Sets SI, DI and CX (pointers into the data area: up to 64 elements of 8 bytes either way) and runs one string instruction.
   void string() {
-    const uint64_t data = m_ == Mode::Real16 ? 0 : data_addr(m_);
+    const uint64_t data = m_ == Mode::Real16 ? 0 : data_;
     auto set = [&](unsigned r, uint64_t v) {  // mov r32, imm32 (mov r16, imm16 in 16-bit code)
       begin();
       emit({uint8_t(0xB8 + r)});
@@ -661,6 +668,19 @@ class Generator {
     emit({uint8_t(op + (w == 8 ? 0 : 1))});
     end();
     if (compares && (rep == 0 || n > 0)) effect(kAll, 0);
+  }
+  // BCD (not in 64-bit code): DAA DAS AAA AAS, AAM/AAD with base 10 or any (0: #DE).
+  void bcd() {
+    const unsigned kind = unsigned(below(6));
+    need(kind < 2 ? kAF | kCF : kind < 4 ? kAF : 0);
+    begin();
+    static constexpr uint8_t kOps[] = {0x27, 0x2F, 0x37, 0x3F, 0xD4, 0xD5};
+    emit({kOps[kind]});
+    if (kind >= 4) emit({uint8_t(below(4) ? 10 : below(256))});
+    end();
+    if (kind < 2) effect(kAll & ~kOF, kOF);
+    else if (kind < 4) effect(kAF | kCF, kOF | kSF | kZF | kPF);
+    else effect(kSF | kZF | kPF, kOF | kAF | kCF);
   }
   // Jcc over the next instruction.
   void skip() {
@@ -696,7 +716,9 @@ class Generator {
       case 12: exchange(); lea(); break;
       case 13: move(); break;
       case 14: stack(); flag_ops(); break;
-      default: string(); break;
+      default:
+        if (m_ != Mode::Long64 && coin()) bcd();
+        else string();
     }
   }
   void one() {
@@ -706,6 +728,7 @@ class Generator {
 
   std::mt19937_64 rng_;
   Mode m_;
+  uint64_t code_, data_;
   Program* prog_ = nullptr;
   uint64_t pc_ = 0;
   uint32_t undef_ = 0;
@@ -757,13 +780,16 @@ struct Guest {
     cpu->set_cs_ip(0x1000, 0);
   }
   void setup_protected(X86State& s, bool lm) {
-    // GDT: null, kernel code (64-bit or 32-bit), kernel data, user code 64, user data
+    // GDT as Linux lays it out: null, kernel code (64-bit or 32-bit), kernel data, -, user code 32 (0x23),
+    // user data (0x2B), user code 64 (0x33).
     put64(kGdt + 0, 0);
     put64(kGdt + 8, lm ? 0x00AF9A000000FFFFull : 0x00CF9A000000FFFFull);
     put64(kGdt + 16, 0x00CF92000000FFFFull);
-    put64(kGdt + 24, 0x00AFFA000000FFFFull);
-    put64(kGdt + 32, 0x00CFF2000000FFFFull);
-    s.gdtr = TableReg{kGdt, 39};
+    put64(kGdt + 24, 0);
+    put64(kGdt + 32, 0x00CFFA000000FFFFull);
+    put64(kGdt + 40, 0x00CFF2000000FFFFull);
+    put64(kGdt + 48, 0x00AFFA000000FFFFull);
+    s.gdtr = TableReg{kGdt, 55};
     // IDT: interrupt gates to the handlers, DPL 3.
     for (unsigned v = 0; v < 32; v++) {
       const uint64_t h = kHandlers + 16 * v;
@@ -790,8 +816,8 @@ struct Guest {
       s.cr3 = kPml4;
       s.cr4 = cr4::PAE;
       s.efer = efer::LME | efer::LMA;
-      s.seg[CS] = Segment{0, 0xffffffff, 0x1B, uint16_t(code_attr | attr::kL | 3 << 5)};
-      for (unsigned g : {SS, DS, ES, FS, GS}) s.seg[g] = Segment{0, 0xffffffff, 0x23, uint16_t(data_attr | 3 << 5)};
+      s.seg[CS] = Segment{0, 0xffffffff, 0x33, uint16_t(code_attr | attr::kL | 3 << 5)};
+      for (unsigned g : {SS, DS, ES, FS, GS}) s.seg[g] = Segment{0, 0xffffffff, 0x2B, uint16_t(data_attr | 3 << 5)};
       s.cpl = 3;
     } else {
       // 32-bit flat segments at CPL 0, no paging.

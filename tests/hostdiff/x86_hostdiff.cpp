@@ -240,7 +240,8 @@ std::string compare(const Program& p, const Outcome& host, Guest& g) {
   }
   static const char* const kNames[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                                          "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-  for (unsigned i = 0; i < 16; i++) field(kNames[i], host.gpr[i], k.gpr[i]);
+  const uint64_t reg_mask = p.compat ? 0xffffffffull : ~0ull;  // upper halves: undefined after 32-bit code
+  for (unsigned i = 0; i < 16; i++) field(kNames[i], host.gpr[i] & reg_mask, k.gpr[i] & reg_mask);
   field("rip", host.rip, k.rip);
   // At a fault, the flags the faulting instruction would have written are not yet written:
   // the tracked mask is for the end of the program, so compare them only when it was reached.
@@ -291,6 +292,34 @@ const std::vector<Pinned>& pinned() {
       {"shld rax, rbx, 1 (OF)", {0x48, 0x0F, 0xA4, 0xD8, 0x01}, {{AX, 0x4000000000000000ull}, {BX, 0}}, kAF},
   };
   return kPinned;
+}
+
+// A program that far-jumps to 32-bit code (Linux's user code segment 0x23:
+// compatibility mode), runs random 32-bit instructions there (BCD among
+// them), and far-jumps back to 64-bit code (0x33) to end.
+Program compat_program(Generator& g64, uint64_t seed, unsigned n) {
+  const uint64_t start = code_addr(Mode::Long64), body = start + 12;
+  Generator g32(seed ^ 0x5a5a5a5a, Mode::Prot32);
+  g32.place(body, data_addr(Mode::Long64));
+  Program q = g32.program(n, false);
+  (void)g64;
+  Program p{Mode::Long64, {}, q.undefined, true};
+  auto le = [](std::vector<uint8_t>& v, uint64_t x, unsigned bytes) {
+    for (unsigned i = 0; i < bytes; i++) v.push_back(uint8_t(x >> (8 * i)));
+  };
+  std::vector<uint8_t> there = {0xFF, 0x2D, 0, 0, 0, 0};  // jmp far [rip+0]: the m16:32 pointer follows
+  le(there, body, 4);
+  le(there, 0x23, 2);
+  p.insns.push_back({start, there});
+  q.insns.pop_back();  // its UD2
+  const uint64_t back_at = q.insns.empty() ? body : q.insns.back().addr + q.insns.back().bytes.size();
+  for (Insn& in : q.insns) p.insns.push_back(in);
+  std::vector<uint8_t> back = {0xEA};  // jmp far 0x33:tail (32-bit code)
+  le(back, back_at + 7, 4);
+  le(back, 0x33, 2);
+  p.insns.push_back({back_at, back});
+  p.insns.push_back({back_at + 7, {0x0F, 0x0B}});
+  return p;
 }
 
 Program pinned_program(const Pinned& pin) {
@@ -369,6 +398,21 @@ int main(int argc, char** argv) {
     std::string error;
     jit = jit::create(&error);
   }
+  // Does this kernel run 32-bit user code (IA32 emulation)? A far jump there and back must come back.
+  bool compat_ok = false;
+  {
+    Generator probe(0, Mode::Long64);
+    Program p = compat_program(probe, 0, 1);
+    p.insns.erase(p.insns.begin() + 1, p.insns.end() - 2);  // nothing in 32-bit code but the jump back
+    p.insns[1].addr = p.insns[0].addr + p.insns[0].bytes.size();
+    const uint64_t tail = p.insns[1].addr + 7;
+    for (unsigned i = 0; i < 4; i++) p.insns[1].bytes[1 + i] = uint8_t(tail >> (8 * i));
+    p.insns[2].addr = tail;
+    InitialState init = probe.state();
+    std::string why;
+    compat_ok = run_host(p, init, host, &why) && host->cls == 0;
+    if (!compat_ok) std::printf("kiln_hostdiff_x86: this kernel runs no 32-bit user code (a far jump to 0x23 faults): BCD and compatibility mode not compared\n");
+  }
   auto t0 = std::chrono::steady_clock::now();
   uint64_t done = 0, insns = 0, faulted = 0;
   const uint64_t npinned = pinned().size();
@@ -378,8 +422,12 @@ int main(int argc, char** argv) {
       break;
     const uint64_t case_seed = is_pinned ? c : seed + c - npinned;
     Generator g(case_seed, Mode::Long64);
-    Program p = is_pinned ? pinned_program(pinned()[c]) : g.program(1 + unsigned(g.below(max_len)), false);
+    const bool compat = !is_pinned && compat_ok && g.below(4) == 0;
+    Program p = is_pinned ? pinned_program(pinned()[c])
+                : compat  ? compat_program(g, case_seed, 1 + unsigned(g.below(max_len)))
+                          : g.program(1 + unsigned(g.below(max_len)), false);
     InitialState init = g.state();
+    if (compat) init.gpr[BX] = data_addr(Mode::Long64) + kBaseOffset;  // the 32-bit code's memory base
     if (is_pinned)
       for (auto [r, v] : pinned()[c].regs) init.gpr[r] = v;
     std::string why;
