@@ -167,7 +167,9 @@ class Generator {
   // ---- the instruction being built
   std::vector<uint8_t> cur_;
   void begin() { cur_.clear(); }
-  void emit(std::initializer_list<uint8_t> b) { cur_.insert(cur_.end(), b); }
+  void emit(std::initializer_list<uint8_t> b) {
+    for (uint8_t x : b) cur_.push_back(x);
+  }
   void imm(uint64_t v, unsigned n) {
     for (unsigned i = 0; i < n; i++) cur_.push_back(uint8_t(v >> (8 * i)));
   }
