@@ -446,7 +446,7 @@ class Generator {
   }
   void bits() {
     const unsigned w = width_no8();
-    switch (below(4)) {
+    switch (below(6)) {
       case 0: {  // bsf / bsr
         Pair p = pair(w);
         insn(w, {0x0F, uint8_t(coin() ? 0xBC : 0xBD)}, pick_dst(), p.dst);
@@ -465,6 +465,22 @@ class Generator {
         static constexpr uint8_t kOps[] = {0xA3, 0xAB, 0xB3, 0xBB};
         insn(w, {0x0F, kOps[below(4)]}, p.src, p.dst);
         effect(kCF, kAll & ~kCF);
+        break;
+      }
+      case 3: {  // popcnt (P5 and later in Kiln's opcode map; the host has it)
+        Pair p = pair(w);
+        insn(w, {0x0F, 0xB8}, pick_dst(), p.dst);
+        // The F3 prefix goes before any 66/REX: rebuild the bytes with it first.
+        Insn& last = prog_->insns.back();
+        last.bytes.insert(last.bytes.begin(), 0xF3);
+        pc_ += 1;
+        effect(kAll, 0);
+        break;
+      }
+      case 4: {  // cmpxchg8b / cmpxchg16b m (16B: #GP unless 16-byte aligned)
+        Rm m = mem();
+        insn(m_ == Mode::Long64 && coin() ? 64 : 32, {0x0F, 0xC7}, 1, m);
+        effect(kZF, 0);
         break;
       }
       default: {  // bswap (32/64)
@@ -684,23 +700,30 @@ class Generator {
     else if (kind < 4) effect(kAF | kCF, kOF | kSF | kZF | kPF);
     else effect(kSF | kZF | kPF, kOF | kAF | kCF);
   }
-  // Jcc over the next instruction.
+  // Jcc, or LOOP/LOOPE/LOOPNE/JrCXZ (E0-E3, sometimes with an address-size prefix), over the next instruction.
   void skip() {
     need(kAll);
-    const unsigned cc = unsigned(below(16));
+    const bool loop_family = below(4) == 0;
+    const unsigned cc = loop_family ? unsigned(below(4)) : unsigned(below(16));
+    const bool asize = loop_family && coin();
     const size_t at = prog_->insns.size();
     const uint64_t jcc_pc = pc_;
-    pc_ += 2;
+    const unsigned jlen = asize ? 3 : 2;
+    pc_ += jlen;
     const uint32_t before = undef_;
     one_plain();
-    const uint64_t len = pc_ - (jcc_pc + 2);
+    const uint64_t len = pc_ - (jcc_pc + jlen);
     if (len > 127) {  // too long to skip (a string setup is not): drop the jump
       pc_ = jcc_pc;
       prog_->insns.resize(at);
       undef_ = before;
       return;
     }
-    prog_->insns.insert(prog_->insns.begin() + long(at), Insn{jcc_pc, {uint8_t(0x70 + cc), uint8_t(len)}});
+    std::vector<uint8_t> j;
+    if (asize) j.push_back(0x67);
+    j.push_back(uint8_t((loop_family ? 0xE0 : 0x70) + cc));
+    j.push_back(uint8_t(len));
+    prog_->insns.insert(prog_->insns.begin() + long(at), Insn{jcc_pc, j});
     undef_ |= before;
   }
 

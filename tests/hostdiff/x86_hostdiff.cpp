@@ -292,6 +292,7 @@ const std::vector<Pinned>& pinned() {
       {"shrd eax, ebx, 1 (OF)", {0x0F, 0xAC, 0xD8, 0x01}, {{AX, 0x80000001}, {BX, 0x1}}, kAF},
       {"std; rep movsq downwards, the destination 3 bytes below the source", {0xFD, 0xF3, 0x48, 0xA5, 0xFC},
        {{SI, kUserBase + 0x10bf1}, {DI, kUserBase + 0x10bee}, {CX, 0x1c}}, 0},
+      {"cmpxchg16b misaligned: #GP(0) pushes its error code", {0x49, 0x0F, 0xC7, 0x4F, 0x27}, {}, 0},
       {"shld rax, rbx, 1 (OF)", {0x48, 0x0F, 0xA4, 0xD8, 0x01}, {{AX, 0x4000000000000000ull}, {BX, 0}}, kAF},
   };
   return kPinned;

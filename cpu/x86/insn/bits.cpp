@@ -216,12 +216,20 @@ bool CMPXCHG(Ctx& c) {
   });
 }
 
+namespace {
+// (effective address): CMPXCHG16B's operand must be 16-byte aligned, else #GP(0) (with its error code).
+uint64_t check_aligned16(void* env, uint64_t ea, uint64_t, uint64_t) {
+  if (ea & 15) record_fault(xs(env), kGeneralProtection, 0);
+  return 0;
+}
+const ir::Helper kCheckAligned16{"x86_check_aligned16", check_aligned16, ir::kWritesState | ir::kMayFault, 1};
+}  // namespace
+
 // CMPXCHG8B m64 (CMPXCHG16B m128 with REX.W): EDX:EAX against memory; equal:
 // ZF = 1 and memory = ECX:EBX; else ZF = 0 and EDX:EAX = memory.
 bool CMPXCHG8B(Ctx& c) {
   const unsigned half = (c.in.rex & 8) ? 64 : 32;
-  if (half == 64) c.b.call(kRaiseIf, c.b.zext<T::I64>(c.b.ne(c.b.and_(c.ea(), c.b.c64(15)), c.b.c64(0))),
-                           c.b.c64(kGeneralProtection), c.b.c64(kReturnToFaulting));
+  if (half == 64) c.b.call(kCheckAligned16, c.ea());
   return by_width(half, [&]<T W>() {
     ir::Builder& b = c.b;
     constexpr unsigned bytes = ir::type_bits(W) / 8;
