@@ -110,11 +110,13 @@ bool gen_double_shift(Ctx& c, bool left) {
     ir::Val<W> n1 = b.and_(b.sub(n, b.template constant<W>(1)), wm);
     ir::Val<W> nm = b.and_(n, wm);
     ir::Val<W> r = left ? b.or_(b.shl(d, nm), b.shrl(s, back)) : b.or_(b.shrl(d, nm), b.shl(s, back));
+    // 16 bits by 16: all of d shifted out, the result is s (the host CPU agrees; 17-31 are undefined).
+    if constexpr (w == 16) r = b.select(b.eq(n, b.template constant<W>(16)), s, r);
     ir::Val<W> one = b.template constant<W>(1);
     ir::Val<W> cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
     ir::Val<W> zero = b.template constant<W>(0);
     // OF: the sign changed (defined for a count of 1).
-    B1 of = b.ne(b.lts(r, zero), b.lts(d, zero));
+    B1 of = b.lts(b.xor_(r, d), zero);
     U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, b.ne(cf, zero), fl::CF), flag_bit(b, of, fl::OF)));
     B1 none = b.eq(n8, b.constant<T::I8>(0));
     c.write<W>(0, b.select(none, d, r));
@@ -193,23 +195,41 @@ bool CMPXCHG(Ctx& c) {
     ir::Val<W> acc = c.reg<W>(AX);
     ir::Val<W> src = c.read<W>(1);
     B1 eq = b.eq(acc, dst);
-    c.write<W>(0, b.select(eq, src, dst));
+    bool written = false;
+    if constexpr (W == T::I32) {
+      if (c.in.mod == 3) {
+        // A 32-bit register Ev is only written (so zero-extended) when equal: a
+        // mismatch leaves all 64 bits alone (as the host CPU does).
+        const unsigned r = c.in.rm_reg();
+        c.set_reg(r, b.select(eq, b.zext<T::I64>(src), c.reg<T::I64>(r)));
+        written = true;
+      }
+    }
+    if (!written) c.write<W>(0, b.select(eq, src, dst));
     if constexpr (W == T::I32) {  // RAX keeps its upper half when equal (no 32-bit write happens)
       c.set_reg(AX, b.select(eq, c.reg<T::I64>(AX), b.zext<T::I64>(dst)));
     } else {
-      c.set_reg(AX, b.select(eq, acc, dst));
+      c.set_reg(AX, b.select(eq, c.reg<W>(AX), dst));  // read again: Ev may be the accumulator itself
     }
     c.set_cc<W>(CcOp::Sub8, acc, dst, b.sub(acc, dst));
     return true;
   });
 }
 
+namespace {
+// (effective address): CMPXCHG16B's operand must be 16-byte aligned, else #GP(0) (with its error code).
+uint64_t check_aligned16(void* env, uint64_t ea, uint64_t, uint64_t) {
+  if (ea & 15) record_fault(xs(env), kGeneralProtection, 0);
+  return 0;
+}
+const ir::Helper kCheckAligned16{"x86_check_aligned16", check_aligned16, ir::kWritesState | ir::kMayFault, 1};
+}  // namespace
+
 // CMPXCHG8B m64 (CMPXCHG16B m128 with REX.W): EDX:EAX against memory; equal:
 // ZF = 1 and memory = ECX:EBX; else ZF = 0 and EDX:EAX = memory.
 bool CMPXCHG8B(Ctx& c) {
   const unsigned half = (c.in.rex & 8) ? 64 : 32;
-  if (half == 64) c.b.call(kRaiseIf, c.b.zext<T::I64>(c.b.ne(c.b.and_(c.ea(), c.b.c64(15)), c.b.c64(0))),
-                           c.b.c64(kGeneralProtection), c.b.c64(kReturnToFaulting));
+  if (half == 64) c.b.call(kCheckAligned16, c.ea());
   return by_width(half, [&]<T W>() {
     ir::Builder& b = c.b;
     constexpr unsigned bytes = ir::type_bits(W) / 8;

@@ -170,7 +170,8 @@ bool XLAT(Ctx& c) {
 
 bool LAHF(Ctx& c) {
   U32 f = c.all_flags();
-  c.set_reg(4 /* AH */, c.b.trunc<T::I8>(c.b.or_(c.b.and_(f, c.b.c32(0xD5)), c.b.c32(0x02))));
+  // AH even with a REX prefix (which would make register 4 SPL).
+  c.b.set(off_gpr(AX) + 1, c.b.trunc<T::I8>(c.b.or_(c.b.and_(f, c.b.c32(0xD5)), c.b.c32(0x02))));
   return true;
 }
 bool SAHF(Ctx& c) {

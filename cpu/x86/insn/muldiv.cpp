@@ -108,7 +108,7 @@ bool gen_div(Ctx& c, bool is_signed) {
     ir::Val<W> r = b.template trunc<W>(is_signed ? b.rems(n, d) : b.remu(n, d));
     if constexpr (W == T::I8) {
       c.set_reg(AX, q);
-      c.set_reg(4 /* AH */, r);
+      c.b.set(off_gpr(AX) + 1, r);  // AH even with a REX prefix (which would make register 4 SPL)
     } else {
       c.set_reg(AX, q);
       c.set_reg(DX, r);

@@ -89,7 +89,7 @@ uint64_t string_bulk(void* env, uint64_t dst, uint64_t src, uint64_t info) {
     if (stos) {
       std::memcpy(to, &src, size);  // little-endian host: the low byte(s) of the value
     } else {
-      std::memcpy(to, from, size);
+      std::memmove(to, from, size);  // one element may overlap itself (a load, then a store)
       from += step;
     }
   }
