@@ -29,6 +29,10 @@ struct Fp {
     return kRc[(mxcsr >> 13) & 3];
   }
   bool masked(uint32_t f) const { return mxcsr & (f << 7); }
+  // Takes back a DE flagged for this element (set since `de_before`) when `drop`.
+  void keep_de(uint32_t de_before, bool drop) {
+    if (drop) flags = (flags & ~kDE) | de_before;
+  }
   // An input: a denormal reads as zero under DAZ, else flags DE (unless the
   // operation has a NaN operand, which takes precedence: `nan_seen`).
   template <class F> typename F::Bits in(typename F::Bits x) {
@@ -60,30 +64,33 @@ enum class Arith { Add, Sub, Mul, Div, Min, Max, Sqrt };
 
 template <class F> typename F::Bits arith(Fp& fp, Arith op, typename F::Bits a, typename F::Bits b) {
   using B = typename F::Bits;
-  const bool nan = sf::is_nan<F>(a) || (op != Arith::Sqrt && sf::is_nan<F>(b));
+  const bool nan = (op != Arith::Sqrt && sf::is_nan<F>(a)) || sf::is_nan<F>(b);
   const uint32_t de_before = fp.flags & kDE;
-  a = fp.in<F>(a);
-  if (op != Arith::Sqrt) b = fp.in<F>(b);
-  if (nan) fp.flags = (fp.flags & ~kDE) | de_before;  // a NaN operand: no denormal exception
+  if (op != Arith::Sqrt) a = fp.in<F>(a);  // SQRT reads only its source
+  b = fp.in<F>(b);
   uint32_t f = 0;
   const sf::Round rm = fp.rm();
+  B r = 0;
   switch (op) {
-    case Arith::Add: return fp.out<F>(sf::add<F>(a, b, rm, f, sf::kX86Policy), f);
-    case Arith::Sub: return fp.out<F>(sf::sub<F>(a, b, rm, f, sf::kX86Policy), f);
-    case Arith::Mul: return fp.out<F>(sf::mul<F>(a, b, rm, f, sf::kX86Policy), f);
-    case Arith::Div: return fp.out<F>(sf::div<F>(a, b, rm, f, sf::kX86Policy), f);
-    case Arith::Sqrt: return fp.out<F>(sf::sqrt<F>(b, rm, f, sf::kX86Policy), f);
+    case Arith::Add: r = sf::add<F>(a, b, rm, f, sf::kX86Policy); break;
+    case Arith::Sub: r = sf::sub<F>(a, b, rm, f, sf::kX86Policy); break;
+    case Arith::Mul: r = sf::mul<F>(a, b, rm, f, sf::kX86Policy); break;
+    case Arith::Div: r = sf::div<F>(a, b, rm, f, sf::kX86Policy); break;
+    case Arith::Sqrt: r = sf::sqrt<F>(b, rm, f, sf::kX86Policy); break;
     case Arith::Min:
     case Arith::Max: {
       // Any NaN (quiet too) is invalid and gives the second operand; so do
       // equal values (+0 and -0 included).
       const sf::Ordering ord = sf::compare<F>(a, b, true, f);
       fp.add(f);
+      fp.keep_de(de_before, nan || (f & sf::Invalid));
       const bool first = op == Arith::Min ? ord == sf::Ordering::Less : ord == sf::Ordering::Greater;
       return first ? a : B(b);
     }
   }
-  return a;
+  // A NaN operand, an invalid operation or a division by zero: no denormal exception for the element.
+  fp.keep_de(de_before, nan || (f & (sf::Invalid | sf::DivByZero)));
+  return fp.out<F>(r, f);  // (f is read after the operation has set it)
 }
 
 // The CMPPS predicates 0-7 (imm8 bits 0-2).
@@ -92,12 +99,12 @@ template <class F> bool predicate(Fp& fp, unsigned imm, typename F::Bits a, type
   const uint32_t de_before = fp.flags & kDE;
   a = fp.in<F>(a);
   b = fp.in<F>(b);
-  if (nan) fp.flags = (fp.flags & ~kDE) | de_before;
   const unsigned p = imm & 7;
   const bool signaling = p == 1 || p == 2 || p == 5 || p == 6;
   uint32_t f = 0;
   const sf::Ordering ord = sf::compare<F>(a, b, signaling, f);
   fp.add(f);
+  fp.keep_de(de_before, nan || (f & sf::Invalid));
   const bool lt = ord == sf::Ordering::Less, eq = ord == sf::Ordering::Equal, un = ord == sf::Ordering::Unordered;
   switch (p) {
     case 0: return eq;
@@ -131,9 +138,10 @@ template <class From, class To> typename To::Bits convert(Fp& fp, typename From:
   const bool nan = sf::is_nan<From>(a);
   const uint32_t de_before = fp.flags & kDE;
   a = fp.in<From>(a);
-  if (nan) fp.flags = (fp.flags & ~kDE) | de_before;
+  fp.keep_de(de_before, nan);
   uint32_t f = 0;
-  return fp.out<To>(sf::convert<From, To>(a, fp.rm(), f, sf::kX86Policy), f);
+  const typename To::Bits r = sf::convert<From, To>(a, fp.rm(), f, sf::kX86Policy);
+  return fp.out<To>(r, f);
 }
 
 // Packed (all lanes) or scalar (lane 0) arithmetic on lanes of F.
@@ -157,10 +165,10 @@ template <class F> uint64_t compare_flags(Fp& fp, typename F::Bits a, typename F
   const uint32_t de_before = fp.flags & kDE;
   a = fp.in<F>(a);
   b = fp.in<F>(b);
-  if (nan) fp.flags = (fp.flags & ~kDE) | de_before;
   uint32_t f = 0;
   const sf::Ordering ord = sf::compare<F>(a, b, signaling, f);
   fp.add(f);
+  fp.keep_de(de_before, nan || (f & sf::Invalid));
   switch (ord) {
     case sf::Ordering::Unordered: return fl::ZF | fl::PF | fl::CF;
     case sf::Ordering::Less: return fl::CF;
