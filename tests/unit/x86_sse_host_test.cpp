@@ -302,4 +302,79 @@ TEST_CASE("x86 SSE/MMX against the host: registers, MXCSR and flags in every rou
     CHECK(bad == 0);
   }
 }
+TEST_CASE("x86 SSE exceptions: unmasked -> #XM (or #UD without OSXMMEXCPT) leaving the destination, #UD without "
+          "OSFXSR or with EM, #NM with TS, #GP(0) for a misaligned MOVAPS", "[x86][sse]") {
+  struct Trial {
+    const char* what;
+    std::vector<uint8_t> bytes;
+    bool mmx;
+    uint64_t cr0_set, cr4_clear, cr4_set;
+    uint32_t mxcsr;
+    int vector;  // -1: none
+  };
+  const Trial trials[] = {
+      {"0/0 with IE unmasked, OSXMMEXCPT", {0x0F, 0x5E, 0xC1}, false, 0, 0, cr4::OSXMMEXCPT, 0x1f00, kSimdError},
+      {"0/0 with IE unmasked, no OSXMMEXCPT", {0x0F, 0x5E, 0xC1}, false, 0, 0, 0, 0x1f00, kInvalidOpcode},
+      {"0/0 masked", {0x0F, 0x5E, 0xC1}, false, 0, 0, cr4::OSXMMEXCPT, 0x1f80, -1},
+      {"ADDPS without OSFXSR", {0x0F, 0x58, 0xC1}, false, 0, cr4::OSFXSR, 0, 0x1f80, kInvalidOpcode},
+      {"PADDB mm without OSFXSR", {0x0F, 0xFC, 0xC1}, true, 0, cr4::OSFXSR, 0, 0x1f80, -1},
+      {"ADDPS with EM", {0x0F, 0x58, 0xC1}, false, cr0::EM, 0, 0, 0x1f80, kInvalidOpcode},
+      {"PADDB mm with EM", {0x0F, 0xFC, 0xC1}, true, cr0::EM, 0, 0, 0x1f80, kInvalidOpcode},
+      {"ADDPS with TS", {0x0F, 0x58, 0xC1}, false, cr0::TS, 0, 0, 0x1f80, kDeviceNotAvailable},
+      {"PADDB mm with TS", {0x0F, 0xFC, 0xC1}, true, cr0::TS, 0, 0, 0x1f80, kDeviceNotAvailable},
+      {"MOVAPS xmm0, [0x101]", {0x0F, 0x28, 0x06, 0x01, 0x01}, false, 0, 0, 0, 0x1f80, kGeneralProtection},
+      {"MOVAPS xmm0, [0x100]", {0x0F, 0x28, 0x06, 0x00, 0x01}, false, 0, 0, 0, 0x1f80, -1},
+      {"MOVUPS xmm0, [0x101]", {0x0F, 0x10, 0x06, 0x01, 0x01}, false, 0, 0, 0, 0x1f80, -1},
+      {"ADDPS xmm0, [0x108] (aligned form)", {0x0F, 0x58, 0x06, 0x08, 0x01}, false, 0, 0, 0, 0x1f80, kGeneralProtection},
+      {"ADDSS xmm0, [0x101] (scalar)", {0xF3, 0x0F, 0x58, 0x06, 0x01, 0x01}, false, 0, 0, 0, 0x1f80, -1},
+  };
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    Kiln kiln(use_jit);
+    X86State& s = kiln.cpu->s();
+    // Vector v's handler: HLT at segment 0x2000 + v.
+    for (unsigned v : {6u, 7u, 13u, 19u}) {
+      const uint16_t seg = uint16_t(0x2000 + v);
+      const uint8_t ivt[4] = {0, 0, uint8_t(seg), uint8_t(seg >> 8)};
+      std::memcpy(kiln.ram + 4 * v, ivt, 4);
+      kiln.ram[seg * 16] = 0xF4;
+    }
+    kiln.cpu->set_sreg(SS, 0x3000);
+    s.gpr[SP] = 0x1000;
+    for (unsigned k = 0; k < sizeof trials / sizeof trials[0]; k++) {
+      const Trial& t = trials[k];
+      INFO((use_jit ? "jit: " : "interp: ") << t.what);
+      kiln.place(k, t.bytes);
+      const uint64_t cr0 = s.cr0, cr4 = s.cr4;
+      s.cr0 |= t.cr0_set;
+      s.cr4 = (s.cr4 & ~t.cr4_clear) | t.cr4_set;
+      HostRegs r{};
+      r.x0[0] = 0x1234, r.mxcsr = t.mxcsr;
+      kiln.run(k, t.mmx, r);
+      s.cr0 = cr0, s.cr4 = cr4;
+      const uint16_t cs = s.seg[CS].selector;
+      if (t.vector < 0) {
+        CHECK(cs == uint16_t((0x1000 + 32 * k) >> 4));
+      } else {
+        CHECK(cs == 0x2000 + t.vector);
+        if (!t.mmx) CHECK(r.x0[0] == 0x1234);  // the destination is left alone
+      }
+      if (t.vector == kSimdError || (t.vector == kInvalidOpcode && t.mxcsr == 0x1f00)) CHECK((r.mxcsr & 1) == 1);
+    }
+  }
+}
 #endif
+
+
+#include "cpu/x86/cpuid.h"
+
+TEST_CASE("x86 CPUID: MMX and SSE from the Pentium III, SSE2-SSSE3 on x86-64, none on the Pentium (P54C)", "[x86][sse]") {
+  using namespace kiln::x86;
+  using namespace kiln::x86::feature;
+  const CpuidResult p5 = cpuid(Model::Pentium, 1, 0), p3 = cpuid(Model::Pentium3, 1, 0), x64 = cpuid(Model::X64, 1, 0);
+  CHECK((p5.edx & (kMmx | kSse | kSse2)) == 0);
+  CHECK((p3.edx & (kMmx | kSse | kSse2)) == (kMmx | kSse));
+  CHECK((p3.ecx & (kEcxSse3 | kEcxSsse3)) == 0);
+  CHECK((x64.edx & (kMmx | kSse | kSse2)) == (kMmx | kSse | kSse2));
+  CHECK((x64.ecx & (kEcxSse3 | kEcxSsse3)) == (kEcxSse3 | kEcxSsse3));
+}
