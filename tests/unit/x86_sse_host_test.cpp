@@ -31,7 +31,7 @@ using namespace kiln::x86;
 namespace {
 
 // What the native code reads and writes (offsets are in the code below).
-struct HostRegs {
+struct alignas(16) HostRegs {
   uint64_t x0[2], x1[2];  // 0, 16
   uint32_t mxcsr, pad;    // 32
   uint64_t rflags;        // 40
@@ -40,7 +40,9 @@ struct HostRegs {
 };
 
 // Runs `insn` natively: loads xmm0/xmm1 (or mm0/mm1), MXCSR and RAX, runs
-// it, stores them back with RFLAGS, and restores the caller's MXCSR.
+// it, stores them back with RFLAGS, and restores the caller's MXCSR. A
+// memory operand is [rdi] (ModR/M rm 7, which is [bx] in Kiln's real mode):
+// the x0 area. For a store (`store`), x0 keeps what the instruction wrote.
 class Native {
  public:
   Native() {
@@ -48,7 +50,7 @@ class Native {
     REQUIRE(mem_ != MAP_FAILED);
   }
   ~Native() { munmap(mem_, 4096); }
-  void run(const std::vector<uint8_t>& insn, bool mmx, HostRegs& r) {
+  void run(const std::vector<uint8_t>& insn, bool mmx, HostRegs& r, bool store = false) {
     std::vector<uint8_t> c = {0x0F, 0xAE, 0x5F, 0x30};  // stmxcsr [rdi+48]
     if (mmx) append(c, {0x0F, 0x6F, 0x07, 0x0F, 0x6F, 0x4F, 0x10});  // movq mm0, [rdi]; movq mm1, [rdi+16]
     else append(c, {0xF3, 0x0F, 0x6F, 0x07, 0xF3, 0x0F, 0x6F, 0x4F, 0x10});  // movdqu xmm0/xmm1
@@ -56,8 +58,13 @@ class Native {
     append(c, insn);
     append(c, {0x48, 0x89, 0x47, 0x38, 0x9C, 0x58, 0x48, 0x89, 0x47, 0x28});  // mov [rdi+56], rax; pushfq; pop rax; mov [rdi+40], rax
     append(c, {0x0F, 0xAE, 0x5F, 0x20, 0x0F, 0xAE, 0x57, 0x30});  // stmxcsr [rdi+32]; ldmxcsr [rdi+48]
-    if (mmx) append(c, {0x0F, 0x7F, 0x07, 0x0F, 0x7F, 0x4F, 0x10, 0x0F, 0x77});  // movq [rdi], mm0; movq [rdi+16], mm1; emms
-    else append(c, {0xF3, 0x0F, 0x7F, 0x07, 0xF3, 0x0F, 0x7F, 0x4F, 0x10});
+    if (mmx) {
+      if (!store) append(c, {0x0F, 0x7F, 0x07});  // movq [rdi], mm0
+      append(c, {0x0F, 0x7F, 0x4F, 0x10, 0x0F, 0x77});  // movq [rdi+16], mm1; emms
+    } else {
+      if (!store) append(c, {0xF3, 0x0F, 0x7F, 0x07});  // movdqu [rdi], xmm0
+      append(c, {0xF3, 0x0F, 0x7F, 0x4F, 0x10});
+    }
     c.push_back(0xC3);
     std::memcpy(mem_, c.data(), c.size());
     reinterpret_cast<void (*)(HostRegs*)>(mem_)(&r);
@@ -98,8 +105,14 @@ struct Kiln {
     std::memcpy(ram + 0x1000 + 32 * k, insn.data(), insn.size());
     ram[0x1000 + 32 * k + insn.size()] = 0xF4;  // HLT
   }
-  void run(unsigned k, bool mmx, HostRegs& r) {
+  // `mem`: 1 the instruction reads [bx] = 0x8000, which holds x0 (as the
+  // host's [rdi]); 2 it writes there, and x0 comes back from memory.
+  void run(unsigned k, bool mmx, HostRegs& r, int mem = 0) {
     X86State& s = cpu->s();
+    if (mem) {
+      std::memcpy(ram + 0x8000, r.x0, 16);
+      s.gpr[BX] = 0x8000;
+    }
     if (mmx) {
       s.fpu.sig[0] = r.x0[0], s.fpu.sig[1] = r.x1[0];
     } else {
@@ -117,6 +130,7 @@ struct Kiln {
       std::memcpy(r.x0, s.xmm[0], 16);
       std::memcpy(r.x1, s.xmm[1], 16);
     }
+    if (mem == 2) std::memcpy(r.x0, ram + 0x8000, 16);
     r.mxcsr = uint32_t(s.mxcsr);
     r.rax = s.gpr[AX];
     r.rflags = read_flags(s);
@@ -165,11 +179,14 @@ struct Case {
   std::vector<uint8_t> bytes;
   bool mmx = false;
   bool flags = false;  // COMIS/UCOMIS: compare ZF, PF, CF, OF, SF, AF
+  int mem = 0;         // Kiln::run's `mem`
 };
 
 std::vector<Case> cases() {
   std::vector<Case> v;
-  auto add = [&](std::vector<uint8_t> b, bool mmx = false, bool flags = false) { v.push_back({std::move(b), mmx, flags}); };
+  auto add = [&](std::vector<uint8_t> b, bool mmx = false, bool flags = false, int mem = 0) {
+    v.push_back({std::move(b), mmx, flags, mem});
+  };
   // Floating point: every prefix form of the arithmetic, compares, conversions.
   for (uint8_t op : {0x51, 0x58, 0x59, 0x5A, 0x5C, 0x5D, 0x5E, 0x5F})
     for (uint8_t p : {0x00, 0x66, 0xF3, 0xF2}) add(p ? std::vector<uint8_t>{p, 0x0F, op, 0xC1} : std::vector<uint8_t>{0x0F, op, 0xC1});
@@ -244,6 +261,27 @@ std::vector<Case> cases() {
   add({0x0F, 0xD7, 0xC1}, true);
   add({0x0F, 0x6E, 0xC0}, true);
   add({0x0F, 0x7E, 0xC0}, true);
+  // Memory forms (ModR/M 0x0F: xmm1/mm1 and [bx] / [rdi]): loads, then stores.
+  for (auto b : std::initializer_list<std::vector<uint8_t>>{
+           {0xF3, 0x0F, 0x10, 0x0F}, {0xF2, 0x0F, 0x10, 0x0F}, {0x0F, 0x12, 0x0F}, {0x0F, 0x16, 0x0F},
+           {0x66, 0x0F, 0x12, 0x0F}, {0x66, 0x0F, 0x16, 0x0F}, {0x66, 0x0F, 0x6E, 0x0F}, {0xF3, 0x0F, 0x7E, 0x0F},
+           {0xF2, 0x0F, 0x12, 0x0F}, {0xF3, 0x0F, 0x58, 0x0F}, {0xF2, 0x0F, 0x58, 0x0F}, {0xF3, 0x0F, 0x5A, 0x0F},
+           {0x0F, 0x5A, 0x0F}, {0xF3, 0x0F, 0xE6, 0x0F}, {0xF3, 0x0F, 0x2A, 0x0F}, {0x66, 0x0F, 0xC4, 0x0F, 0x03},
+           {0x66, 0x0F, 0xFC, 0x0F}, {0x0F, 0x28, 0x0F}, {0x0F, 0x10, 0x0F}, {0x66, 0x0F, 0x6F, 0x0F},
+           {0xF2, 0x0F, 0xF0, 0x0F}, {0x66, 0x0F, 0x38, 0x00, 0x0F}, {0x0F, 0x58, 0x0F}})
+    add(b, false, false, 1);
+  add({0x0F, 0x2E, 0x0F}, false, true, 1);
+  add({0x66, 0x0F, 0x2F, 0x0F}, false, true, 1);
+  for (auto b : std::initializer_list<std::vector<uint8_t>>{{0x0F, 0x6F, 0x0F}, {0x0F, 0x6E, 0x0F}, {0x0F, 0xFD, 0x0F},
+                                                            {0x0F, 0x2A, 0x0F}, {0x0F, 0xC4, 0x0F, 0x02}})
+    add(b, b == std::vector<uint8_t>{0x0F, 0x2A, 0x0F} ? false : true, false, 1);
+  for (auto b : std::initializer_list<std::vector<uint8_t>>{
+           {0xF3, 0x0F, 0x11, 0x0F}, {0xF2, 0x0F, 0x11, 0x0F}, {0x0F, 0x13, 0x0F}, {0x0F, 0x17, 0x0F},
+           {0x0F, 0x11, 0x0F}, {0x0F, 0x29, 0x0F}, {0x66, 0x0F, 0xD6, 0x0F}, {0x66, 0x0F, 0x7E, 0x0F},
+           {0x66, 0x0F, 0xE7, 0x0F}, {0x66, 0x0F, 0x7F, 0x0F}, {0x0F, 0x2B, 0x0F}})
+    add(b, false, false, 2);
+  for (auto b : std::initializer_list<std::vector<uint8_t>>{{0x0F, 0x7F, 0x0F}, {0x0F, 0x7E, 0x0F}, {0x0F, 0xE7, 0x0F}})
+    add(b, true, false, 2);
   return v;
 }
 
@@ -274,8 +312,8 @@ TEST_CASE("x86 SSE/MMX against the host: registers, MXCSR and flags in every rou
           in.mxcsr = 0x1f80 | (mode & 3) << 13 | (mode & 4 ? 0x40 : 0) | (mode & 8 ? 0x8000 : 0);
           in.rax = rep & 1 ? g.next() : uint64_t(int32_t(lane32(g)));
           HostRegs host = in, mine = in;
-          native.run(c.bytes, c.mmx, host);
-          kiln.run(k, c.mmx, mine);
+          native.run(c.bytes, c.mmx, host, c.mem == 2);
+          kiln.run(k, c.mmx, mine, c.mem);
           const uint64_t fmask = fl::ZF | fl::PF | fl::CF | fl::OF | fl::SF | fl::AF;
           const bool same = std::memcmp(host.x0, mine.x0, 32) == 0 && host.mxcsr == mine.mxcsr &&
                             uint32_t(host.rax) == uint32_t(mine.rax) &&

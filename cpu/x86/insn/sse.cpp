@@ -170,6 +170,7 @@ bool store_form(Ctx& c, bool unaligned_ok = false) {
     case Opnd::P: lo = b.get<T::I64>(off_mm(in.reg)); break;
     default: lo = c.reg_n(in.reg, mem_bits(c, o[1])); break;  // MOVNTI
   }
+  if (in.opcode == 0x117) lo = hi;  // MOVHPS/MOVHPD store the high quadword
   const unsigned bits = mem_bits(c, o[0]);
   if (in.mod == 3) {  // MOVD/MOVQ Ey, xmm/mm
     c.set_reg_n(in.rm_reg(), bits, lo);
