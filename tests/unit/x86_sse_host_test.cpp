@@ -13,6 +13,7 @@
 #if defined(__x86_64__)
 #include <sys/mman.h>
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -111,7 +112,7 @@ struct Kiln {
     X86State& s = cpu->s();
     if (mem) {
       std::memcpy(ram + 0x8000, r.x0, 16);
-      s.gpr[BX] = 0x8000;
+      s.gpr[BX] = s.gpr[DI] = 0x8000;  // (DI: MASKMOVQ's destination)
     }
     if (mmx) {
       s.fpu.sig[0] = r.x0[0], s.fpu.sig[1] = r.x1[0];
@@ -282,6 +283,8 @@ std::vector<Case> cases() {
     add(b, false, false, 2);
   for (auto b : std::initializer_list<std::vector<uint8_t>>{{0x0F, 0x7F, 0x0F}, {0x0F, 0x7E, 0x0F}, {0x0F, 0xE7, 0x0F}})
     add(b, true, false, 2);
+  add({0x66, 0x0F, 0xF7, 0xC8}, false, false, 2);  // MASKMOVDQU xmm1, xmm0: to [di] / [rdi]
+  add({0x0F, 0xF7, 0xC8}, true, false, 2);
   return v;
 }
 
@@ -405,6 +408,47 @@ TEST_CASE("x86 SSE exceptions: unmasked -> #XM (or #UD without OSXMMEXCPT) leavi
 
 
 #include "cpu/x86/cpuid.h"
+
+#if defined(__x86_64__)
+TEST_CASE("x86 RCPPS/RSQRTPS/RCPSS/RSQRTSS: within the hardware's error bound of the host's, specials exact",
+          "[x86][sse]") {
+  Native native;
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    Kiln kiln(use_jit);
+    const std::vector<uint8_t> insns[] = {{0x0F, 0x53, 0xC1}, {0x0F, 0x52, 0xC1}, {0xF3, 0x0F, 0x53, 0xC1},
+                                          {0xF3, 0x0F, 0x52, 0xC1}};
+    for (unsigned k = 0; k < 4; k++) kiln.place(k, insns[k]);
+    Rng g{7};
+    for (unsigned k = 0; k < 4; k++) {
+      for (unsigned rep = 0; rep < 300; rep++) {
+        HostRegs in{};
+        in.x0[0] = lane64(g), in.x0[1] = lane64(g);
+        in.x1[0] = uint64_t(lane32(g)) | uint64_t(lane32(g)) << 32, in.x1[1] = uint64_t(lane32(g)) | uint64_t(lane32(g)) << 32;
+        in.mxcsr = 0x1f80;
+        HostRegs host = in, mine = in;
+        native.run(insns[k], false, host);
+        kiln.run(k, false, mine);
+        CHECK(mine.mxcsr == host.mxcsr);
+        for (unsigned i = 0; i < 4; i++) {
+          uint32_t h, m;
+          std::memcpy(&h, reinterpret_cast<uint8_t*>(host.x0) + 4 * i, 4);
+          std::memcpy(&m, reinterpret_cast<uint8_t*>(mine.x0) + 4 * i, 4);
+          float hf, mf;
+          std::memcpy(&hf, &h, 4);
+          std::memcpy(&mf, &m, 4);
+          INFO((use_jit ? "jit " : "interp ") << k << " lane " << i << std::hex << ": host " << h << " kiln " << m);
+          if ((h & 0x7f800000) == 0 || (h & 0x7f800000) == 0x7f800000 || (m & 0x7f800000) == 0 ||
+              (m & 0x7f800000) == 0x7f800000)
+            CHECK(h == m);  // zeros, infinities, NaNs
+          else
+            CHECK(std::abs(double(mf) - double(hf)) <= std::abs(double(hf)) * 0x1p-10);
+        }
+      }
+    }
+  }
+}
+#endif
 
 TEST_CASE("x86 CPUID: MMX and SSE from the Pentium III, SSE2-SSSE3 on x86-64, none on the Pentium (P54C)", "[x86][sse]") {
   using namespace kiln::x86;

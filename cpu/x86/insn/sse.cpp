@@ -232,6 +232,26 @@ bool EMMS(Ctx& c) {
   c.b.call(kSseExec, c.b.c64(a.pack()), c.b.c64(0), c.b.c64(0));
   return true;
 }
+// MASKMOVQ/MASKMOVDQU: the bytes of the reg operand whose mask byte (r/m)
+// has its top bit set go to DS:rDI (segment overridable), one byte store each.
+bool masked_store(Ctx& c, bool mmx) {
+  check(c);
+  ir::Builder& b = c.b;
+  const Insn& in = c.in;
+  const unsigned seg = in.seg_override >= 0 ? unsigned(in.seg_override) : DS;
+  const U64 at = c.reg_n(DI, c.addrsize());
+  const size_t data = mmx ? off_mm(in.reg) : off_xmm(in.reg, 0), mask = mmx ? off_mm(in.rm) : off_xmm(in.rm_reg(), 0);
+  for (unsigned i = 0; i < (mmx ? 8u : 16u); i++) {
+    const auto skip = b.new_label();
+    b.skip_if(b.eq(b.and_(b.get<T::I8>(mask + i), b.constant<T::I8>(0x80)), b.constant<T::I8>(0)), skip);
+    c.store(seg, i ? c.off_add(at, i) : at, b.get<T::I8>(data + i));
+    b.place(skip);
+  }
+  return true;
+}
+bool MASKMOVQ(Ctx& c) { return masked_store(c, true); }
+bool MASKMOVDQU(Ctx& c) { return masked_store(c, false); }
+
 #define SSE_REG_LIST(X)                                                                                            \
   X(MOVSLDUP) X(MOVSHDUP) X(MOVDDUP) X(MOVQ2DQ) X(MOVDQ2Q) X(MOVMSKPS) X(MOVMSKPD) X(PMOVMSKB)                    \
   X(UNPCKLPS) X(UNPCKLPD) X(UNPCKHPS) X(UNPCKHPD) X(CVTPI2PS) X(CVTPI2PD) X(CVTSI2SS) X(CVTSI2SD)                 \
@@ -248,7 +268,8 @@ bool EMMS(Ctx& c) {
   X(PSUBB) X(PSUBW) X(PSUBD) X(PSUBQ) X(PADDSB) X(PADDSW) X(PADDUSB) X(PADDUSW) X(PSUBSB) X(PSUBSW) X(PSUBUSB)    \
   X(PSUBUSW) X(PMULLW) X(PMULHW) X(PMULHUW) X(PMULUDQ) X(PMADDWD) X(PAND) X(PANDN) X(POR) X(PXOR) X(PMINUB)       \
   X(PMAXUB) X(PMINSW) X(PMAXSW) X(PAVGB) X(PAVGW) X(PSADBW) X(PSHUFB) X(PHADDW) X(PHADDD) X(PHADDSW) X(PHSUBW)    \
-  X(PHSUBD) X(PHSUBSW) X(PMADDUBSW) X(PMULHRSW) X(PSIGNB) X(PSIGNW) X(PSIGND) X(PABSB) X(PABSW) X(PABSD) X(PALIGNR)
+  X(PHSUBD) X(PHSUBSW) X(PMADDUBSW) X(PMULHRSW) X(PSIGNB) X(PSIGNW) X(PSIGND) X(PABSB) X(PABSW) X(PABSD) X(PALIGNR)  \
+  X(RCPPS) X(RCPSS) X(RSQRTPS) X(RSQRTSS)
 SSE_REG_LIST(SSE_REG)
 
 }  // namespace kiln::x86

@@ -196,6 +196,25 @@ template <class F> void horizontal(SseOperands& o, Fp& fp, Arith op) {
   o.d = r;
 }
 
+// RCPPS/RSQRTPS: the hardware's approximations (relative error at most
+// 1.5 * 2^-12) are not specified bit for bit; Kiln gives the correctly
+// rounded reciprocal (of the square root), which is within that bound.
+// Denormal inputs read as zero and tiny results are zeros, as on the
+// hardware; no exception flags.
+uint32_t approximate(uint32_t x, bool rsqrt) {
+  const uint32_t sign = x & F32::sign_mask;
+  if (sf::is_subnormal<F32>(x)) x = sign;
+  if (sf::is_nan<F32>(x)) return x | F32::quiet_bit;
+  if (sf::is_zero<F32>(x)) return sign | F32::inf;
+  if (rsqrt && sign) return sf::default_nan<F32>(sf::kX86Policy);
+  if (sf::is_inf<F32>(x)) return sign;
+  uint32_t f = 0;
+  const uint32_t one = 0x3f800000;
+  const uint32_t r = rsqrt ? sf::div<F32>(one, sf::sqrt<F32>(x, sf::Round::NearestEven, f), sf::Round::NearestEven, f)
+                           : sf::div<F32>(one, x, sf::Round::NearestEven, f);
+  return sf::is_subnormal<F32>(r) ? (r & F32::sign_mask) : r;
+}
+
 Arith arith_of(unsigned op) {
   switch (op) {
     case 0x158: return Arith::Add;
@@ -219,6 +238,9 @@ bool compute(SseOperands& o, Fp& fp) {
     case 0x151: case 0x158: case 0x159: case 0x15C: case 0x15D: case 0x15E: case 0x15F:
       if (ps || ss) lanes<F32>(o, fp, arith_of(op), ss);
       else lanes<F64>(o, fp, arith_of(op), sd);
+      return true;
+    case 0x152: case 0x153:
+      for (unsigned i = 0; i < (ss ? 1u : 4u); i++) d.set<uint32_t>(i, approximate(s.get<uint32_t>(i), op == 0x152));
       return true;
     case 0x1C2:
       if (ps || ss) compare_lanes<F32>(o, fp, ss);
