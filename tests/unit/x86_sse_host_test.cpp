@@ -368,6 +368,8 @@ TEST_CASE("x86 SSE exceptions: unmasked -> #XM (or #UD without OSXMMEXCPT) leavi
       {"MOVUPS xmm0, [0x101]", {0x0F, 0x10, 0x06, 0x01, 0x01}, false, 0, 0, 0, 0x1f80, -1},
       {"ADDPS xmm0, [0x108] (aligned form)", {0x0F, 0x58, 0x06, 0x08, 0x01}, false, 0, 0, 0, 0x1f80, kGeneralProtection},
       {"ADDSS xmm0, [0x101] (scalar)", {0xF3, 0x0F, 0x58, 0x06, 0x01, 0x01}, false, 0, 0, 0, 0x1f80, -1},
+      {"LOCK ADDPS", {0xF0, 0x0F, 0x58, 0xC1}, false, 0, 0, 0, 0x1f80, kInvalidOpcode},
+      {"LOCK PADDB mm", {0xF0, 0x0F, 0xFC, 0xC1}, true, 0, 0, 0, 0x1f80, kInvalidOpcode},
   };
   for (bool use_jit : {false, true}) {
     if (use_jit && !jit::available()) continue;

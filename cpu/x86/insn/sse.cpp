@@ -75,8 +75,9 @@ size_t off_mm(unsigned r) { return offsetof(X86State, fpu) + offsetof(X86State::
 uint8_t mandatory_prefix(const OpcodeRow& r) { return r.prefix; }
 
 // The checks every instruction starts with. The unaligned 16-byte forms
-// (MOVUPS, MOVUPD, MOVDQU, LDDQU) pass `unaligned_ok`.
-void check(Ctx& c, bool unaligned_ok = false) {
+// (MOVUPS, MOVUPD, MOVDQU, LDDQU) pass `unaligned_ok`. False for LOCK (#UD).
+[[nodiscard]] bool check(Ctx& c, bool unaligned_ok = false) {
+  if (c.in.lock) return false;
   const OperandSpec* o = c.in.row->ops;
   uint64_t what = 0;
   bool mmx = false, xmm = false;
@@ -94,6 +95,7 @@ void check(Ctx& c, bool unaligned_ok = false) {
     lin = c.linear(unsigned(c.seg_of_ea()), c.ea());
   }
   c.b.call(kSseCheck, c.b.c64(what), lin);
+  return true;
 }
 
 // Loads a memory operand of `bits` into (lo, hi).
@@ -143,7 +145,7 @@ U64 exec(Ctx& c) {
 }
 
 bool to_register(Ctx& c, bool unaligned_ok = false) {
-  check(c, unaligned_ok);
+  if (!check(c, unaligned_ok)) return false;
   U64 r = exec(c);
   if (c.in.row->ops[0].kind == Opnd::G) c.set_reg_n(c.in.reg, mem_bits(c, c.in.row->ops[0]), r);
   return true;
@@ -151,7 +153,7 @@ bool to_register(Ctx& c, bool unaligned_ok = false) {
 
 // COMISS/UCOMISS/COMISD/UCOMISD: the helper returns ZF/PF/CF.
 bool to_flags(Ctx& c) {
-  check(c);
+  if (!check(c)) return false;
   c.set_cc_flags(c.b.trunc<T::I32>(exec(c)));
   return true;
 }
@@ -162,7 +164,7 @@ bool store_form(Ctx& c, bool unaligned_ok = false) {
   const Insn& in = c.in;
   const OperandSpec* o = in.row->ops;
   if (in.mod == 3 && o[0].kind != Opnd::E) return to_register(c, unaligned_ok);
-  check(c, unaligned_ok);
+  if (!check(c, unaligned_ok)) return false;
   ir::Builder& b = c.b;
   U64 lo, hi = b.c64(0);
   switch (o[1].kind) {
@@ -178,6 +180,7 @@ bool store_form(Ctx& c, bool unaligned_ok = false) {
   }
   const unsigned seg = unsigned(c.seg_of_ea());
   if (bits == 128) {
+    c.check_segment(seg, c.ea(), 16, true);  // the whole operand, before the first half is written
     c.store(seg, c.ea(), lo);
     c.store(seg, c.off_add(c.ea(), 8), hi);
   } else {
@@ -226,6 +229,7 @@ bool UCOMISD(Ctx& c) { return to_flags(c); }
 bool COMISS(Ctx& c) { return to_flags(c); }
 bool COMISD(Ctx& c) { return to_flags(c); }
 bool EMMS(Ctx& c) {
+  if (c.in.lock) return false;
   c.b.call(kSseCheck, c.b.c64(0), c.b.c64(0));
   SseArgs a{};
   a.key = sse_key(c.in.opcode, kPfxNone);
@@ -235,7 +239,7 @@ bool EMMS(Ctx& c) {
 // MASKMOVQ/MASKMOVDQU: the bytes of the reg operand whose mask byte (r/m)
 // has its top bit set go to DS:rDI (segment overridable), one byte store each.
 bool masked_store(Ctx& c, bool mmx) {
-  check(c);
+  if (!check(c)) return false;
   ir::Builder& b = c.b;
   const Insn& in = c.in;
   const unsigned seg = in.seg_override >= 0 ? unsigned(in.seg_override) : DS;
