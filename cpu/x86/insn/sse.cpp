@@ -144,8 +144,67 @@ U64 exec(Ctx& c) {
   return c.b.call(kSseExec, c.b.c64(a.pack()), lo, hi);
 }
 
+// Full-width moves and bitwise operations are IR on the 64-bit halves (no
+// helper call: memcpy- and strlen-like code is mostly these).
+enum class Bitwise { None, Move, And, AndN, Or, Xor };
+Bitwise bitwise_of(uint16_t key) {
+  switch (key) {
+    case sse_key(0x110, kPfxNone): case sse_key(0x110, kPfx66): case sse_key(0x111, kPfxNone):
+    case sse_key(0x111, kPfx66): case sse_key(0x128, kPfxNone): case sse_key(0x128, kPfx66):
+    case sse_key(0x129, kPfxNone): case sse_key(0x129, kPfx66): case sse_key(0x16F, kPfxNone):
+    case sse_key(0x16F, kPfx66): case sse_key(0x16F, kPfxF3): case sse_key(0x17F, kPfxNone):
+    case sse_key(0x17F, kPfx66): case sse_key(0x17F, kPfxF3): case sse_key(0x1F0, kPfxF2): return Bitwise::Move;
+    case sse_key(0x154, kPfxNone): case sse_key(0x154, kPfx66): case sse_key(0x1DB, kPfxNone):
+    case sse_key(0x1DB, kPfx66): return Bitwise::And;
+    case sse_key(0x155, kPfxNone): case sse_key(0x155, kPfx66): case sse_key(0x1DF, kPfxNone):
+    case sse_key(0x1DF, kPfx66): return Bitwise::AndN;
+    case sse_key(0x156, kPfxNone): case sse_key(0x156, kPfx66): case sse_key(0x1EB, kPfxNone):
+    case sse_key(0x1EB, kPfx66): return Bitwise::Or;
+    case sse_key(0x157, kPfxNone): case sse_key(0x157, kPfx66): case sse_key(0x1EF, kPfxNone):
+    case sse_key(0x1EF, kPfx66): return Bitwise::Xor;
+    default: return Bitwise::None;
+  }
+}
+void bitwise(Ctx& c, Bitwise op) {
+  ir::Builder& b = c.b;
+  const Insn& in = c.in;
+  const OperandSpec* o = in.row->ops;
+  const bool mmx = is_mmx(o[0].kind);
+  const bool store_form = o[1].kind == Opnd::V || o[1].kind == Opnd::P;  // W/Q destination (a register here)
+  const unsigned dst = store_form ? (mmx ? in.rm & 7 : in.rm_reg()) : (mmx ? in.reg & 7 : in.reg);
+  auto half = [&](unsigned r, unsigned h) { return mmx ? off_mm(r) : off_xmm(r, h); };
+  U64 s0, s1 = b.c64(0);
+  if (store_form || in.mod == 3) {
+    const unsigned src = store_form ? (mmx ? in.reg & 7 : in.reg) : (mmx ? in.rm & 7 : in.rm_reg());
+    s0 = b.get<T::I64>(half(src, 0));
+    if (!mmx) s1 = b.get<T::I64>(half(src, 1));
+  } else {
+    load_mem(c, mmx ? 64 : 128, s0, s1);
+  }
+  auto apply = [&](U64 d, U64 v) -> U64 {
+    switch (op) {
+      case Bitwise::And: return b.and_(d, v);
+      case Bitwise::AndN: return b.and_(b.xor_(d, b.c64(~0ull)), v);
+      case Bitwise::Or: return b.or_(d, v);
+      case Bitwise::Xor: return b.xor_(d, v);
+      default: return v;
+    }
+  };
+  const U64 r0 = op == Bitwise::Move ? s0 : apply(b.get<T::I64>(half(dst, 0)), s0);
+  b.set(half(dst, 0), r0);
+  if (mmx) {
+    b.set(offsetof(X86State, fpu) + offsetof(X86State::Fpu, se) + 2 * dst, b.constant<T::I16>(0xffff));
+  } else {
+    b.set(half(dst, 1), op == Bitwise::Move ? s1 : apply(b.get<T::I64>(half(dst, 1)), s1));
+  }
+}
+
 bool to_register(Ctx& c, bool unaligned_ok = false) {
   if (!check(c, unaligned_ok)) return false;
+  if (const Bitwise op = bitwise_of(sse_key(c.in.opcode, mandatory_prefix(*c.in.row))); op != Bitwise::None) {
+    bitwise(c, op);
+    return true;
+  }
   U64 r = exec(c);
   if (c.in.row->ops[0].kind == Opnd::G) c.set_reg_n(c.in.reg, mem_bits(c, c.in.row->ops[0]), r);
   return true;
