@@ -2,7 +2,8 @@
 ; 32-bit protected mode and on to long mode (as modes.asm), a 64-bit IDT for
 ; #UD, #GP and #XM, then: SSE without CR4.OSFXSR is #UD; with it, a handful
 ; of results (ADDPS, MULSD, SQRTSD, CVTTSD2SI's integer indefinite, COMISD's
-; flags, PADDUSB, PSHUFB, PMADDWD, PMOVMSKB, MMX PADDW, SHUFPS); a misaligned
+; flags, PADDUSB, PSHUFB, PMADDWD, PMOVMSKB, MMX PADDW, SHUFPS, XMM8-15, a
+; 64-bit CVTSI2SD); a misaligned
 ; MOVAPS is #GP(0) and a misaligned MOVUPS is not. (An unmasked exception's
 ; #XM needs LDMXCSR, which comes with the x87 work; the unit tests check it.)
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
@@ -270,6 +271,18 @@ lm64:
   movd eax, xmm6
   cmp eax, 0x40800000
   check e, 21
+  movaps xmm9, [LIN(floats_a)]                 ; REX registers: xmm9 + xmm9 = 2, 4, 6, 8
+  addps xmm9, xmm9
+  movq rax, xmm9
+  mov rdx, 0x4080000040000000
+  cmp rax, rdx
+  check e, 22
+  mov rax, -3
+  cvtsi2sd xmm10, rax                          ; a 64-bit integer source
+  movq rdx, xmm10
+  mov rax, 0xc008000000000000                  ; -3.0
+  cmp rax, rdx
+  check e, 23
   mov al, 'S'
   out DEBUGCON, al
 
