@@ -4,7 +4,8 @@
 ; of results (ADDPS, MULSD, SQRTSD, CVTTSD2SI's integer indefinite, COMISD's
 ; flags, PADDUSB, PSHUFB, PMADDWD, PMOVMSKB, MMX PADDW, SHUFPS, XMM8-15, a
 ; 64-bit CVTSI2SD); a misaligned
-; MOVAPS is #GP(0) and a misaligned MOVUPS is not. (An unmasked exception's
+; MOVAPS is #GP(0) and a misaligned MOVUPS is not; a MOVUPS store into an
+; unmapped page is #PF with nothing written. (An unmasked exception's
 ; #XM needs LDMXCSR, which comes with the x87 work; the unit tests check it.)
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit at 0xF4 with 0 (Kiln's status 1). A failed
@@ -176,6 +177,7 @@ handler_%1:
 %endmacro
 handler 6, 0
 handler 13, 1
+handler 14, 1
 handler 19, 0
 
 idtr64: dw 256 * 16 - 1
@@ -193,6 +195,9 @@ lm64:
   call set_gate
   mov ecx, 13
   mov rax, LIN(handler_13)
+  call set_gate
+  mov ecx, 14
+  mov rax, LIN(handler_14)
   call set_gate
   mov ecx, 19
   mov rax, LIN(handler_19)
@@ -299,6 +304,20 @@ lm64:
   movd eax, xmm0
   cmp eax, 0x40000000                          ; 2.0f
   check e, 34
+  ; ---- a MOVUPS store across into an unmapped page: #PF at the second page, nothing written
+  mov rdi, 0x1ffff8                            ; the last 8 bytes of the one mapped 2 MiB page
+  mov qword [rdi], 0x5a5a
+  expect_fault 14, .pf_done, 35
+  movups [rdi], xmm0
+  mov ebx, 36
+  jmp fail
+.pf_done:
+  fault_seen 14, 37
+  cmp qword [rdi], 0x5a5a
+  check e, 38
+  mov rax, cr2
+  cmp rax, 0x200000
+  check e, 39
   mov al, 'A'
   out DEBUGCON, al
 

@@ -11,6 +11,7 @@
 
 #include "cpu/x86/insn/insns.h"
 #include "cpu/x86/insn/shapes.h"
+#include "mem/tlb.h"
 
 namespace kiln::x86 {
 
@@ -53,6 +54,15 @@ uint64_t sse_exec(void* env, uint64_t packed, uint64_t lo, uint64_t hi) {
     s->xmm[a.dst][1] = o.d.q[1];
   }
   return o.ret;
+}
+
+// (linear address of a 16-byte store): when it crosses a page, the second
+// page must take the write before the first half is written (#PF otherwise,
+// with nothing written).
+uint64_t sse_probe_store(void* env, uint64_t linear, uint64_t, uint64_t) {
+  X86State* s = xs(env);
+  if ((linear & 0xfff) > 0xff0) mem::probe_write(s->mem, (linear + 15) & ~uint64_t(7), 8, data_mmu(*s));
+  return 0;
 }
 
 bool is_mmx(Opnd k) { return k == Opnd::P || k == Opnd::Q || k == Opnd::N; }
@@ -240,6 +250,7 @@ bool store_form(Ctx& c, bool unaligned_ok = false) {
   const unsigned seg = unsigned(c.seg_of_ea());
   if (bits == 128) {
     c.check_segment(seg, c.ea(), 16, true);  // the whole operand, before the first half is written
+    if (unaligned_ok) c.b.call(kSseProbeStore, c.linear(seg, c.ea()));  // (an aligned one cannot cross a page)
     c.store(seg, c.ea(), lo);
     c.store(seg, c.off_add(c.ea(), 8), hi);
   } else {
@@ -251,6 +262,8 @@ bool store_form(Ctx& c, bool unaligned_ok = false) {
 }  // namespace
 
 const ir::Helper kSseCheck{"x86_sse_check", sse_check, ir::kReadsState | ir::kWritesState | ir::kMayFault, 2};
+const ir::Helper kSseProbeStore{"x86_sse_probe_store", sse_probe_store,
+                                 ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMayFault, 1};
 const ir::Helper kSseExec{"x86_sse_exec", sse_exec, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
 
 // The rows: which shape each mnemonic has. Store forms are told apart by

@@ -19,6 +19,8 @@ extern const ir::Helper kSseCheck;
 constexpr uint64_t kCheckSse = 1, kCheckMmx = 2, kCheckAligned = 4;
 // (packed, source low, source high) -> a general-register or EFLAGS result.
 extern const ir::Helper kSseExec;
+// (linear address): a 16-byte store crossing a page checks the second page first.
+extern const ir::Helper kSseProbeStore;
 
 // kSseExec's first argument.
 struct SseArgs {
