@@ -30,6 +30,9 @@ CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf) {
     if (model >= Model::Pentium) edx |= kTsc | kMsr | kCx8;
     if (model >= Model::Pentium3) edx |= kPse | kPae | kSep | kPge | kCmov | kPat | kPse36 | kClflush;
     if (x64) ecx |= kEcxCx16 | kEcxPopcnt;
+    // MMX and SSE from the Pentium III (the `pentium` model is a P54C, without MMX), SSE2-SSSE3 with x86-64.
+    if (model >= Model::Pentium3) edx |= kMmx | kSse;
+    if (x64) edx |= kSse2, ecx |= kEcxSse3 | kEcxSsse3;
     const uint32_t ebx = model >= Model::Pentium3 ? (8u << 8) : 0;  // CLFLUSH line size: 8 x 8 bytes
     return {kSignature[unsigned(model)], ebx, ecx, edx};
   }

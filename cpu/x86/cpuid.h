@@ -20,6 +20,8 @@ constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 
 constexpr uint32_t kExtSyscall = 1u << 11, kExtNx = 1u << 20, kExtRdtscp = 1u << 27, kExtLm = 1u << 29;
 constexpr uint32_t kExtEcxLzcnt = 1u << 5;     // ABM: LZCNT
 constexpr uint32_t kEcxCx16 = 1u << 13, kEcxPopcnt = 1u << 23;
+constexpr uint32_t kMmx = 1u << 23, kSse = 1u << 25, kSse2 = 1u << 26;  // leaf 1 EDX
+constexpr uint32_t kEcxSse3 = 1u << 0, kEcxSsse3 = 1u << 9;                // leaf 1 ECX
 }  // namespace feature
 
 }  // namespace kiln::x86

@@ -27,6 +27,14 @@ bool parse_operands(const char* text, OperandSpec out[3]) {
       {"1", {Opnd::One, 'b'}},  {"Xb", {Opnd::X, 'b'}},   {"Xv", {Opnd::X, 'v'}},    {"Yb", {Opnd::Y, 'b'}},
       {"Yv", {Opnd::Y, 'v'}},   {"Cd", {Opnd::C, 'y'}},   {"Dd", {Opnd::D, 'y'}},    {"Ry", {Opnd::R, 'y'}},
       {"Rv", {Opnd::R, 'v'}},
+      // SSE and MMX (SDM Vol. 2 Appendix A.2: V/W/U xmm, P/Q/N mm; ps/pd/dq 128 bits)
+      {"Vps", {Opnd::V, 'x'}},  {"Vpd", {Opnd::V, 'x'}},  {"Vdq", {Opnd::V, 'x'}},   {"Vss", {Opnd::V, 'd'}},
+      {"Vsd", {Opnd::V, 'q'}},  {"Vq", {Opnd::V, 'q'}},   {"Vd", {Opnd::V, 'd'}},    {"Vy", {Opnd::V, 'y'}},
+      {"Wps", {Opnd::W, 'x'}},  {"Wpd", {Opnd::W, 'x'}},  {"Wdq", {Opnd::W, 'x'}},   {"Wss", {Opnd::W, 'd'}},
+      {"Wsd", {Opnd::W, 'q'}},  {"Wq", {Opnd::W, 'q'}},   {"Wd", {Opnd::W, 'd'}},    {"Ups", {Opnd::U, 'x'}},
+      {"Upd", {Opnd::U, 'x'}},  {"Udq", {Opnd::U, 'x'}},  {"Uq", {Opnd::U, 'q'}},    {"Pq", {Opnd::P, 'q'}},
+      {"Pd", {Opnd::P, 'd'}},   {"Qq", {Opnd::Q, 'q'}},   {"Qd", {Opnd::Q, 'd'}},    {"Nq", {Opnd::N, 'q'}},
+      {"Mq", {Opnd::M, 'q'}},   {"Md", {Opnd::M, 'd'}},   {"Mdq", {Opnd::M, 'x'}},   {"My", {Opnd::M, 'y'}},
       {"ES", {Opnd::Sreg, 'w', ES}}, {"CS", {Opnd::Sreg, 'w', CS}}, {"SS", {Opnd::Sreg, 'w', SS}},
       {"DS", {Opnd::Sreg, 'w', DS}}, {"FS", {Opnd::Sreg, 'w', FS}}, {"GS", {Opnd::Sreg, 'w', GS}},
   };
@@ -55,7 +63,10 @@ const std::vector<OpcodeRow>& opcode_map() {
   static const std::vector<OpcodeRow> rows = [] {
     std::vector<OpcodeRow> v = {
 #define ROW(op, reg, NAME, ops, flags) OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}},
+#define ROWP(op, reg, pfx, NAME, ops, flags, model) \
+  OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}, pfx, model},
 #include "cpu/x86/opcodes.inc"
+#undef ROWP
 #undef ROW
     };
     for (OpcodeRow& r : v) parse_operands(r.operands, r.ops);  // tests check every row parses
@@ -71,9 +82,9 @@ bool row_valid_for(const OpcodeRow& r, Model model) {
   if ((r.flags & kFrom386) && model < Model::I386) return false;
   if ((r.flags & kFrom486) && model < Model::I486) return false;
   if ((r.flags & kFromP5) && model < Model::Pentium) return false;
-  return true;
+  return model >= r.min_model;
 }
-// Index: the rows of each opcode (one-byte and 0F maps).
+// Index: the rows of each opcode (one-byte, 0F, 0F 38 and 0F 3A maps).
 const std::vector<const OpcodeRow*>& rows_of(uint16_t opcode) {
   static const std::vector<std::vector<const OpcodeRow*>> index = [] {
     std::vector<std::vector<const OpcodeRow*>> ix(0x400);
@@ -84,9 +95,11 @@ const std::vector<const OpcodeRow*>& rows_of(uint16_t opcode) {
 }
 }  // namespace
 
-const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model) {
+const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, uint8_t prefix) {
   for (const OpcodeRow* r : rows_of(opcode))
-    if ((r->reg < 0 || unsigned(r->reg) == reg) && row_valid_for(*r, model)) return r;
+    if ((r->reg < 0 || unsigned(r->reg) == reg) && (r->prefix == kPfxAny || r->prefix == prefix) &&
+        row_valid_for(*r, model))
+      return r;
   return nullptr;
 }
 
@@ -173,11 +186,16 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
   if (ZYAN_FAILED(ZydisDecoderInit(&dec, mode, stack))) return false;
   ZydisDecodedInstruction z;
   if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&dec, nullptr, buf, kept, &z))) return false;
-  if (z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT && z.opcode_map != ZYDIS_OPCODE_MAP_0F) return false;
+  if (z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT && z.opcode_map != ZYDIS_OPCODE_MAP_0F &&
+      z.opcode_map != ZYDIS_OPCODE_MAP_0F38 && z.opcode_map != ZYDIS_OPCODE_MAP_0F3A)
+    return false;
   if (z.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY) return false;  // VEX, EVEX, 3DNow!...: not implemented
   d.len = z.length + unsigned(locks);
   if (d.len > 15) return false;  // the 286 and later fault; the 8086 has no limit (not modelled)
-  d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F ? 0x100 : 0));
+  d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F     ? 0x100
+                                   : z.opcode_map == ZYDIS_OPCODE_MAP_0F38 ? 0x200
+                                   : z.opcode_map == ZYDIS_OPCODE_MAP_0F3A ? 0x300
+                                                                           : 0));
   if (escape) d.opcode = escape;
   d.has_modrm = (z.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
   d.has_sib = (z.attributes & ZYDIS_ATTRIB_HAS_SIB) != 0;
@@ -193,7 +211,14 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
     d.base = uint8_t(z.raw.sib.base | ((d.rex & 1) << 3));
   }
   d.disp = z.raw.disp.value;
-  d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model);
+  // The mandatory prefix (SSE rows) as Zydis found it: F2/F3 before 66, wherever they are among the prefixes.
+  uint8_t mandatory = kPfxNone;
+  for (unsigned k = 0; k < z.raw.prefix_count; k++) {
+    if (z.raw.prefixes[k].type != ZYDIS_PREFIX_TYPE_MANDATORY) continue;
+    const uint8_t v = z.raw.prefixes[k].value;
+    mandatory = v == 0xF3 ? kPfxF3 : v == 0xF2 ? kPfxF2 : v == 0x66 ? kPfx66 : mandatory;
+  }
+  d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model, mandatory);
   if (!d.row) return false;
   // LOCK (386 and later): only on the rows that allow it, with a memory destination; else #UD.
   // The 8086 and 286 ignore a misplaced LOCK.
@@ -230,6 +255,8 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
       d.imm2 = uint64_t(p[off_bytes] | p[off_bytes + 1] << 8);
     } else if (ops[k].kind == Opnd::O) {  // moffs: an offset of the address size
       d.imm = uint64_t(z.raw.disp.value) & (d.addrsize == 64 ? ~0ull : (1ull << d.addrsize) - 1);
+    } else if ((ops[k].kind == Opnd::U || ops[k].kind == Opnd::N) && d.mod != 3) {
+      return false;  // memory where a register is required
     } else if (ops[k].kind == Opnd::M && d.mod == 3) {
       return false;  // a register where memory is required
     } else if (ops[k].kind == Opnd::R && d.mod != 3) {

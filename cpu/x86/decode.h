@@ -38,13 +38,20 @@ enum class Opnd : uint8_t {
   Sreg, // a fixed segment register (ES, CS, SS, DS)
   X,    // string source DS:SI (segment overridable)
   Y,    // string destination ES:DI
+  V,    // ModR/M reg: XMM register (Vps, Vss, Vdq...)
+  W,    // ModR/M r/m: XMM register or memory
+  U,    // ModR/M r/m: XMM register only
+  P,    // ModR/M reg: MMX register (REX.R ignored)
+  Q,    // ModR/M r/m: MMX register or memory
+  N,    // ModR/M r/m: MMX register only
 };
 
 struct OperandSpec {
   Opnd kind = Opnd::None;
   // 'b' byte, 'w' word, 'd' dword, 'q' qword, 'v' the operand size,
   // 'z' the operand size with a 32-bit (sign-extended) immediate when it is
-  // 64, 'y' dword or qword (64-bit operand size), 'p' far pointer, 0 none.
+  // 64, 'y' dword or qword (64-bit operand size), 'p' far pointer, 'x' a
+  // 128-bit SSE operand (ps, pd, dq), 0 none. SSE scalars: ss 'd', sd 'q'.
   char size = 0;
   uint8_t sreg = 0;  // for Opnd::Sreg
 };
@@ -59,14 +66,21 @@ constexpr uint8_t kDef64 = 32;   // 64-bit operand size by default in 64-bit mod
 constexpr uint8_t kFrom486 = 64; // 80486 and later
 constexpr uint8_t kFromP5 = 128; // Pentium and later
 
+// The mandatory prefix an SSE/MMX row requires (OpcodeRow::prefix). Rows
+// without one (kPfxAny) ignore 66/F2/F3 in their lookup. An instruction's
+// mandatory prefix is its last F2/F3, else 66, else none.
+enum : uint8_t { kPfxAny = 0, kPfxNone = 1, kPfx66 = 2, kPfxF3 = 3, kPfxF2 = 4 };
+
 struct OpcodeRow {
-  uint16_t opcode;  // one-byte map: 0x00-0xFF; two-byte map 0F xx: 0x100 | xx
+  uint16_t opcode;  // one-byte map: 0x00-0xFF; 0F xx: 0x100 | xx; 0F 38 xx: 0x200 | xx; 0F 3A xx: 0x300 | xx
   int8_t reg;       // ModR/M reg field for group opcodes, -1 for all
   const char* mnemonic;
   const char* operands;  // manual notation, e.g. "Eb,Gb"
   uint8_t flags;
   InsnFn fn;
   OperandSpec ops[3];    // parsed from `operands` when the table is built
+  uint8_t prefix = kPfxAny;  // kPfx*: SSE/MMX rows (ROWP in opcodes.inc)
+  Model min_model = Model::I8086;  // ROWP: the first model with the instruction
 };
 
 // The opcode map: every row, parsed. Checked by tests (no overlaps).
@@ -74,7 +88,7 @@ const std::vector<OpcodeRow>& opcode_map();
 // Parses operand notation ("Eb,Gb"); false if a name is unknown.
 bool parse_operands(const char* text, OperandSpec out[3]);
 // The row for (opcode, ModR/M reg) under `model`, or nullptr.
-const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model);
+const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, uint8_t prefix = kPfxNone);
 
 // One decoded instruction.
 struct Insn {

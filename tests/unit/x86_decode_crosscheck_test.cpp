@@ -92,6 +92,7 @@ void generate(Rng& rng, unsigned bits, uint8_t out[kBytes]) {
 struct Shape {
   bool p66 = false, p67 = false, f2 = false, f3 = false, legacy = false;
   bool p66_before_rep = false;  // a 66 followed later by F2 or F3
+  bool rep_before_66 = false;   // an F2 or F3 followed later by 66
   uint8_t last_legacy = 0;      // the last legacy prefix
   bool f1_prefix = false;       // F1 among the prefixes (pre-386 LOCK)
   uint8_t rex = 0;
@@ -115,6 +116,7 @@ Shape shape_of(const uint8_t* b, unsigned bits, bool f1_is_prefix) {
     s.last_legacy = p;
     if (p == 0xF1) s.f1_prefix = true;
     if (p == 0x66) s.p66 = true;
+    if (p == 0x66 && (s.f2 || s.f3)) s.rep_before_66 = true;
     if (p == 0x67) s.p67 = true;
     if ((p == 0xF2 || p == 0xF3) && s.p66) s.p66_before_rep = true;
     if (p == 0xF2) s.f2 = true;
@@ -201,6 +203,19 @@ const KnownDisagreement kMnemonicDisagreements[] = {
        return s.map0f && (s.p66 || s.f2 || s.f3) && !last_mandatory;
      },
      32, "f32e0f5ec0", 0, "divss"},
+    {"Capstone 4 takes a 66 after F2/F3 as the mandatory prefix",
+     "SDM Vol. 2A 2.1.2 and 2.1.1 (prefixes in any order); F2/F3 select the scalar form whatever the order, 66 "
+     "then only sets the operand size (as Intel's XED decodes it). Zydis is right; Capstone 4 takes the last one.",
+     [](const Shape& s, unsigned) { return s.map0f && s.rep_before_66; }, 32, "f2660f7cc0", 0, "haddps"},
+    {"64-bit code: Capstone 4 takes 67 with REX as a mandatory 66",
+     "SDM Vol. 2A 2.1.1: 67 is the address-size prefix, not a mandatory prefix, so 67 REX 0F 5C is SUBPS. Zydis is "
+     "right; Capstone 4 decodes SUBPD.",
+     [](const Shape& s, unsigned bits) { return bits == 64 && s.p67 && s.rex && s.map0f; }, 64, "674c0f5cc0", 0,
+     "subps"},
+    {"Capstone 4 ignores F3 after F2 before a 0F-map opcode",
+     "SDM Vol. 2A 2.1.1: of F2 and F3 the last one counts, so F2 F3 0F 7E is MOVQ xmm, xmm/m64. Zydis is right; "
+     "Capstone 4 decodes the unprefixed MOVD (here with REX.W and a memory operand).",
+     [](const Shape& s, unsigned) { return s.map0f && s.f2 && s.f3; }, 64, "f264f34a0f7e3517e4abdb", 0, "movq"},
 };
 
 // True if `s` falls under one of `list`.
@@ -211,7 +226,7 @@ bool known(std::span<const KnownDisagreement> list, const Shape& s, unsigned bit
 }
 
 // Opcode-map mnemonics whose Capstone names differ: each accepted name, by
-// operand size or alias. "f*" is any x87 mnemonic. Rows named xxcc (Jcc,
+// operand size or alias. A '*' matches any letters ("f*": any x87 mnemonic). Rows named xxcc (Jcc,
 // later SETcc, CMOVcc) take their condition from the opcode's low nibble.
 struct MnemonicNames {
   const char* row;
@@ -250,6 +265,14 @@ constexpr MnemonicNames kMnemonics[] = {
     {"CMPXCHG8B", "cmpxchg8b cmpxchg16b"},
     {"SYSRET", "sysret sysretq"},
     {"SYSEXIT", "sysexit sysexitq"},
+    // MMX/SSE: register forms with their own names, REX.W forms, and CMPxx with the predicate in the name
+    {"MOVLPS", "movlps movhlps"},
+    {"MOVHPS", "movhps movlhps"},
+    {"MOVD", "movd movq"},
+    {"CMPPS", "cmp*ps"},
+    {"CMPPD", "cmp*pd"},
+    {"CMPSS", "cmp*ss"},
+    {"CMPSD", "cmp*sd"},
 };
 
 constexpr const char* kConditions[16] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
@@ -270,7 +293,11 @@ bool mnemonic_matches(const OpcodeRow& row, std::string_view cs) {
     while (!names.empty()) {
       size_t end = names.find(' ');
       std::string_view name = names.substr(0, end);
-      if (name == cs || (name == "f*" && cs.starts_with("f"))) return true;
+      const size_t star = name.find('*');
+      if (name == cs) return true;
+      if (star != std::string_view::npos && cs.size() >= name.size() - 1 && cs.starts_with(name.substr(0, star)) &&
+          cs.ends_with(name.substr(star + 1)))
+        return true;
       names = end == std::string_view::npos ? std::string_view() : names.substr(end + 1);
     }
     return false;

@@ -6,7 +6,9 @@
 namespace kiln::x86 {
 
 #define ROW(op, reg, NAME, ops, flags) bool NAME(Ctx&);
+#define ROWP(op, reg, pfx, NAME, ops, flags, model) bool NAME(Ctx&);
 #include "cpu/x86/opcodes.inc"
+#undef ROWP
 #undef ROW
 
 // Runs `f.template operator()<W>()` with W the IR type of `bits` (8, 16, 32 or 64).
