@@ -160,23 +160,21 @@ void compare(Stack& k, bool src_empty, F80 y, uint16_t pre, bool quiet, unsigned
   } else {
     st = sf::compare(k.st(0), y, quiet) | pre;
   }
-  if (k.blocks(st, sf::IE | sf::DE)) {
-    k.status(st & (kExc | kSF), kC1);
-    return;
-  }
+  // The condition codes are set even when an unmasked exception stops the pops (as the host x87 does).
   k.status(st, kCond);
+  if (k.blocks(st, sf::IE | sf::DE)) return;
   for (unsigned i = 0; i < pops; ++i) k.pop();
 }
 
 // FCOMI/FUCOMI(P): the comparison in ZF, PF, CF (OF, SF, AF cleared);
-// returns the arithmetic flags (unchanged after an unmasked invalid operation).
+// returns the arithmetic flags.
 uint64_t compare_flags(Stack& k, unsigned i, bool quiet, bool pop) {
   uint16_t st;
   if (k.empty(0) || k.empty(i)) st = sf::IE | kSF | kC0 | kC2 | kC3;
   else st = sf::compare(k.st(0), k.st(i), quiet);
   k.status(st & (kExc | kSF), kC1);
-  if (k.blocks(st, sf::IE | sf::DE)) return arith_flags(k.s);
-  if (pop) k.pop();
+  // The flags are set even when an unmasked exception stops the pop (as the host x87 does).
+  if (pop && !k.blocks(st, sf::IE | sf::DE)) k.pop();
   return (st & kC3 ? fl::ZF : 0) | (st & kC2 ? fl::PF : 0) | (st & kC0 ? fl::CF : 0);
 }
 
@@ -184,7 +182,7 @@ uint64_t compare_flags(Stack& k, unsigned i, bool quiet, bool pop) {
 void load_push(Stack& k, sf::Result r) {
   if (k.overflow_on_push()) return;
   k.status(r.status, kC1);
-  if (k.blocks(r.status)) return;
+  if (k.blocks(r.status, sf::IE)) return;  // an unmasked DE (a denormal binary32/64) still loads
   k.push(r.value);
 }
 
@@ -334,8 +332,25 @@ uint64_t exec_memory(Stack& k, const Insn87& in, const MemAccess& m) {
     case 0: case 2: case 4: case 6: {
       sf::Result r;
       if (!arith_operand(in, m, &r)) return 0;
-      if (reg == 2 || reg == 3) compare(k, false, r.value, r.status, false, reg == 3 ? 1 : 0);
-      else arith_to(k, reg, 0, k.empty(0), k.st(0), false, r.value, r.status, false);
+      // The operation, not the conversion, decides about the operand: an
+      // SNaN stays signalling (so the x87's NaN rules see it), and a
+      // denormal binary32/64 operand is reported only if the operation
+      // would report an 80-bit denormal in its place (not next to a NaN, not
+      // for a division by zero).
+      F80 y = r.value;
+      uint16_t pre = r.status;
+      if (pre & sf::IE) {
+        y.sig &= ~sf::kQuietBit;
+        pre = uint16_t(pre & ~sf::IE);
+      }
+      const bool is_compare = reg == 2 || reg == 3;
+      if ((pre & sf::DE) && !k.empty(0)) {
+        const F80 stand_in{1, uint16_t(y.se & 0x8000)};
+        const uint16_t st = is_compare ? sf::compare(k.st(0), stand_in, false) : arith(reg, k.st(0), stand_in, k.ctl()).status;
+        pre = uint16_t((pre & ~sf::DE) | (st & sf::DE));
+      }
+      if (is_compare) compare(k, false, y, pre, false, reg == 3 ? 1 : 0);
+      else arith_to(k, reg, 0, k.empty(0), k.st(0), false, y, pre, false);
       return 0;
     }
     case 1:
