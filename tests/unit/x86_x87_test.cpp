@@ -335,4 +335,43 @@ TEST_CASE("x87 memory-operand instructions vs the host x87", "[x86][x87]") {
   CHECK(mismatches == 0);
   ::operator delete(a, std::align_val_t(64));
 }
+
+
+TEST_CASE("x87 real-mode environment layouts, FSAVE/FRSTOR 16-bit, a faulting store changes nothing", "[x86][x87]") {
+  Machine m;
+  X86State& s = m.cpu->s();
+  // At 1000:0 with DS = 0: fninit; fld1; fnstenv [0x300]; o32 fnstenv [0x340]; fnsave [0x380]; frstor [0x380];
+  // fnstsw [0x3f0]; hlt.
+  const uint8_t prog[] = {0x31, 0xc0, 0x8e, 0xd8, 0xdb, 0xe3, 0xd9, 0xe8, 0xd9, 0x36, 0x00, 0x03,
+                          0x66, 0xd9, 0x36, 0x40, 0x03, 0xdd, 0x36, 0x80, 0x03, 0xdd, 0x26, 0x80,
+                          0x03, 0xdd, 0x3e, 0xf0, 0x03, 0xf4};
+  std::memcpy(m.ram + 0x10000, prog, sizeof prog);
+  REQUIRE(m.run(0x1000));
+  auto w16 = [&](uint32_t at) { uint16_t v; std::memcpy(&v, m.ram + at, 2); return v; };
+  auto w32 = [&](uint32_t at) { uint32_t v; std::memcpy(&v, m.ram + at, 4); return v; };
+  // FLD1 at linear 0x10006: opcode D9 E8 (FOP 0x1E8); no memory operand (FDP 0).
+  const uint16_t env16[7] = {0x037f, 0x3800, 0x3fff, 0x0006, 0x11e8, 0, 0};
+  for (unsigned i = 0; i < 7; ++i) CHECK(w16(0x300 + 2 * i) == env16[i]);
+  const uint32_t env32[7] = {0xffff037f, 0xffff3800, 0xffff3fff, 0xffff0006, 0x11e8, 0xffff0000, 0};
+  for (unsigned i = 0; i < 7; ++i) CHECK(w32(0x340 + 4 * i) == env32[i]);
+  CHECK(w16(0x380) == 0x037f);
+  CHECK(w32(0x380 + 14 + 4) == 0x80000000);  // ST0 = 1.0 after the 14-byte environment
+  CHECK(w16(0x380 + 14 + 8) == 0x3fff);
+  CHECK(w16(0x3f0) == 0x3800);               // FRSTOR brought TOP = 7 back
+  CHECK(s.fpu.ftw == 0x3fff);
+  CHECK(s.fpu.sig[7] == 0x8000000000000000ull);
+
+  // fstp tword [0xfff8] runs past the 64 KiB limit: #GP (IVT 13 -> 2000:0, hlt) and the stack is untouched.
+  const uint8_t prog2[] = {0xdb, 0x3e, 0xf8, 0xff, 0xf4};
+  std::memcpy(m.ram + 0x11000, prog2, sizeof prog2);
+  const uint8_t ivt13[] = {0x00, 0x00, 0x00, 0x20};
+  std::memcpy(m.ram + 13 * 4, ivt13, 4);
+  m.ram[0x20000] = 0xf4;
+  s.gpr[SP] = 0x8000;
+  REQUIRE(m.run(0x1100));
+  CHECK(m.cpu->s().seg[CS].selector == 0x2000);
+  CHECK((s.fpu.fsw & 0x3800) == 0x3800);
+  CHECK(s.fpu.ftw == 0x3fff);
+  CHECK(s.fpu.fop == 0x1e8);  // still the FLD1's
+}
 #endif
