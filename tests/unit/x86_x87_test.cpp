@@ -7,8 +7,9 @@
 // a small generated stub and reports with FNSTSW, PUSHF and FXSAVE. The
 // status word (exceptions, SF, ES/B, TOP, C1; C0/C2/C3 where the instruction
 // defines them), every register in use and its tag, and FCOMI's ZF/PF/CF must
-// agree. The transcendental instructions are left out: softfloat80_test.cpp
-// compares those within their documented one-ulp tolerance. The memory forms
+// agree. The transcendental instructions' values may differ by one ulp (and
+// C1 with them), softfloat80.h's documented tolerance; their stack handling
+// (FPTAN and FSINCOS push, FPATAN FYL2X FYL2XP1 pop) and flags are exact. The memory forms
 // (every load, store and arithmetic operand format, FBLD/FBSTP, FISTTP) run
 // as small real-mode programs through the engine against the same stub with
 // the operand at [rdi + 112]; the operand's bytes afterwards must agree too.
@@ -111,6 +112,7 @@ struct Case {
   std::vector<uint8_t> bytes;
   bool cond;   // defines C0, C2, C3
   bool flags;  // FCOMI family: ZF, PF, CF
+  bool approx = false;  // transcendental: values within one ulp, C1 free (softfloat80.h's tolerance)
 };
 
 }  // namespace
@@ -150,7 +152,11 @@ TEST_CASE("x87 register instructions vs the host x87", "[x86][x87]") {
       {"fdecstp", {0xd9, 0xf6}, false, false},       {"ffree st1", {0xdd, 0xc1}, false, false},
       {"fld1", {0xd9, 0xe8}, false, false},          {"fldl2t", {0xd9, 0xe9}, false, false},
       {"fldpi", {0xd9, 0xeb}, false, false},         {"fldz", {0xd9, 0xee}, false, false},
-      {"fnclex", {0xdb, 0xe2}, true, false},         {"fcmove st1", {0xda, 0xc9}, false, false},
+      {"fnclex", {0xdb, 0xe2}, true, false},
+      {"fsin", {0xd9, 0xfe}, false, false, true},    {"fcos", {0xd9, 0xff}, false, false, true},
+      {"fptan", {0xd9, 0xf2}, false, false, true},   {"fsincos", {0xd9, 0xfb}, false, false, true},
+      {"fpatan", {0xd9, 0xf3}, false, false, true},  {"fyl2x", {0xd9, 0xf1}, false, false, true},
+      {"fyl2xp1", {0xd9, 0xf9}, false, false, true}, {"f2xm1", {0xd9, 0xf0}, false, false, true},         {"fcmove st1", {0xda, 0xc9}, false, false},
       {"fcmovne st1", {0xdb, 0xc9}, false, false},   {"fcmovb st1", {0xda, 0xc1}, false, false},
   };
   const uint16_t cws[] = {0x037f, 0x077f, 0x0b7f, 0x0f7f, 0x027f, 0x007f, 0x0340};  // the last: all unmasked
@@ -188,6 +194,9 @@ TEST_CASE("x87 register instructions vs the host x87", "[x86][x87]") {
             REQUIRE(run_one(*st, k.bytes));
             uint16_t mask = 0xbaff & ~0x0500;  // B, TOP, C1, ES, SF, exceptions
             if (k.cond) mask |= 0x4500;
+            // Transcendentals: C1 follows each side's rounding, and so does UE where the one-ulp difference
+            // straddles the smallest normal (FSIN of 2^-16382 rounding down); C2 is defined.
+            if (k.approx) mask = uint16_t((mask & ~0x0210) | 0x0400);
             INFO(k.name << " cw=" << std::hex << cw << " depth=" << depth << " x=" << x.sig << "/" << x.se
                         << " y=" << y.sig << "/" << y.se << " host sw=" << a->sw << " kiln sw=" << f.fsw);
             bool same = (a->sw & mask) == (f.fsw & mask);
@@ -203,7 +212,13 @@ TEST_CASE("x87 register instructions vs the host x87", "[x86][x87]") {
               uint16_t hse;
               std::memcpy(&hsig, a->fxsave + 32 + 16 * i, 8);
               std::memcpy(&hse, a->fxsave + 40 + 16 * i, 2);
-              same = hsig == f.sig[p] && hse == f.se[p];
+              // Neighbours across a binade too: the exponent and fraction as one ordered integer.
+              auto key = [](uint64_t sig, uint16_t se) {
+                return (__int128(se & 0x7fff) << 63) + __int128(sig & ~(1ull << 63));
+              };
+              const __int128 d = key(hsig, hse) - key(f.sig[p], f.se[p]);
+              same = (hsig == f.sig[p] && hse == f.se[p]) ||
+                     (k.approx && (hse & 0x8000) == (f.se[p] & 0x8000) && d >= -1 && d <= 1);
               INFO("ST(" << i << ") host " << hsig << "/" << hse << " kiln " << f.sig[p] << "/" << f.se[p]);
               CHECK(same);
             }

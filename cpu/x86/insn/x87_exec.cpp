@@ -461,7 +461,8 @@ void exec_d9_special(Stack& k, unsigned modrm) {
     case 0xf2:  // FPTAN
       unary_push(k, [&] {
         sf::Result r = sf::tangent(k.st(0), c);
-        replace_and_push(k, r.value, sf::from_int(1), r.status, r.status & kC2);
+        // A NaN result (a NaN operand, or the masked response to infinity) is pushed instead of 1.0 too.
+        replace_and_push(k, r.value, sf::is_nan(r.value) ? r.value : sf::from_int(1), r.status, r.status & kC2);
       });
       return;
     case 0xf3: binary(k, [](F80 a, F80 b, Control cc) { return sf::arctangent(a, b, cc); }, true); return;
