@@ -388,5 +388,15 @@ TEST_CASE("x87 real-mode environment layouts, FSAVE/FRSTOR 16-bit, a faulting st
   CHECK((s.fpu.fsw & 0x3800) == 0x3800);
   CHECK(s.fpu.ftw == 0x3fff);
   CHECK(s.fpu.fop == 0x1e8);  // still the FLD1's
+
+  // FLDCW keeps bits 0-5 and 8-12, reads bit 6 as one and bits 7, 13-15 as zero (the host x87 agrees).
+  const uint8_t prog3[] = {0x31, 0xc0, 0x8e, 0xd8, 0xd9, 0x2e, 0x00, 0x03, 0xd9, 0x3e, 0x02, 0x03, 0xdb, 0xe3, 0xf4};
+  std::memcpy(m.ram + 0x12000, prog3, sizeof prog3);
+  for (uint16_t cw : {0xffff, 0x0000, 0xe000}) {
+    std::memcpy(m.ram + 0x300, &cw, 2);
+    REQUIRE(m.run(0x1200));
+    CHECK(w16(0x302) == x87::loaded_control_word(cw));
+    CHECK(w16(0x302) == (cw == 0xffff ? 0x1f7f : 0x0040));
+  }
 }
 #endif

@@ -68,6 +68,9 @@ bool save_state(X86State& s, const Insn87& in, const MemAccess& m);  // FNSAVE (
 bool restore_state(X86State& s, const Insn87& in, const MemAccess& m);  // FRSTOR
 bool group15(X86State& s, const Insn87& in, const MemAccess& m);     // FXSAVE FXRSTOR LDMXCSR STMXCSR
 void init_fpu(X86State& s);                                          // FNINIT
+// A control word as FLDCW (FLDENV, FRSTOR, FXRSTOR) loads it: bit 6 reads as
+// one, bits 7 and 13-15 as zero (as on the host x87).
+inline uint16_t loaded_control_word(uint16_t v) { return uint16_t((v & 0x1f3f) | 0x40); }
 // The tag of a register's contents (0 valid, 1 zero, 2 special).
 unsigned tag_of(uint64_t sig, uint16_t se);
 // ES and B follow whether any pending exception is unmasked.

@@ -131,7 +131,7 @@ void apply_env(X86State& s, const Insn87& in, const uint8_t* b) {
       f.fds = get<uint16_t>(b, 12);
     }
   }
-  f.fcw |= 0x40;
+  f.fcw = loaded_control_word(f.fcw);
   retag(s, ftw);
   update_summary(s);
 }
@@ -186,7 +186,7 @@ bool fxrstor(X86State& s, const Insn87& in, const MemAccess& m) {
     return false;
   }
   X86State::Fpu& f = s.fpu;
-  f.fcw = get<uint16_t>(b, 0) | 0x40;
+  f.fcw = loaded_control_word(get<uint16_t>(b, 0));
   f.fsw = get<uint16_t>(b, 2);
   f.fop = get<uint16_t>(b, 6) & 0x7ff;
   if (rexw) {

@@ -363,7 +363,7 @@ uint64_t exec_memory(Stack& k, const Insn87& in, const MemAccess& m) {
         case 4: load_env(s, in, m); return 0;
         case 5:
           if (!m.read(0, 2, &v)) return 0;
-          s.fpu.fcw = uint16_t(v | 0x40);  // bit 6 reads as one
+          s.fpu.fcw = loaded_control_word(uint16_t(v));
           update_summary(s);
           return 0;
         case 6: store_env(s, in, m); return 0;
