@@ -259,6 +259,8 @@ constexpr MnemonicNames kMnemonics[] = {
     {"ARPL", "arpl movsxd"},                      // 63 is MOVSXD in 64-bit mode
     {"INVLPG", "invlpg swapgs rdtscp"},           // 0F 01 /7 with a register: SWAPGS, RDTSCP
     {"GRP15", "lfence mfence sfence clflush clwb xrstor xrstor64 xsaveopt xsaveopt64 clflushopt"},  // the memory forms of /5 and /6 are #UD in Kiln
+    {"FXSAVE", "fxsave fxsave64"},                // REX.W: the 64-bit layout
+    {"FXRSTOR", "fxrstor fxrstor64"},
     {"NOP", "nop prefetch prefetchw prefetchnta prefetcht0 prefetcht1 prefetcht2"},
     {"BSF", "bsf tzcnt"},
     {"BSR", "bsr lzcnt"},

@@ -1,6 +1,6 @@
 // Data movement and flag instructions (Intel SDM Vol. 2: MOV, XCHG, LEA, PUSH,
 // POP, PUSHA/POPA, LDS/LES/LSS/LFS/LGS, CBW/CWD and their wider forms, XLAT,
-// LAHF/SAHF, PUSHF/POPF, CLC..STD, SALC, IN/OUT, HLT, WAIT).
+// LAHF/SAHF, PUSHF/POPF, CLC..STD, SALC, IN/OUT, HLT).
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/insns.h"
 #include "cpu/x86/system.h"
@@ -255,11 +255,6 @@ bool SALC(Ctx& c) {
   c.set_reg(AX, c.b.select(c.flag(fl::CF), c.b.constant<T::I8>(0xff), c.b.constant<T::I8>(0)));
   return true;
 }
-
-bool WAIT(Ctx&) { return true; }  // no FPU: nothing to wait for
-// ESC (D8-DF): the coprocessor's instructions. Without one the CPU only
-// decodes the operand (the 8086 reads it; nothing in its state changes).
-bool ESC(Ctx&) { return true; }
 
 bool HLT(Ctx& c) {
   if (!c.require_cpl0()) return true;
