@@ -203,6 +203,9 @@ bool X86DebugTarget::write_value(unsigned regnum, uint64_t v) {
     // org.kiln.x86.system). CS keeps the ip: the linear pc moves with the base.
     const unsigned seg = kSegOrder[regnum - kSeg0];
     const uint64_t ip = cpu_.ip();
+    // The same selector again (gdb's G packet writes every register) keeps the
+    // hidden parts: the reset CS (base FFFF0000) and "unreal" segments stay so.
+    if (s.seg[seg].selector == uint16_t(v)) return true;
     if (!protected_mode(s) || vm86(s)) load_real_segment(s, seg, uint16_t(v));
     else s.seg[seg].selector = uint16_t(v);
     if (seg == CS) s.pc = s.seg[CS].base + ip;

@@ -12,6 +12,7 @@
 #   (gdb) source scripts/gdb/kiln-x86.py
 #   (gdb) kiln-arch              # the mode and the disassembly architecture
 #   (gdb) kiln-arch i8086        # force one (auto: follow the CPU again)
+#   (gdb) kiln-break 0xf000:0x5e  # a breakpoint at a real-mode CS:IP (linear 0xf005e)
 #
 # In 16-bit code, addresses are linear (CS.base + IP, as $pc is) and branch
 # targets are shown as offsets in CS, as the instruction encodes them.
@@ -149,7 +150,25 @@ Without an argument: the CPU's mode and the architecture x/i decodes with."""
         print("kiln-x86: %s: disassembling as %s%s" % (words, arch, " (forced)" if _forced else ""))
 
 
+class KilnBreak(gdb.Command):
+    """kiln-break SEG:OFF: a breakpoint at a real-mode (or virtual-8086) address, linear SEG * 16 + OFF.
+Kiln's breakpoints are on linear addresses; this spells one the way real-mode code is read."""
+
+    def __init__(self):
+        super().__init__("kiln-break", gdb.COMMAND_BREAKPOINTS)
+
+    def invoke(self, arg, from_tty):
+        try:
+            seg, off = (int(gdb.parse_and_eval(p.strip())) for p in arg.split(":"))
+        except (ValueError, gdb.error):
+            raise gdb.GdbError("usage: kiln-break SEG:OFF   (e.g. kiln-break 0xf000:0xfff0)")
+        if not 0 <= seg <= 0xFFFF or not 0 <= off <= 0xFFFF:
+            raise gdb.GdbError("kiln-break: SEG and OFF are 16-bit values")
+        gdb.execute("break *%#x" % (seg * 16 + off), from_tty)
+
+
 gdb.disassembler.register_disassembler(KilnX86Disassembler(), "i386:x86-64")
 gdb.events.stop.connect(_forget)
 gdb.events.register_changed.connect(_forget)
 KilnArch()
+KilnBreak()

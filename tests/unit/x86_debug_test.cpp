@@ -78,6 +78,9 @@ TEST_CASE("x86 debug target: one amd64 layout with gdb's features and org.kiln.x
 
 TEST_CASE("x86 debug target: rip is linear; CS writes keep IP; x87 registers through TOP", "[x86][gdb]") {
   Target m;
+  m.cpu->reset();
+  m.set("cs", 0xf000, 4);  // the same selector: the reset base FFFF0000 stays (as after a G packet)
+  CHECK(m.get("rip") == 0xfffffff0);
   m.cpu->set_cs_ip(0x1000, 0x10);
   CHECK(m.get("rip") == 0x10010);
   CHECK(m.get("ip_offset") == 0x10);

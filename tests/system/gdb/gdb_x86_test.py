@@ -63,10 +63,13 @@ kiln-arch
 x/i $pc
 echo == real-mode break\\n
 break *{s['start']:#x}
+kiln-break 0xf000:{s['start'] - ROM_BASE + 1:#x}
 continue
 print/x $pc
 print/x $ip_offset
 x/2i $pc
+continue
+print/x $ip_offset
 delete
 print $st0
 print $xmm0
@@ -136,18 +139,21 @@ continue
         # A breakpoint at a linear address in real mode stops there.
         r"\$3 = %#x\n\$4 = %#x\n=> %#x:\tcli\s*\n\s+%#x:\txorw %%ax, ?%%ax" % (s["start"], s["start"] - ROM_BASE, s["start"], s["start"] + 1),
         # x87 and SSE state: empty registers, the reset control word, the full tag word.
-        r"\$5 = 0\n\$6 = \{v4_float = \{0, 0, 0, 0\}.*\n\$7 = 0x0\n",
+        # ... and one at F000:start+1 (kiln-break SEG:OFF), the next instruction.
+        r"Breakpoint 2 at %#x\n" % (s["start"] + 1),
+        r"Breakpoint 2, 0x0+%x in \?\? \(\)\n\$5 = %#x\n" % (s["start"] + 1, s["start"] - ROM_BASE + 1),
+        r"\$6 = 0\n\$7 = \{v4_float = \{0, 0, 0, 0\}.*\n\$8 = 0x0\n",
         r"fctrl\s+0x37f .*\nfstat\s+0x0 .*\nftag\s+0xffff .*\nfop\s+0x0 .*\nmxcsr\s+0x1f80 ",
         r"R7: Empty",
         # CR0.PE set: a stop; GDTR as LGDT loaded it; still 16-bit code (the far jump), then 32-bit code.
-        r"== to protected mode\n.*\n(?:.*\n)*?\$8 = 0x60000011\n\$9 = 0x1000\n\$10 = 0x57\n"
+        r"== to protected mode\n.*\n(?:.*\n)*?\$9 = 0x60000011\n\$10 = 0x1000\n\$11 = 0x57\n"
         r"kiln-x86: protected mode \(16-bit\): disassembling as i8086\n=> 0x[0-9a-f]+:\tljmpl \$0x8[:,]\$%#x" % s["pm32"],
-        r"== in pm32\n\$11 = %#x\n\$12 = 0x[cC]09b\nkiln-x86: protected mode \(32-bit\): disassembling as i386\n"
+        r"== in pm32\n\$12 = %#x\n\$13 = 0x[cC]09b\nkiln-x86: protected mode \(32-bit\): disassembling as i386\n"
         r"=> %#x:\tmovw \$0x10, ?%%ax" % (s["pm32"], s["pm32"]),
         # CR0.PG set: a stop.
-        r"== to paging\n(?:.*\n)*?\$13 = 0x80000000\nkiln-x86: protected mode \(32-bit\)",
+        r"== to paging\n(?:.*\n)*?\$14 = 0x80000000\nkiln-x86: protected mode \(32-bit\)",
         # The watchpoint stops after the write: the next instruction is the compare that reads it back.
-        r"Hardware watchpoint 2: \*\(unsigned int \*\)0x406000",
+        r"Hardware watchpoint \d+: \*\(unsigned int \*\)0x406000",
         r"Old value = 0\nNew value = 1515852340\n",
         r"== after the write\n=> 0x[0-9a-f]+:\tcmpl \$0x5a5a1234, ?0x6000",
         r"0x406000:\s+0x5a5a1234\n",
