@@ -82,13 +82,13 @@ class Pc final : public Machine {
   void request_stop(int code) override {
     events_.post([this, code] { engine_->request_stop(code); });
   }
-  // The CPU under gdb (cpu/x86/debug.h), made on first use. (Under the
-  // debugger, a CPU halted for good waits for gdb's Ctrl-C instead of ending the run.)
+  // The CPU under gdb (cpu/x86/debug.h), made on first use. A CPU halted for
+  // good ends the run as it does without gdb (gdb sees the exit status).
   cpu::DebugSystem* debug() override {
     if (!debug_) {
       std::vector<DebugHart> harts;
       harts.push_back({cpu_.get(), engine_.get(), std::make_unique<x86::X86DebugTarget>(*cpu_)});
-      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr);
+      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr, [this] { return halted(); });
     }
     return debug_.get();
   }

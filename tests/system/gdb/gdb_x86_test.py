@@ -10,7 +10,10 @@ SSE registers, watches a memory write (the stop comes after it, as x86 gdb
 expects), reads memory through linear, physical and DS-relative addresses and
 walks the page tables.
 
-usage: gdb_x86_test.py --kiln KILN --accel ACCEL --rom modes.bin --src SRC
+Scenario halt (roms/x86/pc_halt.asm): a CPU halted with interrupts disabled
+ends the run under gdb as without it (status 4), and gdb sees that exit.
+
+usage: gdb_x86_test.py modes|halt --kiln KILN --accel ACCEL --rom ROM.bin --src SRC
 Exit status 0 on success, 1 on failure.
 """
 import argparse
@@ -46,12 +49,29 @@ def rom_symbols(src, work):
     return syms
 
 
-def modes(a, work):
-    s = rom_symbols(a.src, work)
+def halted_pc(a, work):
+    """Kiln -M pc -S on the ROM, waiting for gdb on a Unix socket."""
     sock = os.path.join(work, "gdb.sock")
     k = Kiln([a.kiln, "-M", "pc", "-bios", a.rom, "-accel", a.accel, "-no-reboot", "-debugcon", "stdio",
               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
+    return k, sock
+
+
+def halt(a, work):
+    k, sock = halted_pc(a, work)
+    script = os.path.join(a.src, "scripts", "gdb", "kiln-x86.py")
+    out = run_gdb(f"target remote {sock}\nsource {script}\ncontinue\n", work, kiln=k)
+    code = k.wait(60)
+    kout = k.output()
+    expect(out, [r"exited with code 04"], "Kiln's output:\n" + kout)
+    if code != 4 or "CPU halted with interrupts disabled at F000:FFF5" not in kout:
+        fail("a halted CPU did not end the run under gdb (status %s)" % code, out, kout)
+
+
+def modes(a, work):
+    s = rom_symbols(a.src, work)
+    k, sock = halted_pc(a, work)
     script = os.path.join(a.src, "scripts", "gdb", "kiln-x86.py")
     out = run_gdb(f"""target remote {sock}
 source {script}
@@ -176,6 +196,7 @@ continue
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("scenario", choices=["modes", "halt"])
     ap.add_argument("--kiln", required=True)
     ap.add_argument("--accel", required=True)
     ap.add_argument("--rom", required=True)
@@ -187,14 +208,14 @@ def main():
     work = tempfile.mkdtemp(prefix="kiln-gdb-x86-")  # Unix socket paths are short
     t0 = time.time()
     try:
-        modes(a, work)
+        {"modes": modes, "halt": halt}[a.scenario](a, work)
     finally:
         for p in gdb_test.STARTED:
             if p.poll() is None:
                 p.kill()
                 p.wait()
         shutil.rmtree(work, ignore_errors=True)
-    print("PASS: x86 modes under -accel %s (%.1f s)" % (a.accel, time.time() - t0))
+    print("PASS: x86 %s under -accel %s (%.1f s)" % (a.scenario, a.accel, time.time() - t0))
     return 0
 
 
