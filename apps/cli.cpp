@@ -487,7 +487,6 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     o.gdb_endpoint = *e;
   }
   if (o.gdb_wait && !o.gdb) return make_error("-S needs -s or -gdb: Kiln has no monitor to start the guest from");
-  if (o.gdb && o.machine.board == "pc") return make_error("-gdb: not available on -M pc yet (x86 debugging comes with the x86 gdb work)");
   return o;
 }
 

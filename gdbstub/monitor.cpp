@@ -43,6 +43,7 @@ std::string Stub::monitor_text(const std::string& line) {
            "  step-interrupts on|off       let interrupts and timers fire during a step (default off)\n"
            "  stop-on-mode-switch on|off   stop when a CPU changes privilege mode\n"
            "  memory virtual|physical      what gdb's memory accesses address (default virtual)\n"
+           "  memory linear|segment        x86: linear is virtual; segment: offsets in DS\n"
            "  phys-read ADDR [LEN]         physical memory, in hex (LEN up to 4096, default 16)\n"
            "  phys-write ADDR HEXBYTES     write bytes to physical memory\n" +
            monitor_cpu().monitor_help();
@@ -69,9 +70,11 @@ std::string Stub::monitor_text(const std::string& line) {
     return std::string("stop on mode switch: ") + (on ? "on" : "off") + "\n";
   }
   if (cmd == "memory") {
-    if (a1 == "virtual") mem_space_ = cpu::AddrSpace::Virtual;
+    const bool x86 = monitor_cpu().segmented();
+    if (a1 == "virtual" || (x86 && a1 == "linear")) mem_space_ = cpu::AddrSpace::Virtual;
     else if (a1 == "physical") mem_space_ = cpu::AddrSpace::Physical;
-    else return "usage: memory virtual|physical\n";
+    else if (x86 && a1 == "segment") mem_space_ = cpu::AddrSpace::Segment;
+    else return x86 ? "usage: memory linear|physical|segment\n" : "usage: memory virtual|physical\n";
     return "gdb's memory accesses now use " + a1 + " addresses\n";
   }
   if (cmd == "phys-read") {

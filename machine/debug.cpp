@@ -1,13 +1,15 @@
 #include "machine/debug.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
 namespace kiln::machine {
 
 MachineDebug::MachineDebug(std::vector<DebugHart> harts, engine::EventLoop& events, const jit::Jit* jit,
-                           std::function<void(unsigned)> switch_hart)
-    : harts_(std::move(harts)), events_(events), jit_(jit), switch_hart_(std::move(switch_hart)) {
+                           std::function<void(unsigned)> switch_hart, std::function<int()> all_idle)
+    : harts_(std::move(harts)), events_(events), jit_(jit), switch_hart_(std::move(switch_hart)),
+      all_idle_(std::move(all_idle)) {
   for (DebugHart& h : harts_) h.engine->set_debug(&state_);
 }
 
@@ -107,6 +109,11 @@ cpu::StopEvent MachineDebug::resume() {
       if (state_.interrupt) {
         state_.interrupt = false;
         return {cpu::StopEvent::Interrupted, 0};
+      }
+      if (all_idle_) {
+        if (int code = all_idle_(); code >= 0) return {cpu::StopEvent::Exited, 0, 0, {}, code};
+        std::fill(idle.begin(), idle.end(), false);
+        continue;
       }
       events_.wait_for_event(10'000'000);
       events_.run_due();

@@ -23,8 +23,10 @@ struct DebugHart {
 class MachineDebug final : public cpu::DebugSystem {
  public:
   // `switch_hart(i)` runs after hart i's slice when several harts share the thread.
+  // `all_idle()`, when given, runs when every hart waits: a status >= 0 ends
+  // the run with it (a board on which nothing can wake them), -1 runs them again.
   MachineDebug(std::vector<DebugHart> harts, engine::EventLoop& events, const jit::Jit* jit,
-               std::function<void(unsigned)> switch_hart);
+               std::function<void(unsigned)> switch_hart, std::function<int()> all_idle = nullptr);
   ~MachineDebug() override;
 
   unsigned cpu_count() const override { return unsigned(harts_.size()); }
@@ -50,6 +52,7 @@ class MachineDebug final : public cpu::DebugSystem {
   engine::EventLoop& events_;
   const jit::Jit* jit_;
   std::function<void(unsigned)> switch_hart_;
+  std::function<int()> all_idle_;
   engine::DebugState state_;
   bool step_interrupts_ = false;
 };

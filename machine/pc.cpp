@@ -6,11 +6,13 @@
 #include <map>
 
 #include "cpu/x86/cpu.h"
+#include "cpu/x86/debug.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
 #include "machine/chardev.h"
+#include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
 #include "mem/port_space.h"
@@ -80,8 +82,16 @@ class Pc final : public Machine {
   void request_stop(int code) override {
     events_.post([this, code] { engine_->request_stop(code); });
   }
-  // No x86 debugger target yet: the command line refuses -s/-gdb for -M pc.
-  cpu::DebugSystem* debug() override { return nullptr; }
+  // The CPU under gdb (cpu/x86/debug.h), made on first use. A CPU halted for
+  // good ends the run as it does without gdb (gdb sees the exit status).
+  cpu::DebugSystem* debug() override {
+    if (!debug_) {
+      std::vector<DebugHart> harts;
+      harts.push_back({cpu_.get(), engine_.get(), std::make_unique<x86::X86DebugTarget>(*cpu_)});
+      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr, [this] { return halted(); });
+    }
+    return debug_.get();
+  }
   RunStats stats() const override {
     return {cpu_->s().insns_retired, engine_->stats(), jit_ ? jit_->stats() : jit::Stats{}, jit_ != nullptr};
   }
@@ -188,6 +198,7 @@ class Pc final : public Machine {
   std::unique_ptr<jit::Jit> jit_;  // before the engine: it releases its code into it
   std::unique_ptr<x86::X86Cpu> cpu_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<MachineDebug> debug_;  // after the engine: it detaches from it first
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;

@@ -44,9 +44,10 @@ struct DebugDescription {
 
 // How a memory address is interpreted. Virtual: through the target's current
 // translation, as its next data access would see it (x86: a linear address).
-// Physical: the machine's physical address space. Architectures with more
-// (x86 segment-relative) add values here and reject what they do not know.
-enum class AddrSpace : uint8_t { Virtual, Physical };
+// Physical: the machine's physical address space. Segment: an offset in the
+// data segment (x86: DS's base added and its limit checked, then linear), for
+// targets whose segmented() is true.
+enum class AddrSpace : uint8_t { Virtual, Physical, Segment };
 
 class DebugTarget {
  public:
@@ -65,6 +66,8 @@ class DebugTarget {
   virtual void set_pc(uint64_t pc) = 0;  // gdb's "continue at ADDR"
   // The current privilege level / CPU mode, for people ("S (supervisor)", "long mode, CPL 0").
   virtual std::string mode_name() const = 0;
+  // Whether AddrSpace::Segment means anything here (x86).
+  virtual bool segmented() const { return false; }
   // The architecture's own `monitor` commands (registers with CSRs, page-table
   // walks...). Returns false if `cmd` is not one of them; `help` lists them.
   virtual bool monitor(const std::string& cmd, std::string* out) = 0;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <algorithm>
 
+#include "cpu/common/debug_memory.h"
 #include "cpu/riscv/csr.h"
 
 namespace kiln::riscv {
@@ -191,36 +192,9 @@ bool RiscvDebugTarget::translate(uint64_t va, uint64_t* pa, std::string* trace) 
 }
 
 Status RiscvDebugTarget::access(cpu::AddrSpace space, uint64_t addr, uint8_t* buf, size_t len, bool write) {
-  mem::PhysMap& map = *cpu_.s().mem.map;
-  // Resolve every page first, so that a write either happens whole or not at all.
-  struct Piece {
-    uint8_t* host;
-    uint64_t pa;
-    size_t len;
-  };
-  std::vector<Piece> pieces;
-  for (size_t done = 0; done < len;) {
-    uint64_t va = addr + done, pa = va;
-    size_t n = std::min<size_t>(len - done, mem::kPageSize - (va & ~mem::kPageMask));
-    if (space == cpu::AddrSpace::Virtual && !translate(va, &pa, nullptr)) return make_error("unmapped address " + hex(va));
-    const mem::Region* r = map.find(pa);
-    uint8_t* host = r && r->kind != mem::RegionKind::Mmio ? map.host_ptr(pa, n) : nullptr;
-    if (!host) return make_error("no RAM or ROM at physical address " + hex(pa));
-    pieces.push_back({host, pa, n});
-    done += n;
-  }
-  size_t off = 0;
-  for (const Piece& p : pieces) {
-    if (write) {
-      mem::MemContext& m = cpu_.s().mem;
-      if (map.is_code_page(p.pa) && m.code_watcher) m.code_watcher->code_written(p.pa, unsigned(p.len));
-      std::memcpy(p.host, buf + off, p.len);
-    } else {
-      std::memcpy(buf + off, p.host, p.len);
-    }
-    off += p.len;
-  }
-  return {};
+  if (space == cpu::AddrSpace::Segment) return make_error("RISC-V has no segments");
+  auto to_pa = [&](uint64_t va, uint64_t* pa) { return space == cpu::AddrSpace::Physical || translate(va, pa, nullptr); };
+  return cpu::debug_copy(cpu_.s().mem, to_pa, addr, buf, len, write);
 }
 
 Status RiscvDebugTarget::read_memory(cpu::AddrSpace space, uint64_t addr, uint8_t* buf, size_t len) {
@@ -265,19 +239,7 @@ bool RiscvDebugTarget::monitor(const std::string& cmd, std::string* out) {
             ", SUM: " + ((s.mstatus & mstatus::SUM) ? "1" : "0") + ", MXR: " + ((s.mstatus & mstatus::MXR) ? "1" : "0") + "\n";
     return true;
   }
-  if (cmd.rfind("walk", 0) == 0 && (cmd.size() == 4 || cmd[4] == ' ')) {
-    std::string arg = cmd.size() > 5 ? cmd.substr(5) : "";
-    char* end = nullptr;
-    uint64_t va = std::strtoull(arg.c_str(), &end, 0);
-    if (arg.empty() || *end) {
-      *out += "usage: walk ADDR\n";
-      return true;
-    }
-    uint64_t pa;
-    if (!translate(va, &pa, out)) *out += hex(va) + " is not mapped\n";
-    return true;
-  }
-  return false;
+  return cpu::monitor_walk(cmd, out, [this](uint64_t va, uint64_t* pa, std::string* trace) { return translate(va, pa, trace); });
 }
 
 }  // namespace kiln::riscv
