@@ -227,6 +227,7 @@ struct FarTarget {
   unsigned gate_bytes = 0;  // through a call gate: its push size (2, 4, 8); 0 for a direct transfer
   unsigned params = 0;  // the gate's parameter count (16- and 32-bit gates)
   bool inner = false;   // a call to a more privileged non-conforming segment (stack switch)
+  uint16_t task = 0;    // a task switch to this TSS (through a TSS descriptor or a task gate)
 };
 
 // A call or jump through a call gate (SDM "CALL": "call gate"): the target
@@ -273,7 +274,15 @@ bool far_target(X86State& s, uint16_t sel, bool call, FarTarget* t) {
   if (desc_s(t->desc)) return check_direct_code(s, sel, t->desc);
   const unsigned type = desc_type(t->desc);
   if (type == 4 || type == 12) return through_gate(s, sel, t->desc, call, t);
-  return gp(s, sel_error(sel));  // task gates and TSS targets (task switches) are not implemented yet
+  if (long_mode(s) || !(type == 1 || type == 9 || type == 5)) return gp(s, sel_error(sel));  // no task switches in long mode
+  // A TSS or a task gate: its DPL against CPL and RPL (task_switch checks the TSS itself).
+  if (desc_dpl(t->desc) < s.cpl || desc_dpl(t->desc) < (sel & 3)) return gp(s, sel_error(sel));
+  if (!desc_present(t->desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(sel));
+    return false;
+  }
+  t->task = type == 5 ? uint16_t(t->desc >> 16) : sel;
+  return true;
 }
 
 // Loads CS from a checked target at privilege `cpl`; the new pc, or 0 after a fault (CS restored).
@@ -290,11 +299,12 @@ uint64_t load_target(X86State& s, const FarTarget& t, unsigned cpl) {
   return pc;
 }
 
-uint64_t far_jump(void* env, uint64_t sel64, uint64_t off, uint64_t) {
+uint64_t far_jump(void* env, uint64_t sel64, uint64_t off, uint64_t info) {
   X86State& s = *xs(env);
   FarTarget t;
   t.off = off;
   if (!far_target(s, uint16_t(sel64), false, &t)) return 0;
+  if (t.task) return task_switch(s, t.task, TaskReason::Jump, info >> 8);
   return load_target(s, t, unsigned(s.cpl));
 }
 
@@ -363,6 +373,7 @@ uint64_t far_call(void* env, uint64_t sel64, uint64_t off, uint64_t info) {
   FarTarget t;
   t.off = off;
   if (!far_target(s, uint16_t(sel64), true, &t)) return 0;
+  if (t.task) return task_switch(s, t.task, TaskReason::Call, next_ip);
   if (t.inner) return call_inner(s, t, next_ip);
   // The same level: a gate's size decides the size of the pushes (64-bit gates push 8 bytes).
   const unsigned bytes = t.gate_bytes ? t.gate_bytes : opsize / 8;
@@ -464,10 +475,17 @@ uint64_t iret_to_vm86(X86State& s, Stack& st, uint64_t ip, uint64_t cs, uint64_t
   return s.seg[CS].base + (ip & 0xffff);
 }
 
-uint64_t iret(void* env, uint64_t opsize64, uint64_t, uint64_t) {
+uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
   X86State& s = *xs(env);
-  const unsigned opsize = unsigned(opsize64), bytes = opsize / 8;
-  if (!long_mode(s) && (s.flags & fl::NT)) return gp(s, sel_error(s.tr.selector)), 0;  // task return: not yet
+  const unsigned opsize = unsigned(info & 0xff), bytes = opsize / 8;
+  if (s.flags & fl::NT) {
+    if (long_mode(s)) return gp(s, 0), 0;
+    if (!vm86(s)) {  // back to the task in the back link
+      uint64_t link;
+      if (!sys_read(s, s.tr.base, 2, &link)) return 0;
+      return task_switch(s, uint16_t(link), TaskReason::Iret, info >> 8);
+    }
+  }
   Stack st(s);
   uint64_t ip, cs, flags;
   if (!st.read(st.sp, bytes, &ip) || !st.read(st.sp + bytes, bytes, &cs) || !st.read(st.sp + 2 * bytes, bytes, &flags))
