@@ -490,7 +490,8 @@ uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
   uint64_t ip, cs, flags;
   if (!st.read(st.sp, bytes, &ip) || !st.read(st.sp + bytes, bytes, &cs) || !st.read(st.sp + 2 * bytes, bytes, &flags))
     return 0;
-  if (vm86(s)) {  // IOPL 3 (the translation checked): a real-mode style return
+  if (vm86(s)) {  // a real-mode style return at IOPL 3; below it the monitor emulates IRET (#GP(0))
+    if (((s.flags >> 12) & 3) != 3) return gp(s, 0), 0;
     set_flags(s, uint32_t(flags), writable_flags(s, 3, opsize));
     load_real_segment(s, CS, uint16_t(cs));
     st.sp = st.mask(st.sp + 3 * bytes);
