@@ -24,6 +24,7 @@ struct TransMode {
   // code) segment, so an access through it needs no limit or type check.
   uint8_t unchecked = 0;
   uint64_t cs_base = 0;
+  bool tf = false;     // EFLAGS.TF: one instruction per block, then the single-step trap
 
   static TransMode of(const X86State& s);
   // Real mode at CS base 0 (unit tests translate single instructions under it).
@@ -44,6 +45,7 @@ inline TransMode TransMode::of(const X86State& s) {
   m.cpl = uint8_t(s.cpl);
   m.cs_base = s.seg[CS].base;
   m.mmu = uint8_t(data_mmu(s));
+  m.tf = s.flags & fl::TF;
   if (!m.pe || m.vm86) {
     m.code = CodeSize::Real16;
     m.ss32 = false;
@@ -71,7 +73,7 @@ inline TransMode TransMode::of(const X86State& s) {
 
 inline uint64_t TransMode::pack() const {
   return uint64_t(model) | uint64_t(code) << 3 | uint64_t(pe) << 5 | uint64_t(vm86) << 6 | uint64_t(lma) << 7 |
-         uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 |
+         uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 | uint64_t(tf) << 19 |
          (cs_base & 0xffffffffu) << 32;
 }
 

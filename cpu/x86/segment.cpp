@@ -3,6 +3,7 @@
 // (MOV, JMP, CALL, RET, IRET) and Vol. 3 §5.
 #include "cpu/x86/segment.h"
 
+#include "cpu/x86/debug.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/helpers.h"
 
@@ -506,6 +507,8 @@ uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
   uint64_t pc = finish_return(s, st, uint16_t(cs), ip, desc, bytes, 3 * bytes, 0, code64(s));
   if (s.fault) return 0;
   set_flags(s, uint32_t(flags), writable);
+  // RF suppresses one instruction breakpoint, the one IRET returns to; elsewhere it has nothing to hold off.
+  if (!exec_breakpoints_at(s, pc)) s.flags &= ~uint64_t(fl::RF);
   return pc;
 }
 }  // namespace
