@@ -39,54 +39,13 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
-%macro fail_unless 2
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 bits 32
-fail32:
-  mov al, ' '
-  out DEBUGCON, al
-  mov al, 'F'
-  out DEBUGCON, al
-  mov al, ' '
-  out DEBUGCON, al
-  mov eax, ebx
-  aam
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
+report_routines
 
 ; #DB: log the return EIP and DR6 (then clear it); for an instruction breakpoint set RF in the frame.
 handler_1:
@@ -221,18 +180,7 @@ pm32:
   fail_unless nz, 5
   mov al, 'G'
   out DEBUGCON, al
-  mov esi, LIN(pass_msg)
-.print:
-  mov al, [esi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc esi
-  jmp .print
-.done:
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
+  jmp pass32
 
 breakpointed:
   inc dword [HITS]
@@ -241,10 +189,5 @@ breakpointed:
 step_log: dd LIN(pm32.s2), LIN(pm32.s3), LIN(pm32.s4), LIN(pm32.s5), LIN(pm32.s6), LIN(pm32.s7), LIN(pm32.s8), LIN(pm32.s9)
 bp_log: dd LIN(breakpointed), LIN(breakpointed)
 gd_log: dd LIN(pm32.gd)
-pass_msg: db 10, 'PASS', 10, 0
 
-bits 16
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

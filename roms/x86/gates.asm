@@ -78,63 +78,16 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
-%macro fail_unless 2
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 ; ---------------------------------------------------------------- real mode
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 ; ---------------------------------------------------------------- 32-bit helpers
 bits 32
 ; EBX = the check's number. Position-independent: runs from ring 0 and from ring 3 (IOPL 3).
-fail32:
-  mov al, ' '
-  out DEBUGCON, al
-  mov al, 'F'
-  out DEBUGCON, al
-  mov al, 'A'
-  out DEBUGCON, al
-  mov al, 'I'
-  out DEBUGCON, al
-  mov al, 'L'
-  out DEBUGCON, al
-  mov al, ' '
-  out DEBUGCON, al
-  mov eax, ebx
-  aam
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
+report_routines
 
 ; EDI = descriptor address, EAX = offset, ECX = selector, EDX = attribute word (P DPL type, parameter count)
 make_gate:
@@ -558,7 +511,4 @@ ivt_ptr: dw 0x3ff
 pass_msg: db 10, 'PASS', 10, 0
 
 ; The reset vector.
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

@@ -74,14 +74,7 @@ ldt:
   dq 0x00cf92000000ffff   ; 0c flat data
 ldt_end:
 
-%macro fail_unless 2
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 start:
   cli
@@ -107,25 +100,7 @@ start:
   jmp dword KCODE32:LIN(pm32)
 
 bits 32
-fail32:
-  mov al, ' '
-  out DEBUGCON, al
-  mov al, 'F'
-  out DEBUGCON, al
-  mov al, ' '
-  out DEBUGCON, al
-  mov eax, ebx
-  aam
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
+report_routines
 
 ; EDI = TSS base, EAX = EIP, ECX = ESP: a ring 0 task on the flat segments, page directory A, no LDT.
 init_tss:
@@ -364,19 +339,7 @@ pm32:
   fail_unless e, 24
   mov al, 'T'
   out DEBUGCON, al
-  mov esi, LIN(pass_msg)
-.print:
-  mov al, [esi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc esi
-  jmp .print
-.done:
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
-pass_msg: db 10, 'PASS', 10, 0
+  jmp pass32
 
 ; ---------------------------------------------------------------- task B
 task_b:
@@ -462,7 +425,4 @@ task16:
   movzx ebx, bx
   jmp dword KCODE32:LIN(fail32)
 
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

@@ -48,56 +48,13 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
-%macro fail_unless 2
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 bits 32
-fail32:
-  mov ax, KDATA
-  mov ds, ax
-  mov al, ' '
-  out DEBUGCON, al
-  mov al, 'F'
-  out DEBUGCON, al
-  mov al, ' '
-  out DEBUGCON, al
-  mov eax, ebx
-  aam
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
+report_routines
 
 ; ECX = vector, EAX = handler, EDX = attributes (0x8e00: interrupt gate DPL 0; 0xee00: DPL 3)
 set_gate:
@@ -316,19 +273,7 @@ pm32:
   fail_unless e, 11
   mov al, 'T'
   out DEBUGCON, al
-  mov esi, LIN(pass_msg)
-.print:
-  mov al, [esi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc esi
-  jmp .print
-.done:
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
-pass_msg: db 10, 'PASS', 10, 0
+  jmp pass32
 
 ; ---------------------------------------------------------------- virtual-8086 programs (CS = 0xF000)
 bits 16
@@ -357,7 +302,4 @@ v86_task:
   mov byte [8], 0x99
   int 0x31
 
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start
