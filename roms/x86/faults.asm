@@ -5,13 +5,15 @@
 ; one for a trap: #DE, #BP, #OF, #BR, #UD, #NP(selector), #SS(selector),
 ; #SS(0) from ring 3, #GP(0), #GP(selector), #NP and #GP with the IDT bit,
 ; #PF with the P, W/R and U/S bits and CR2, and #DF from a #GP while
-; delivering #NP. (#DB: debug.asm; #TS: tasks.asm; #AC and #PF's I/D bit are
+; delivering #NP; then in long mode (64-bit IDT gates, the frame with SS:RSP,
+; an IST stack): #UD, #BP, #GP(selector) on IST1, #GP(0) for a non-canonical
+; address, #PF. (#DB: debug.asm; #TS: tasks.asm; #AC and #PF's I/D bit are
 ; not checked: Kiln has no alignment check yet, and NX needs PAE.)
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit with 0 (Kiln's status 1). A failed check
 ; prints " F n" and exits with n.
 bits 16
-cpu 686
+cpu x64
 
 %define DEBUGCON 0xe9
 %define DEBUG_EXIT 0xf4
@@ -30,6 +32,12 @@ cpu 686
 %define STACK3 0x8000
 %define STACK 0x9000
 %define PD 0x10000
+%define IDT64 0x12000
+%define IST1_TOP 0x6000
+%define ENTRY_RSP (VARS + 16)
+%define PML4 0x20000
+%define PDPT 0x21000
+%define PD64 0x22000
 
 %define KCODE32 0x08
 %define KDATA 0x10
@@ -40,6 +48,8 @@ cpu 686
 %define LIMITED 0x38              ; data, base 0x5000, limit 0xFF
 %define SMALL_STACK3 0x43         ; ring 3 stack segment, limit 0xFFF
 %define NO_SEL 0x3f8              ; past the GDT's limit
+%define KCODE64 0x48
+%define TSS64_SEL 0x50
 
 section main start=0 vstart=0
 
@@ -53,6 +63,9 @@ gdt:
   dq 0x00cf12000000ffff   ; 30 data, not present
   dq 0x00009200500000ff   ; 38 data, base 0x5000, limit 0xFF
   dq 0x0040f20000000fff   ; 40 ring 3 data, 32-bit, limit 0xFFF
+  dq 0x00af9a000000ffff   ; 48 ring 0 code, 64-bit
+  dq 0x0000890030000067   ; 50 64-bit TSS (same memory: RSP0 at +4, IST1 at +0x24)
+  dq 0                    ; 58
 gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
@@ -138,6 +151,12 @@ pm32:
   jb .gates
   mov dword [IDT_RAM + 0x41 * 8 + 4], 0x0e00   ; vector 0x41: an interrupt gate, not present
   mov dword [IDT_RAM + 0x42 * 8 + 4], 0x8e00   ; vector 0x42: DPL 0 (offset 0: never reached)
+  mov eax, LIN(to_long)                         ; vector 0x80 (DPL 3): ring 3 is done
+  mov word [IDT_RAM + 0x80 * 8], ax
+  mov word [IDT_RAM + 0x80 * 8 + 2], KCODE32
+  mov word [IDT_RAM + 0x80 * 8 + 4], 0xee00
+  shr eax, 16
+  mov word [IDT_RAM + 0x80 * 8 + 6], ax
   lidt [LIN(idtr32)]
   mov dword [TSS_RAM + 4], STACK0
   mov dword [TSS_RAM + 8], KDATA
@@ -308,6 +327,137 @@ ring3:
   expect 12, 0, LIN(.ush), 55
   mov al, 'U'
   out DEBUGCON, al
-  jmp pass32
+  int 0x80
+
+; ---------------------------------------------------------------- long mode
+to_long:
+  mov ax, KDATA
+  mov ds, ax
+  mov es, ax
+  mov ss, ax
+  mov esp, STACK
+  mov eax, cr0
+  and eax, 0x7fffffff
+  mov cr0, eax
+  mov edi, PML4
+  xor eax, eax
+  mov ecx, 3 * 1024
+  rep stosd
+  mov dword [PML4], PDPT + 7
+  mov dword [PDPT], PD64 + 7
+  mov dword [PD64], 0x87          ; 0-2M
+  mov dword [PD64 + 8], 0x200087  ; 2M-4M; 4M up: not present
+  mov eax, cr4
+  or eax, 0x20
+  mov cr4, eax
+  mov eax, PML4
+  mov cr3, eax
+  mov ecx, 0xc0000080
+  rdmsr
+  or eax, 0x100
+  wrmsr
+  mov eax, cr0
+  or eax, 0x80000000
+  mov cr0, eax
+  jmp KCODE64:LIN(lm64)
+
+bits 64
+%define FAIL_LABEL fail64
+fail64:                           ; through compatibility mode to fail32 (EBX kept)
+  push KCODE32
+  mov rax, LIN(fail32)
+  push rax
+  retfq
+
+%macro handler64 2
+handler64_%1:
+  %if %2 == 0
+  push -1
+  %endif
+  mov [ENTRY_RSP], rsp
+  pop rax
+  mov [LAST_ERR], eax
+  mov dword [LAST_VEC], %1
+  mov rax, [rsp]
+  mov [FRAME_EIP], eax
+  mov eax, [RESUME]
+  mov [rsp], rax
+  iretq
+%endmacro
+handler64 3, 0
+handler64 6, 0
+handler64 13, 1
+handler64 14, 1
+handlers64: dq 3, LIN(handler64_3), 6, LIN(handler64_6), 13, LIN(handler64_13), 14, LIN(handler64_14)
+handlers64_end:
+idtr64: dw 256 * 16 - 1
+        dq IDT64
+
+lm64:
+  mov al, 'L'
+  out DEBUGCON, al
+  mov rsp, STACK
+  mov qword [TSS_RAM + 4], STACK0
+  mov qword [TSS_RAM + 0x24], IST1_TOP
+  mov ax, TSS64_SEL
+  ltr ax
+  mov rsi, LIN(handlers64)
+.gates:
+  mov rcx, [rsi]
+  shl rcx, 4
+  mov rax, [rsi + 8]
+  mov word [IDT64 + rcx], ax
+  mov word [IDT64 + rcx + 2], KCODE64
+  mov word [IDT64 + rcx + 4], 0x8e00
+  shr rax, 16
+  mov word [IDT64 + rcx + 6], ax
+  mov dword [IDT64 + rcx + 8], 0
+  mov dword [IDT64 + rcx + 12], 0
+  add rsi, 16
+  mov rax, LIN(handlers64_end)
+  cmp rsi, rax
+  jb .gates
+  mov byte [IDT64 + 13 * 16 + 4], 1            ; #GP on IST1
+  lidt [rel idtr64]
+  mov dword [RESUME], LIN(.r6)
+.ud:
+  ud2
+.r6:
+  expect 6, -1, LIN(.ud), 60
+  cmp qword [ENTRY_RSP], STACK - 48            ; aligned, with SS:RSP, no error code
+  fail_unless e, 63
+  mov dword [RESUME], LIN(.r3)
+  int3
+.bp_next:
+.r3:
+  expect 3, -1, LIN(.bp_next), 64
+  mov dword [RESUME], LIN(.r13)
+  mov ax, NO_SEL
+.gps:
+  mov ds, ax
+.r13:
+  expect 13, NO_SEL, LIN(.gps), 67
+  cmp qword [ENTRY_RSP], IST1_TOP - 48         ; on the IST1 stack
+  fail_unless e, 70
+  mov dword [RESUME], LIN(.r13c)
+  mov rbx, 0x0000800000000000
+.gpc:
+  mov rax, [rbx]                               ; not canonical: #GP(0)
+.r13c:
+  expect 13, 0, LIN(.gpc), 71
+  mov dword [RESUME], LIN(.r14)
+.pf:
+  mov dword [0x400008], 1                      ; not mapped: #PF(W)
+.r14:
+  expect 14, 2, LIN(.pf), 74
+  mov rax, cr2
+  cmp rax, 0x400008
+  fail_unless e, 77
+  mov al, 'X'
+  out DEBUGCON, al
+  push KCODE32
+  mov rax, LIN(pass32)
+  push rax
+  retfq
 
 reset_vector start
