@@ -127,7 +127,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   BlockFlags flags;
   // Single-step (TF): one instruction per block, armed to trap after it; MOV SS
   // and POP SS are not, so their trap waits for the next instruction (the shadow).
-  if (m.tf) max_insns = 1;
+  if (m.tf || m.dbg_data) max_insns = 1;  // (data breakpoints: their trap comes after each instruction too)
   for (unsigned n = 0;; n++) {
     uint8_t bytes[15];
     const uint64_t pc = m.code == CodeSize::Long64 ? ip : (m.cs_base + ip) & 0xffffffffull;

@@ -29,8 +29,27 @@ bool exec_breakpoint(const X86State& s, unsigned n) {
   return ((dr7 >> (2 * n)) & 3) != 0 && ((dr7 >> (16 + 4 * n)) & 3) == 0;
 }
 uint64_t linear_of(const X86State& s, unsigned n) { return long_mode(s) ? s.dr[n] : s.dr[n] & 0xffffffffull; }
+// (linear, bytes | write << 8): the data breakpoints the access overlaps. LEN 00/01/11/10 is 1/2/4/8
+// bytes at an address aligned to it; R/W 01 takes writes, 11 reads and writes.
+uint64_t data_breakpoint(void* env, uint64_t linear, uint64_t info, uint64_t) {
+  X86State* s = xs(env);
+  const uint64_t bytes = info & 0xff, dr7 = s->dr[7];
+  const bool write = info >> 8;
+  static constexpr uint64_t kLen[4] = {1, 2, 8, 4};
+  for (unsigned n = 0; n < 4; n++) {
+    const unsigned rw = (dr7 >> (16 + 4 * n)) & 3, len = kLen[(dr7 >> (18 + 4 * n)) & 3];
+    if (!((dr7 >> (2 * n)) & 3) || !(rw == 3 || (rw == 1 && write))) continue;
+    const uint64_t at = linear_of(*s, n) & ~(len - 1);
+    if (linear < at + len && at < linear + bytes) {
+      s->data_hits |= 1u << n;
+      s->exit_request = 1;
+    }
+  }
+  return 0;
+}
 }  // namespace
 
+const ir::Helper kDataBreakpoint{"x86_data_breakpoint", data_breakpoint, ir::kReadsState | ir::kWritesState, 2};
 const ir::Helper kArmStep{"x86_arm_step", arm_step, ir::kReadsState | ir::kWritesState, 0};
 
 unsigned exec_breakpoints_at(const X86State& s, uint64_t pc) {
@@ -51,9 +70,9 @@ bool X86Cpu::take_interrupt() {
       if (exec_breakpoint(st, n)) pcs.insert(linear_of(st, n));
     set_exec_triggers(std::move(pcs));
   }
-  if (!st.step_pending) return false;
-  st.step_pending = 0;
-  st.dr[6] |= 1u << 14;  // BS
+  if (!st.step_pending && !st.data_hits) return false;
+  st.dr[6] = (st.dr[6] & ~(st.data_hits ? 0xfull : 0)) | st.data_hits | (st.step_pending ? 1u << 14 : 0);  // Bn, BS
+  st.step_pending = st.data_hits = 0;
   interrupt(kDebug, ip());
   return true;
 }

@@ -10,6 +10,10 @@ namespace kiln::x86 {
 // (): marks a single-step trap as due once the block ends (blocks translated
 // with TF set run one instruction and start with this call).
 extern const ir::Helper kArmStep;
+// (linear address, bytes | write << 8): notes the DR0-DR3 data breakpoints the
+// access hits (translated before each access while DR7 enables one); the #DB
+// trap follows once the instruction is done.
+extern const ir::Helper kDataBreakpoint;
 // MOV SS and POP SS hold off the single-step trap (and interrupts) until the
 // next instruction has run: a TF block then takes both.
 bool shadows_next(const Insn& in);

@@ -205,7 +205,7 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
 void X86Cpu::take_exception() {
   X86State& st = *state_;
   st.fault = 0;
-  st.step_pending = 0;  // a faulting (or INT n) instruction completes no single step
+  st.step_pending = st.data_hits = 0;  // a faulting (or INT n) instruction completes no single step
   const uint64_t ret = st.pending_return_ip == kReturnToFaulting ? ip() : st.pending_return_ip;
   interrupt(unsigned(st.pending_vector), ret, st.pending_error, st.pending_soft != 0);
 }

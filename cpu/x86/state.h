@@ -143,6 +143,8 @@ struct X86State : cpu::StateHeader {
   // running now (armed by blocks translated with TF set); DR0-DR3 or DR7
   // changed, so the instruction breakpoints are recomputed.
   uint64_t step_pending = 0, dr_dirty = 0;
+  // DR0-DR3 data breakpoints the running instruction hit (DR6's B0-B3 bits), reported after it.
+  uint64_t data_hits = 0;
   Model model = Model::I8086;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
 };

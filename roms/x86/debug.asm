@@ -5,7 +5,8 @@
 ; still traps after itself), the shadow of MOV SS and POP SS (no trap until
 ; the next instruction has run), a DR0 instruction breakpoint (a #DB fault
 ; before the instruction, DR6.B0; RF set by the handler lets it run once),
-; and DR7.GD (MOV DR faults with DR6.BD, GD clears). Each phase prints a
+; data breakpoints on DR1/DR2 (a trap after the access, R/W 01 and 11, LEN 1,
+; 4 and 8), and DR7.GD (MOV DR faults with DR6.BD, GD clears). Each phase prints a
 ; letter on the debugcon at 0xE9; the end prints "PASS" and exits through
 ; isa-debug-exit with 0 (Kiln's status 1). A failed check prints " FAIL n"
 ; and exits with n.
@@ -24,6 +25,7 @@ cpu 686
 %define DR6_OR (VARS + 4)         ; DR6 as the handlers saw it, ORed
 %define HITS (VARS + 8)           ; runs of the breakpointed subroutine
 %define LOG (VARS + 16)           ; each #DB's return EIP
+%define DATA_VAR (VARS + 0x100)   ; watched by the data breakpoints
 %define STACK 0x9000
 
 %define KCODE32 0x08
@@ -164,6 +166,45 @@ pm32:
   mov al, 'B'
   out DEBUGCON, al
 
+  ; ---- data breakpoints: a trap after the access (DR6.Bn); R/W 01 takes writes only, 11 reads too; LEN 1/2/4/8
+  mov dword [COUNT], 0
+  mov dword [DR6_OR], 0
+  mov eax, DATA_VAR
+  mov dr1, eax
+  mov eax, 0x00d00004             ; L1, R/W1 = 01, LEN1 = 11 (4 bytes)
+  mov dr7, eax
+  jmp .data1
+.data1:
+  mov eax, [DATA_VAR]             ; a read: not watched
+  mov [DATA_VAR + 2], ax          ; overlaps the watched dword
+.w1_next:
+  mov byte [DATA_VAR + 4], 1      ; past it
+  mov eax, DATA_VAR + 5
+  mov dr1, eax
+  mov eax, 0x00300004             ; L1, R/W1 = 11, LEN1 = 00 (1 byte)
+  mov dr7, eax
+  jmp .data2
+.data2:
+  mov eax, [DATA_VAR + 4]         ; a read covering byte 5
+.r_next:
+  mov eax, DATA_VAR + 8
+  mov dr2, eax
+  mov eax, 0x09000010             ; L2, R/W2 = 01, LEN2 = 10 (8 bytes)
+  mov dr7, eax
+  jmp .data3
+.data3:
+  mov byte [DATA_VAR + 15], 1     ; the last byte of the 8
+.w8_next:
+  xor eax, eax
+  mov dr7, eax
+  mov ecx, 3
+  mov esi, LIN(data_log)
+  call check_log
+  test dword [DR6_OR], 6          ; B1, B2
+  fail_unless nz, 6
+  mov al, 'W'
+  out DEBUGCON, al
+
   ; ---- DR7.GD: the next MOV DR faults (DR6.BD), GD clears, and the MOV runs again
   mov dword [COUNT], 0
   mov dword [DR6_OR], 0
@@ -189,5 +230,6 @@ breakpointed:
 step_log: dd LIN(pm32.s2), LIN(pm32.s3), LIN(pm32.s4), LIN(pm32.s5), LIN(pm32.s6), LIN(pm32.s7), LIN(pm32.s8), LIN(pm32.s9)
 bp_log: dd LIN(breakpointed), LIN(breakpointed)
 gd_log: dd LIN(pm32.gd)
+data_log: dd LIN(pm32.w1_next), LIN(pm32.r_next), LIN(pm32.w8_next)
 
 reset_vector start
