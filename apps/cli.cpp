@@ -300,7 +300,8 @@ With no options, runs a built-in RISC-V demo guest.
                         pc: x86 from the reset vector, -bios ROM, ISA debug devices (a start)
   -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
   -M NAME,accel=A       the same as -accel A
-  -cpu rv64|max         the CPU model (both boards have one: RV64GC)
+  -cpu MODEL            the CPU model: rv64|max on spike and virt (RV64GC); on -M pc 286, 386, 486,
+                        pentium, pentium3, qemu64 (the default) or max
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
   -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
                         harts (virt: 1 to 8, run in turn on one host thread)
@@ -343,7 +344,7 @@ With no options, runs a built-in RISC-V demo guest.
   -h, --help            this help
   --version             version
 Exit status: the guest's code (HTIF exit, isa-debug-exit), 0 on guest power-off, 2 for bad arguments or images,
-4 when an x86 CPU halts with nothing left to wake it (pc),
+4 when an x86 CPU halts with nothing left to wake it (pc), 6 on an x86 triple fault with -no-reboot (pc),
 128+N after signal N (SIGTERM, SIGINT, SIGHUP: disk images are synced first).
 )";
 }

@@ -148,6 +148,20 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
     return true;
   }
 
+  // Before the 386 Kiln has no FPU: every D8-DF byte is an escape whose length
+  // is that of its ModR/M form (Zydis, a 386+ decoder, refuses some x87
+  // encodings), so Zydis sees D8 with the same ModR/M and the opcode is restored.
+  uint8_t escape = 0;
+  if (model <= Model::I286 && opcode_at < kept && buf[opcode_at] >= 0xD8 && buf[opcode_at] <= 0xDF) {
+    escape = buf[opcode_at];
+    buf[opcode_at] = 0xD8;
+  }
+  // The 8086's MOV CS,Ew (8E /1) loads CS; Zydis knows only its 386 meaning (#UD): it sees MOV DS,Ew.
+  bool mov_cs = false;
+  if (model == Model::I8086 && opcode_at + 1 < kept && buf[opcode_at] == 0x8E && ((buf[opcode_at + 1] >> 3) & 7) == 1) {
+    mov_cs = true;
+    buf[opcode_at + 1] |= 0x10;  // reg 1 -> 3
+  }
   ZydisDecoder dec;
   const ZydisMachineMode mode = size == CodeSize::Long64   ? ZYDIS_MACHINE_MODE_LONG_64
                                 : size == CodeSize::Prot32 ? ZYDIS_MACHINE_MODE_LEGACY_32
@@ -164,12 +178,14 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
   d.len = z.length + unsigned(locks);
   if (d.len > 15) return false;  // the 286 and later fault; the 8086 has no limit (not modelled)
   d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F ? 0x100 : 0));
+  if (escape) d.opcode = escape;
   d.has_modrm = (z.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
   d.has_sib = (z.attributes & ZYDIS_ATTRIB_HAS_SIB) != 0;
   if (z.attributes & ZYDIS_ATTRIB_HAS_REX)
     d.rex = uint8_t(0x40 | z.raw.rex.W << 3 | z.raw.rex.R << 2 | z.raw.rex.X << 1 | z.raw.rex.B);
   d.mod = z.raw.modrm.mod;
   d.reg = uint8_t(z.raw.modrm.reg | ((d.rex & 4) << 1));
+  if (mov_cs) d.reg = CS;
   d.rm = z.raw.modrm.rm;
   if (d.has_sib) {
     d.scale = z.raw.sib.scale;
@@ -179,6 +195,9 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
   d.disp = z.raw.disp.value;
   d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model);
   if (!d.row) return false;
+  // LOCK (386 and later): only on the rows that allow it, with a memory destination; else #UD.
+  // The 8086 and 286 ignore a misplaced LOCK.
+  if (d.lock && is_386_or_later(model) && (!(d.row->flags & kLock) || d.mod == 3)) return false;
   // Operand and address size (Intel SDM Vol. 1 §3.6, Vol. 2 §2.2.1.2).
   const bool def64 = d.row->flags & kDef64;
   if (is64) {

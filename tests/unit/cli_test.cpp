@@ -199,7 +199,7 @@ TEST_CASE("-M pc: -bios, -chardev stdio|file, -device isa-debug-exit|isa-debugco
   CHECK(mentions(err({"-M", "pc", "-chardev", "stdio,id=a", "-chardev", "file,id=a,path=x"}), "duplicate id 'a'"));
   CHECK(mentions(err({"-M", "pc", "-debugcon", "stdio", "-debugcon", "stdio"}), "-debugcon: given twice"));
   CHECK(mentions(err({"-M", "pc", "-debugcon", "vc"}), "unsupported device 'vc'"));
-  CHECK(mentions(err({"-M", "pc", "-cpu", "pentium"}), "-cpu: -M pc has one CPU model"));
+  CHECK(mentions(err({"-M", "pc", "-cpu", "pentium,+sse"}), "-cpu pentium: CPU properties are not supported yet"));
   CHECK(mentions(err({"-M", "pc", "-s"}), "not available on -M pc"));
   // ISA devices and their chardevs are -M pc's.
   CHECK(mentions(err({"-M", "virt", "-device", "isa-debug-exit"}), "an ISA device, for -M pc (not -M virt)"));

@@ -103,6 +103,53 @@ TEST_CASE("x86 decode: lengths, prefixes and immediates", "[x86]") {
   CHECK(!decode(Model::I286, CodeSize::Real16, lea_reg, sizeof lea_reg, &in));  // M operand with a register
 }
 
+TEST_CASE("x86 decode: 32/64-bit sizes, REX, SIB, LOCK legality, the 8086/286 escapes and MOV CS", "[x86]") {
+  Insn in;
+  // 66 in 32-bit code: 16-bit operands; 67: 16-bit addresses.
+  const uint8_t add16[] = {0x66, 0x01, 0xD8};
+  REQUIRE(decode(Model::I386, CodeSize::Prot32, add16, sizeof add16, &in));
+  CHECK(in.opsize == 16);
+  CHECK(in.addrsize == 32);
+  // REX.W + SIB: add rax, [r12 + r13*8 + 0x10]
+  const uint8_t rex[] = {0x4B, 0x03, 0x44, 0xEC, 0x10};
+  REQUIRE(decode(Model::X64, CodeSize::Long64, rex, sizeof rex, &in));
+  CHECK(in.opsize == 64);
+  CHECK(in.addrsize == 64);
+  CHECK(in.has_sib);
+  CHECK(in.base == 12);
+  CHECK(in.index == 13);
+  CHECK(in.scale == 3);
+  CHECK(in.disp == 0x10);
+  // PUSH is 64-bit by default in 64-bit mode; 66 makes it 16.
+  const uint8_t push[] = {0x50};
+  REQUIRE(decode(Model::X64, CodeSize::Long64, push, sizeof push, &in));
+  CHECK(in.opsize == 64);
+  // Iz: a 32-bit immediate sign-extended to 64 bits (add rax, -1).
+  const uint8_t addimm[] = {0x48, 0x05, 0xFF, 0xFF, 0xFF, 0xFF};
+  REQUIRE(decode(Model::X64, CodeSize::Long64, addimm, sizeof addimm, &in));
+  CHECK(in.imm == ~0ull);
+  // LOCK from the 386 on: a memory destination of a lockable row only, else #UD; the 286 ignores it.
+  const uint8_t lock_mem[] = {0xF0, 0x01, 0x00}, lock_reg[] = {0xF0, 0x01, 0xC0}, lock_mov[] = {0xF0, 0x89, 0x00};
+  CHECK(decode(Model::I386, CodeSize::Prot32, lock_mem, sizeof lock_mem, &in));
+  CHECK(!decode(Model::I386, CodeSize::Prot32, lock_reg, sizeof lock_reg, &in));
+  CHECK(!decode(Model::X64, CodeSize::Long64, lock_mov, sizeof lock_mov, &in));
+  CHECK(decode(Model::I286, CodeSize::Real16, lock_reg, sizeof lock_reg, &in));
+  // Before the 386 every D8-DF form is an escape, including those x87s never defined.
+  const uint8_t esc[] = {0xD9, 0x08}, esc_reg[] = {0xDA, 0xE0};
+  REQUIRE(decode(Model::I286, CodeSize::Real16, esc, sizeof esc, &in));
+  CHECK(std::string(in.row->mnemonic) == "ESC");
+  CHECK(in.opcode == 0xD9);
+  CHECK(in.len == 2);
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, esc_reg, sizeof esc_reg, &in));
+  CHECK(in.len == 2);
+  // The 8086's MOV CS,Ew (8E /1, and its alias 8E /5).
+  const uint8_t mov_cs[] = {0x8E, 0xC8}, mov_cs_alias[] = {0x8E, 0xE8};
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, mov_cs, sizeof mov_cs, &in));
+  CHECK(in.reg == CS);
+  REQUIRE(decode(Model::I8086, CodeSize::Real16, mov_cs_alias, sizeof mov_cs_alias, &in));
+  CHECK(in.reg == CS);
+}
+
 namespace {
 struct StateDeleter {
   void operator()(X86State* p) const {
