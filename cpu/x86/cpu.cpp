@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <new>
 
+#include "cpu/x86/debug_traps.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/disasm.h"
 #include "cpu/x86/flags.h"
@@ -130,6 +131,9 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   const uint64_t ip_mask = m.code == CodeSize::Long64 ? ~0ull : m.code == CodeSize::Prot32 ? 0xffffffffull : 0xffffull;
   uint64_t ip = (out.pc - m.cs_base) & ip_mask;
   BlockFlags flags;
+  // Single-step (TF): one instruction per block, armed to trap after it; MOV SS
+  // and POP SS are not, so their trap waits for the next instruction (the shadow).
+  if (m.tf || m.dbg_data) max_insns = 1;  // (data breakpoints: their trap comes after each instruction too)
   for (unsigned n = 0;; n++) {
     uint8_t bytes[15];
     const uint64_t pc = m.code == CodeSize::Long64 ? ip : (m.cs_base + ip) & 0xffffffffull;
@@ -138,6 +142,8 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
     bool ok = decode(st.model, m.code, bytes, avail, &in);
     b.insn_start(pc, ok ? in.len : 1);
     Ctx ctx{b, in, m, ip, flags};
+    const bool shadow = m.tf && n == 0 && ok && shadows_next(in);
+    if (m.tf && !shadow) b.call(kArmStep);
     if (!ok && avail < 15) {
       // The bytes ran into a page that cannot be fetched: fault there (or #UD if
       // the bytes that were there are already invalid: Zydis needs them all).
@@ -152,6 +158,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
     const uint64_t next = (ip + (ok ? in.len : 1)) & ip_mask;
     out.guest_bytes += ok ? in.len : 1;
     if (b.terminated()) break;
+    if (shadow) max_insns = 2;
     const uint64_t next_pc = m.code == CodeSize::Long64 ? next : (m.cs_base + next) & 0xffffffffull;
     if (n + 1 >= max_insns || (next_pc & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
       b.goto_(next_pc);

@@ -34,7 +34,10 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   bool code_address(uint64_t pc, uint64_t* pa) override;
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
-  bool take_interrupt() override { return false; }  // no interrupt controller yet
+  // No interrupt controller yet: only the single-step trap (cpu/x86/debug.cpp).
+  bool take_interrupt() override;
+  // DR0-DR3 instruction breakpoints (cpu/x86/debug.cpp).
+  bool exec_trigger_fires() override;
   bool wakeup_pending() const override { return false; }
   // Real / protected / long mode and the CPL (what "stop on mode switch" compares).
   uint64_t debug_mode() const override;

@@ -51,12 +51,19 @@ bool X86Cpu::deliver_protected(unsigned vector, uint64_t return_ip, uint64_t err
   if (lm && !sys_read(st, st.idtr.base + vector * gate_bytes + 8, 8, &gate_hi)) return false;
   const unsigned type = unsigned(gate >> 40) & 0x1f;  // S bit included: must be 0
   const bool is32 = type == 0xE || type == 0xF;
-  if (!(is32 || (!lm && (type == 6 || type == 7)))) return gp(st, idt_error);  // task gates: not yet
+  if (!(is32 || (!lm && (type == 5 || type == 6 || type == 7)))) return gp(st, idt_error);
   const unsigned gate_dpl = unsigned(gate >> 45) & 3;
   if (soft && gate_dpl < st.cpl) return gp(st, idt_error);
   if (!(gate & (1ull << 47))) {
     record_fault(&st, kSegmentNotPresent, idt_error);
     return false;
+  }
+  if (type == 5) {  // a task gate: the handler is a task of its own
+    const uint64_t pc = task_switch(st, uint16_t(gate >> 16), TaskReason::Interrupt, return_ip, error);
+    // A fault in the new task (after the switch) is delivered there; one before it is a fault while delivering.
+    if (st.fault) return st.pending_return_ip != kReturnToFaulting;
+    st.pc = pc;
+    return true;
   }
   const bool trap = type & 1;
   const uint16_t sel = uint16_t(gate >> 16);
@@ -164,7 +171,15 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
   X86State& st = *state_;
   for (;;) {
     st.fault = 0;
-    if (deliver(vector, return_ip, error, soft)) return;
+    if (deliver(vector, return_ip, error, soft)) {
+      if (!st.fault) return;
+      // A task gate switched tasks and the new task faulted: an exception of its own.
+      vector = unsigned(st.pending_vector);
+      return_ip = st.pending_return_ip;
+      error = st.pending_error;
+      soft = false;
+      continue;
+    }
     // A fault while delivering: the classes decide (SDM Vol. 3 Table 6-5).
     const unsigned second = unsigned(st.pending_vector);
     const uint64_t second_error = st.pending_error;
@@ -190,6 +205,7 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
 void X86Cpu::take_exception() {
   X86State& st = *state_;
   st.fault = 0;
+  st.step_pending = st.data_hits = 0;  // a faulting (or INT n) instruction completes no single step
   const uint64_t ret = st.pending_return_ip == kReturnToFaulting ? ip() : st.pending_return_ip;
   interrupt(unsigned(st.pending_vector), ret, st.pending_error, st.pending_soft != 0);
 }

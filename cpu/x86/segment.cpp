@@ -3,6 +3,7 @@
 // (MOV, JMP, CALL, RET, IRET) and Vol. 3 §5.
 #include "cpu/x86/segment.h"
 
+#include "cpu/x86/debug_traps.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/helpers.h"
 
@@ -30,7 +31,9 @@ struct Stack {
   X86State& s;
   uint64_t sp;
   unsigned width;  // 16, 32 or 64 (the stack-pointer size)
-  explicit Stack(X86State& st) : s(st), sp(st.gpr[SP]), width(code64(st) ? 64 : (st.seg[SS].attr & attr::kDB) ? 32 : 16) {
+  // `width` 0: the current one (64 in 64-bit code, else SS's B bit decides).
+  explicit Stack(X86State& st, unsigned w = 0)
+      : s(st), sp(st.gpr[SP]), width(w ? w : code64(st) ? 64 : (st.seg[SS].attr & attr::kDB) ? 32 : 16) {
     sp = mask(sp);
   }
   uint64_t mask(uint64_t v) const { return width == 64 ? v : v & ((1ull << width) - 1); }
@@ -216,51 +219,151 @@ uint64_t enter_code(X86State& s, uint64_t off) {
   }
   return (s.seg[CS].base + off) & 0xffffffffull;
 }
-// A call or jump through a call gate to the same privilege level (no stack switch).
-bool through_gate(X86State& s, uint64_t gate, uint16_t* sel, uint64_t* off, uint64_t* desc) {
+
+// Where a far JMP/CALL goes once its selector is resolved.
+struct FarTarget {
+  uint16_t sel = 0;     // the code segment (for a gate: the gate's)
+  uint64_t off = 0;
+  uint64_t desc = 0;    // the code segment's descriptor
+  unsigned gate_bytes = 0;  // through a call gate: its push size (2, 4, 8); 0 for a direct transfer
+  unsigned params = 0;  // the gate's parameter count (16- and 32-bit gates)
+  bool inner = false;   // a call to a more privileged non-conforming segment (stack switch)
+  uint16_t task = 0;    // a task switch to this TSS (through a TSS descriptor or a task gate)
+};
+
+// A call or jump through a call gate (SDM "CALL": "call gate"): the target
+// code segment's checks. A CALL to a more privileged non-conforming segment
+// switches stacks; a JMP may not change the privilege level.
+bool through_gate(X86State& s, uint16_t gate_sel, uint64_t gate, bool call, FarTarget* t) {
   const unsigned cpl = unsigned(s.cpl);
-  const uint16_t gsel = uint16_t(gate >> 16);
-  if (desc_dpl(gate) < cpl) return gp(s, 0);
+  const bool lm = long_mode(s);
+  if (lm && desc_type(gate) != 12) return gp(s, sel_error(gate_sel));  // only 64-bit call gates in long mode
+  if (desc_dpl(gate) < cpl || desc_dpl(gate) < (gate_sel & 3)) return gp(s, sel_error(gate_sel));
   if (!desc_present(gate)) {
-    record_fault(&s, kSegmentNotPresent, 0);
+    record_fault(&s, kSegmentNotPresent, sel_error(gate_sel));
     return false;
   }
-  *sel = gsel;
-  *off = (gate & 0xffff) | ((desc_type(gate) & 8) ? (gate >> 32) & 0xffff0000u : 0);
-  if ((gsel & 0xfffc) == 0) return gp(s, 0);
-  if (!read_descriptor(s, gsel, desc)) return false;
-  if (!desc_code(*desc) || desc_dpl(*desc) > cpl) return gp(s, sel_error(gsel));
-  if (!desc_conforming(*desc) && desc_dpl(*desc) < cpl) return gp(s, sel_error(gsel));  // inner call gates: not yet
-  if (!desc_present(*desc)) {
-    record_fault(&s, kSegmentNotPresent, sel_error(gsel));
+  t->sel = uint16_t(gate >> 16);
+  t->off = (gate & 0xffff) | ((desc_type(gate) & 8) ? (gate >> 32) & 0xffff0000u : 0);
+  t->gate_bytes = lm ? 8 : (desc_type(gate) & 8) ? 4 : 2;
+  t->params = lm ? 0 : unsigned(gate >> 32) & 31;
+  if (lm) {  // the gate's upper half: offset bits 63-32, and a type field that must be 0
+    uint64_t upper;
+    if (!read_descriptor(s, uint16_t(gate_sel + 8), &upper)) return false;
+    if (((upper >> 40) & 0x1f) != 0) return gp(s, sel_error(gate_sel));
+    t->off |= upper << 32;
+  }
+  if ((t->sel & 0xfffc) == 0) return gp(s, 0);
+  if (!read_descriptor(s, t->sel, &t->desc)) return false;
+  const unsigned dpl = desc_dpl(t->desc);
+  if (!desc_code(t->desc) || dpl > cpl) return gp(s, sel_error(t->sel));
+  if (lm && (!desc_long(t->desc) || (desc_hi(t->desc) & (1u << 22)))) return gp(s, sel_error(t->sel));
+  t->inner = !desc_conforming(t->desc) && dpl < cpl;
+  if (t->inner && !call) return gp(s, sel_error(t->sel));
+  if (!desc_present(t->desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(t->sel));
     return false;
   }
   return true;
 }
 
 // Resolves a far JMP/CALL target: a code segment, or a call gate to one.
-bool far_target(X86State& s, uint16_t* sel, uint64_t* off, uint64_t* desc) {
-  if ((*sel & 0xfffc) == 0) return gp(s, 0);
-  if (!read_descriptor(s, *sel, desc)) return false;
-  if (desc_s(*desc)) return check_direct_code(s, *sel, *desc);
-  const unsigned type = desc_type(*desc);
-  if (type == 4 || type == 12) {
-    if (desc_dpl(*desc) < (*sel & 3)) return gp(s, sel_error(*sel));
-    return through_gate(s, *desc, sel, off, desc);
+bool far_target(X86State& s, uint16_t sel, bool call, FarTarget* t) {
+  t->sel = sel;
+  if ((sel & 0xfffc) == 0) return gp(s, 0);
+  if (!read_descriptor(s, sel, &t->desc)) return false;
+  if (desc_s(t->desc)) return check_direct_code(s, sel, t->desc);
+  const unsigned type = desc_type(t->desc);
+  if (type == 4 || type == 12) return through_gate(s, sel, t->desc, call, t);
+  if (long_mode(s) || !(type == 1 || type == 9 || type == 5)) return gp(s, sel_error(sel));  // no task switches in long mode
+  // A TSS or a task gate: its DPL against CPL and RPL (task_switch checks the TSS itself).
+  if (desc_dpl(t->desc) < s.cpl || desc_dpl(t->desc) < (sel & 3)) return gp(s, sel_error(sel));
+  if (!desc_present(t->desc)) {
+    record_fault(&s, kSegmentNotPresent, sel_error(sel));
+    return false;
   }
-  return gp(s, sel_error(*sel));  // task gates and TSS targets (task switches) are not implemented yet
+  t->task = type == 5 ? uint16_t(t->desc >> 16) : sel;
+  return true;
 }
 
-uint64_t far_jump(void* env, uint64_t sel64, uint64_t off, uint64_t) {
-  X86State& s = *xs(env);
-  uint16_t sel = uint16_t(sel64);
-  uint64_t desc;
-  if (!far_target(s, &sel, &off, &desc)) return 0;
+// Loads CS from a checked target at privilege `cpl`; the new pc, or 0 after a fault (CS restored).
+uint64_t load_target(X86State& s, const FarTarget& t, unsigned cpl) {
   const Segment old = s.seg[CS];
-  if (!mark_accessed(s, sel, desc)) return 0;
-  set_code_segment(s, sel, desc, unsigned(s.cpl));
-  uint64_t pc = enter_code(s, off);
-  if (s.fault) s.seg[CS] = old;
+  const uint64_t old_cpl = s.cpl;
+  if (!mark_accessed(s, t.sel, t.desc)) return 0;
+  set_code_segment(s, t.sel, t.desc, cpl);
+  uint64_t pc = enter_code(s, t.off);
+  if (s.fault) {
+    s.seg[CS] = old;
+    s.cpl = old_cpl;
+  }
+  return pc;
+}
+
+uint64_t far_jump(void* env, uint64_t sel64, uint64_t off, uint64_t info) {
+  X86State& s = *xs(env);
+  FarTarget t;
+  t.off = off;
+  if (!far_target(s, uint16_t(sel64), false, &t)) return 0;
+  if (t.task) return task_switch(s, t.task, TaskReason::Jump, info >> 8);
+  return load_target(s, t, unsigned(s.cpl));
+}
+
+// The inner stack of a call through a gate to privilege `dpl` (SDM "CALL":
+// "MORE-PRIVILEGE"): SS:SP from the TSS with its checks (#TS, #SS).
+bool inner_stack(X86State& s, unsigned dpl, Segment* ss, uint64_t* sp) {
+  uint16_t sel;
+  if (!tss_stack(s, dpl, &sel, sp)) return false;
+  if (long_mode(s)) {  // a null SS whose RPL is the new CPL
+    *ss = Segment{0, 0, uint16_t(dpl), uint16_t((dpl << 5) | attr::kS | attr::kWritable | attr::kPresent)};
+    return true;
+  }
+  if ((sel & 0xfffc) == 0) {
+    record_fault(&s, kInvalidTss, 0);
+    return false;
+  }
+  uint64_t desc;
+  if (!read_descriptor(s, sel, &desc, kInvalidTss)) return false;
+  if ((sel & 3) != dpl || desc_dpl(desc) != dpl || !desc_s(desc) || desc_code(desc) || !(desc_type(desc) & 2)) {
+    record_fault(&s, kInvalidTss, sel_error(sel));
+    return false;
+  }
+  if (!desc_present(desc)) {
+    record_fault(&s, kStackFault, sel_error(sel));
+    return false;
+  }
+  if (!mark_accessed(s, sel, desc)) return false;
+  *ss = segment_of(sel, desc | (1ull << 40));
+  return true;
+}
+
+// CALL through a gate to an inner level: the new stack gets the old SS:SP,
+// the gate's parameters copied from the old stack, CS and the return ip.
+uint64_t call_inner(X86State& s, const FarTarget& t, uint64_t next_ip) {
+  const unsigned dpl = desc_dpl(t.desc), bytes = t.gate_bytes;
+  Segment ss;
+  uint64_t sp;
+  if (!inner_stack(s, dpl, &ss, &sp)) return 0;
+  Stack old(s);
+  uint64_t params[31];
+  for (unsigned i = 0; i < t.params; i++)
+    if (!old.read(old.sp + i * bytes, bytes, &params[i])) return 0;
+  const Segment old_ss = s.seg[SS];
+  const uint64_t old_sp = s.gpr[SP];
+  const uint16_t old_cs = s.seg[CS].selector;
+  s.seg[SS] = ss;
+  s.gpr[SP] = sp;
+  Stack ns(s, long_mode(s) ? 64 : (ss.attr & attr::kDB) ? 32 : 16);
+  bool ok = ns.push(bytes, old_ss.selector) && ns.push(bytes, old.sp);
+  for (unsigned i = t.params; ok && i-- > 0;) ok = ns.push(bytes, params[i]);
+  ok = ok && ns.push(bytes, old_cs) && ns.push(bytes, next_ip);
+  uint64_t pc = ok ? load_target(s, t, dpl) : 0;
+  if (s.fault) {
+    s.seg[SS] = old_ss;
+    s.gpr[SP] = old_sp;
+    return 0;
+  }
+  ns.commit();
   return pc;
 }
 
@@ -268,24 +371,20 @@ uint64_t far_call(void* env, uint64_t sel64, uint64_t off, uint64_t info) {
   X86State& s = *xs(env);
   const unsigned opsize = unsigned(info & 0xff);
   const uint64_t next_ip = info >> 8;
-  uint16_t sel = uint16_t(sel64);
-  uint64_t desc;
-  if (!far_target(s, &sel, &off, &desc)) return 0;
-  Stack st(s);
-  const unsigned bytes = opsize / 8;
+  FarTarget t;
+  t.off = off;
+  if (!far_target(s, uint16_t(sel64), true, &t)) return 0;
+  if (t.task) return task_switch(s, t.task, TaskReason::Call, next_ip);
+  if (t.inner) return call_inner(s, t, next_ip);
+  // The same level: a gate's size decides the size of the pushes (64-bit gates push 8 bytes).
+  const unsigned bytes = t.gate_bytes ? t.gate_bytes : opsize / 8;
+  Stack st(s, t.gate_bytes == 8 ? 64 : 0);
   if (!st.push(bytes, s.seg[CS].selector) || !st.push(bytes, next_ip)) return 0;
-  const Segment old = s.seg[CS];
-  if (!mark_accessed(s, sel, desc)) return 0;
-  set_code_segment(s, sel, desc, unsigned(s.cpl));
-  uint64_t pc = enter_code(s, off);
-  if (s.fault) {
-    s.seg[CS] = old;
-    return 0;
-  }
+  uint64_t pc = load_target(s, t, unsigned(s.cpl));
+  if (s.fault) return 0;
   st.commit();
   return pc;
 }
-
 // The checks RET and IRET make on the CS they return to (SDM "RET": return
 // to the same or an outer privilege level).
 bool check_return_code(X86State& s, uint16_t sel, uint64_t* desc) {
@@ -377,15 +476,23 @@ uint64_t iret_to_vm86(X86State& s, Stack& st, uint64_t ip, uint64_t cs, uint64_t
   return s.seg[CS].base + (ip & 0xffff);
 }
 
-uint64_t iret(void* env, uint64_t opsize64, uint64_t, uint64_t) {
+uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
   X86State& s = *xs(env);
-  const unsigned opsize = unsigned(opsize64), bytes = opsize / 8;
-  if (!long_mode(s) && (s.flags & fl::NT)) return gp(s, sel_error(s.tr.selector)), 0;  // task return: not yet
+  const unsigned opsize = unsigned(info & 0xff), bytes = opsize / 8;
+  if (s.flags & fl::NT) {
+    if (long_mode(s)) return gp(s, 0), 0;
+    if (!vm86(s)) {  // back to the task in the back link
+      uint64_t link;
+      if (!sys_read(s, s.tr.base, 2, &link)) return 0;
+      return task_switch(s, uint16_t(link), TaskReason::Iret, info >> 8);
+    }
+  }
   Stack st(s);
   uint64_t ip, cs, flags;
   if (!st.read(st.sp, bytes, &ip) || !st.read(st.sp + bytes, bytes, &cs) || !st.read(st.sp + 2 * bytes, bytes, &flags))
     return 0;
-  if (vm86(s)) {  // IOPL 3 (the translation checked): a real-mode style return
+  if (vm86(s)) {  // a real-mode style return at IOPL 3; below it the monitor emulates IRET (#GP(0))
+    if (((s.flags >> 12) & 3) != 3) return gp(s, 0), 0;
     set_flags(s, uint32_t(flags), writable_flags(s, 3, opsize));
     load_real_segment(s, CS, uint16_t(cs));
     st.sp = st.mask(st.sp + 3 * bytes);
@@ -400,6 +507,8 @@ uint64_t iret(void* env, uint64_t opsize64, uint64_t, uint64_t) {
   uint64_t pc = finish_return(s, st, uint16_t(cs), ip, desc, bytes, 3 * bytes, 0, code64(s));
   if (s.fault) return 0;
   set_flags(s, uint32_t(flags), writable);
+  // RF suppresses one instruction breakpoint, the one IRET returns to; elsewhere it has nothing to hold off.
+  if (!exec_breakpoints_at(s, pc)) s.flags &= ~uint64_t(fl::RF);
   return pc;
 }
 }  // namespace

@@ -39,10 +39,18 @@ void invalidate_inner_segments(X86State& s);
 
 // The helpers of far transfers in protected mode; each returns the new pc
 // (the engine continues there) or 0 after recording a fault.
-extern const ir::Helper kFarJump;    // (selector, offset, opsize)
+extern const ir::Helper kFarJump;    // (selector, offset, opsize | next ip << 8)
 extern const ir::Helper kFarCall;    // (selector, offset, opsize | next ip << 8)
 extern const ir::Helper kFarReturn;  // (opsize | bytes to release << 8)
-extern const ir::Helper kIret;       // (opsize)
+extern const ir::Helper kIret;       // (opsize | next ip << 8)
+
+// Why a task switch happens: JMP and IRET leave the old task (its busy bit
+// clears), CALL and interrupts nest (back link, NT).
+enum class TaskReason { Jump, Call, Iret, Interrupt };
+// The hardware task switch to the TSS `sel` (cpu/x86/task.cpp). `return_ip`
+// is the ip saved in the outgoing TSS; `error` (or kNoErrorCode) is pushed on
+// the new task's stack. The new pc, or 0 after recording a fault.
+uint64_t task_switch(X86State& s, uint16_t sel, TaskReason why, uint64_t return_ip, uint64_t error = kNoErrorCode);
 
 // The stack pointer in a TSS for privilege level `dpl` (32-bit TSS or the
 // 64-bit TSS's RSPn); false after recording #TS.

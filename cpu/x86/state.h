@@ -139,6 +139,12 @@ struct X86State : cpu::StateHeader {
   uint64_t pending_vector = 0, pending_return_ip = 0, pending_error = 0;
   // INT n / INT3 / INTO (software interrupts check the gate's DPL; faults do not).
   uint64_t pending_soft = 0;
+  // Debug (cpu/x86/debug.cpp): a single-step trap is due after the block
+  // running now (armed by blocks translated with TF set); DR0-DR3 or DR7
+  // changed, so the instruction breakpoints are recomputed.
+  uint64_t step_pending = 0, dr_dirty = 0;
+  // DR0-DR3 data breakpoints the running instruction hit (DR6's B0-B3 bits), reported after it.
+  uint64_t data_hits = 0;
   Model model = Model::I8086;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
 };

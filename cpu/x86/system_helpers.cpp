@@ -84,10 +84,23 @@ int debug_index(X86State* s, uint64_t n) {
   }
   return n < 8 ? int(n) : -1;
 }
+// DR7.GD: a MOV to or from a debug register is a #DB fault (DR6.BD), and GD clears for the handler.
+bool general_detect(X86State* s) {
+  if (!(s->dr[7] & (1u << 13))) return false;
+  s->dr[6] |= 1u << 13;
+  s->dr[7] &= ~(1ull << 13);
+  record_fault(s, kDebug);
+  return true;
+}
 uint64_t write_dr(void* env, uint64_t n, uint64_t v, uint64_t) {
   X86State* s = xs(env);
   const int i = debug_index(s, n);
   if (i < 0) return ud(s);
+  if (general_detect(s)) return 0;
+  if (i != 6) {  // the breakpoints changed: recomputed at the end of this block
+    s->dr_dirty = 1;
+    s->exit_request = 1;
+  }
   if (i == 6) v = (v & 0xf00f) | 0xffff0ff0;
   if (i == 7) v = (v & ~0xd800ull) | 0x400;
   s->dr[i] = v;
@@ -97,6 +110,7 @@ uint64_t read_dr(void* env, uint64_t n, uint64_t, uint64_t) {
   X86State* s = xs(env);
   const int i = debug_index(s, n);
   if (i < 0) return ud(s);
+  if (general_detect(s)) return 0;
   return s->dr[i];
 }
 

@@ -4,6 +4,7 @@
 // IR. Everything here emits IR; nothing runs at translation time.
 #include "cpu/x86/translate.h"
 
+#include "cpu/x86/debug_traps.h"
 #include "cpu/x86/helpers.h"
 
 namespace kiln::x86 {
@@ -151,6 +152,7 @@ ir::Val<W> Ctx::load(unsigned seg, U64 off) {
     }
   }
   check_segment(seg, off, ir::type_bits(W) / 8, false);
+  if (m.dbg_data) b.call(kDataBreakpoint, linear(seg, off), b.c64(ir::type_bits(W) / 8));
   return b.load<W>(linear(seg, off), op);
 }
 template <T W>
@@ -167,6 +169,7 @@ void Ctx::store(unsigned seg, U64 off, ir::Val<W> v) {
     }
   }
   check_segment(seg, off, ir::type_bits(W) / 8, true);
+  if (m.dbg_data) b.call(kDataBreakpoint, linear(seg, off), b.c64(ir::type_bits(W) / 8 | 1u << 8));
   b.store(linear(seg, off), v, op);
 }
 U64 Ctx::load_n(unsigned seg, U64 off, unsigned bits) {

@@ -85,7 +85,7 @@ bool JMPF(Ctx& c) {
   U64 off;
   far_operand(c, &sel, &off);
   if (c.real_or_vm86()) real_far_jump(c, sel, off);
-  else exit_to(c, c.b.call(kFarJump, c.b.zext<T::I64>(sel), off, c.b.c64(c.opsize())));
+  else exit_to(c, c.b.call(kFarJump, c.b.zext<T::I64>(sel), off, c.b.c64(c.opsize() | c.next_ip() << 8)));
   return true;
 }
 
@@ -137,7 +137,7 @@ bool RETF(Ctx& c) {
 
 bool IRET(Ctx& c) {
   if (c.m.pe) {  // protected and virtual-8086 mode
-    exit_to(c, c.b.call(kIret, c.b.c64(c.opsize())));
+    exit_to(c, c.b.call(kIret, c.b.c64(c.opsize() | c.next_ip() << 8)));
     return true;
   }
   U64 w[3];  // ip, cs, flags
