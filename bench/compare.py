@@ -42,6 +42,7 @@ only bad arguments give 2.
 import argparse
 import os
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -126,8 +127,10 @@ CHECK_RE = re.compile(r"checksum\s+0x[0-9a-f]+\s+expected\s+0x[0-9a-f]+\s+(OK|FA
 class Outcome:
     """One run of one workload in one mode."""
 
-    def __init__(self, seconds, returncode, stdout, stderr, timed_out=False, error=None):
+    def __init__(self, seconds, returncode, stdout, stderr, timed_out=False, error=None,
+                 cpu_seconds=0.0):
         self.seconds = seconds
+        self.cpu_seconds = cpu_seconds  # user + system time of the run (all threads)
         self.returncode = returncode
         self.debug_exit = False  # set for x86 emulator runs: see decode_exit
         self.stdout = stdout
@@ -162,8 +165,14 @@ class Outcome:
         return self.status() == "ok"
 
 
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_once(argv, timeout):
     start = time.perf_counter()
+    cpu_start = children_cpu_seconds()
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
@@ -173,7 +182,7 @@ def run_once(argv, timeout):
     except OSError as e:
         return Outcome(0.0, None, "", "", error=str(e.strerror or e))
     return Outcome(time.perf_counter() - start, proc.returncode, _text(proc.stdout),
-                   _text(proc.stderr))
+                   _text(proc.stderr), cpu_seconds=children_cpu_seconds() - cpu_start)
 
 
 def _text(data):
@@ -198,10 +207,10 @@ def find_workloads(elf_dir, only, ext):
     return [(n, names[n]) for n in ordered]
 
 
-def summarize(outcomes):
-    """(median seconds of the successful runs or None, status text)."""
+def summarize(outcomes, clock):
+    """(median seconds (wall or CPU) of the successful runs or None, status text)."""
     statuses = [o.status() for o in outcomes]
-    good = [o.seconds for o in outcomes if o.ok()]
+    good = [o.cpu_seconds if clock == "cpu" else o.seconds for o in outcomes if o.ok()]
     bad = sorted(set(s for s in statuses if s != "ok"))
     median = statistics.median(good) if good else None
     if not bad:
@@ -273,8 +282,8 @@ def measure(name, elf, modes, args):
                 o = run_once(argv, args.timeout)
             o.debug_exit = ARCHES[args.arch].debug_exit and mode != "native"
             runs[mode].append(o)
-            print("[%s] %s run %d: %.3fs %s" % (name, mode, i + 1, o.seconds, o.status()),
-                  file=sys.stderr)
+            print("[%s] %s run %d: %.3fs (cpu %.3fs) %s"
+                  % (name, mode, i + 1, o.seconds, o.cpu_seconds, o.status()), file=sys.stderr)
     return runs
 
 
@@ -334,8 +343,9 @@ def ratio(a, b):
 
 
 def print_table(rows, modes, notes, args):
-    print("runs: %d per mode (median wall time, including start-up); host: %s; "
-          "load average at start: %s" % (args.runs, host_cpu(), load_average()))
+    clock = "CPU time, user + system" if args.clock == "cpu" else "wall time"
+    print("runs: %d per mode (median %s, including start-up); host: %s; "
+          "load average at start: %s" % (args.runs, clock, host_cpu(), load_average()))
     print()
     head = ["workload", "guest instrs (M)"] + ["%s (s)" % MODE_TITLE[m] for m in modes]
     has_jit = "jit" in modes
@@ -434,6 +444,9 @@ def main():
     ap.add_argument("--no-icount", action="store_true",
                     help="never spend an extra QEMU -icount run on counting instructions")
     ap.add_argument("--only", help="comma-separated workload names")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="time each run by wall clock (default) or by its CPU time "
+                    "(user + system, all threads: fairer on a loaded machine)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per run (600)")
     args = ap.parse_args()
 
@@ -459,7 +472,7 @@ def main():
         instrs, source = guest_instructions(runs, elf, args)
         times, statuses = {}, {}
         for mode in modes:
-            times[mode], statuses[mode] = summarize(runs[mode])
+            times[mode], statuses[mode] = summarize(runs[mode], args.clock)
         rows.append((name, instrs, source, times, compile_seconds(runs.get("jit", [])), statuses))
 
     print_table(rows, list(modes), notes, args)
