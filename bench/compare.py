@@ -9,11 +9,11 @@ default; workloads are build/bench/riscv/*.elf):
   qemu    qemu-system-riscv64 -M spike -bios none -nographic -kernel X.elf
   native  the same workload C source compiled for the host (bench/native/)
 
-and for --arch x86_64 (workloads are build/bench/x86_64/*.rom, bench/x86/):
+and for --arch x86_64 or i386 (workloads are build/bench/<arch>/*.rom, bench/x86/):
 
   jit     kiln -M pc -accel jit [--kiln-args] -bios X.rom DEBUG_ARGS --stats
   interp  kiln -M pc -accel interp [--kiln-args] -bios X.rom DEBUG_ARGS --stats
-  qemu    qemu-system-x86_64 -M pc -bios X.rom DEBUG_ARGS -nodefaults
+  qemu    qemu-system-x86_64 (or -i386) -M pc -bios X.rom DEBUG_ARGS -nodefaults
   native  as above
 
 where DEBUG_ARGS = -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -29,8 +29,7 @@ median wall time of the successful runs per mode and the ratios
 
 and, per workload, whether the issue's goal is met and if not, by how much:
 riscv64 (issue 4): integer workloads jit at least 2.5x QEMU's speed and
-within 2x of native, memory-bound ones within 4x of native; x86_64 (issue
-13): integer workloads interp at least 100 guest MIPS and jit at least 1.5x
+within 2x of native, memory-bound ones within 4x of native; x86 (issue 13): integer workloads interp at least 100 guest MIPS and jit at least 1.5x
 QEMU's speed, memory-bound ones jit within 1.5x of native.
 
 Each run's output must hold the workload's `checksum ... OK` line; anything
@@ -52,14 +51,15 @@ import time
 
 # Listed first, in this order; any other workload image in the directory follows.
 KNOWN_WORKLOADS = ["hash", "sort", "interp", "matmul", "memwalk", "memwalk_sv39_4k",
-                   "memwalk_sv39_2m", "memwalk_4k", "memcopy"]
+                   "memwalk_sv39_2m", "memwalk_4k", "memwalk_4m", "memcopy"]
 INTEGER_WORKLOADS = {"hash", "sort", "interp", "matmul"}
-MEMORY_WORKLOADS = {"memwalk", "memwalk_sv39_4k", "memwalk_sv39_2m", "memwalk_4k", "memcopy"}
+MEMORY_WORKLOADS = {"memwalk", "memwalk_sv39_4k", "memwalk_sv39_2m", "memwalk_4k", "memwalk_4m",
+                    "memcopy"}
 
 # The paging variants run memwalk's walk; on the host, paging is the host's,
 # so their native reference is the memwalk binary.
 NATIVE_BINARY = {"memwalk_sv39_4k": "memwalk", "memwalk_sv39_2m": "memwalk",
-                 "memwalk_4k": "memwalk"}
+                 "memwalk_4k": "memwalk", "memwalk_4m": "memwalk"}
 
 X86_DEBUG_ARGS = ["-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                   "-display", "none"]
@@ -86,6 +86,21 @@ class Arch:
         self.variants_note = variants_note
 
 
+def x86_arch(qemu):
+    """Issue 13's goals, the same for x86_64 and i386 (bench/x86/ ROMs)."""
+    return Arch(
+        ".rom", qemu,
+        lambda image: ["-bios", image] + X86_DEBUG_ARGS + ["--stats"],
+        lambda image: ["-M", "pc", "-bios", image] + X86_DEBUG_ARGS + ["-nodefaults"],
+        True, False, "issue 13",
+        [("interp MIPS", 100.0, True), ("QEMU/jit", 1.5, True)],
+        [("jit/native", 1.5, False)],
+        "Goals: integer workloads interp MIPS >= 100 and QEMU/jit >= 1.5; "
+        "memory-bound workloads jit/native <= 1.5.",
+        "native for memwalk_4k/_4m: the memwalk binary (the same walk under the "
+        "host's own paging; for i386 the host's 64-bit build).")
+
+
 ARCHES = {
     # Issue 4's goals for Kiln jit on riscv64.
     "riscv64": Arch(
@@ -99,20 +114,10 @@ ARCHES = {
         "memory-bound workloads jit/native <= 4.0.",
         "native for memwalk_sv39_*: the memwalk binary (the same walk under the "
         "host's own paging)."),
-    # Issue 13's goals on x86_64.
-    "x86_64": Arch(
-        ".rom", "qemu-system-x86_64",
-        lambda image: ["-bios", image] + X86_DEBUG_ARGS + ["--stats"],
-        lambda image: ["-M", "pc", "-bios", image] + X86_DEBUG_ARGS + ["-nodefaults"],
-        True, False, "issue 13",
-        [("interp MIPS", 100.0, True), ("QEMU/jit", 1.5, True)],
-        [("jit/native", 1.5, False)],
-        "Goals: integer workloads interp MIPS >= 100 and QEMU/jit >= 1.5; "
-        "memory-bound workloads jit/native <= 1.5.",
-        "native for memwalk_4k: the memwalk binary (the same walk under the "
-        "host's own paging)."),
+    "x86_64": x86_arch("qemu-system-x86_64"),
+    "i386": x86_arch("qemu-system-i386"),
 }
-MACHINE = {"riscv64": "spike", "x86_64": "pc"}
+MACHINE = {"riscv64": "spike", "x86_64": "pc", "i386": "pc"}
 
 ALL_MODES = ["jit", "interp", "qemu", "native"]
 MODE_TITLE = {"jit": "jit", "interp": "interp", "qemu": "QEMU", "native": "native"}
@@ -426,11 +431,11 @@ def main():
         description="Run Kiln's benchmark workloads under Kiln (jit, interp), "
                     "QEMU and natively, and print a markdown table.")
     ap.add_argument("--arch", choices=sorted(ARCHES), default="riscv64",
-                    help="guest architecture (riscv64: *.elf for -M spike; x86_64: *.rom "
-                    "for -M pc); default riscv64")
+                    help="guest architecture (riscv64: *.elf for -M spike; x86_64, i386: "
+                    "*.rom for -M pc); default riscv64")
     ap.add_argument("--kiln", help="path of the kiln binary (without it: no jit/interp)")
     ap.add_argument("--elfs", required=True, help="directory holding the workload images "
-                    "(build/bench/riscv or build/bench/x86_64)")
+                    "(build/bench/riscv, build/bench/x86_64 or build/bench/i386)")
     ap.add_argument("--native", help="directory of the host builds "
                     "(default: native/ next to --elfs, i.e. build/bench/native)")
     ap.add_argument("--modes", default=",".join(ALL_MODES),
@@ -438,8 +443,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs per workload and mode (3)")
     ap.add_argument("--kiln-args", default="", help="extra arguments for kiln (one string)")
     ap.add_argument("--qemu", default=None,
-                    help="QEMU to compare with (default: qemu-system-riscv64 or "
-                    "qemu-system-x86_64 from PATH)")
+                    help="QEMU to compare with (default: qemu-system-riscv64, -x86_64 or "
+                    "-i386 from PATH)")
     ap.add_argument("--no-qemu", action="store_true", help="same as leaving qemu out of --modes")
     ap.add_argument("--no-icount", action="store_true",
                     help="never spend an extra QEMU -icount run on counting instructions")

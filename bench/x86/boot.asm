@@ -1,17 +1,20 @@
-; boot.asm - the -M pc -bios stub that runs one x86_64 benchmark workload.
-; It makes a 128 KiB ROM image: the workload's flat binary (PAYLOAD, linked
-; at 1 MiB by link.ld) in the first 64 KiB, this stub in the last 64 KiB.
-; A 128 KiB image is mirrored whole below 1 MiB, so the payload shows at
-; 0xE0000 and the stub at 0xF0000 without leaving the low megabyte. From the
-; reset vector the stub goes real -> 32-bit protected mode (flat segments),
-; copies the payload to 1 MiB, identity-maps the first 128 MiB (Kiln's
-; default RAM) with 2 MiB pages, or with 4 KiB pages when PAGES_4K is
-; defined (the memwalk_4k variant), enters long mode, installs an IDT whose
-; handlers report any exception, and calls the payload's _start (rt.c) on a
-; stack below 512 KiB. _start zeroes .bss, runs main and exits through
-; isa-debug-exit itself; an exception prints "bench: exception vector NN"
-; on the debugcon and exits with status 3 (Kiln's 7).
-;   nasm -f bin -DPAYLOAD='"hash.bin"' [-DPAGES_4K] -o hash.rom boot.asm
+; boot.asm - the -M pc -bios stub that runs one x86_64 (or, with I386, one
+; i386) benchmark workload. It makes a 128 KiB ROM image: the workload's flat
+; binary (PAYLOAD, linked at 1 MiB by link.ld) in the first 64 KiB, this stub
+; in the last 64 KiB. A 128 KiB image is mirrored whole below 1 MiB, so the
+; payload shows at 0xE0000 and the stub at 0xF0000 without leaving the low
+; megabyte. From the reset vector the stub goes real -> 32-bit protected
+; mode (flat segments) and copies the payload to 1 MiB. x86_64: it
+; identity-maps the first 128 MiB (Kiln's default RAM) with 2 MiB pages, or
+; with 4 KiB pages when PAGES_4K is defined (the memwalk_4k variant), and
+; enters long mode. I386: it stays in 32-bit protected mode, paging off, or
+; identity-mapped with 4 KiB pages (PAGES_4K) or 4 MiB PSE pages (PAGES_4M).
+; Then it installs an IDT whose handlers report any exception and calls the
+; payload's _start (rt.c) on a stack below 512 KiB. _start zeroes .bss, runs
+; main and exits through isa-debug-exit itself; an exception prints
+; "bench: exception vector 0xNN" on the debugcon and exits with status 3
+; (Kiln's 7).
+;   nasm -f bin -DPAYLOAD='"hash.bin"' [-DI386] [-DPAGES_4K|-DPAGES_4M] -o hash.rom boot.asm
 ;   kiln -M pc -bios hash.rom -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 bits 16
 cpu x64
@@ -31,6 +34,7 @@ cpu x64
 %define PDPT 0x3000
 %define PD 0x4000
 %define PT 0x10000                ; PAGES_4K: 64 page tables, up to 0x50000
+%define PD32 0x4000               ; I386 with paging: the page directory
 %define STACK_TOP 0x80000
 
 ; Selectors
@@ -90,6 +94,9 @@ pm32:
   mov edi, LOAD_ADDR
   mov ecx, payload_end - payload
   rep movsb
+%ifdef I386
+  %include "boot_i386.inc"
+%else
   ; PML4[0] -> PDPT, PDPT[0] -> PD (the first GiB).
   mov edi, PML4
   xor eax, eax
@@ -138,8 +145,10 @@ pm32:
   or eax, 0x80000000              ; PG: long mode is active from here
   mov cr0, eax
   jmp CODE64:LIN(lm64)
+%endif
 
 ; ---------------------------------------------------------------- 64-bit mode
+%ifndef I386
 bits 64
 lm64:
   mov rsp, STACK_TOP
@@ -168,7 +177,10 @@ lm64:
   cli
   hlt
   jmp .halt
+%endif
 
+; The exception handlers, in the mode the payload runs in (the 32-bit
+; register names below assemble right in both).
 ; The exception stubs: push the vector, report it, exit 3.
 align 16
 trap_stubs:
@@ -183,14 +195,14 @@ trap_stubs:
 trap_common:
   mov esi, LIN(trap_msg)
 .text:
-  mov al, [rsi]
+  mov al, [esi]
   test al, al
   jz .vector
   out DEBUGCON, al
   inc esi
   jmp .text
 .vector:
-  mov ebx, [rsp]
+  mov ebx, [esp]
   mov eax, ebx
   shr eax, 4
   call hex_digit

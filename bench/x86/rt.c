@@ -33,3 +33,22 @@ __attribute__((section(".text.start"), noreturn)) void _start(void)
     for (;;)
         __asm__ volatile("cli; hlt");
 }
+
+#if defined(__i386__)
+/* What gcc calls for 64-bit division on i386 (printf's number conversion);
+   libgcc is not linked, so this is ours: shift and subtract. */
+unsigned long long __udivmoddi4(unsigned long long n, unsigned long long d, unsigned long long *rem)
+{
+    unsigned long long q = 0, r = 0;
+    for (int bit = 63; bit >= 0; --bit) {
+        r = (r << 1) | ((n >> bit) & 1);
+        if (r >= d) {
+            r -= d;
+            q |= 1ull << bit;
+        }
+    }
+    if (rem)
+        *rem = r;
+    return q;
+}
+#endif
