@@ -176,7 +176,8 @@ bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value) {
 
 void write_flags(X86State& s, uint32_t value) {
   const uint32_t fixed = s.model == Model::I8086 ? 0xF002 : 0x0002;
-  const uint32_t kept = s.model == Model::I8086 || s.model == Model::I286 ? 0x0F00 : 0x3F7F00;
+  // The 8086 and the 286 in real mode have no IOPL or NT (the 286 gets them in protected mode).
+  const uint32_t kept = s.model == Model::I8086 ? 0x0F00 : s.model == Model::I286 ? (protected_mode(s) ? 0x7F00 : 0x0F00) : 0x3F7F00;
   s.flags = (value & kept) | fixed;
   s.cc_op = uint64_t(CcOp::Eflags);
   s.cc_src = value & fl::kArith;

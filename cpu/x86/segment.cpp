@@ -513,7 +513,8 @@ uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
 }
 }  // namespace
 
-const ir::Helper kFarJump{"x86_far_jump", far_jump, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault, 3};
+// (A far JMP to a TSS or task gate switches tasks: every register changes.)
+const ir::Helper kFarJump{"x86_far_jump", far_jump, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 3};
 const ir::Helper kFarCall{"x86_far_call", far_call, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 3};
 const ir::Helper kFarReturn{"x86_far_return", far_return, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
 const ir::Helper kIret{"x86_iret", iret, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
