@@ -49,7 +49,7 @@ X86Regs X86Bare::regs() const {
   auto g = [&](unsigned r) { return uint16_t(s.gpr[r]); };
   return X86Regs{g(x86::AX), g(x86::BX), g(x86::CX), g(x86::DX), s.seg[x86::CS].selector, s.seg[x86::SS].selector,
                  s.seg[x86::DS].selector, s.seg[x86::ES].selector, g(x86::SP), g(x86::BP), g(x86::SI), g(x86::DI),
-                 p_->cpu->ip(), uint16_t(x86::read_flags(s))};
+                 uint16_t(p_->cpu->ip()), uint16_t(x86::read_flags(s))};
 }
 
 void X86Bare::set_regs(const X86Regs& r) {
