@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <type_traits>
 
 #include "cpu/x86/insn/sse.h"
 #include "cpu/x86/decode.h"
@@ -72,7 +73,8 @@ template <class L, class F> void horizontal(SseOperands& o, F f) {
 }
 
 template <class L> void sign(SseOperands& o) {
-  lanes<L>(o, [](L a, L b) { return b < 0 ? L(-a) : b == 0 ? L(0) : a; });
+  using U = std::make_unsigned_t<L>;  // negated without overflow: -INT_MIN is INT_MIN, as the chip has it
+  lanes<L>(o, [](L a, L b) { return b < 0 ? L(U(0) - U(a)) : b == 0 ? L(0) : a; });
 }
 
 // Byte shift of the whole 16-byte register (PSRLDQ/PSLLDQ) or of the 32-
