@@ -171,9 +171,10 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
       break;
     }
     if (shadow) max_insns = 2;
-    // Outside single-stepping, the shadowed instruction joins the block, which
-    // ends after it (else take_interrupt refuses once at the shadowed pc).
-    else if (holds_off && !m.tf && !m.dbg_data) window_next = true;
+    // Outside single-stepping (and one-instruction blocks: kiln-sst, gdb's
+    // step), the shadowed instruction joins the block, which ends after it
+    // (else take_interrupt refuses once at the shadowed pc).
+    else if (holds_off && !m.tf && !m.dbg_data && max_insns > 1) window_next = true;
     if ((n + 1 >= max_insns && !window_next) || (next_pc & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
       b.goto_(next_pc);
       break;
