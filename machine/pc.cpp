@@ -1,12 +1,14 @@
-// The `pc` board (-M pc) as issue 13 needs it: one x86 CPU from the reset
-// vector, RAM, a -bios ROM image (machine/pc.h has the map) and the ISA
-// debugging devices on the I/O port space. A CPU that halts with nothing left
-// to wake it ends the run with one line and pc::kExitHalted.
+// The `pc` board (-M pc): one x86 CPU from the reset vector, RAM, a -bios ROM
+// image (machine/pc.h has the map), the 8259A PICs and the 8254 PIT, and the
+// ISA debugging devices on the I/O port space. A CPU that halts with nothing
+// left to wake it ends the run with one line and pc::kExitHalted.
 #include <cstdio>
 #include <map>
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/debug.h"
+#include "devices/pc/i8254.h"
+#include "devices/pc/i8259.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
 #include "engine/events.h"
@@ -60,6 +62,7 @@ class Pc final : public Machine {
                                                engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
                                                                cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
     engine_->set_events(&events_);
+    if (Status s = add_interrupt_devices(); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -164,8 +167,42 @@ class Pc final : public Machine {
     return chardevs_.emplace(id, std::move(*c)).first->second.out();
   }
 
-  // HLT with nothing left to wake the CPU: no device can interrupt yet, so
-  // with IF set too the wait would never end.
+  // ---- Interrupts (issue 14): the 8259A pair on the CPU's INTR pin, the 8254 PIT on IRQ0 and port 0x61.
+  class IntrPin final : public devices::IrqLine {
+   public:
+    explicit IntrPin(x86::X86Cpu& cpu) : cpu_(cpu) {}
+    void set_level(bool high) override { cpu_.set_intr(high); }
+
+   private:
+    x86::X86Cpu& cpu_;
+  };
+
+  Status add_interrupt_devices() {
+    intr_pin_ = std::make_unique<IntrPin>(*cpu_);
+    pic_ = std::make_unique<devices::I8259Pair>(*intr_pin_);
+    cpu_->set_inta([this] { return pic_->acknowledge(); });
+    pit_ = std::make_unique<devices::I8254>(events_, pic_->irq(0));
+    using P = devices::I8259Pair;
+    const struct {
+      const char* name;
+      uint32_t base, count;
+      mem::PortDevice* dev;
+    } ports[] = {
+        {"i8259 master", P::kMasterPorts, 2, &pic_->master()},
+        {"i8259 slave", P::kSlavePorts, 2, &pic_->slave()},
+        {"i8259 elcr", P::kElcrPorts, 2, &pic_->elcr()},
+        {"i8254", devices::I8254::kPorts, 4, pit_.get()},
+        {"port 0x61", devices::I8254::kPortB, 1, &pit_->port_b()},
+    };
+    for (const auto& p : ports)
+      if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
+    return {};
+  }
+  // ---- end of the interrupt devices
+
+  // HLT with nothing left to wake the CPU ends the run: IF clear (no NMI
+  // source yet), or IF set while the PIC masks every input. Otherwise the
+  // host sleeps until the next event (a timer) and the CPU looks again.
   int halted() {
     const x86::X86State& s = cpu_->s();
     if (cpu_->shutdown()) {  // a triple fault: a PC resets (QEMU too), or with -no-reboot Kiln ends
@@ -177,8 +214,13 @@ class Pc final : public Machine {
     }
     const uint16_t cs = s.seg[x86::CS].selector;
     const uint16_t hlt_ip = uint16_t(cpu_->ip() - 1);  // HLT's opcode byte, the last of the instruction
+    if ((s.flags & x86::fl::IF) && pic_->may_interrupt()) {
+      events_.wait_for_event(kHaltWaitNs);
+      events_.run_due();
+      return -1;
+    }
     if (s.flags & x86::fl::IF)
-      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but no device can interrupt yet)\n", cs, hlt_ip);
+      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
     else
       std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04X\n", cs, hlt_ip);
     return pc::kExitHalted;
@@ -190,6 +232,8 @@ class Pc final : public Machine {
     return out;
   }
 
+  static constexpr uint64_t kHaltWaitNs = 10'000'000;  // a halted CPU looks again at least this often (gdb's interrupt)
+
   Log& log_;
   bool no_reboot_ = false;
   mem::PhysMap map_;
@@ -199,6 +243,9 @@ class Pc final : public Machine {
   std::unique_ptr<x86::X86Cpu> cpu_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<MachineDebug> debug_;  // after the engine: it detaches from it first
+  std::unique_ptr<IntrPin> intr_pin_;
+  std::unique_ptr<devices::I8259Pair> pic_;
+  std::unique_ptr<devices::I8254> pit_;  // after events_: it cancels its timers there
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;

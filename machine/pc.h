@@ -2,9 +2,9 @@
 // for CPU test ROMs. RAM from 0, a -bios ROM image just below 4 GiB with its
 // last 128 KiB (all of a 64 KiB image) mirrored read-only below 1 MiB, where
 // the CPU's reset vector F000:FFF0 finds it, and the I/O port space with the
-// ISA devices the command line names (isa-debug-exit, isa-debugcon). The PIC,
-// PIT, PCI, fw_cfg and SeaBIOS come with the PC-board issue; until then the
-// 0xA0000-0xDFFFF window is plain RAM and nothing can interrupt the CPU.
+// ISA devices the command line names (isa-debug-exit, isa-debugcon), beside
+// the 8259A pair and the 8254 PIT. PCI, fw_cfg and SeaBIOS come with the
+// PC-board issue; until then the 0xA0000-0xDFFFF window is plain RAM.
 #pragma once
 #include <cstdint>
 
@@ -25,7 +25,7 @@ constexpr uint32_t kDebugExitBase = 0x501, kDebugExitPorts = 2;  // isa-debug-ex
 constexpr uint32_t kDebugconBase = 0xe9;                         // isa-debugcon, -debugcon
 
 // Kiln's exit status when the CPU halts with nothing left to wake it (HLT with
-// IF=0, or with IF=1 while no device can interrupt yet). Even, so distinct from
+// IF=0, or with IF=1 while the PIC masks every input). Even, so distinct from
 // isa-debug-exit's odd statuses, and not 0 (power-off) or 2 (bad arguments).
 constexpr int kExitHalted = 4;
 // With -no-reboot, a triple fault (shutdown) ends Kiln with this status.

@@ -135,6 +135,16 @@ uint64_t check_io(void* env, uint64_t port, uint64_t bytes, uint64_t) {
   return 0;
 }
 
+// STI: IF was 0, so the next instruction runs before any interrupt (its pc is the shadow).
+uint64_t sti(void* env, uint64_t next_pc, uint64_t, uint64_t) {
+  X86State* s = xs(env);
+  if (s->flags & fl::IF) return 0;
+  s->flags |= fl::IF;
+  s->irq_shadow_pc = next_pc;
+  if (s->intr) s->exit_request = 1;
+  return 0;
+}
+
 uint64_t port_in(void* env, uint64_t port, uint64_t width, uint64_t) { return port_read(*xs(env), uint16_t(port), unsigned(width / 8)); }
 uint64_t port_out(void* env, uint64_t port, uint64_t value, uint64_t width) {
   port_write(*xs(env), uint16_t(port), unsigned(width / 8), value);
@@ -153,6 +163,7 @@ const ir::Helper kRaiseIf{"x86_raise_if", raise_if, ir::kWritesState | ir::kMayF
 const ir::Helper kDivideCheck{"x86_divide_check", divide_check, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
 const ir::Helper kCheckIopl{"x86_check_iopl", check_iopl, ir::kReadsState | ir::kWritesState | ir::kMayFault, 1};
 const ir::Helper kPopfMask{"x86_popf_mask", popf_mask, ir::kReadsState | ir::kWritesState | ir::kMayFault, 1};
+const ir::Helper kSti{"x86_sti", sti, ir::kReadsState | ir::kWritesState, 1};
 const ir::Helper kCheckIo{"x86_check_io", check_io, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMayFault, 2};
 const ir::Helper kPortIn{"x86_port_in", port_in, ir::kReadsState | ir::kWritesState, 2};
 const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};

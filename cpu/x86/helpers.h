@@ -29,6 +29,9 @@ extern const ir::Helper kCheckIopl;
 // (bits POPF may change) -> those the privilege allows (IF only if CPL <=
 // IOPL, IOPL only at CPL 0); #GP(0) in virtual-8086 mode below IOPL 3.
 extern const ir::Helper kPopfMask;
+// (pc of the next instruction): STI; when IF was 0, the next instruction is
+// in the interrupt shadow, and a pending INTR raises exit_request.
+extern const ir::Helper kSti;
 // (port, bytes): #GP(0) unless CPL <= IOPL (outside virtual-8086 mode) or the
 // TSS's I/O permission bitmap allows every port of the access.
 extern const ir::Helper kCheckIo;

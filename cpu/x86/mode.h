@@ -26,6 +26,7 @@ struct TransMode {
   uint64_t cs_base = 0;
   bool tf = false;     // EFLAGS.TF: one instruction per block, then the single-step trap
   bool dbg_data = false;  // DR7 enables a data breakpoint: one instruction per block, accesses checked
+  bool halted = false;    // HLT (or a shutdown) waits: the block only waits (X86State::halted)
 
   static TransMode of(const X86State& s);
   // Real mode at CS base 0 (unit tests translate single instructions under it).
@@ -47,6 +48,7 @@ inline TransMode TransMode::of(const X86State& s) {
   m.cs_base = s.seg[CS].base;
   m.mmu = uint8_t(data_mmu(s));
   m.tf = s.flags & fl::TF;
+  m.halted = s.halted != 0;
   for (unsigned n = 0; n < 4; n++)  // enabled (L or G), R/W 01 (writes) or 11 (reads and writes)
     if (((s.dr[7] >> (2 * n)) & 3) && ((s.dr[7] >> (16 + 4 * n)) & 1)) m.dbg_data = true;
   if (!m.pe || m.vm86) {
@@ -77,6 +79,7 @@ inline TransMode TransMode::of(const X86State& s) {
 inline uint64_t TransMode::pack() const {
   return uint64_t(model) | uint64_t(code) << 3 | uint64_t(pe) << 5 | uint64_t(vm86) << 6 | uint64_t(lma) << 7 |
          uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 | uint64_t(tf) << 19 | uint64_t(dbg_data) << 20 |
+         uint64_t(halted) << 21 |
          (cs_base & 0xffffffffu) << 32;
 }
 

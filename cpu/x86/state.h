@@ -145,6 +145,13 @@ struct X86State : cpu::StateHeader {
   uint64_t step_pending = 0, dr_dirty = 0;
   // DR0-DR3 data breakpoints the running instruction hit (DR6's B0-B3 bits), reported after it.
   uint64_t data_hits = 0;
+  // External interrupts (cpu/x86/interrupt.cpp): the INTR pin's level (an
+  // interrupt controller drives it); HLT is waiting for an interrupt (a mode
+  // bit: blocks translated while halted only wait); interrupts are held off
+  // while the pc is irq_shadow_pc, the instruction after STI (IF was 0), MOV SS
+  // or POP SS (~0: none).
+  uint64_t intr = 0, halted = 0;
+  uint64_t irq_shadow_pc = ~0ull;
   Model model = Model::I8086;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
 };

@@ -5,6 +5,7 @@
 // and the -d in_asm trace (Capstone's disassembly) of such a program.
 // REP string instructions (IR loops: CX = 0, DF = 1, REPE/REPNE stopping early,
 // a fault mid-way, and a long REP that the engine sees element by element).
+// INTR raised mid-block: taken at the block boundary, not inside MOV SS's shadow.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "jit/jit.h"
 #include "loader_test_util.h"
 #include "mem/physmap.h"
+#include "mem/port_space.h"
 
 using namespace kiln;
 using namespace kiln::x86;
@@ -441,6 +443,54 @@ TEST_CASE("x86 REP MOVS/STOS bulk step: overlap, pages, direction", "[x86][strin
       CHECK(m.reg(SI) == 0x0FFE);
       CHECK(m.reg(DI) == 0x6FFE);
       CHECK(m.reg(CX) == 0);
+    }
+  }
+}
+
+namespace {
+// A port whose write raises the CPU's INTR (an interrupt arriving mid-block).
+class RaiseIntr final : public mem::PortDevice {
+ public:
+  explicit RaiseIntr(X86Cpu& cpu) : cpu_(cpu) {}
+  mem::AccessRules rules(uint64_t) const override { return {.min_size = 1, .max_size = 1}; }
+  uint64_t read(uint64_t, unsigned) override { return 0; }
+  void write(uint64_t, unsigned, uint64_t) override { cpu_.set_intr(true); }
+
+ private:
+  X86Cpu& cpu_;
+};
+}  // namespace
+
+TEST_CASE("x86 INTR: taken at a block boundary, never inside MOV SS's shadow", "[x86][intr]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    // out 0x80,al raises INTR; mov ss,ax; mov byte [0x500],1; mov byte [0x500],2; hlt. The handler
+    // (vector 0x20 at 2000:0000) copies [0x500] to [0x501] and halts.
+    const std::vector<uint8_t> body = {0xE6, 0x80, 0x8E, 0xD0, 0xC6, 0x06, 0x00, 0x05, 0x01,
+                                       0xC6, 0x06, 0x00, 0x05, 0x02, 0xF4};
+    for (unsigned at_page_end : {0u, 1u}) {
+      INFO("MOV SS " << (at_page_end ? "ends its page" : "mid-page"));
+      Machine m(use_jit);
+      mem::PortSpace ports;
+      RaiseIntr dev(*m.cpu);
+      REQUIRE(ports.add("intr", 0x80, 1, &dev).ok());
+      m.cpu->s().ports = &ports;
+      m.cpu->set_inta([] { return uint8_t(0x20); });
+      m.put(0x20 * 4, {0x00, 0x00, 0x00, 0x20});
+      m.put(0x20000, {0xA0, 0x00, 0x05, 0xA2, 0x01, 0x05, 0xF4});  // mov al,[0x500]; mov [0x501],al; hlt
+      // Mid-page at 1000:0000; or with MOV SS as the last bytes of the page 0x10000-0x10FFF.
+      const uint16_t ip = at_page_end ? 0x1000 - 4 : 0;
+      std::memcpy(m.ram + 0x10000 + ip, body.data(), body.size());
+      m.cpu->set_cs_ip(0x1000, ip);
+      m.cpu->s().gpr[AX] = 0;
+      m.cpu->s().gpr[SP] = 0x8000;
+      write_flags(m.cpu->s(), fl::IF);
+      m.run_on(100);
+      CHECK(m.cpu->s().seg[CS].selector == 0x2000);  // halted in the handler
+      // Mid-page the block ends right after the shadowed instruction: the handler
+      // comes there. At the page end the next block (to the HLT) runs first.
+      CHECK(m.ram[0x501] == (at_page_end ? 2 : 1));
     }
   }
 }
