@@ -2,9 +2,10 @@
 // for CPU test ROMs. RAM from 0, a -bios ROM image just below 4 GiB with its
 // last 128 KiB (all of a 64 KiB image) mirrored read-only below 1 MiB, where
 // the CPU's reset vector F000:FFF0 finds it, and the I/O port space with the
-// ISA devices the command line names (isa-debug-exit, isa-debugcon), beside
-// the 8259A pair and the 8254 PIT. PCI, fw_cfg and SeaBIOS come with the
-// PC-board issue; until then the 0xA0000-0xDFFFF window is plain RAM.
+// ISA devices the command line names (isa-debug-exit, isa-debugcon), the
+// 8259A pair and the 8254 PIT, and the system devices (RTC/CMOS, fw_cfg,
+// 8042, ports 0x92/0xCF9/0x80; each names its ports). PCI and SeaBIOS come
+// with the PC-board issue; until then the 0xA0000-0xDFFFF window is plain RAM.
 #pragma once
 #include <cstdint>
 
@@ -19,6 +20,8 @@ constexpr uint64_t kMirrorTop = 0x100000, kMirrorMaxBytes = 128 * kKiB;
 // RAM below 4 GiB ends here at most; the rest goes above 4 GiB (QEMU's i440fx split).
 constexpr uint64_t kLowRamMaxEnd = 0xE0000000;
 constexpr uint64_t kHighRamBase = 1ull << 32;
+// How much of -m lies below 4 GiB (the rest is from kHighRamBase on).
+constexpr uint64_t ram_below_4g(uint64_t ram_bytes) { return ram_bytes < kLowRamMaxEnd ? ram_bytes : kLowRamMaxEnd; }
 
 // The ISA devices' ports when the command line does not say (QEMU's defaults).
 constexpr uint32_t kDebugExitBase = 0x501, kDebugExitPorts = 2;  // isa-debug-exit
