@@ -102,7 +102,7 @@ class Generator {
   // TZCNT/LZCNT among the bit instructions (off for a host CPU without BMI1 and LZCNT, which runs them as BSF/BSR).
   bool bit_counts = true;
   // What the manual leaves undefined is compared too (against an Intel host; Kiln follows Intel): flag
-  // readers get no CMP before them, and 16-bit SHLD/SHRD count up to 31.
+  // readers get no CMP before them, 16-bit SHLD/SHRD count up to 31, and BSWAP has 16-bit operands.
   bool undefined_too = false;
   uint64_t u64() { return rng_(); }
   uint64_t below(uint64_t n) { return rng_() % n; }
@@ -492,8 +492,9 @@ class Generator {
         effect(kZF, 0);
         break;
       }
-      default: {  // bswap (32/64)
-        const unsigned ww = m_ == Mode::Long64 && coin() ? 64 : 32;
+      default: {  // bswap (32/64; 16, whose result is undefined, only with undefined_too)
+        unsigned ww = m_ == Mode::Long64 && coin() ? 64 : 32;
+        if (undefined_too && below(4) == 0) ww = 16;
         const unsigned r = pick_dst();
         begin();
         operand_prefixes(ww, rr(0, r));

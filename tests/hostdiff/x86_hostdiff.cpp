@@ -408,7 +408,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Kiln's undefined flags are Intel's: --all-flags needs an Intel host to check them against.
-  unsigned eax, ebx, ecx, edx;
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   char vendor[13] = {};
   __get_cpuid(0, &eax, &ebx, &ecx, &edx);
   std::memcpy(vendor, &ebx, 4);

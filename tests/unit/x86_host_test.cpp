@@ -136,7 +136,7 @@ TEST_CASE("x86 vs host: shifts, rotates, MUL and IMUL at 8 and 16 bits", "[x86]"
 #endif
 
 // Recorded on an Intel Xeon (family 6 model 0xA7): one instruction from the registers and flags given; the
-// result register and all six arithmetic flags after it (hostdiff.x86_all_flags checks many more on Intel hosts).
+// result register and all six arithmetic flags after it (BSWAP r16: an undefined result) (hostdiff.x86_all_flags checks many more on Intel hosts).
 TEST_CASE("x86 undefined flags as Intel CPUs leave them (386 and later)", "[x86]") {
   std::unique_ptr<X86State, StateDeleter> st(new (::operator new(sizeof(X86State), std::align_val_t(64))) X86State());
   st->model = Model::X64;
@@ -163,6 +163,8 @@ TEST_CASE("x86 undefined flags as Intel CPUs leave them (386 and later)", "[x86]
       {"daa: OF cleared", {0x27}, 0x7a, 0, 0, 0, 0, 0x80, 0x090},
       {"das: OF cleared", {0x2F}, 0x80, 0, 0, 0, 0x8c4, 0x80, 0x080},
       {"aaa: ZF and PF of the new AL, OF and SF cleared", {0x37}, 0x0a, 0, 0, 0, 0x840, 0x0100, 0x055},
+      {"bswap ax (16-bit, an undefined result): the low half cleared", {0x0F, 0xC8}, 0x12345678, 0, 0, 0, 0x8d5,
+       0x12340000, 0x8d5},
   };
   for (const Vector& v : vectors) {
     st->gpr[AX] = v.ax;

@@ -142,7 +142,13 @@ bool gen_double_shift(Ctx& c, bool left) {
 bool SHLD(Ctx& c) { return gen_double_shift(c, true); }
 bool SHRD(Ctx& c) { return gen_double_shift(c, false); }
 
+// BSWAP Zy: with a 16-bit operand size (66) the result is undefined; Intel CPUs clear the register's low
+// 16 bits and keep the rest.
 bool BSWAP(Ctx& c) {
+  if (c.opsize() == 16) {
+    c.set_reg((c.in.opcode & 7) | ((c.in.rex & 1) << 3), c.b.constant<T::I16>(0));
+    return true;
+  }
   return by_width(c.width(0), [&]<T W>() {
     c.write<W>(0, c.b.bswap(c.read<W>(0)));
     return true;
