@@ -408,7 +408,7 @@ void Ctx::jump_ip(U64 target) {
 void Ctx::check_near_target(U64 target, uint64_t mask, B1 taken) {
   B1 ok;
   if (is64()) {
-    ok = b.eq(b.shra(b.shl(target, b.c64(16)), b.c64(16)), target);
+    ok = b.ltu(b.add(target, b.c64(1ull << 47)), b.c64(1ull << 48));  // bits 47-63 all equal: canonical
   } else {
     if (m.cs_limit == TransMode::kCheckNoTargets || (m.cs_limit == TransMode::kCheck32BitTargets && mask <= 0xffff)) return;
     ok = b.geu(b.zext<T::I64>(b.get<T::I32>(off_seg_limit(CS))), target);
