@@ -15,6 +15,7 @@
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
+#include "machine/pc_pci.h"
 #include "mem/port_space.h"
 
 namespace kiln::machine {
@@ -42,6 +43,7 @@ class Pc final : public Machine {
     Result<std::vector<uint8_t>> bios = read_bios(cfg);
     if (!bios) return make_error(bios.error());
     if (Status s = map_memory(cfg.ram_bytes, *bios); !s) return s;
+    if (Status s = add_pci(*bios); !s) return s;
     auto j = make_jit(cfg);
     if (!j) return make_error(j.error());
     jit_ = std::move(*j);
@@ -124,20 +126,40 @@ class Pc final : public Machine {
     return data;
   }
 
-  // RAM from 0 to the mirror and from 1 MiB on (above 4 GiB past kLowRamMaxEnd);
-  // the image below 4 GiB and its mirror below 1 MiB, both read-only.
+  // RAM from 0 to the PAM segments at 0xC0000 and from 1 MiB on (above 4 GiB
+  // past kLowRamMaxEnd), the image read-only below 4 GiB. The i440FX (add_pci)
+  // fills 0xC0000-0xFFFFF: shadow RAM or the image's tail, as PAM says.
   Status map_memory(uint64_t ram_bytes, const std::vector<uint8_t>& bios) {
-    const uint64_t mirror_bytes = std::min<uint64_t>(bios.size(), pc::kMirrorMaxBytes);
-    const uint64_t mirror_base = pc::kMirrorTop - mirror_bytes;
     const uint64_t below_4g = std::min(ram_bytes, pc::kLowRamMaxEnd);
-    if (Status s = map_.add_ram("low RAM", 0, std::min(below_4g, mirror_base)); !s) return s;
+    if (Status s = map_.add_ram("low RAM", 0, std::min(below_4g, pc::kShadowBase)); !s) return s;
     if (below_4g > pc::kMirrorTop)
       if (Status s = map_.add_ram("RAM", pc::kMirrorTop, below_4g - pc::kMirrorTop); !s) return s;
     if (ram_bytes > below_4g)
       if (Status s = map_.add_ram("RAM above 4 GiB", pc::kHighRamBase, ram_bytes - below_4g); !s) return s;
-    if (Status s = map_.add_rom("bios", pc::kBiosTop - bios.size(), bios.data(), bios.size()); !s) return s;
-    return map_.add_rom("isa-bios", mirror_base, bios.data() + bios.size() - mirror_bytes, mirror_bytes);
+    map_.set_open_bus(true);  // addresses nothing claims read all ones (SeaBIOS reads the absent local APIC)
+    return map_.add_rom("bios", pc::kBiosTop - bios.size(), bios.data(), bios.size());
   }
+
+  // ---- PCI (issue 14): bus 0, the i440FX's PAM shadow RAM, the PIIX3 (machine/pc_pci.h) ----
+  Status add_pci(const std::vector<uint8_t>& bios) {
+    // PCI interrupts reach ISA IRQ lines nobody listens to until the 8259 PICs
+    // land (then: their inputs); no reset control register at 0xCF9 yet.
+    std::array<devices::IrqLine*, 16> isa_irqs;
+    isa_irqs.fill(&no_pic_);
+    auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
+                           isa_irqs, nullptr);
+    if (!p) return make_error(p.error());
+    pci_ = std::move(*p);
+    return {};
+  }
+  // PAM or a BAR changed what [base, base + size) means: blocks translated
+  // from it and TLB entries over it are stale (nothing ran yet while building).
+  void memory_changed(uint64_t base, uint64_t size) {
+    if (!engine_) return;
+    for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) engine_->code_written(page, 1);
+    cpu_->s().mem.flush_tlb();
+  }
+  // ---- end PCI ----
 
   Status add_device(const Config& cfg, const IsaDevice& d) {
     mem::PortDevice* dev;
@@ -202,6 +224,8 @@ class Pc final : public Machine {
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;
+  devices::NullIrq no_pic_;     // PCI (issue 14): the ISA IRQs' listener until the PICs land
+  std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
 };
 
 }  // namespace
