@@ -25,6 +25,7 @@
 #include "machine/machine.h"
 #include "machine/pc.h"
 #include "machine/pc_firmware_info.h"
+#include "machine/pc_pci.h"
 #include "mem/port_space.h"
 
 namespace kiln::machine {
@@ -72,6 +73,7 @@ class Pc final : public Machine {
     engine_->set_events(&events_);
     if (Status s = add_interrupt_devices(); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
+    if (Status s = add_pci(*bios); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -136,20 +138,40 @@ class Pc final : public Machine {
     return data;
   }
 
-  // RAM from 0 to the mirror and from 1 MiB on (above 4 GiB past kLowRamMaxEnd);
-  // the image below 4 GiB and its mirror below 1 MiB, both read-only.
+  // RAM from 0 to the PAM segments at 0xC0000 and from 1 MiB on (above 4 GiB
+  // past kLowRamMaxEnd), the image read-only below 4 GiB. The i440FX (add_pci)
+  // fills 0xC0000-0xFFFFF: shadow RAM or the image's tail, as PAM says.
   Status map_memory(uint64_t ram_bytes, const std::vector<uint8_t>& bios) {
-    const uint64_t mirror_bytes = std::min<uint64_t>(bios.size(), pc::kMirrorMaxBytes);
-    const uint64_t mirror_base = pc::kMirrorTop - mirror_bytes;
     const uint64_t below_4g = pc::ram_below_4g(ram_bytes);
-    if (Status s = map_.add_ram("low RAM", 0, std::min(below_4g, mirror_base)); !s) return s;
+    if (Status s = map_.add_ram("low RAM", 0, std::min(below_4g, pc::kShadowBase)); !s) return s;
     if (below_4g > pc::kMirrorTop)
       if (Status s = map_.add_ram("RAM", pc::kMirrorTop, below_4g - pc::kMirrorTop); !s) return s;
     if (ram_bytes > below_4g)
       if (Status s = map_.add_ram("RAM above 4 GiB", pc::kHighRamBase, ram_bytes - below_4g); !s) return s;
-    if (Status s = map_.add_rom("bios", pc::kBiosTop - bios.size(), bios.data(), bios.size()); !s) return s;
-    return map_.add_rom("isa-bios", mirror_base, bios.data() + bios.size() - mirror_bytes, mirror_bytes);
+    map_.set_open_bus(true);  // addresses nothing claims read all ones (SeaBIOS reads the absent local APIC)
+    return map_.add_rom("bios", pc::kBiosTop - bios.size(), bios.data(), bios.size());
   }
+
+  // ---- PCI (issue 14): bus 0, the i440FX's PAM shadow RAM, the PIIX3 (machine/pc_pci.h) ----
+  Status add_pci(const std::vector<uint8_t>& bios) {
+    // PCI interrupts are routed to the PICs' inputs; the reset control
+    // register at 0xCF9 sits inside mechanism #1's ports, which pass its bytes on.
+    std::array<devices::IrqLine*, 16> isa_irqs;
+    for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &pic_->irq(i);
+    auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
+                           isa_irqs, reset_control_.get());
+    if (!p) return make_error(p.error());
+    pci_ = std::move(*p);
+    return {};
+  }
+  // PAM or a BAR changed what [base, base + size) means: blocks translated
+  // from it and TLB entries over it are stale (nothing ran yet while building).
+  void memory_changed(uint64_t base, uint64_t size) {
+    if (!engine_) return;
+    for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) engine_->code_written(page, 1);
+    cpu_->s().mem.flush_tlb();
+  }
+  // ---- end PCI ----
 
   Status add_device(const Config& cfg, const IsaDevice& d) {
     mem::PortDevice* dev;
@@ -262,7 +284,6 @@ class Pc final : public Machine {
         {"i8042 data", devices::I8042::kDataPort, 1, &kbc_->data_port()},
         {"i8042 command", devices::I8042::kCommandPort, 1, &kbc_->command_port()},
         {"port92", devices::Port92::kPort, 1, port92_.get()},
-        {"reset control", devices::ResetControl::kPort, 1, reset_control_.get()},
         {"post", devices::PostPort::kPort, 1, &post_port_},
     };
     for (const auto& p : ports)
@@ -336,6 +357,7 @@ class Pc final : public Machine {
   std::unique_ptr<devices::Port92> port92_;
   std::unique_ptr<devices::ResetControl> reset_control_;
   devices::PostPort post_port_;
+  std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
 };
 
 }  // namespace

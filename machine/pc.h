@@ -1,11 +1,12 @@
-// The `pc` board's constant map (-M pc), as far as issue 13 builds it: enough
-// for CPU test ROMs. RAM from 0, a -bios ROM image just below 4 GiB with its
-// last 128 KiB (all of a 64 KiB image) mirrored read-only below 1 MiB, where
-// the CPU's reset vector F000:FFF0 finds it, and the I/O port space with the
-// ISA devices the command line names (isa-debug-exit, isa-debugcon), the
-// 8259A pair and the 8254 PIT, and the system devices (RTC/CMOS, fw_cfg,
-// 8042, ports 0x92/0xCF9/0x80; each names its ports). PCI and SeaBIOS come
-// with the PC-board issue; until then the 0xA0000-0xDFFFF window is plain RAM.
+// The `pc` board's constant map (-M pc): RAM from 0, a -bios ROM image just
+// below 4 GiB, and below 1 MiB the i440FX's PAM segments (0xC0000-0xFFFFF),
+// which at reset show the image's last 128 KiB (all of a 64 KiB image) at the
+// top of 1 MiB, where the CPU's reset vector F000:FFF0 finds it, until
+// firmware switches them to shadow RAM (machine/pc_pci.h). The I/O port space
+// has PCI configuration mechanism #1, the 8259A pair and the 8254 PIT, the
+// system devices (RTC/CMOS, fw_cfg, 8042, ports 0x92/0xCF9/0x80; each names
+// its ports) and the ISA devices the command line names (isa-debug-exit,
+// isa-debugcon). 0xA0000-0xBFFFF is plain RAM until VGA comes.
 #pragma once
 #include <cstdint>
 
@@ -15,8 +16,9 @@ constexpr uint64_t kKiB = 1024;
 // -bios: 64 KiB to 256 KiB, a multiple of 64 KiB (QEMU also wants whole 64 KiB units).
 constexpr uint64_t kBiosUnit = 64 * kKiB, kBiosMaxBytes = 256 * kKiB;
 constexpr uint64_t kBiosTop = 1ull << 32;  // the image ends at 4 GiB
-// The mirror below 1 MiB (QEMU's "isa-bios"): the image's last 128 KiB or less, ending at 1 MiB.
-constexpr uint64_t kMirrorTop = 0x100000, kMirrorMaxBytes = 128 * kKiB;
+// The PAM segments (shadow RAM or the image's last 128 KiB or less, QEMU's
+// "isa-bios", ending at 1 MiB) from kShadowBase to kMirrorTop.
+constexpr uint64_t kShadowBase = 0xc0000, kMirrorTop = 0x100000;
 // RAM below 4 GiB ends here at most; the rest goes above 4 GiB (QEMU's i440fx split).
 constexpr uint64_t kLowRamMaxEnd = 0xE0000000;
 constexpr uint64_t kHighRamBase = 1ull << 32;

@@ -10,7 +10,7 @@ namespace kiln::mem {
 
 PhysMap::~PhysMap() {
   for (auto& r : regions_)
-    if (r->host) munmap(r->host, r->size);
+    if (r->host && r->owns_host) munmap(r->host, r->size);
 }
 
 Status PhysMap::check_overlap(uint64_t base, uint64_t size, bool mmio) const {
@@ -65,10 +65,72 @@ Status PhysMap::add_mmio(const std::string& name, uint64_t base, uint64_t size, 
   return {};
 }
 
+namespace {
+void point_window(Region& r, uint8_t* read, uint8_t* write) {
+  r.host = read;
+  r.kind = read == write ? RegionKind::Ram : RegionKind::Rom;
+  r.write_host = read == write ? nullptr : write;
+}
+}  // namespace
+
+Status PhysMap::add_window(const std::string& name, uint64_t base, uint64_t size, uint8_t* read, uint8_t* write) {
+  if ((base | size) & (kPageSize - 1)) return make_error("window '" + name + "' is not page-aligned");
+  if (!read) return make_error("window '" + name + "' has no memory to read");
+  if (Status s = check_overlap(base, size, false); !s) return s;
+  auto r = std::make_unique<Region>();
+  *r = Region{name, base, size, RegionKind::Ram, nullptr, nullptr, std::vector<bool>(size >> kPageBits)};
+  r->owns_host = false;
+  point_window(*r, read, write);
+  r->under_mmio = overlaps_mmio(base, size);
+  regions_.push_back(std::move(r));
+  return {};
+}
+
+Status PhysMap::retarget_window(const std::string& name, uint8_t* read, uint8_t* write) {
+  for (auto& r : regions_)
+    if (r->name == name && r->kind != RegionKind::Mmio && !r->owns_host) {
+      if (!read) return make_error("window '" + name + "' has no memory to read");
+      point_window(*r, read, write);
+      return {};
+    }
+  return make_error("no window '" + name + "'");
+}
+
+Status PhysMap::remove(const std::string& name, uint64_t base) {
+  for (auto it = regions_.begin(); it != regions_.end(); ++it) {
+    const Region& gone = **it;
+    if ((gone.kind != RegionKind::Mmio && gone.owns_host) || gone.name != name || gone.base != base) continue;
+    regions_.erase(it);
+    for (auto& r : regions_)
+      if (r->kind != RegionKind::Mmio) r->under_mmio = overlaps_mmio(r->base, r->size);
+    return {};
+  }
+  return make_error("no MMIO region or window '" + name + "'");
+}
+
+namespace {
+class OpenBus final : public MmioDevice {
+ public:
+  AccessRules rules(uint64_t) const override { return {.min_size = 1, .max_size = 8, .unaligned = true, .atomics = true}; }
+  uint64_t read(uint64_t, unsigned size) override { return size == 8 ? ~0ull : (1ull << (8 * size)) - 1; }
+  void write(uint64_t, unsigned, uint64_t) override {}
+};
+}  // namespace
+
+void PhysMap::set_open_bus(bool on) {
+  if (!on) {
+    open_bus_.reset();
+    return;
+  }
+  open_bus_device_ = std::make_unique<OpenBus>();
+  open_bus_ = std::make_unique<Region>();
+  *open_bus_ = Region{"open bus", 0, ~0ull, RegionKind::Mmio, nullptr, open_bus_device_.get(), {}};
+}
+
 const Region* PhysMap::find(uint64_t pa) const {
   for (auto& r : regions_)
     if (r->contains(pa)) return r.get();
-  return nullptr;
+  return open_bus_.get();
 }
 Region* PhysMap::find(uint64_t pa) {
   return const_cast<Region*>(static_cast<const PhysMap*>(this)->find(pa));

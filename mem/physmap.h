@@ -55,10 +55,15 @@ struct Region {
   uint64_t base = 0;
   uint64_t size = 0;
   RegionKind kind = RegionKind::Ram;
-  uint8_t* host = nullptr;      // RAM/ROM backing
+  uint8_t* host = nullptr;      // RAM/ROM backing (what reads see)
   MmioDevice* device = nullptr; // MMIO
   std::vector<bool> code_pages; // RAM/ROM: page holds translated code
   bool under_mmio = false;      // RAM/ROM: some MMIO region lies over part of it
+  // ROM only: where writes go instead of being ignored (a window whose reads
+  // and writes reach different memory: PAM's write-only shadow RAM). Such
+  // writes always take the slow path.
+  uint8_t* write_host = nullptr;
+  bool owns_host = true;        // false for a window onto memory the board owns
   bool contains(uint64_t pa) const { return pa >= base && pa - base < size; }
 };
 
@@ -72,6 +77,22 @@ class PhysMap {
   Status add_ram(const std::string& name, uint64_t base, uint64_t size);
   Status add_rom(const std::string& name, uint64_t base, const void* data, uint64_t size);
   Status add_mmio(const std::string& name, uint64_t base, uint64_t size, MmioDevice* dev);
+  // A window onto host memory the caller owns and keeps alive while it is
+  // mapped (the PC's shadow RAM and BIOS copy below 1 MiB): reads come from
+  // `read`; writes go to the same memory (RAM), to `write` through the slow
+  // path (another buffer), or nowhere (nullptr: ROM).
+  Status add_window(const std::string& name, uint64_t base, uint64_t size, uint8_t* read, uint8_t* write);
+  // Points window `name` at other memory, as add_window. TLB entries and
+  // translated code over it are stale now: the caller drops them.
+  Status retarget_window(const std::string& name, uint8_t* read, uint8_t* write);
+  // Removes the MMIO region or window `name` at `base` (a PCI BAR or ROM
+  // being moved or disabled); the caller drops TLB entries over it.
+  Status remove(const std::string& name, uint64_t base);
+
+  // With the open bus on, an address no region claims is served by a device
+  // that reads all ones and ignores writes (a PC: nothing answers, the bus
+  // floats high), so find() never fails; otherwise such accesses fault.
+  void set_open_bus(bool on);
 
   // The region holding `pa` (MMIO first), or nullptr.
   const Region* find(uint64_t pa) const;
@@ -101,6 +122,8 @@ class PhysMap {
  private:
   Status check_overlap(uint64_t base, uint64_t size, bool mmio) const;
   std::vector<std::unique_ptr<Region>> regions_;
+  std::unique_ptr<MmioDevice> open_bus_device_;
+  std::unique_ptr<Region> open_bus_;  // all of the address space, behind every region
 };
 
 }  // namespace kiln::mem

@@ -24,6 +24,15 @@ Status PortSpace::add(const std::string& name, uint32_t base, uint32_t count, Po
   return {};
 }
 
+Status PortSpace::remove(uint32_t base, PortDevice* dev) {
+  for (auto it = ranges_.begin(); it != ranges_.end(); ++it)
+    if (it->base == base && it->dev == dev) {
+      ranges_.erase(it);
+      return {};
+    }
+  return make_error("no device claims ports from " + hex(base));
+}
+
 const PortSpace::Range* PortSpace::find(uint32_t port) const {
   for (const Range& r : ranges_)
     if (port >= r.base && port - r.base < r.count) return &r;
@@ -54,6 +63,7 @@ void PortSpace::write(uint32_t port, unsigned size, uint32_t value) {
 }
 
 bool PortSpace::write_may_stop(uint32_t port, unsigned size) const {
+  if (const Range* r = whole(port, size)) return r->dev->rules(port - r->base).write_may_stop;
   for (unsigned i = 0; i < size; i++)
     if (const Range* r = find(port + i); r && r->dev->rules(port + i - r->base).write_may_stop) return true;
   return false;

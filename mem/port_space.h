@@ -26,6 +26,9 @@ class PortSpace {
   // Claims ports [base, base + count) for `dev`; an error if the range leaves
   // the port space or overlaps a port another device claims.
   Status add(const std::string& name, uint32_t base, uint32_t count, PortDevice* dev);
+  // Releases the ports `dev` claimed at `base` (a PCI I/O BAR being moved or
+  // disabled); an error if it claims none there.
+  Status remove(uint32_t base, PortDevice* dev);
 
   // An access of `size` bytes (1, 2 or 4) at `port`, little-endian. Bytes past
   // port 0xFFFF belong to nobody.

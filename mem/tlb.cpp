@@ -212,7 +212,10 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
     r->device->write(pa - r->base, size, value);
     return true;
   }
-  if (r->kind == RegionKind::Rom) return true;  // writes to ROM are ignored
+  if (r->kind == RegionKind::Rom) {  // writes to ROM are ignored, or reach a window's other memory
+    if (r->write_host) host_store(r->write_host + (pa - r->base), size, value);
+    return true;
+  }
   if (r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher) {
     m.code_watcher->code_written(pa, size);
     // The watcher cleared the page's code bit; let the next access refill fast.

@@ -14,6 +14,7 @@ packages=(
   libzydis-dev libcapstone-dev                         # x86: decoding (Zydis 4), disassembly for -d (Capstone)
   nasm zlib1g-dev                                      # x86: guest ROMs; kiln-sst reads gzip'd test vectors
   clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
+  seabios                                              # x86: the PC BIOS (-M pc; /usr/share/seabios)
 )
 missing=()
 for p in "${packages[@]}"; do

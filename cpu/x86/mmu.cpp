@@ -123,9 +123,9 @@ void X86Cpu::raise_fault(uint64_t, mem::AccessType, mem::FaultKind kind) {
     record_fault(state_.get(), kAlignmentCheck, 0);
     return;
   }
-  // Physical addresses with nothing behind them read as all ones on a PC;
-  // the softTLB reports them here. Until the board's open-bus behaviour is
-  // modelled, the access raises #GP(0).
+  // Physical addresses with nothing behind them read as all ones on a PC,
+  // which the pc board's map models (PhysMap::set_open_bus); without one
+  // (kiln-sst) the softTLB reports them here and the access raises #GP(0).
   record_fault(state_.get(), kGeneralProtection, 0);
 }
 

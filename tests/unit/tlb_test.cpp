@@ -159,3 +159,37 @@ TEST_CASE("softTLB: flush_non_global keeps global entries that still hold their 
     CHECK(cached(mode, local));
   }
 }
+
+TEST_CASE("physical map: the open bus reads all ones and drops writes", "[mem][tlb]") {
+  Fixture f;
+  // The alias translator keeps every access inside RAM; go around it.
+  struct Identity : mem::Translator {
+    bool translate(uint64_t va, unsigned, mem::AccessType, unsigned, uint64_t* pa, unsigned* p) override {
+      *pa = va;
+      *p = mem::kProtRead | mem::kProtWrite | mem::kProtExec;
+      return true;
+    }
+    void raise_fault(uint64_t, mem::AccessType, mem::FaultKind) override { faults++; }
+    int faults = 0;
+  } identity;
+  f.m->translator = &identity;
+  uint64_t v = 0;
+  CHECK_FALSE(mem::load(*f.m, 0x1000, 4, 0, false, &v));  // nothing there: an access fault
+  CHECK(identity.faults == 1);
+  f.map.set_open_bus(true);
+  REQUIRE(mem::load(*f.m, 0x1000, 4, 0, false, &v));
+  CHECK(v == 0xffffffff);
+  REQUIRE(mem::load(*f.m, 0x1001, 2, 0, false, &v));
+  CHECK(v == 0xffff);
+  REQUIRE(mem::load(*f.m, 0x1000, 8, 0, false, &v));
+  CHECK(v == ~0ull);
+  REQUIRE(mem::store(*f.m, 0x1000, 4, 0, false, 0));
+  REQUIRE(mem::load(*f.m, 0x1000, 1, 0, false, &v));
+  CHECK(v == 0xff);
+  REQUIRE(mem::load(*f.m, kRam, 4, 0, false, &v));  // RAM is still RAM
+  CHECK(v == 0);
+  CHECK(identity.faults == 1);
+  uint64_t pa = 0;
+  CHECK(mem::code_ptr(*f.m, 0x1000, 0, &pa) == nullptr);  // nothing to execute
+  CHECK(identity.faults == 2);
+}
