@@ -129,6 +129,7 @@ U64 Ctx::ea() {
 }
 U64 Ctx::linear(unsigned seg, U64 off) {
   if (is64()) return seg >= FS ? b.add(b.get<T::I64>(off_seg_base(seg)), off) : off;
+  if (m.zero_base & (1u << seg)) return b.and_(off, b.c64(0xffffffffull));  // (folds into the offset's own mask)
   return b.and_(b.add(b.get<T::I64>(off_seg_base(seg)), off), b.c64(0xffffffffull));
 }
 void Ctx::check_segment(unsigned seg, U64 off, unsigned bytes, bool write) {

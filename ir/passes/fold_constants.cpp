@@ -34,6 +34,13 @@ void fold_constants(Block& b) {
       } else if (is_const(in.a[0]) && cval(in.a[0]) == 0 &&
                  (in.op == Op::Add || in.op == Op::Or || in.op == Op::Xor)) {
         alias[i] = in.a[1];  // 0 op x == x
+      } else if (in.op == Op::And && is_const(in.a[1])) {
+        // A mask of what is masked already (an x86 address wrapped to 32 bits twice, or a zero-extended 32-bit value).
+        const Inst& x = b.insts[in.a[0]];
+        const uint64_t c = cval(in.a[1]);
+        if (x.op == Op::And && is_const(x.a[1]) && (cval(x.a[1]) & ~c) == 0) alias[i] = in.a[0];
+        else if (x.op == Op::And && is_const(x.a[1]) && (c & ~cval(x.a[1])) == 0) in.a[0] = x.a[0];
+        else if (x.op == Op::ZExt && (eval::mask(type_bits(b.insts[x.a[0]].type)) & ~c) == 0) alias[i] = in.a[0];
       }
     } else if (eval::is_unary(in.op) && is_const(in.a[0])) {
       make_const(eval::unary(in.op, cval(in.a[0]), type_bits(in.type)));
