@@ -13,7 +13,7 @@ namespace kiln::x86 {
 constexpr unsigned cc_width(CcOp op) {
   return op == CcOp::Eflags ? 0 : 8u << ((unsigned(op) - 1) % 4);
 }
-// The kind for a family (Add8, Sub8, Logic8, Inc8, Dec8) at `bits` width.
+// The kind for a family (Add8, Sub8, Logic8, Inc8, Dec8, Mul8) at `bits` width.
 constexpr CcOp cc_at_width(CcOp family8, unsigned bits) {
   unsigned w = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : 3;
   return CcOp(unsigned(family8) + w);
@@ -33,7 +33,7 @@ constexpr uint32_t arith_flags(CcOp op, uint64_t src, uint64_t src2, uint64_t ds
   if (parity_even(r)) f |= fl::PF;
   if (r == 0) f |= fl::ZF;
   if (msb(r)) f |= fl::SF;
-  const unsigned family = (unsigned(op) - 1) / 4;  // 0 Add, 1 Sub, 2 Logic, 3 Inc, 4 Dec
+  const unsigned family = (unsigned(op) - 1) / 4;  // 0 Add, 1 Sub, 2 Logic, 3 Inc, 4 Dec, 5 Mul
   const bool old_cf = src2 & 1;
   if (family == 3 || family == 4) b = 1;
   switch (family) {
@@ -48,6 +48,10 @@ constexpr uint32_t arith_flags(CcOp op, uint64_t src, uint64_t src2, uint64_t ds
       if (family == 1 ? msb((~a & b) | (~(a ^ b) & r)) : old_cf) f |= fl::CF;
       if (msb((a ^ b) & (a ^ r))) f |= fl::OF;
       if ((a ^ b ^ r) & 0x10) f |= fl::AF;
+      break;
+    case 5:
+      f &= ~fl::ZF;
+      if (src2 & 1) f |= fl::CF | fl::OF;
       break;
     default:
       break;

@@ -24,6 +24,10 @@ struct TransMode {
   // Bit s set: segment s is a present, expand-up, 4 GiB data (or readable
   // code) segment, so an access through it needs no limit or type check.
   uint8_t unchecked = 0;
+  // Bit s set: segment s has base 0 (protected mode outside 64-bit code), so
+  // its linear address is the offset itself. Like `unchecked`, it may be baked
+  // into a block because every segment load there ends the block.
+  uint8_t zero_base = 0;
   uint64_t cs_base = 0;
   bool tf = false;     // EFLAGS.TF: one instruction per block, then the single-step trap
   bool dbg_data = false;  // DR7 enables a data breakpoint: one instruction per block, accesses checked
@@ -84,6 +88,7 @@ inline TransMode TransMode::of(const X86State& s) {
       const bool data_ok = (g.attr & attr::kCode) ? (g.attr & attr::kReadable) && i != SS
                                                   : !(g.attr & attr::kExpandDown) && (g.attr & attr::kWritable);
       if (usable && data_ok && g.limit == 0xffffffffu) m.unchecked |= uint8_t(1u << i);
+      if (g.base == 0) m.zero_base |= uint8_t(1u << i);
     }
   }
   return m;
@@ -92,7 +97,7 @@ inline TransMode TransMode::of(const X86State& s) {
 inline uint64_t TransMode::pack() const {
   return uint64_t(model) | uint64_t(code) << 3 | uint64_t(pe) << 5 | uint64_t(vm86) << 6 | uint64_t(lma) << 7 |
          uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 | uint64_t(tf) << 19 | uint64_t(dbg_data) << 20 |
-         uint64_t(halted) << 21 | uint64_t(align_check) << 22 | uint64_t(cs_limit) << 23 |
+         uint64_t(halted) << 21 | uint64_t(align_check) << 22 | uint64_t(cs_limit) << 23 | uint64_t(zero_base) << 25 |
          (cs_base & 0xffffffffu) << 32;
 }
 

@@ -67,6 +67,7 @@ enum class CcOp : uint8_t {
   Logic8, Logic16, Logic32, Logic64,  // dst = result; CF = OF = AF = 0
   Inc8, Inc16, Inc32, Inc64,     // dst = src + 1; src2 = the CF before
   Dec8, Dec16, Dec32, Dec64,     // dst = src - 1; src2 = the CF before
+  Mul8, Mul16, Mul32, Mul64,     // 386+ MUL/IMUL: dst = the low half (PF, SF); src2 = 1 if it did not fit (CF = OF); ZF = AF = 0
 };
 
 // Descriptor attribute bits as the cache holds them: bits 8-15 of the

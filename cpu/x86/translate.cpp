@@ -129,6 +129,7 @@ U64 Ctx::ea() {
 }
 U64 Ctx::linear(unsigned seg, U64 off) {
   if (is64()) return seg >= FS ? b.add(b.get<T::I64>(off_seg_base(seg)), off) : off;
+  if (m.zero_base & (1u << seg)) return b.and_(off, b.c64(0xffffffffull));  // (folds into the offset's own mask)
   return b.and_(b.add(b.get<T::I64>(off_seg_base(seg)), off), b.c64(0xffffffffull));
 }
 void Ctx::check_segment(unsigned seg, U64 off, unsigned bytes, bool write) {
@@ -299,19 +300,19 @@ namespace {
 template <T W>
 B1 flag_of(ir::Builder& b, const BlockFlags& f, uint32_t bit) {
   ir::Val<W> a{f.src}, r{f.dst};
-  const unsigned family = (unsigned(f.op) - 1) / 4;  // 0 Add, 1 Sub, 2 Logic, 3 Inc, 4 Dec
+  const unsigned family = (unsigned(f.op) - 1) / 4;  // 0 Add, 1 Sub, 2 Logic, 3 Inc, 4 Dec, 5 Mul
   ir::Val<W> zero = b.constant<W>(0);
   ir::Val<W> x = (family >= 3) ? b.constant<W>(1) : ir::Val<W>{f.src2};
   auto msb = [&](ir::Val<W> v) { return b.lts(v, zero); };
   switch (bit) {
-    case fl::ZF: return b.eq(r, zero);
+    case fl::ZF: return family == 5 ? b.c1(false) : b.eq(r, zero);
     case fl::SF: return msb(r);
     case fl::PF: {
       U8 low = [&] { if constexpr (W == T::I8) return r; else return b.trunc<T::I8>(r); }();
       return b.eq(b.and_(b.popcnt(low), b.constant<T::I8>(1)), b.constant<T::I8>(0));
     }
     case fl::AF:
-      if (family == 2) return b.c1(false);
+      if (family == 2 || family == 5) return b.c1(false);
       return b.ne(b.and_(b.xor_(b.xor_(a, x), r), b.constant<W>(0x10)), zero);
     case fl::CF:
       if (family == 2) return b.c1(false);
@@ -321,6 +322,7 @@ B1 flag_of(ir::Builder& b, const BlockFlags& f, uint32_t bit) {
       return msb(b.or_(b.and_(b.not_(a), x), b.and_(b.not_(b.xor_(a, x)), r)));
     case fl::OF:
       if (family == 2) return b.c1(false);
+      if (family == 5) return b.ne(ir::Val<W>{f.src2}, zero);
       if (family == 0 || family == 3) return msb(b.and_(b.xor_(a, r), b.xor_(x, r)));
       return msb(b.and_(b.xor_(a, x), b.xor_(a, r)));
   }

@@ -34,11 +34,32 @@ void fold_constants(Block& b) {
       } else if (is_const(in.a[0]) && cval(in.a[0]) == 0 &&
                  (in.op == Op::Add || in.op == Op::Or || in.op == Op::Xor)) {
         alias[i] = in.a[1];  // 0 op x == x
+      } else if (in.op == Op::And && is_const(in.a[1])) {
+        // A mask of what is masked already (an x86 address wrapped to 32 bits twice, or a zero-extended 32-bit value).
+        const Inst& x = b.insts[in.a[0]];
+        const uint64_t c = cval(in.a[1]);
+        if (x.op == Op::And && is_const(x.a[1]) && (cval(x.a[1]) & ~c) == 0) alias[i] = in.a[0];
+        else if (x.op == Op::And && is_const(x.a[1]) && (c & ~cval(x.a[1])) == 0) in.a[0] = x.a[0];
+        else if (x.op == Op::ZExt && (eval::mask(type_bits(b.insts[x.a[0]].type)) & ~c) == 0) alias[i] = in.a[0];
       }
     } else if (eval::is_unary(in.op) && is_const(in.a[0])) {
       make_const(eval::unary(in.op, cval(in.a[0]), type_bits(in.type)));
     } else if (eval::is_convert(in.op) && is_const(in.a[0])) {
       make_const(eval::convert(in.op, cval(in.a[0]), type_bits(b.insts[in.a[0]].type), type_bits(in.type)));
+    } else if (eval::is_convert(in.op) && eval::is_convert(b.insts[in.a[0]].op)) {
+      // A width change of a width change (frontends reading 64-bit register
+      // slots produce trunc(zext x) and zext(trunc(zext x)) chains).
+      const Inst& inner = b.insts[in.a[0]];
+      const unsigned to = type_bits(in.type), from = type_bits(b.insts[inner.a[0]].type);
+      if (in.op == inner.op) {
+        in.a[0] = inner.a[0];  // zext(zext x), sext(sext x), trunc(trunc x): one step
+      } else if (in.op == Op::Trunc) {  // of a zext or sext of x
+        if (to == from) alias[i] = inner.a[0];
+        else if (to < from) in.a[0] = inner.a[0];  // trunc x
+        else in.op = inner.op, in.a[0] = inner.a[0];  // still wider than x: the extension of x
+      } else if (in.op == Op::SExt && inner.op == Op::ZExt) {
+        in.op = Op::ZExt, in.a[0] = inner.a[0];  // the zext's sign bit is 0
+      }
     } else if (in.op == Op::Select && is_const(in.a[0])) {
       alias[i] = cval(in.a[0]) ? in.a[1] : in.a[2];
     } else if (in.op == Op::Branch && is_const(in.a[0])) {

@@ -9,11 +9,13 @@ namespace kiln::ir {
 
 // Folds pure ops whose operands are constants, and simple identities (x+0, x|0,
 // select on a constant, a branch on a constant becomes a goto, a skip on a
-// false constant goes).
+// false constant goes, a width change of a width change is one step).
 void fold_constants(Block& b);
 // Forwards a Set's value to later Gets of the same state bytes, and drops a Set
 // that a later Set overwrites before anything could observe it.
 void forward_state(Block& b);
+// Reuses the first of several identical pure ops (common subexpressions).
+void share_values(Block& b);
 // Removes instructions whose values are unused and which have no effects.
 void eliminate_dead_code(Block& b);
 

@@ -11,6 +11,7 @@ std::string run_passes(Block& b, bool verify_each) {
   static constexpr Pass kPipeline[] = {
       {"forward_state", forward_state},
       {"fold_constants", fold_constants},
+      {"share_values", share_values},
       {"eliminate_dead_code", eliminate_dead_code},
   };
   for (const Pass& p : kPipeline) {

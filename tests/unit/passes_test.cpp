@@ -401,6 +401,62 @@ TEST_CASE("forward_state does not forward across partial overlaps", "[passes][fo
 
 // ---------------------------------------------------------------- eliminate_dead_code
 
+TEST_CASE("fold_constants shortens width-change chains", "[passes][fold]") {
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  U32 x = B.trunc<Type::I32>(B.get<Type::I64>(off_r(1)));
+  U64 z = B.zext<Type::I64>(x);
+  B.set(off_r(2), B.zext<Type::I64>(B.trunc<Type::I32>(z)));  // zext(trunc(zext x)): zext x
+  B.set(off_r(3), B.trunc<Type::I16>(z));                      // trunc(zext x) narrower than x: trunc x
+  B.set(off_r(4), B.sext<Type::I64>(B.zext<Type::I32>(B.trunc<Type::I16>(x))));  // sext(zext y): zext y
+  B.goto_(0x1004);
+  REQUIRE(verify(b) == "");
+  fold_constants(b);
+  eliminate_dead_code(b);
+  REQUIRE(verify(b) == "");
+  const Inst& r2 = b[set_to(b, off_r(2))->a[0]];
+  CHECK((r2.op == Op::ZExt && b[r2.a[0]].type == Type::I32));
+  const Inst& r3 = b[set_to(b, off_r(3))->a[0]];
+  CHECK((r3.op == Op::Trunc && b[r3.a[0]].type == Type::I32));
+  const Inst& r4 = b[set_to(b, off_r(4))->a[0]];
+  CHECK((r4.op == Op::ZExt && b[r4.a[0]].type == Type::I16));
+  for (uint64_t v : {0x0123456789abcdefull, 0xfedcba98f6548321ull}) {
+    TestMachine m;
+    m.st->r[1] = v;
+    auto code = interp::compile(b);
+    REQUIRE(code);
+    interp::run(*code, m.st.get());
+    CHECK(m.st->r[2] == (v & 0xffffffff));
+    CHECK(m.st->r[3] == (v & 0xffff));
+    CHECK(m.st->r[4] == (v & 0xffff));
+  }
+}
+
+TEST_CASE("share_values reuses a pure op's first result, not across a label", "[passes][share]") {
+  Block b;
+  Builder B(b);
+  B.insn_start(0x1000, 4);
+  U64 r1 = B.get<Type::I64>(off_r(1)), r2 = B.get<Type::I64>(off_r(2));
+  B.set(off_r(3), B.add(r1, r2));
+  B.set(off_r(4), B.add(r2, r1));  // commutes: the same value
+  B.set(off_r(5), B.sub(r2, r1));  // does not
+  Builder::Label l = B.new_label();
+  B.skip_if(B.eq(r1, B.c64(0)), l);
+  B.set(off_r(6), B.xor_(r1, r2));
+  B.place(l);
+  B.set(off_r(7), B.xor_(r1, r2));  // the one in the region does not dominate it
+  B.goto_(0x1004);
+  REQUIRE(verify(b) == "");
+  share_values(b);
+  REQUIRE(verify(b) == "");
+  CHECK(set_to(b, off_r(3))->a[0] == set_to(b, off_r(4))->a[0]);
+  CHECK(set_to(b, off_r(5))->a[0] != set_to(b, off_r(3))->a[0]);
+  CHECK(set_to(b, off_r(6))->a[0] != set_to(b, off_r(7))->a[0]);
+  CHECK(count(b, Op::Add) == 1);
+  CHECK(count(b, Op::Xor) == 2);
+}
+
 TEST_CASE("eliminate_dead_code removes unused pure ops and Gets only", "[passes][dce]") {
   Block b;
   start(b);

@@ -34,7 +34,7 @@ struct X86Snippet {
 // engine's exit-request check).
 const X86Snippet kX86Snippets[] = {
     // L: add ax,cx; dec cx; jnz L; hlt
-    {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 62, 6},
+    {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 61, 6},
     // L: inc ax; cmp ax,bx; jb L; hlt
     {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 79, 6},
     // REP: a block exiting to its own pc while CX != 0 (a native loop), skipping the element when CX == 0.

@@ -65,12 +65,18 @@ uint64_t divide64(void* env, uint64_t divisor, uint64_t info, uint64_t) {
 }
 const ir::Helper kDivide64{"x86_divide64", divide64, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kAccessesRegs, 2};
 
-// The flags of a multiply whose low half is `lo`; `wide`: the high half is significant.
+// The flags of a multiply whose low half is `lo`; `wide`: the high half is
+// significant. From the 386 on they stay lazy (kind Mul: PF and SF of the low
+// half, ZF and AF clear, CF = OF = wide), so a multiply whose flags nobody
+// reads costs three Sets; the 8086 and 286 set ZF from the low half too.
 template <T W>
-U32 mul_flags(Ctx& c, ir::Val<W> lo, B1 wide) {
+void set_mul_flags(Ctx& c, ir::Val<W> lo, B1 wide) {
   ir::Builder& b = c.b;
-  U32 f = is_386_or_later(c.model()) ? parity_sign_flags(b, lo) : result_flags(b, lo);
-  return b.or_(f, b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF)));
+  if (is_386_or_later(c.model())) {
+    c.set_cc(CcOp::Mul8, lo, b.template zext<W>(wide), lo);
+    return;
+  }
+  c.set_cc_flags(b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF))));
 }
 
 bool gen_mul(Ctx& c, bool is_signed) {
@@ -88,7 +94,7 @@ bool gen_mul(Ctx& c, bool is_signed) {
       c.set_reg(DX, hi);
     }
     B1 wide = is_signed ? b.ne(hi, b.shra(lo, b.template constant<W>(w - 1))) : b.ne(hi, b.template constant<W>(0));
-    c.set_cc_flags(mul_flags(c, lo, wide));
+    set_mul_flags(c, lo, wide);
     return true;
   });
 }
@@ -145,7 +151,7 @@ bool IMUL(Ctx& c) {
     product<W>(b, x, y, true, &lo, &hi);
     c.write<W>(0, lo);
     B1 wide = b.ne(hi, b.shra(lo, b.template constant<W>(w - 1)));
-    c.set_cc_flags(mul_flags(c, lo, wide));
+    set_mul_flags(c, lo, wide);
     return true;
   });
 }
