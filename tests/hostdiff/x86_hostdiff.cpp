@@ -310,6 +310,8 @@ const std::vector<Pinned>& pinned() {
        {{SI, kUserBase + 0x10bf1}, {DI, kUserBase + 0x10bee}, {CX, 0x1c}}, 0},
       {"cmpxchg16b misaligned: #GP(0) pushes its error code", {0x49, 0x0F, 0xC7, 0x4F, 0x27}, {}, 0},
       {"shld rax, rbx, 1 (OF)", {0x48, 0x0F, 0xA4, 0xD8, 0x01}, {{AX, 0x4000000000000000ull}, {BX, 0}}, kAF},
+      // A zero source leaves all 64 bits of a 32-bit destination as they were (Intel; Kiln once zeroed 32-63).
+      {"bsr r11d, r11d (zero source)", {0x45, 0x0F, 0xBD, 0xDB}, {{11, 0xb672000000000000ull}}, 0},
   };
   return kPinned;
 }

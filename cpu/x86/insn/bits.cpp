@@ -70,8 +70,12 @@ bool gen_bit_scan(Ctx& c, bool forward) {
     }
     // BSF/BSR: the index; a zero source leaves the destination unchanged (as Intel and AMD CPUs do) and sets ZF.
     ir::Val<W> index = forward ? b.ctz(src) : b.sub(b.template constant<W>(w - 1), b.clz(src));
-    ir::Val<W> old = c.read<W>(0);
-    c.write<W>(0, b.select(is_zero, old, index));
+    if constexpr (W == T::I32) {  // unchanged means all 64 bits (Intel): no zeroing of bits 32-63 either
+      const unsigned r = c.in.reg;
+      c.set_reg(r, b.select(is_zero, c.reg<T::I64>(r), b.zext<T::I64>(index)));
+    } else {
+      c.write<W>(0, b.select(is_zero, c.read<W>(0), index));
+    }
     // Flags: ZF = source 0; PF the parity of the index (of 0 for a zero source); CF OF SF AF cleared. Those are
     // a logic result's flags, with bit 8 set beside the index (below the sign, outside the parity byte) so an
     // index of 0 is not zero: kept lazy as kind Logic.
