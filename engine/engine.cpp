@@ -536,6 +536,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     }
     if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
     cpu::BlockExit x;
+    st.mem.in_block = true;
     if (b->native) {
       // Native code reaching this pc by an indirect jump may come straight here next time.
       if (!breakpoint_at(st.pc)) indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
@@ -573,6 +574,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
           !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))
         wait_for(b->ticket);
     }
+    st.mem.in_block = false;
     stats_.blocks_executed++;
     if ((stats_.blocks_executed & (kQuickSweep - 1)) == 0 && !quick_.empty()) {
       // Quick code entered only by chaining never comes back here: look at its count now and then.

@@ -72,17 +72,6 @@ gdtr: dw gdt_end - gdt - 1
 
 %include "common.inc"
 
-; Checks the last exception: vector, error code (-1: none), return EIP; %4 = the check's number.
-%macro expect 4
-  cmp dword [LAST_VEC], %1
-  fail_unless e, %4
-  cmp dword [LAST_ERR], %2
-  fail_unless e, %4 + 1
-  cmp dword [FRAME_EIP], %3
-  fail_unless e, %4 + 2
-  mov dword [LAST_VEC], -1
-%endmacro
-
 start:
   real_to_pm32 pm32
 
@@ -130,25 +119,10 @@ idtr32: dw 256 * 8 - 1
 bounds: dd 0, 3
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
   mov al, 'P'
   out DEBUGCON, al
-  mov esi, LIN(handlers)
-.gates:
-  mov ecx, [esi]
-  mov eax, [esi + 4]
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  add esi, 8
-  cmp esi, LIN(handlers_end)
-  jb .gates
+  idt_gates32 handlers, handlers_end
   mov dword [IDT_RAM + 0x41 * 8 + 4], 0x0e00   ; vector 0x41: an interrupt gate, not present
   mov dword [IDT_RAM + 0x42 * 8 + 4], 0x8e00   ; vector 0x42: DPL 0 (offset 0: never reached)
   mov eax, LIN(to_long)                         ; vector 0x80 (DPL 3): ring 3 is done
