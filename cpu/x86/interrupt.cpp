@@ -171,6 +171,7 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
   X86State& st = *state_;
   for (;;) {
     st.fault = 0;
+    log_interrupt(vector, error, soft);
     if (deliver(vector, return_ip, error, soft)) {
       if (!st.fault) return;
       // A task gate switched tasks and the new task faulted: an exception of its own.
