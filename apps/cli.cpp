@@ -80,6 +80,16 @@ Status parse_accel(const std::string& v, machine::Config* m) {
   return {};
 }
 
+// -rtc base=utc|localtime|DATE: the board checks the value (machine/pc_firmware_info.h).
+Status parse_rtc(const std::string& v, machine::Config* m) {
+  for (const OptionPart& p : split_options(v)) {
+    if (p.key != "base" || !p.has_value)
+      return make_error("-rtc: option '" + p.key + "' is not supported (only base=utc|localtime|DATE)");
+    m->rtc_base = p.value;
+  }
+  return {};
+}
+
 // -M [type=]NAME[,dumpdtb=FILE][,accel=tcg|jit|interp]
 Status parse_machine(const std::string& v, machine::Config* m) {
   std::vector<OptionPart> parts = split_options(v);
@@ -324,6 +334,8 @@ With no options, runs a built-in RISC-V demo guest.
   -monitor none         accepted (Kiln has no monitor)
   -display none         accepted (no display yet)
   -no-reboot            exit instead of rebooting
+  -rtc base=utc|localtime|DATE   (pc) the RTC's start: the host's time in UTC (the default) or
+                        local time, or a date such as 2006-06-17T16:01:21
   -nographic            no display (the only mode so far)
   -accel jit|interp     execution tier: hot code compiled with LLVM (default) or the interpreter only
   -accel tcg            the default tier (QEMU's name for its software engine)
@@ -343,7 +355,8 @@ With no options, runs a built-in RISC-V demo guest.
   --stats               print execution statistics on exit
   -h, --help            this help
   --version             version
-Exit status: the guest's code (HTIF exit, isa-debug-exit), 0 on guest power-off, 2 for bad arguments or images,
+Exit status: the guest's code (HTIF exit, isa-debug-exit), 0 on guest power-off (and on a reset with -no-reboot),
+2 for bad arguments or images,
 4 when an x86 CPU halts with nothing left to wake it (pc), 6 on an x86 triple fault with -no-reboot (pc),
 128+N after signal N (SIGTERM, SIGINT, SIGHUP: disk images are synced first).
 )";
@@ -353,7 +366,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
   Options o;
   std::map<std::string, std::string> chardevs;
   std::string gdb_spec, cpu;
-  bool serial_given = false, nodefaults = false;
+  bool serial_given = false, nodefaults = false, rtc_given = false;
   o.machine.jit = machine::jit_available();  // the JIT tier is the default where it exists
   if (args.empty()) {
     o.demo = true;
@@ -395,6 +408,10 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       if (Status s = value(&o.machine.append); !s) return make_error(s.error());
     } else if (opt == "-dtb") {
       if (Status s = value_nonempty(&o.machine.dtb); !s) return make_error(s.error());
+    } else if (opt == "-rtc") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = parse_rtc(v, &o.machine); !s) return make_error(s.error());
+      rtc_given = true;
     } else if (opt == "-no-reboot") {
       o.machine.no_reboot = true;
     } else if (opt == "-drive") {
@@ -463,6 +480,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     }
   }
   if (nodefaults && !serial_given) o.machine.serial = "null";
+  if (rtc_given && o.machine.board != "pc") return make_error("-rtc: only -M pc has an MC146818 RTC to set");
   if (Status s = check_isa_devices(o); !s) return make_error(s.error());
   if (!cpu.empty() && o.machine.board == "pc") {  // the board checks the name
     std::vector<OptionPart> parts = split_options(cpu);

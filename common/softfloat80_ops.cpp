@@ -11,6 +11,21 @@ using namespace detail;
 using sf::detail::msb_index;
 using sf::detail::round_shift;
 
+namespace {
+
+// st0 returned as the result when the other operand leaves it as it is
+// (FSCALE by +-0, FPREM/FPREM1 by +-infinity): re-encoded, so a
+// pseudo-denormal comes back normal, but never an underflow, even unmasked.
+// Intel's x87 does this (checked on a Xeon); an AMD x87 treats it as a tiny
+// result (#U with the exponent rebiased). Kiln's CPUID says GenuineIntel.
+Result pass_through(const Unpacked& x, uint16_t de, Control c) {
+    Result r = round_to_register(x.sign, x.exp, x.sig, 64, Control{uint16_t(c.cw | UE)});
+    r.status = (r.status & ~(C1 | UE | PE)) | de;
+    return r;
+}
+
+}  // namespace
+
 Result round_to_int(F80 a, Control c) {
     const Unpacked x = unpack(a);
     Result out;
@@ -38,6 +53,7 @@ Result scale(F80 st0, F80 st1, Control c) {
         return {y.sign ? zero(x.sign) : infinity(x.sign), de};
     }
     if (x.kind != Kind::Finite) return {st0, de};
+    if (y.kind == Kind::Zero) return pass_through(x, de, c);
     // trunc(st1), clamped at 2^17 where any larger magnitude over/underflows
     // alike (|st1| < 1 scales by 2^0).
     constexpr int kClamp = 1 << 17;
@@ -88,7 +104,7 @@ Result remainder_impl(F80 st0, F80 st1, Control c, bool nearest) {
         r.status = (r.status & ~C1) | de | extra;
         return r;
     };
-    if (y.kind == Kind::Inf) return unchanged(0);
+    if (y.kind == Kind::Inf) return pass_through(x, de, c);
     // Both finite and nonzero.  d is the difference of the leading bits'
     // exponents; a partial step divides by st1 * 2^(d - N) instead.
     const int d = x.exp - y.exp;

@@ -40,6 +40,7 @@ struct Config {
   std::string dtb;         // -dtb: use this device tree instead of the generated one
   std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
   bool no_reboot = false;  // a guest reset request ends Kiln instead
+  std::string rtc_base = "utc";  // -rtc base=utc|localtime|DATE (-M pc's RTC)
   std::string cpu_model;   // -cpu NAME (x86 boards; empty: the board's default)
   // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
   // "unix:PATH[,server...]" (machine/chardev.h opens it).

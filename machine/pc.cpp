@@ -1,20 +1,30 @@
-// The `pc` board (-M pc) as issue 13 needs it: one x86 CPU from the reset
-// vector, RAM, a -bios ROM image (machine/pc.h has the map) and the ISA
-// debugging devices on the I/O port space. A CPU that halts with nothing left
-// to wake it ends the run with one line and pc::kExitHalted.
+// The `pc` board (-M pc): one x86 CPU from the reset vector, RAM, a -bios ROM
+// image (machine/pc.h has the map), the 8259A PICs and the 8254 PIT, and the
+// ISA debugging devices on the I/O port space. A CPU that halts with nothing
+// left to wake it ends the run with one line and pc::kExitHalted.
+#include <chrono>
 #include <cstdio>
 #include <map>
 
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/debug.h"
+#include "devices/pc/fw_cfg.h"
+#include "devices/pc/i8042.h"
+#include "devices/pc/i8254.h"
+#include "devices/pc/i8259.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
+#include "devices/pc/mc146818.h"
+#include "devices/pc/port92.h"
+#include "devices/pc/post_port.h"
+#include "devices/pc/reset_control.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
 #include "machine/chardev.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
+#include "machine/pc_firmware_info.h"
 #include "mem/port_space.h"
 
 namespace kiln::machine {
@@ -30,7 +40,7 @@ struct CpuModel {
 constexpr CpuModel kCpuModels[] = {
     {"286", x86::Model::I286},         {"386", x86::Model::I386},          {"486", x86::Model::I486},
     {"pentium", x86::Model::Pentium}, {"pentium3", x86::Model::Pentium3}, {"qemu64", x86::Model::X64},
-    {"max", x86::Model::X64},
+    {"max", x86::Model::Max},
 };
 
 class Pc final : public Machine {
@@ -61,6 +71,8 @@ class Pc final : public Machine {
                                                engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
                                                                cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
     engine_->set_events(&events_);
+    if (Status s = add_interrupt_devices(); !s) return s;
+    if (Status s = add_system_devices(cfg); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -130,7 +142,7 @@ class Pc final : public Machine {
   Status map_memory(uint64_t ram_bytes, const std::vector<uint8_t>& bios) {
     const uint64_t mirror_bytes = std::min<uint64_t>(bios.size(), pc::kMirrorMaxBytes);
     const uint64_t mirror_base = pc::kMirrorTop - mirror_bytes;
-    const uint64_t below_4g = std::min(ram_bytes, pc::kLowRamMaxEnd);
+    const uint64_t below_4g = pc::ram_below_4g(ram_bytes);
     if (Status s = map_.add_ram("low RAM", 0, std::min(below_4g, mirror_base)); !s) return s;
     if (below_4g > pc::kMirrorTop)
       if (Status s = map_.add_ram("RAM", pc::kMirrorTop, below_4g - pc::kMirrorTop); !s) return s;
@@ -165,31 +177,144 @@ class Pc final : public Machine {
     return chardevs_.emplace(id, std::move(*c)).first->second.out();
   }
 
-  // HLT with nothing left to wake the CPU: no device can interrupt yet, so
-  // with IF set too the wait would never end.
+  // ---- Interrupts (issue 14): the 8259A pair on the CPU's INTR pin, the 8254 PIT on IRQ0 and port 0x61.
+  class IntrPin final : public devices::IrqLine {
+   public:
+    explicit IntrPin(x86::X86Cpu& cpu) : cpu_(cpu) {}
+    void set_level(bool high) override { cpu_.set_intr(high); }
+
+   private:
+    x86::X86Cpu& cpu_;
+  };
+
+  Status add_interrupt_devices() {
+    intr_pin_ = std::make_unique<IntrPin>(*cpu_);
+    pic_ = std::make_unique<devices::I8259Pair>(*intr_pin_);
+    cpu_->set_inta([this] { return pic_->acknowledge(); });
+    pit_ = std::make_unique<devices::I8254>(events_, pic_->irq(0));
+    using P = devices::I8259Pair;
+    const struct {
+      const char* name;
+      uint32_t base, count;
+      mem::PortDevice* dev;
+    } ports[] = {
+        {"i8259 master", P::kMasterPorts, 2, &pic_->master()},
+        {"i8259 slave", P::kSlavePorts, 2, &pic_->slave()},
+        {"i8259 elcr", P::kElcrPorts, 2, &pic_->elcr()},
+        {"i8254", devices::I8254::kPorts, 4, pit_.get()},
+        {"port 0x61", devices::I8254::kPortB, 1, &pit_->port_b()},
+    };
+    for (const auto& p : ports)
+      if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
+    return {};
+  }
+  // ---- end of the interrupt devices
+
+  // HLT with nothing left to wake the CPU ends the run: IF clear (no NMI
+  // source yet), or IF set while the PIC masks every input. Otherwise the
+  // host sleeps until the next event (a timer) and the CPU looks again.
   int halted() {
     const x86::X86State& s = cpu_->s();
     if (cpu_->shutdown()) {  // a triple fault: a PC resets (QEMU too), or with -no-reboot Kiln ends
       std::fprintf(stderr, "kiln: x86 triple fault (shutdown) at %04X:%08llX%s\n", s.seg[x86::CS].selector,
                    (unsigned long long)cpu_->ip(), no_reboot_ ? "" : "; resetting");
       if (no_reboot_) return pc::kExitTripleFault;
-      cpu_->reset();
+      reset_board();
       return -1;
     }
     const uint16_t cs = s.seg[x86::CS].selector;
     const uint16_t hlt_ip = uint16_t(cpu_->ip() - 1);  // HLT's opcode byte, the last of the instruction
+    if ((s.flags & x86::fl::IF) && pic_->may_interrupt()) {
+      events_.wait_for_event(kHaltWaitNs);
+      events_.run_due();
+      return -1;
+    }
     if (s.flags & x86::fl::IF)
-      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but no device can interrupt yet)\n", cs, hlt_ip);
+      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
     else
       std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04X\n", cs, hlt_ip);
     return pc::kExitHalted;
   }
+
+  // ---- System devices (issue 14: what SeaBIOS reads early) and the board's reset ----
+  // The RTC/CMOS, fw_cfg, the 8042, port 0x92, reset control at 0xCF9 and the
+  // POST port; the CMOS bytes and fw_cfg items come from the board's map
+  // (machine/pc_firmware_info.h).
+  Status add_system_devices(const Config& cfg) {
+    const auto host_now = std::chrono::system_clock::now().time_since_epoch();
+    Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
+    if (!start) return make_error(start.error());
+    const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp};
+    rtc_ = std::make_unique<devices::Mc146818>(events_, pic_->irq(8), *start);
+    pc::fill_cmos(*rtc_, facts);
+    fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
+    fw_cfg_->set_code_watcher(engine_.get());
+    if (Status s = pc::fill_fw_cfg(*fw_cfg_, facts); !s) return s;
+    kbc_ = std::make_unique<devices::I8042>(pic_->irq(1), pic_->irq(12), devices::I8042::Hooks{[this] { apply_a20(); }, [this] { request_reset(); }});
+    port92_ = std::make_unique<devices::Port92>([this] { apply_a20(); }, [this] { request_reset(); });
+    reset_control_ = std::make_unique<devices::ResetControl>([this] { request_reset(); });
+    const struct {
+      const char* name;
+      uint32_t base, count;
+      mem::PortDevice* dev;
+    } ports[] = {
+        {"rtc", devices::Mc146818::kBase, devices::Mc146818::kPorts, rtc_.get()},
+        {"fw_cfg", devices::FwCfg::kBase, devices::FwCfg::kPorts, fw_cfg_.get()},
+        {"i8042 data", devices::I8042::kDataPort, 1, &kbc_->data_port()},
+        {"i8042 command", devices::I8042::kCommandPort, 1, &kbc_->command_port()},
+        {"port92", devices::Port92::kPort, 1, port92_.get()},
+        {"reset control", devices::ResetControl::kPort, 1, reset_control_.get()},
+        {"post", devices::PostPort::kPort, 1, &post_port_},
+    };
+    for (const auto& p : ports)
+      if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
+    return {};
+  }
+
+  // A guest's reset request (0xCF9, port 0x92, the 8042). Those ports' writes
+  // run as instructions of their own, so the posted reset happens right after
+  // the writing instruction, between blocks, in either tier. With -no-reboot
+  // the run ends instead (status 0, as QEMU's).
+  void request_reset() {
+    if (no_reboot_) {
+      engine_->request_stop(0);
+      return;
+    }
+    events_.post([this] { reset_board(); });
+  }
+
+  // A system reset: the CPU and the devices, RAM and the CMOS kept.
+  void reset_board() {
+    cpu_->reset();
+    rtc_->reset();
+    kbc_->reset();
+    port92_->reset();
+    reset_control_->reset();
+    fw_cfg_->reset();
+    apply_a20();
+  }
+
+  // The A20 gate: on if the 8042's output port or port 0x92 says so (the
+  // chipset ORs them). Off, the CPU's physical addresses lose bit 20 (the
+  // MMU's a20_mask; the 8086 has no bit 20 to lose).
+  void apply_a20() {
+    x86::X86State& s = cpu_->s();
+    if (s.model == x86::Model::I8086) return;
+    constexpr uint64_t kBit20 = 1ull << 20;
+    const uint64_t mask = kbc_->a20() || port92_->a20() ? s.a20_mask | kBit20 : s.a20_mask & ~kBit20;
+    if (mask == s.a20_mask) return;
+    s.a20_mask = mask;
+    s.mem.flush_tlb();  // cached translations hold the old physical addresses
+  }
+  // ---- end of the system devices ----
 
   static std::string cpu_model_names() {
     std::string out;
     for (const CpuModel& m : kCpuModels) out += std::string(out.empty() ? "" : ", ") + m.name;
     return out;
   }
+
+  static constexpr uint64_t kHaltWaitNs = 10'000'000;  // a halted CPU looks again at least this often (gdb's interrupt)
 
   Log& log_;
   bool no_reboot_ = false;
@@ -200,9 +325,18 @@ class Pc final : public Machine {
   std::unique_ptr<x86::X86Cpu> cpu_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<MachineDebug> debug_;  // after the engine: it detaches from it first
+  std::unique_ptr<IntrPin> intr_pin_;
+  std::unique_ptr<devices::I8259Pair> pic_;
+  std::unique_ptr<devices::I8254> pit_;  // after events_: it cancels its timers there
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;
+  std::unique_ptr<devices::Mc146818> rtc_;  // after events_: it cancels its timer there
+  std::unique_ptr<devices::FwCfg> fw_cfg_;
+  std::unique_ptr<devices::I8042> kbc_;
+  std::unique_ptr<devices::Port92> port92_;
+  std::unique_ptr<devices::ResetControl> reset_control_;
+  devices::PostPort post_port_;
 };
 
 }  // namespace

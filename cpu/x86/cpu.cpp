@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <new>
 
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/debug_traps.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/disasm.h"
@@ -36,8 +37,7 @@ void X86Cpu::reset() {
   const Model model = st.model;
   for (uint64_t& r : st.gpr) r = 0;
   // EDX: the processor signature (family, model, stepping) of the generation.
-  static constexpr uint16_t kSignature[] = {0, 0, 0x0308, 0x0480, 0x0543, 0x0673, 0x0663};
-  st.gpr[DX] = kSignature[unsigned(model)];
+  st.gpr[DX] = signature(model);
   for (Segment& g : st.seg) g = Segment{};
   st.seg[CS].selector = 0xF000;
   st.seg[CS].attr = attr::kRealCode;
@@ -52,9 +52,11 @@ void X86Cpu::reset() {
   st.cpl = 0;
   st.a20_mask = model == Model::I8086 ? 0xFFFFF : model == Model::I286 ? 0xFFFFFF : ~0ull;
   st.fault = 0;
+  st.halted = 0;
+  st.irq_shadow_pc = ~0ull;
   write_flags(st, 0);
   st.pc = st.seg[CS].base + 0xFFF0;
-  st.mem.flush_tlb();
+  flush_all_translations(st);
   shutdown_ = false;
 }
 
@@ -63,6 +65,7 @@ void X86Cpu::set_sreg(unsigned seg, uint16_t selector) {
   state_->seg[seg].base = uint64_t(selector) << 4;
 }
 void X86Cpu::set_cs_ip(uint16_t cs, uint16_t ip) {
+  state_->halted = 0;  // a test harness starting code anew
   set_sreg(CS, cs);
   state_->pc = state_->seg[CS].base + ip;
 }
@@ -130,7 +133,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   out.regs_begin = uint32_t(off_gpr(0));
   out.regs_end = uint32_t(offsetof(X86State, flags));
   const TransMode m = TransMode::of(st);
-  if (shutdown_) {  // a triple fault: the CPU does nothing until reset
+  if (m.halted) {  // HLT waits for an interrupt; after a triple fault, for a reset
     b.insn_start(out.pc, 1);
     b.exit(ir::ExitReason::Wfi, out.pc);
     return;
@@ -141,6 +144,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
   // Single-step (TF): one instruction per block, armed to trap after it; MOV SS
   // and POP SS are not, so their trap waits for the next instruction (the shadow).
   if (m.tf || m.dbg_data) max_insns = 1;  // (data breakpoints: their trap comes after each instruction too)
+  bool window_next = false;  // after STI, MOV SS, POP SS: the next instruction ends the block
   for (unsigned n = 0;; n++) {
     uint8_t bytes[15];
     const uint64_t pc = m.code == CodeSize::Long64 ? ip : (m.cs_base + ip) & 0xffffffffull;
@@ -150,6 +154,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
     b.insn_start(pc, ok ? in.len : 1);
     Ctx ctx{b, in, m, ip, flags};
     const bool shadow = m.tf && n == 0 && ok && shadows_next(in);
+    const bool holds_off = ok && holds_off_interrupts(in);
     if (m.tf && !shadow) b.call(kArmStep);
     if (!ok && avail < 15) {
       // The bytes ran into a page that cannot be fetched: fault there (or #UD if
@@ -164,15 +169,25 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
         else
           ctx.fault(kInvalidOpcode);
       }
-    } else if (ctx.mode_changed && !b.terminated()) {
-      ctx.end_mode_change();
+    } else if (!b.terminated()) {
+      // MOV SS, POP SS: the shadow (STI's helper sets its own, only when IF was 0).
+      if (holds_off && shadows_next(in)) b.set(offsetof(X86State, irq_shadow_pc), b.c64(ctx.next_pc()));
+      if (ctx.mode_changed) ctx.end_mode_change();
     }
     const uint64_t next = (ip + (ok ? in.len : 1)) & ip_mask;
     out.guest_bytes += ok ? in.len : 1;
     if (b.terminated()) break;
-    if (shadow) max_insns = 2;
     const uint64_t next_pc = m.code == CodeSize::Long64 ? next : (m.cs_base + next) & 0xffffffffull;
-    if (n + 1 >= max_insns || (next_pc & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
+    if (window_next) {  // the shadowed instruction is done: the engine looks at INTR here (no chaining past it)
+      b.exit(ir::ExitReason::ModeChange, next_pc);
+      break;
+    }
+    if (shadow) max_insns = 2;
+    // Outside single-stepping (and one-instruction blocks: kiln-sst, gdb's
+    // step), the shadowed instruction joins the block, which ends after it
+    // (else take_interrupt refuses once at the shadowed pc).
+    else if (holds_off && !m.tf && !m.dbg_data && max_insns > 1) window_next = true;
+    if ((n + 1 >= max_insns && !window_next) || (next_pc & mem::kPageMask) != (out.pc & mem::kPageMask) || next < ip) {
       b.goto_(next_pc);
       break;
     }

@@ -4,6 +4,7 @@
 // 16 MiB on the 286 (A20 on); from the 386 on the address bus is 32 bits
 // wide (36 with PAE and long mode).
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "common/log.h"
@@ -35,11 +36,23 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   bool code_address(uint64_t pc, uint64_t* pa) override;
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
-  // No interrupt controller yet: only the single-step trap (cpu/x86/debug.cpp).
+  // The debug traps of the instruction just done (cpu/x86/debug_traps.cpp),
+  // then INTR when IF is set and no interrupt shadow holds it off
+  // (cpu/x86/interrupt.cpp). Delivering anything ends a HLT.
   bool take_interrupt() override;
   // DR0-DR3 instruction breakpoints (cpu/x86/debug.cpp).
   bool exec_trigger_fires() override;
-  bool wakeup_pending() const override { return false; }
+  // INTR with IF set wakes HLT; with IF clear it does not (NMI would).
+  bool wakeup_pending() const override;
+
+  // The INTR pin, driven by the board's interrupt controller (the 8259A pair):
+  // a rising level makes the engine look at interrupts at the next block
+  // boundary. `inta` is the interrupt-acknowledge cycle: the controller
+  // returns the vector of the interrupt it hands the CPU.
+  void set_intr(bool level);
+  void set_inta(std::function<uint8_t()> inta) { inta_ = std::move(inta); }
+  // HLT waits for an interrupt (cleared by delivering one, or a reset).
+  bool halted() const { return state_->halted != 0; }
   // Real / protected / long mode and the CPL (what "stop on mode switch" compares).
   uint64_t debug_mode() const override;
   std::string disassemble(uint64_t pc) override;
@@ -68,9 +81,11 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   bool deliver(unsigned vector, uint64_t return_ip, uint64_t error, bool soft);
   bool deliver_real(unsigned vector, uint64_t return_ip);
   bool deliver_protected(unsigned vector, uint64_t return_ip, uint64_t error, bool soft);
+  bool take_debug_trap();  // cpu/x86/debug_traps.cpp
   unsigned code_mmu() const;
   // -d int: one line per delivery (cpu/x86/trace.cpp).
-  void log_interrupt(unsigned vector, uint64_t error, bool soft);
+  void log_interrupt(unsigned vector, uint64_t error, const char* kind);
+  bool delivering_irq_ = false;  // take_interrupt() is delivering INTR's vector
 
   struct StateDeleter {
     void operator()(X86State* p) const;
@@ -78,6 +93,7 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   std::unique_ptr<X86State, StateDeleter> state_;
   bool shutdown_ = false;
   Log* log_ = nullptr;
+  std::function<uint8_t()> inta_;
 };
 
 }  // namespace kiln::x86

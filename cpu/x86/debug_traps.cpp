@@ -60,8 +60,9 @@ unsigned exec_breakpoints_at(const X86State& s, uint64_t pc) {
 }
 
 bool shadows_next(const Insn& in) { return in.opcode == 0x17 || (in.opcode == 0x8e && (in.reg & 7) == SS); }
+bool holds_off_interrupts(const Insn& in) { return in.opcode == 0xfb || shadows_next(in); }
 
-bool X86Cpu::take_interrupt() {
+bool X86Cpu::take_debug_trap() {
   X86State& st = *state_;
   if (st.dr_dirty) {
     st.dr_dirty = 0;

@@ -17,6 +17,8 @@ extern const ir::Helper kDataBreakpoint;
 // MOV SS and POP SS hold off the single-step trap (and interrupts) until the
 // next instruction has run: a TF block then takes both.
 bool shadows_next(const Insn& in);
+// STI, MOV SS and POP SS: no interrupt before the next instruction is done.
+bool holds_off_interrupts(const Insn& in);
 // The DR0-DR3 instruction breakpoints (DR7) at linear `pc`, as DR6's B0-B3 bits.
 unsigned exec_breakpoints_at(const X86State& s, uint64_t pc);
 

@@ -32,7 +32,7 @@ uint64_t raise_soft(void* env, uint64_t vector, uint64_t return_ip, uint64_t) {
 }
 
 uint64_t raise_if(void* env, uint64_t cond, uint64_t vector, uint64_t return_ip) {
-  if (cond) record_exception(xs(env), unsigned(vector), return_ip);
+  if (cond) record_exception(xs(env), unsigned(vector & 0xff), return_ip, vector & kErrorCodeZero ? 0 : kNoErrorCode);
   return 0;
 }
 
@@ -135,6 +135,16 @@ uint64_t check_io(void* env, uint64_t port, uint64_t bytes, uint64_t) {
   return 0;
 }
 
+// STI: IF was 0, so the next instruction runs before any interrupt (its pc is the shadow).
+uint64_t sti(void* env, uint64_t next_pc, uint64_t, uint64_t) {
+  X86State* s = xs(env);
+  if (s->flags & fl::IF) return 0;
+  s->flags |= fl::IF;
+  s->irq_shadow_pc = next_pc;
+  if (s->intr) s->exit_request = 1;
+  return 0;
+}
+
 uint64_t port_in(void* env, uint64_t port, uint64_t width, uint64_t) { return port_read(*xs(env), uint16_t(port), unsigned(width / 8)); }
 uint64_t port_out(void* env, uint64_t port, uint64_t value, uint64_t width) {
   port_write(*xs(env), uint16_t(port), unsigned(width / 8), value);
@@ -153,6 +163,7 @@ const ir::Helper kRaiseIf{"x86_raise_if", raise_if, ir::kWritesState | ir::kMayF
 const ir::Helper kDivideCheck{"x86_divide_check", divide_check, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
 const ir::Helper kCheckIopl{"x86_check_iopl", check_iopl, ir::kReadsState | ir::kWritesState | ir::kMayFault, 1};
 const ir::Helper kPopfMask{"x86_popf_mask", popf_mask, ir::kReadsState | ir::kWritesState | ir::kMayFault, 1};
+const ir::Helper kSti{"x86_sti", sti, ir::kReadsState | ir::kWritesState, 1};
 const ir::Helper kCheckIo{"x86_check_io", check_io, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMayFault, 2};
 const ir::Helper kPortIn{"x86_port_in", port_in, ir::kReadsState | ir::kWritesState, 2};
 const ir::Helper kPortOut{"x86_port_out", port_out, ir::kReadsState | ir::kWritesState | ir::kMayFault, 3};
@@ -176,8 +187,11 @@ bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value) {
 
 void write_flags(X86State& s, uint32_t value) {
   const uint32_t fixed = s.model == Model::I8086 ? 0xF002 : 0x0002;
-  // The 8086 and the 286 in real mode have no IOPL or NT (the 286 gets them in protected mode).
-  const uint32_t kept = s.model == Model::I8086 ? 0x0F00 : s.model == Model::I286 ? (protected_mode(s) ? 0x7F00 : 0x0F00) : 0x3F7F00;
+  // The 8086 and the 286 in real mode have no IOPL or NT (the 286 gets them in protected mode); the 386 has no AC or ID.
+  const uint32_t kept = s.model == Model::I8086 ? 0x0F00
+                        : s.model == Model::I286 ? (protected_mode(s) ? 0x7F00 : 0x0F00)
+                        : s.model == Model::I386 ? 0x037F00
+                                                 : 0x3F7F00;
   s.flags = (value & kept) | fixed;
   s.cc_op = uint64_t(CcOp::Eflags);
   s.cc_src = value & fl::kArith;

@@ -14,8 +14,10 @@ extern const ir::Helper kRaise;
 extern const ir::Helper kRaiseFault;
 // (vector, return ip): INT n, INT3, INTO (an IDT gate's DPL is checked against CPL).
 extern const ir::Helper kRaiseSoft;
-// (condition, vector, return ip): raises when the condition is nonzero (INTO, BOUND).
+// (condition, vector [| kErrorCodeZero], return ip): raises when the condition
+// is nonzero (INTO, BOUND; #AC(0) with kErrorCodeZero).
 extern const ir::Helper kRaiseIf;
+constexpr uint64_t kErrorCodeZero = 1u << 8;
 // (dividend, divisor, (width << 1 | signed) | fault ip << 16): #DE if the
 // quotient does not fit (or the divisor is 0); otherwise nothing.
 extern const ir::Helper kDivideCheck;
@@ -29,6 +31,9 @@ extern const ir::Helper kCheckIopl;
 // (bits POPF may change) -> those the privilege allows (IF only if CPL <=
 // IOPL, IOPL only at CPL 0); #GP(0) in virtual-8086 mode below IOPL 3.
 extern const ir::Helper kPopfMask;
+// (pc of the next instruction): STI; when IF was 0, the next instruction is
+// in the interrupt shadow, and a pending INTR raises exit_request.
+extern const ir::Helper kSti;
 // (port, bytes): #GP(0) unless CPL <= IOPL (outside virtual-8086 mode) or the
 // TSS's I/O permission bitmap allows every port of the access.
 extern const ir::Helper kCheckIo;

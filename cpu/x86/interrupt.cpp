@@ -171,7 +171,8 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
   X86State& st = *state_;
   for (;;) {
     st.fault = 0;
-    log_interrupt(vector, error, soft);
+    log_interrupt(vector, error, soft ? "int" : delivering_irq_ ? "irq" : "exception");
+    delivering_irq_ = false;
     if (deliver(vector, return_ip, error, soft)) {
       if (!st.fault) return;
       // A task gate switched tasks and the new task faulted: an exception of its own.
@@ -187,6 +188,7 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
     st.fault = 0;
     if (vector == kDoubleFault) {
       shutdown_ = true;  // triple fault
+      st.halted = 1;     // nothing runs until a reset
       (void)second;  // the board reports the shutdown (X86Cpu::shutdown())
       return;
     }
@@ -209,6 +211,40 @@ void X86Cpu::take_exception() {
   st.step_pending = st.data_hits = 0;  // a faulting (or INT n) instruction completes no single step
   const uint64_t ret = st.pending_return_ip == kReturnToFaulting ? ip() : st.pending_return_ip;
   interrupt(unsigned(st.pending_vector), ret, st.pending_error, st.pending_soft != 0);
+}
+
+// External interrupts (SDM Vol. 3 §6.3, §6.8.3): INTR is sampled at an
+// instruction boundary, here a block boundary the engine reaches with
+// exit_request raised (set_intr, STI and POPF raise it when INTR is pending).
+// The instruction after STI (IF was 0), MOV SS or POP SS runs before an
+// interrupt: when a block ends before it, the first look is refused and the
+// next boundary, at least one instruction later, takes it.
+bool X86Cpu::take_interrupt() {
+  X86State& st = *state_;
+  if (take_debug_trap()) {
+    st.halted = 0;
+    return true;
+  }
+  if (shutdown_ || !st.intr || !(st.flags & fl::IF)) return false;
+  if (st.pc == st.irq_shadow_pc) {
+    st.irq_shadow_pc = ~0ull;
+    st.exit_request = 1;
+    return false;
+  }
+  st.irq_shadow_pc = ~0ull;
+  const unsigned vector = inta_ ? inta_() : 0;
+  st.halted = 0;
+  delivering_irq_ = true;  // for -d int; a fault while delivering it is an exception again
+  interrupt(vector, ip());
+  delivering_irq_ = false;
+  return true;
+}
+
+bool X86Cpu::wakeup_pending() const { return !shutdown_ && state_->intr && (state_->flags & fl::IF); }
+
+void X86Cpu::set_intr(bool level) {
+  state_->intr = level;
+  if (level) state_->exit_request = 1;
 }
 
 }  // namespace kiln::x86

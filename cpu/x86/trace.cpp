@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "common/log.h"
@@ -31,14 +32,14 @@ void append(std::string& out, const char* fmt, ...) {
 }
 }  // namespace
 
-void X86Cpu::log_interrupt(unsigned vector, uint64_t error, bool soft) {
+void X86Cpu::log_interrupt(unsigned vector, uint64_t error, const char* kind) {
   if (!log_ || !log_->enabled(kLogInt)) return;
   const X86State& s = *state_;
   char e[32] = "";
   if (error != kNoErrorCode) std::snprintf(e, sizeof e, " error=0x%" PRIx64, error);
   char cr2[32] = "";
-  if (vector == kPageFault && !soft) std::snprintf(cr2, sizeof cr2, " cr2=0x%" PRIx64, s.cr2);
-  log_->printf("x86: %s %u%s at %04x:%0*" PRIx64 " mode=%s cpl=%u%s\n", soft ? "int" : "exception", vector, e,
+  if (vector == kPageFault && std::strcmp(kind, "exception") == 0) std::snprintf(cr2, sizeof cr2, " cr2=0x%" PRIx64, s.cr2);
+  log_->printf("x86: %s %u%s at %04x:%0*" PRIx64 " mode=%s cpl=%u%s\n", kind, vector, e,
                s.seg[CS].selector, code64(s) ? 16 : 8, ip(), mode_name(s), unsigned(s.cpl), cr2);
 }
 

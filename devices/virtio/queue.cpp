@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "devices/dma.h"
+
 namespace kiln::devices::virtio {
 
 static_assert(std::endian::native == std::endian::little, "virtio rings are little-endian; add byte swaps");
@@ -16,20 +18,6 @@ struct Desc {
   uint16_t next;
 };
 static_assert(sizeof(Desc) == 16);
-
-// Device writes into guest memory (RAM only: PhysMap::write refuses ROM and
-// devices): pages holding translated code are reported first, page by page,
-// so the engine drops their blocks.
-bool dma_write(mem::PhysMap& map, mem::CodeWatcher* watcher, uint64_t pa, const void* src, uint64_t len) {
-  if (watcher) {
-    for (uint64_t p = pa & mem::kPageMask; p < pa + len; p += mem::kPageSize) {
-      if (!map.is_code_page(p)) continue;
-      uint64_t lo = p < pa ? pa : p, hi = p + mem::kPageSize < pa + len ? p + mem::kPageSize : pa + len;
-      watcher->code_written(lo, unsigned(hi - lo));
-    }
-  }
-  return map.write(pa, src, len);
-}
 
 }  // namespace
 

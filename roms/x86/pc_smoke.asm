@@ -23,7 +23,7 @@ cpu 286
 %define DEBUGCON 0xe9
 %define DEBUGCON2 0x402
 %define DEBUG_EXIT 0xf4
-%define UNCLAIMED 0x80
+%define UNCLAIMED 0xec
 
 ; The first byte the board mirrors below 1 MiB: image offset ROM_SIZE - MIRROR_SIZE.
 %if ROM_SIZE > 0x10000

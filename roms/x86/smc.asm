@@ -143,7 +143,7 @@ pm32:
   flat_data32
   mov al, 'P'
   out DEBUGCON, al
-  idt_gates32 handlers, handlers_end
+  install_handlers
   lidt [LIN(idtr32)]
   mov dword [LAST_VEC], -1
   mov dword [RESUME], LIN(unexpected)

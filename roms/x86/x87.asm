@@ -143,7 +143,7 @@ fist_rc:
 pm32:
   flat_data32
   lidt [LIN(idtr32)]
-  idt_gates32 handlers, handlers_end
+  install_handlers
   ; CR0: no emulation, MP and NE set (native #MF reporting), TS clear.
   mov eax, cr0
   and eax, ~(4 | 8)

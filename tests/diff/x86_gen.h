@@ -5,21 +5,22 @@
 //
 // The generator emits user-level integer instructions (ALU at every width,
 // ADC/SBB chains, shifts and rotates by every count, MUL/IMUL/DIV/IDIV, BSF/
-// BSR, BT*, BSWAP, MOVZX/MOVSX, CMOVcc/SETcc, XADD/CMPXCHG/XCHG, LEA with
-// random ModRM/SIB, string instructions with REP prefixes, PUSH/POP, BCD
-// outside 64-bit code, and Jcc skipping the next instruction) for 64-bit,
-// 32-bit or 16-bit code. Programs
-// stay inside a sandbox: memory operands are based on a register the program
+// BSR, BT*, POPCNT/TZCNT/LZCNT, BSWAP, MOVBE, MOVZX/MOVSX, CMOVcc/SETcc, XADD/
+// CMPXCHG/XCHG, LEA with random ModRM/SIB, string instructions with REP
+// prefixes, PUSH/POP, BCD outside 64-bit code, and Jcc skipping the next
+// instruction) for 64-bit, 32-bit or 16-bit code. Programs stay inside a
+// sandbox: memory operands are based on a register the program
 // never writes (R15 / EBX / BX) pointing into the data area, string
 // instructions get their pointers and count set just before them, and the
 // stack pointer is never an operand. It also tracks which arithmetic flags
 // the manual leaves undefined (SDM Vol. 2 per instruction; AMD's BT* also
 // leave ZF undefined) so that a comparison with real hardware can mask them,
-// and puts a CMP before any flag reader whose input would be undefined.
+// and puts a CMP before any flag reader whose input would be undefined
+// (unless `undefined_too`).
 //
-// The machine: an X86Cpu of Model::X64 with RAM at 0 (system tables, page
-// tables, one HLT handler per vector) and, in long mode, RAM at kUserBase
-// (code, data, stack) mapped 1:1. A program ends with UD2: its #UD, like any
+// The machine: an X86Cpu of Model::Max (x86-64 with MOVBE) with RAM at 0
+// (system tables, page tables, one HLT handler per vector) and, in long mode,
+// RAM at kUserBase (code, data, stack) mapped 1:1. A program ends with UD2: its #UD, like any
 // other exception, is delivered to the handler for its vector, which halts.
 #pragma once
 #include <cstdint>
@@ -98,6 +99,11 @@ class Generator {
     code_ = code;
     data_ = data;
   }
+  // TZCNT/LZCNT among the bit instructions (off for a host CPU without BMI1 and LZCNT, which runs them as BSF/BSR).
+  bool bit_counts = true;
+  // What the manual leaves undefined is compared too (against an Intel host; Kiln follows Intel): flag
+  // readers get no CMP before them, 16-bit SHLD/SHRD count up to 31, and BSWAP has 16-bit operands.
+  bool undefined_too = false;
   uint64_t u64() { return rng_(); }
   uint64_t below(uint64_t n) { return rng_() % n; }
   bool coin() { return rng_() & 1; }
@@ -180,7 +186,7 @@ class Generator {
 
   // Flag bookkeeping: `reads` must be defined (else a CMP defines them all first).
   void need(uint32_t reads) {
-    if (!(undef_ & reads)) return;
+    if (undefined_too || !(undef_ & reads)) return;
     const unsigned a = pick_any();
     insn(32, {0x39}, a, rr(a, pick_any()));  // cmp r32, r32
     undef_ = 0;
@@ -395,7 +401,7 @@ class Generator {
   }
   void double_shift() {
     const unsigned w = width_no8();
-    unsigned c = w == 16 ? unsigned(below(17)) : count(w);
+    unsigned c = w == 16 && !undefined_too ? unsigned(below(17)) : count(w);
     const bool by_cl = coin();
     if (by_cl) {
       begin();
@@ -446,7 +452,12 @@ class Generator {
   }
   void bits() {
     const unsigned w = width_no8();
-    switch (below(6)) {
+    switch (below(7)) {
+      case 6: {  // movbe r, m / m, r (the host and `-cpu max` have it)
+        const bool load = coin();
+        insn(w, {0x0F, 0x38, uint8_t(load ? 0xF0 : 0xF1)}, load ? pick_dst() : pick_any(), mem());
+        break;
+      }
       case 0: {  // bsf / bsr
         Pair p = pair(w);
         insn(w, {0x0F, uint8_t(coin() ? 0xBC : 0xBD)}, pick_dst(), p.dst);
@@ -467,14 +478,17 @@ class Generator {
         effect(kCF, kAll & ~kCF);
         break;
       }
-      case 3: {  // popcnt (P5 and later in Kiln's opcode map; the host has it)
+      case 3: {  // popcnt, tzcnt, lzcnt (F3 0F B8/BC/BD: x86-64 model; the host needs POPCNT, BMI1 and LZCNT)
         Pair p = pair(w);
-        insn(w, {0x0F, 0xB8}, pick_dst(), p.dst);
+        const unsigned op = bit_counts ? unsigned(below(3)) : 0;
+        static constexpr uint8_t kOps[] = {0xB8, 0xBC, 0xBD};
+        insn(w, {0x0F, kOps[op]}, pick_dst(), p.dst);
         // The F3 prefix goes before any 66/REX: rebuild the bytes with it first.
         Insn& last = prog_->insns.back();
         last.bytes.insert(last.bytes.begin(), 0xF3);
         pc_ += 1;
-        effect(kAll, 0);
+        if (op == 0) effect(kAll, 0);
+        else effect(kCF | kZF, kAll & ~(kCF | kZF));
         break;
       }
       case 4: {  // cmpxchg8b / cmpxchg16b m (16B: #GP unless 16-byte aligned)
@@ -483,8 +497,9 @@ class Generator {
         effect(kZF, 0);
         break;
       }
-      default: {  // bswap (32/64)
-        const unsigned ww = m_ == Mode::Long64 && coin() ? 64 : 32;
+      default: {  // bswap (32/64; 16, whose result is undefined, only with undefined_too)
+        unsigned ww = m_ == Mode::Long64 && coin() ? 64 : 32;
+        if (undefined_too && below(4) == 0) ww = 16;
         const unsigned r = pick_dst();
         begin();
         operand_prefixes(ww, rr(0, r));
@@ -537,7 +552,17 @@ class Generator {
     switch (below(3)) {
       case 0: insn(w, {0x0F, uint8_t(w == 8 ? 0xC0 : 0xC1)}, src, p.dst, p.legacy8); effect(kAll, 0); break;  // xadd
       case 1: insn(w, {0x0F, uint8_t(w == 8 ? 0xB0 : 0xB1)}, src, p.dst, p.legacy8); effect(kAll, 0); break;  // cmpxchg
-      default: insn(w, {uint8_t(w == 8 ? 0x86 : 0x87)}, src, p.dst, p.legacy8); break;                        // xchg
+      default: {  // xchg
+        // With memory it is locked: keep it inside one 64-byte line (the memory base is 64-byte aligned), since
+        // a split lock can hang a host CPU under a hypervisor with split-lock detection (it does on our VMs).
+        if (p.dst.mem) {
+          p.dst.index = false;
+          const int off = ((p.dst.disp % 64) + 64) % 64, over = off + int(w / 8) - 64;
+          if (over > 0) p.dst.disp = int8_t(p.dst.disp - over);
+        }
+        insn(w, {uint8_t(w == 8 ? 0x86 : 0x87)}, src, p.dst, p.legacy8);
+        break;
+      }
     }
   }
   // LEA with a random ModRM (and SIB, displacement) in either address size; no memory is accessed.
@@ -780,7 +805,7 @@ struct Guest {
       const uint8_t hlt = 0xF4;
       map.write(kHandlers + 16 * v, &hlt, 1);
     }
-    cpu = std::make_unique<X86Cpu>(map, Model::X64);
+    cpu = std::make_unique<X86Cpu>(map, Model::Max);
     X86State& s = cpu->s();
     std::memcpy(s.gpr, init.gpr, sizeof s.gpr);
     if (m == Mode::Real16) setup_real(s);

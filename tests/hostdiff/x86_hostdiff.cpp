@@ -17,18 +17,27 @@
 // PF, AF, ZF, SF, OF, DF minus the flags the manual leaves undefined for the
 // instructions that last wrote them (the generator tracks which).
 //
-//   kiln_hostdiff_x86 [--seed S|time] [--cases N] [--seconds T] [--max-len L] [--all-flags] [--verbose]
+// --all-flags compares those too, and what else the manual leaves undefined
+// (flag readers then read undefined flags, 16-bit SHLD/SHRD count past 16):
+// Kiln follows Intel there (docs/design.md "Undefined flags"), so it runs
+// only on a GenuineIntel host and exits 77 (skipped) elsewhere. --survey
+// compares all flags on any host but only lists the instructions whose
+// undefined flags differ, one line each, and goes on (with --max-len 1).
+//
+//   kiln_hostdiff_x86 [--seed S|time] [--cases N] [--seconds T] [--max-len L] [--all-flags|--survey] [--verbose]
 //
 // KILN_HOSTDIFF_CASES=N in the environment runs N cases instead of the time
 // budget (longer runs by hand). Exit 0 if all agree, 1 on a mismatch.
 #include <chrono>
 #include <cinttypes>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 
 #include "tests/diff/x86_gen.h"
 
 #if defined(__x86_64__) && defined(__linux__)
+#include <cpuid.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -63,6 +72,8 @@ int class_of_vector(unsigned v) {
 
 #ifdef KILN_HOSTDIFF
 // The trampoline (AT&T syntax). Block layout: rax rcx rdx rbx rsp rbp rsi rdi r8..r15 rflags.
+// DS and ES get Linux's user data selector (0x2b): a 64-bit process runs with them null, which
+// 64-bit code ignores but the compatibility-mode part of a program would fault on (#GP).
 extern "C" void kiln_hostdiff_enter(uint64_t* regs, uint64_t code);
 extern "C" void kiln_hostdiff_return();
 asm(R"(
@@ -79,6 +90,9 @@ kiln_hostdiff_enter:
   mov %rsp, kiln_hostdiff_saved_rsp(%rip)
   mov %rdi, kiln_hostdiff_regs(%rip)
   mov %rsi, kiln_hostdiff_code(%rip)
+  mov $0x2b, %eax
+  mov %eax, %ds
+  mov %eax, %es
   mov %rdi, %rsp
   pop %rax
   pop %rcx
@@ -221,8 +235,10 @@ Outcome kiln_outcome(Guest& g) {
   return o;
 }
 
-// --all-flags: compare the flags the manual leaves undefined too (Kiln's choices against this host's).
+// --all-flags: compare the flags the manual leaves undefined too (an Intel host: Kiln follows Intel).
+// --survey: compare them, but only list the instructions whose undefined flags differ.
 bool g_all_flags = false;
+bool g_survey = false;
 
 std::string compare(const Program& p, const Outcome& host, Guest& g) {
   Outcome k = kiln_outcome(g);
@@ -248,7 +264,7 @@ std::string compare(const Program& p, const Outcome& host, Guest& g) {
   field("rip", host.rip, k.rip);
   // At a fault, the flags the faulting instruction would have written are not yet written:
   // the tracked mask is for the end of the program, so compare them only when it was reached.
-  const uint32_t mask = (kAll | fl::DF) & ~(g_all_flags ? 0 : p.undefined);
+  const uint32_t mask = (kAll | fl::DF) & ~(g_all_flags || g_survey ? 0 : p.undefined);
   if (host.cls == 0) field("rflags", host.rflags & mask, k.rflags & mask);
   for (uint64_t i = 0; i < kDataSize; i += 8) {
     uint64_t x, y;
@@ -304,9 +320,10 @@ const std::vector<Pinned>& pinned() {
 Program compat_program(Generator& g64, uint64_t seed, unsigned n) {
   const uint64_t start = code_addr(Mode::Long64), body = start + 12;
   Generator g32(seed ^ 0x5a5a5a5a, Mode::Prot32);
+  g32.bit_counts = g64.bit_counts;
+  g32.undefined_too = g64.undefined_too;
   g32.place(body, data_addr(Mode::Long64));
   Program q = g32.program(n, false);
-  (void)g64;
   Program p{Mode::Long64, {}, q.undefined, true};
   auto le = [](std::vector<uint8_t>& v, uint64_t x, unsigned bytes) {
     for (unsigned i = 0; i < bytes; i++) v.push_back(uint8_t(x >> (8 * i)));
@@ -374,16 +391,41 @@ int main(int argc, char** argv) {
       max_len = unsigned(std::strtoul(value(), nullptr, 0));
     } else if (a == "--all-flags") {
       g_all_flags = true;
+    } else if (a == "--survey") {
+      g_survey = true;
     } else if (a == "--verbose") {
       verbose = true;
     } else {
       std::fprintf(stderr,
-                   "usage: kiln_hostdiff_x86 [--seed S|time] [--cases N] [--seconds T] [--max-len L] [--all-flags] "
-                   "[--verbose]\n");
+                   "usage: kiln_hostdiff_x86 [--seed S|time] [--cases N] [--seconds T] [--max-len L] "
+                   "[--all-flags|--survey] [--verbose]\n");
       return 2;
     }
   }
   if (max_len == 0) max_len = 1;
+  if (g_all_flags && g_survey) {
+    std::fprintf(stderr, "kiln_hostdiff_x86: --all-flags and --survey exclude each other\n");
+    return 2;
+  }
+  // Kiln's undefined flags are Intel's: --all-flags needs an Intel host to check them against.
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  char vendor[13] = {};
+  __get_cpuid(0, &eax, &ebx, &ecx, &edx);
+  std::memcpy(vendor, &ebx, 4);
+  std::memcpy(vendor + 4, &edx, 4);
+  std::memcpy(vendor + 8, &ecx, 4);
+  if (g_all_flags && std::strcmp(vendor, "GenuineIntel") != 0) {
+    std::printf("kiln_hostdiff_x86: skipped: --all-flags checks Kiln's undefined flags, which follow Intel, and "
+                "this host is %s, not GenuineIntel\n", vendor);
+    return 77;
+  }
+  // TZCNT/LZCNT (BMI1, and LZCNT in the extended leaf): without them the host runs F3 0F BC/BD as BSF/BSR.
+  const bool bmi1 = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ebx & (1u << 3));
+  const bool lzcnt = __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 5));
+  auto configure = [&](Generator& g) {
+    g.bit_counts = bmi1 && lzcnt;
+    g.undefined_too = g_all_flags;
+  };
   // The code and data pages at the addresses Kiln's guest uses.
   auto map_fixed = [](uint64_t at, uint64_t size, int prot) {
     void* p = mmap(reinterpret_cast<void*>(at), size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -409,6 +451,7 @@ int main(int argc, char** argv) {
   bool compat_ok = false;
   {
     Generator probe(0, Mode::Long64);
+    configure(probe);
     Program p = compat_program(probe, 0, 1);
     p.insns.erase(p.insns.begin() + 1, p.insns.end() - 2);  // nothing in 32-bit code but the jump back
     p.insns[1].addr = p.insns[0].addr + p.insns[0].bytes.size();
@@ -429,6 +472,7 @@ int main(int argc, char** argv) {
       break;
     const uint64_t case_seed = is_pinned ? c : seed + c - npinned;
     Generator g(case_seed, Mode::Long64);
+    configure(g);
     const bool compat = !is_pinned && compat_ok && g.below(4) == 0;
     Program p = is_pinned ? pinned_program(pinned()[c])
                 : compat  ? compat_program(g, case_seed, 1 + unsigned(g.below(max_len)))
@@ -440,6 +484,8 @@ int main(int argc, char** argv) {
     std::string why;
     if (!run_host(p, init, host, &why)) {
       std::printf("kiln_hostdiff_x86: seed %" PRIu64 ": %s\n", case_seed, why.c_str());
+      Guest listing(Mode::Long64, p, init, nullptr);
+      list_program(p, init, listing);
       return 1;
     }
     done += !is_pinned;
@@ -453,7 +499,7 @@ int main(int argc, char** argv) {
         std::printf("case seed %" PRIu64 ":\n", case_seed);
         list_program(p, init, guest);
       }
-      if (g_all_flags && diff.rfind("  rflags", 0) == 0 && diff.find('\n') + 1 == diff.size()) {
+      if (g_survey && diff.rfind("  rflags", 0) == 0 && diff.find('\n') + 1 == diff.size()) {
         // Only the undefined flags differ: one line for the survey, and go on.
         std::printf("undefined flags differ (%s):%s", tier ? "jit" : "interp", diff.c_str() + 12);
         for (size_t i = 0; i + 1 < p.insns.size(); i++)

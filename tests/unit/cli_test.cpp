@@ -292,3 +292,13 @@ TEST_CASE("QEMU spellings test harnesses pass", "[cli]") {
   CHECK(mentions(err({"-cpu", "rv64,v=true"}), "properties"));
   CHECK(mentions(err({"-M", "virt", "-cpu", "pentium"}), "-M virt"));
 }
+
+TEST_CASE("-rtc base=: -M pc only, base= only", "[cli][pc]") {
+  CHECK(ok({"-M", "pc"}).machine.rtc_base == "utc");
+  CHECK(ok({"-M", "pc", "-rtc", "base=localtime"}).machine.rtc_base == "localtime");
+  CHECK(ok({"-M", "pc", "-rtc", "base=2006-06-17T16:01:21"}).machine.rtc_base == "2006-06-17T16:01:21");
+  CHECK(mentions(err({"-M", "pc", "-rtc", "clock=vm"}), "-rtc: option 'clock' is not supported"));
+  CHECK(mentions(err({"-M", "pc", "-rtc", "base"}), "-rtc: option 'base' is not supported"));
+  CHECK(mentions(err({"-M", "virt", "-rtc", "base=utc"}), "only -M pc"));
+  CHECK(mentions(err({"-M", "pc", "-rtc"}), "needs an argument"));
+}

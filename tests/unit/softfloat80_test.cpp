@@ -271,7 +271,17 @@ TEST_CASE("x87 operations accept arbitrary operands", "[softfloat80]") {
 
 // ---- differential tests against the host x87 -------------------------------
 #if defined(__x86_64__)
+#include <cpuid.h>
+
 namespace {
+
+// Kiln's x87 follows Intel's where Intel and AMD differ (Kiln's CPUID says
+// GenuineIntel). On an AMD host the cases below are known to differ and skipped.
+bool host_is_amd() {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return false;
+    return b == 0x68747541;  // "Auth"enticAMD
+}
 
 struct HostOut {
     F80 value;    // what the instruction left in ST(0) (or the first result)
@@ -475,6 +485,15 @@ void diff_binary(Bin op, uint64_t seed) {
         const Control c = gen_control(r);
         const F80 a = gen(r, r.range(1, 0x7FFE), make(false, 16383, kIntegerBit));
         const F80 b = gen(r, target_for(op, r, a.biased_exp()), a);
+        // FSCALE by +-0 and FPREM/FPREM1 by +-infinity return st0 as it is
+        // (re-encoded): Intel never signals #U for a denormal st0 there, AMD
+        // does (unmasked: the exponent rebiased).
+        const bool passes_through = (op == Bin::Scale && (b.se & 0x7FFF) == 0 && b.sig == 0) ||
+                                    (prem && (b.se & 0x7FFF) == 0x7FFF && b.sig == 1ull << 63);
+        if (passes_through && a.biased_exp() == 0 && host_is_amd()) {
+            ++f.checked;
+            continue;
+        }
         const HostOut h = host_binary(op, a, b, c);
         const Result o = ours_binary(op, a, b, c);
         const uint16_t hs = h.sw & (kExceptionBits | cc), os = o.status & (kExceptionBits | cc);
@@ -798,8 +817,10 @@ TEST_CASE("x87 transcendentals agree with the host x87 to an ulp", "[softfloat80
     CHECK(f.checked == 9 * n);
     CHECK(f.count == 0);
     // Most results are bit-exact; an ulp apart where the x87 itself is not
-    // correctly rounded (on the AMD EPYC host of the first run: FPTAN ~15%,
-    // FSIN/FCOS/F2XM1 ~6-7%, FYL2X/FYL2XP1 ~2.5%, FPATAN ~1%).
-    CHECK(st.one_ulp * 8 < f.checked);
+    // correctly rounded, which differs by vendor. AMD EPYC: FPTAN ~15%,
+    // FSIN/FCOS/F2XM1 ~6-7%, FYL2X/FYL2XP1 ~2.5%, FPATAN ~1% (about 8% in all).
+    // Intel Xeon: FPTAN ~28%, F2XM1 ~17%, FSIN/FCOS/FYL2X/FYL2XP1 ~6-7%,
+    // FPATAN ~1.5% (about 15% in all).
+    CHECK(st.one_ulp * 4 < f.checked);
 }
 #endif  // __x86_64__

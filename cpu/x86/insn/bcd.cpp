@@ -1,5 +1,9 @@
 // Decimal adjust (Intel SDM Vol. 2: DAA, DAS, AAA, AAS, AAM, AAD). Where the
-// 8086 and the 286 differ (AAA/AAS carry into AH), the model decides.
+// 8086 and the 286 differ (AAA/AAS carry into AH), the model decides. The
+// flags the manual leaves undefined are, from the 386 on, what Intel CPUs
+// leave (measured on the host; docs/design.md "Undefined flags"): DAA/DAS
+// clear OF; AAA/AAS clear OF and SF and set ZF and PF from the new AL; AAM
+// sets them as a logic result, AAD as the add that makes AL (all models).
 #include "cpu/x86/insn/shapes.h"
 
 namespace kiln::x86 {
@@ -20,10 +24,12 @@ bool gen_decimal_adjust(Ctx& c, bool add) {
   // DAS: the low adjustment's borrow sets CF too (AL < 6), as the SDM's pseudo-code has it. DAA's
   // carry from AL + 6 (AL >= 0xFA) comes with the high adjustment anyway.
   if (!add) high = b.ne(b.or_(b.zext<T::I8>(high), b.zext<T::I8>(b.ltu(b.select(low, al, c8(c, 0xff)), c8(c, 6)))), c8(c, 0));
-  // OF is undefined (the test vectors mask it): the overflow of the adjusting add or subtract.
-  B1 of = add ? b.lts(b.and_(b.xor_(al, r), b.xor_(adj, r)), c8(c, 0)) : b.lts(b.and_(b.xor_(al, adj), b.xor_(al, r)), c8(c, 0));
   U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, low, fl::AF), flag_bit(b, high, fl::CF)));
-  f = b.or_(f, flag_bit(b, of, fl::OF));
+  if (!is_386_or_later(c.model())) {
+    // OF (undefined; the test vectors mask it) on the 8086 and 286: the overflow of the adjusting add or subtract.
+    B1 of = add ? b.lts(b.and_(b.xor_(al, r), b.xor_(adj, r)), c8(c, 0)) : b.lts(b.and_(b.xor_(al, adj), b.xor_(al, r)), c8(c, 0));
+    f = b.or_(f, flag_bit(b, of, fl::OF));
+  }
   c.set_cc_flags(f);
   return true;
 }
@@ -33,7 +39,6 @@ bool gen_ascii_adjust(Ctx& c, bool add) {
   ir::Builder& b = c.b;
   U16 ax = c.reg<T::I16>(AX);
   U8 al = b.trunc<T::I8>(ax);
-  U32 old = c.arith_flags();
   B1 adjust = b.ne(b.or_(b.zext<T::I8>(c.flag(fl::AF)), b.zext<T::I8>(b.ltu(c8(c, 9), b.and_(al, c8(c, 0x0f))))), c8(c, 0));
   U16 r;
   if (c.is_8086()) {  // AL and AH adjusted separately: no carry from AL into AH
@@ -47,7 +52,9 @@ bool gen_ascii_adjust(Ctx& c, bool add) {
   r = b.select(adjust, r, ax);
   r = b.and_(r, b.constant<T::I16>(0xff0f));
   c.set_reg(AX, r);
-  U32 f = b.and_(old, b.c32(fl::OF | fl::SF | fl::ZF | fl::PF));
+  // OF SF ZF PF (undefined): kept on the 8086 and 286; from the 386 on those of the new AL as a logic result.
+  U32 f = is_386_or_later(c.model()) ? result_flags(b, b.trunc<T::I8>(r))
+                                     : b.and_(c.arith_flags(), b.c32(fl::OF | fl::SF | fl::ZF | fl::PF));
   f = b.or_(f, b.or_(flag_bit(b, adjust, fl::AF), flag_bit(b, adjust, fl::CF)));
   c.set_cc_flags(f);
   return true;

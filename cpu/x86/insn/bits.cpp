@@ -1,8 +1,8 @@
 // Bit and byte operations of the 386 and later (Intel SDM Vol. 2: BT, BTS,
-// BTR, BTC, BSF, BSR, TZCNT, LZCNT, POPCNT, SHLD, SHRD, BSWAP, MOVZX, MOVSX,
+// BTR, BTC, BSF, BSR, TZCNT, LZCNT, POPCNT, SHLD, SHRD, BSWAP, MOVBE, MOVZX, MOVSX,
 // MOVSXD, SETcc, CMOVcc, CMPXCHG, CMPXCHG8B/16B, XADD, ARPL) and the hint
-// NOPs. Flags the manual leaves undefined keep their previous values unless a
-// comment says otherwise.
+// NOPs. Flags the manual leaves undefined are what Intel CPUs leave there
+// (measured on the host; docs/design.md "Undefined flags"): BT* keep them.
 #include "cpu/x86/helpers.h"
 #include "cpu/x86/insn/shapes.h"
 
@@ -62,18 +62,21 @@ bool gen_bit_scan(Ctx& c, bool forward) {
     ir::Val<W> src = c.read<W>(1);
     ir::Val<W> zero = b.template constant<W>(0);
     B1 is_zero = b.eq(src, zero);
-    if (count) {  // TZCNT/LZCNT: the count (w for 0); CF = source 0, ZF = result 0
+    if (count) {  // TZCNT/LZCNT: the count (w for 0); CF = source 0, ZF = result 0, OF SF AF PF cleared
       ir::Val<W> n = forward ? b.ctz(src) : b.clz(src);
       c.write<W>(0, n);
-      U32 f = b.or_(flag_bit(b, is_zero, fl::CF), flag_bit(b, b.eq(n, zero), fl::ZF));
-      c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~(fl::CF | fl::ZF))), f));
+      c.set_cc_flags(b.or_(flag_bit(b, is_zero, fl::CF), flag_bit(b, b.eq(n, zero), fl::ZF)));
       return true;
     }
     // BSF/BSR: the index; a zero source leaves the destination unchanged (as Intel and AMD CPUs do) and sets ZF.
     ir::Val<W> index = forward ? b.ctz(src) : b.sub(b.template constant<W>(w - 1), b.clz(src));
     ir::Val<W> old = c.read<W>(0);
     c.write<W>(0, b.select(is_zero, old, index));
-    c.set_cc_flags(b.or_(b.and_(c.arith_flags(), b.c32(~fl::ZF)), flag_bit(b, is_zero, fl::ZF)));
+    // Flags: ZF = source 0; PF the parity of the index (of 0 for a zero source); CF OF SF AF cleared. Those are
+    // a logic result's flags, with bit 8 set beside the index (below the sign, outside the parity byte) so an
+    // index of 0 is not zero: kept lazy as kind Logic.
+    ir::Val<W> shown = b.select(is_zero, zero, b.or_(index, b.template constant<W>(0x100)));
+    c.set_cc<W>(CcOp::Logic8, src, src, shown);
     return true;
   });
 }
@@ -94,7 +97,7 @@ bool POPCNT(Ctx& c) {
 }
 
 namespace {
-// SHLD/SHRD Ev,Gv,Ib|CL: the count masked to 5 bits (6 at 64 bits); 0 changes nothing.
+// SHLD/SHRD Ev,Gv,Ib|CL: the count masked to 5 bits (6 at 64 bits); 0 changes nothing. AF is cleared.
 bool gen_double_shift(Ctx& c, bool left) {
   return by_width(c.width(0), [&]<T W>() {
     ir::Builder& b = c.b;
@@ -105,18 +108,29 @@ bool gen_double_shift(Ctx& c, bool left) {
     n8 = b.and_(n8, b.constant<T::I8>(w == 64 ? 63 : 31));
     c.prepare_write(0);
     ir::Val<W> n = resize<W>(b, n8);
-    ir::Val<W> wm = b.template constant<W>(w - 1);
-    ir::Val<W> back = b.and_(b.sub(b.template constant<W>(w), n), wm);  // w - n (n > 0)
-    ir::Val<W> n1 = b.and_(b.sub(n, b.template constant<W>(1)), wm);
-    ir::Val<W> nm = b.and_(n, wm);
-    ir::Val<W> r = left ? b.or_(b.shl(d, nm), b.shrl(s, back)) : b.or_(b.shrl(d, nm), b.shl(s, back));
-    // 16 bits by 16: all of d shifted out, the result is s (the host CPU agrees; 17-31 are undefined).
-    if constexpr (w == 16) r = b.select(b.eq(n, b.template constant<W>(16)), s, r);
     ir::Val<W> one = b.template constant<W>(1);
-    ir::Val<W> cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
+    ir::Val<W> r, cf;
+    if constexpr (w == 16) {
+      // Counts up to 31 (above 16 the manual leaves the result undefined): Intel CPUs shift the 48 bits
+      // d:s:d, which for counts up to 16 is the defined result.
+      U64 n64 = b.zext<T::I64>(n8), d64 = b.zext<T::I64>(d);
+      U64 all = b.or_(b.or_(b.shl(d64, b.c64(32)), b.shl(b.zext<T::I64>(s), b.c64(16))), d64);
+      U64 one64 = b.c64(1);
+      r = b.trunc<W>(left ? b.shrl(b.shl(all, n64), b.c64(32)) : b.shrl(all, n64));
+      cf = b.trunc<W>(b.and_(b.shrl(all, left ? b.sub(b.c64(48), n64) : b.sub(n64, one64)), one64));
+    } else {
+      ir::Val<W> wm = b.template constant<W>(w - 1);
+      ir::Val<W> back = b.and_(b.sub(b.template constant<W>(w), n), wm);  // w - n (n > 0)
+      ir::Val<W> n1 = b.and_(b.sub(n, one), wm);
+      ir::Val<W> nm = b.and_(n, wm);
+      r = left ? b.or_(b.shl(d, nm), b.shrl(s, back)) : b.or_(b.shrl(d, nm), b.shl(s, back));
+      cf = left ? b.and_(b.shrl(d, back), one) : b.and_(b.shrl(d, n1), one);
+    }
     ir::Val<W> zero = b.template constant<W>(0);
-    // OF: the sign changed (defined for a count of 1).
-    B1 of = b.lts(b.xor_(r, d), zero);
+    // OF: defined for a count of 1 (the sign changed); for any count, Intel CPUs give that of the first
+    // one-bit step: the top bit of d against the bit shifted in next to it (bit w-2 of d, or bit 0 of s).
+    ir::Val<W> next = left ? b.shl(d, one) : b.shl(s, b.template constant<W>(w - 1));
+    B1 of = b.lts(b.xor_(d, next), zero);
     U32 f = b.or_(result_flags(b, r), b.or_(flag_bit(b, b.ne(cf, zero), fl::CF), flag_bit(b, of, fl::OF)));
     B1 none = b.eq(n8, b.constant<T::I8>(0));
     c.write<W>(0, b.select(none, d, r));
@@ -128,9 +142,22 @@ bool gen_double_shift(Ctx& c, bool left) {
 bool SHLD(Ctx& c) { return gen_double_shift(c, true); }
 bool SHRD(Ctx& c) { return gen_double_shift(c, false); }
 
+// BSWAP Zy: with a 16-bit operand size (66) the result is undefined; Intel CPUs clear the register's low
+// 16 bits and keep the rest.
 bool BSWAP(Ctx& c) {
+  if (c.opsize() == 16) {
+    c.set_reg((c.in.opcode & 7) | ((c.in.rex & 1) << 3), c.b.constant<T::I16>(0));
+    return true;
+  }
   return by_width(c.width(0), [&]<T W>() {
     c.write<W>(0, c.b.bswap(c.read<W>(0)));
+    return true;
+  });
+}
+// MOVBE Gv,Mv / Mv,Gv: a load or store with the bytes reversed (16 bits too, unlike BSWAP). Flags unchanged.
+bool MOVBE(Ctx& c) {
+  return by_width(c.opsize(), [&]<T W>() {
+    c.write<W>(0, c.b.bswap(c.read<W>(1)));
     return true;
   });
 }

@@ -203,7 +203,7 @@ bool POPF(Ctx& c) {
     }();
     // What POPF may change (SDM "POPF"): never VM, VIP, VIF; RF is cleared.
     uint32_t writable = fl::kArith | fl::TF | fl::DF | fl::IF | fl::OF | fl::IOPL | fl::NT;
-    if (is_386_or_later(c.model()) && c.opsize() >= 32) writable |= fl::AC | fl::ID;
+    if (c.model() >= Model::I486 && c.opsize() >= 32) writable |= fl::AC | fl::ID;  // a 386 keeps them 0
     if (c.model() <= Model::I286 && !c.m.pe) writable &= 0x0fff;  // real-mode 286: IOPL and NT stay 0
     if (needs_iopl_check(c)) {
       // At run time: IF only if CPL <= IOPL, IOPL only at CPL 0 (vm86: #GP below IOPL 3).
@@ -215,7 +215,7 @@ bool POPF(Ctx& c) {
     } else {
       c.set_all_flags(v, writable);
     }
-    c.end_block();  // IF and TF may have changed
+    c.end_mode_change();  // IF and TF may have changed (AC too, a mode bit at CPL 3): the engine looks at INTR and the mode
     return true;
   });
 }
@@ -245,8 +245,8 @@ bool CLI(Ctx& c) {
 }
 bool STI(Ctx& c) {
   if (needs_iopl_check(c)) c.b.call(kCheckIopl, c.b.c64(0));
-  set_other_bit(c, fl::IF, true);
-  c.end_block();  // an interrupt may now be taken (after the next instruction: not modelled yet)
+  // The translator ends the block after the next instruction (the shadow) with a ModeChange exit, where the engine looks at INTR.
+  c.b.call(kSti, c.b.c64(c.next_pc()));
   return true;
 }
 
@@ -258,6 +258,7 @@ bool SALC(Ctx& c) {
 
 bool HLT(Ctx& c) {
   if (!c.require_cpl0()) return true;
+  c.b.set(offsetof(X86State, halted), c.b.c64(1));  // until an interrupt (a mode bit: see cpu.cpp)
   c.b.exit(ir::ExitReason::Wfi, c.next_pc());
   return true;
 }

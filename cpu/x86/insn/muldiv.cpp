@@ -1,6 +1,9 @@
 // Multiply and divide (Intel SDM Vol. 2: MUL, IMUL, DIV, IDIV; group 3).
-// MUL/IMUL set CF = OF = "the upper half is significant"; SF, ZF, PF follow
-// the low half (undefined in the manual). A divide that does not fit raises
+// MUL/IMUL set CF = OF = "the upper half is significant"; of the flags the
+// manual leaves undefined, SF and PF follow the low half and AF is cleared;
+// ZF is cleared from the 386 on (as Intel CPUs do; the 8086 and 286 keep ZF
+// of the low half). DIV/IDIV leave all six flags as they were (Intel CPUs
+// do too; the manual leaves them undefined). A divide that does not fit raises
 // #DE through kDivideCheck before anything changes: the 8086 pushes the
 // address of the next instruction, the 286 that of the divide itself.
 #include "cpu/x86/helpers.h"
@@ -62,6 +65,14 @@ uint64_t divide64(void* env, uint64_t divisor, uint64_t info, uint64_t) {
 }
 const ir::Helper kDivide64{"x86_divide64", divide64, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kAccessesRegs, 2};
 
+// The flags of a multiply whose low half is `lo`; `wide`: the high half is significant.
+template <T W>
+U32 mul_flags(Ctx& c, ir::Val<W> lo, B1 wide) {
+  ir::Builder& b = c.b;
+  U32 f = is_386_or_later(c.model()) ? parity_sign_flags(b, lo) : result_flags(b, lo);
+  return b.or_(f, b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF)));
+}
+
 bool gen_mul(Ctx& c, bool is_signed) {
   return by_width(c.width(0), [&]<T W>() {
     ir::Builder& b = c.b;
@@ -77,8 +88,7 @@ bool gen_mul(Ctx& c, bool is_signed) {
       c.set_reg(DX, hi);
     }
     B1 wide = is_signed ? b.ne(hi, b.shra(lo, b.template constant<W>(w - 1))) : b.ne(hi, b.template constant<W>(0));
-    U32 f = b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF)));
-    c.set_cc_flags(f);
+    c.set_cc_flags(mul_flags(c, lo, wide));
     return true;
   });
 }
@@ -135,7 +145,7 @@ bool IMUL(Ctx& c) {
     product<W>(b, x, y, true, &lo, &hi);
     c.write<W>(0, lo);
     B1 wide = b.ne(hi, b.shra(lo, b.template constant<W>(w - 1)));
-    c.set_cc_flags(b.or_(result_flags(b, lo), b.or_(flag_bit(b, wide, fl::CF), flag_bit(b, wide, fl::OF))));
+    c.set_cc_flags(mul_flags(c, lo, wide));
     return true;
   });
 }

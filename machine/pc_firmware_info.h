@@ -1,0 +1,52 @@
+// What the `pc` board tells its firmware, generated from the board's own map
+// (machine/pc.h) and configuration: the CMOS bytes a BIOS reads (as QEMU's pc
+// fills them and SeaBIOS reads them), fw_cfg's items (RAM size, CPU counts,
+// the e820 map, boot settings) and the RTC's start time from -rtc base=.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "devices/pc/fw_cfg.h"
+#include "devices/pc/mc146818.h"
+
+namespace kiln::machine::pc {
+
+struct FirmwareFacts {
+  uint64_t ram_bytes = 0;
+  unsigned cpus = 1;
+  // QEMU's -boot order letters: a/b floppy, c first hard disk, d CD-ROM, n network (QEMU's pc default: "cad").
+  std::string boot_order = "cad";
+};
+
+// CMOS bytes (IBM AT layout plus the Bochs/QEMU extensions SeaBIOS reads).
+namespace cmos {
+constexpr uint8_t kFloppyTypes = 0x10, kDiskTypes = 0x12, kEquipment = 0x14, kBaseMemLow = 0x15,
+                  kBaseMemHigh = 0x16, kExtMemLow = 0x17, kExtMemHigh = 0x18, kChecksumHigh = 0x2e,
+                  kChecksumLow = 0x2f, kExtMem2Low = 0x30, kExtMem2High = 0x31, kMemAbove16MLow = 0x34,
+                  kMemAbove16MHigh = 0x35, kBootFlags1 = 0x38, kBootFlags2 = 0x3d, kMemAbove4GLow = 0x5b,
+                  kMemAbove4GMid = 0x5c, kMemAbove4GHigh = 0x5d, kCpusMinusOne = 0x5f;
+// The AT checksum: the sum of 0x10-0x2D, big-endian in 0x2E-0x2F.
+constexpr uint8_t kChecksumFirst = 0x10, kChecksumLast = 0x2d;
+}  // namespace cmos
+
+// The memory sizes, equipment, CPU count and boot order, then the checksum.
+void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts);
+
+// One e820 entry as fw_cfg's "etc/e820" holds it: little-endian address,
+// length (u64 each) and type (u32), packed.
+constexpr uint32_t kE820Ram = 1;
+constexpr size_t kE820EntryBytes = 20;
+// RAM below 4 GiB from 0 (the BIOS carves its own holes out of it), and the RAM above 4 GiB.
+std::vector<uint8_t> e820_table(uint64_t ram_bytes);
+
+// fw_cfg's keys and files for SeaBIOS.
+Status fill_fw_cfg(devices::FwCfg& fw, const FirmwareFacts& facts);
+
+// -rtc base=utc|localtime|DATE (QEMU's spelling; DATE is 2006-06-17 or
+// 2006-06-17T16:01:21, UTC): the RTC's time at the start, ns since 1970 of
+// its broken-down time, from the host's clock now (`host_ns`).
+Result<int64_t> rtc_start_ns(const std::string& base, int64_t host_ns);
+
+}  // namespace kiln::machine::pc
