@@ -350,7 +350,7 @@ With no options, runs a built-in RISC-V demo guest.
                         port 0: a free port, printed on stderr)
   -chardev socket,id=ID,path=P[,server=on,wait=off]   a socket for -gdb chardev:ID
   -S                    start halted: wait for gdb before the first instruction
-  -d LIST               log categories: in_asm,op,int,exec,unimp,guest_errors
+  -d LIST               log categories: in_asm,op,int,exec,cpu,unimp,guest_errors
   -D FILE               write the -d log to FILE
   --stats               print execution statistics on exit
   -h, --help            this help

@@ -29,7 +29,8 @@ bool parse_log_mask(const std::string& list, uint32_t* mask, std::string* bad_it
     const char* name;
     uint32_t bit;
   } kNames[] = {{"in_asm", kLogInAsm}, {"op", kLogOp},       {"int", kLogInt},
-                {"exec", kLogExec},    {"unimp", kLogUnimp}, {"guest_errors", kLogGuestErrors}};
+                {"exec", kLogExec},    {"unimp", kLogUnimp}, {"guest_errors", kLogGuestErrors},
+                {"cpu", kLogCpu}};
   uint32_t m = 0;
   std::stringstream ss(list);
   std::string item;

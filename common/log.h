@@ -15,6 +15,7 @@ enum LogCategory : uint32_t {
   kLogExec = 1u << 3,    // -d exec: every block executed
   kLogUnimp = 1u << 4,   // -d unimp: unimplemented features the guest touched
   kLogGuestErrors = 1u << 5,  // -d guest_errors
+  kLogCpu = 1u << 6,     // -d cpu: the registers before each block dispatched
 };
 
 class Log {

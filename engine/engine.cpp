@@ -479,6 +479,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
   const uint64_t ticks0 = opts_.time_native ? host_ticks() : 0;
   uint64_t native_ticks = 0;
   const bool trace = log_.enabled(kLogExec);
+  const bool dump_cpu = log_.enabled(kLogCpu);
   SliceEnd why = SliceEnd::Budget;
   CachedBlock* link_from = nullptr;  // a native block that just left through a direct exit
   int link_exit = 0;
@@ -535,7 +536,9 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       continue;
     }
     if (trace) log_.printf("Trace: pc=0x%016" PRIx64 "\n", st.pc);
+    if (dump_cpu) log_.printf("%s", cpu_.dump_registers().c_str());
     cpu::BlockExit x;
+    st.mem.in_block = true;
     if (b->native) {
       // Native code reaching this pc by an indirect jump may come straight here next time.
       if (!breakpoint_at(st.pc)) indirect_.entries[jit::IndirectTable::index(st.pc)] = {st.pc, b->mode, b->native};
@@ -573,6 +576,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
           !covered_by_compile(b) && compile_region(b, b->executions >= opts_.jit_straight_threshold))
         wait_for(b->ticket);
     }
+    st.mem.in_block = false;
     stats_.blocks_executed++;
     if ((stats_.blocks_executed & (kQuickSweep - 1)) == 0 && !quick_.empty()) {
       // Quick code entered only by chaining never comes back here: look at its count now and then.

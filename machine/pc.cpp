@@ -66,6 +66,7 @@ class Pc final : public Machine {
     }
     no_reboot_ = cfg.no_reboot;
     cpu_ = std::make_unique<x86::X86Cpu>(map_, model);
+    cpu_->set_log(&log_);  // -d int
     cpu_->s().ports = &ports_;
     engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_,
                                                engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,

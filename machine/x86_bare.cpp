@@ -28,7 +28,9 @@ Result<std::unique_ptr<X86Bare>> X86Bare::create(X86Model model, bool use_jit) {
   m->ram_size_ = model == X86Model::I8086 ? (1u << 20) : (16u << 20);
   if (Status s = p.map.add_ram("ram", 0, m->ram_size_); !s) return make_error(s.error());
   m->ram_ = p.map.host_ptr(0, m->ram_size_);
-  p.cpu = std::make_unique<x86::X86Cpu>(p.map, model == X86Model::I8086 ? x86::Model::I8086 : x86::Model::I286);
+  p.cpu = std::make_unique<x86::X86Cpu>(p.map, model == X86Model::I8086 ? x86::Model::I8086
+                                               : model == X86Model::I286 ? x86::Model::I286
+                                                                         : x86::Model::I386);
   engine::Options o;
   o.max_block_insns = 1;
   o.verify_ir = true;  // the IR of every instruction checked after every pass
@@ -46,21 +48,25 @@ Result<std::unique_ptr<X86Bare>> X86Bare::create(X86Model model, bool use_jit) {
 
 X86Regs X86Bare::regs() const {
   const x86::X86State& s = p_->cpu->s();
-  auto g = [&](unsigned r) { return uint16_t(s.gpr[r]); };
+  auto g = [&](unsigned r) { return uint32_t(s.gpr[r]); };
   return X86Regs{g(x86::AX), g(x86::BX), g(x86::CX), g(x86::DX), s.seg[x86::CS].selector, s.seg[x86::SS].selector,
                  s.seg[x86::DS].selector, s.seg[x86::ES].selector, g(x86::SP), g(x86::BP), g(x86::SI), g(x86::DI),
-                 uint16_t(p_->cpu->ip()), uint16_t(x86::read_flags(s))};
+                 uint32_t(p_->cpu->ip()), x86::read_flags(s), s.seg[x86::FS].selector, s.seg[x86::GS].selector};
 }
 
 void X86Bare::set_regs(const X86Regs& r) {
   x86::X86Cpu& cpu = *p_->cpu;
   x86::X86State& s = cpu.s();
-  const uint16_t values[8] = {r.ax, r.cx, r.dx, r.bx, r.sp, r.bp, r.si, r.di};  // in encoding order
+  const uint32_t values[8] = {r.ax, r.cx, r.dx, r.bx, r.sp, r.bp, r.si, r.di};  // in encoding order
   for (unsigned i = 0; i < 8; i++) s.gpr[i] = values[i];
   cpu.set_sreg(x86::ES, r.es);
   cpu.set_sreg(x86::SS, r.ss);
   cpu.set_sreg(x86::DS, r.ds);
-  cpu.set_cs_ip(r.cs, r.ip);
+  if (x86::is_386_or_later(s.model)) {
+    cpu.set_sreg(x86::FS, r.fs);
+    cpu.set_sreg(x86::GS, r.gs);
+  }
+  cpu.set_cs_ip(r.cs, uint16_t(r.ip));
   x86::write_flags(s, r.flags);
   s.fault = 0;
 }

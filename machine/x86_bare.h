@@ -1,5 +1,5 @@
 // A bare x86 CPU in real mode: flat RAM (1 MiB wrapping for the 8086, 16 MiB
-// with A20 on for the 286), the engine with one-instruction blocks on the
+// with A20 on for the 286 and 386), the engine with one-instruction blocks on the
 // interpreter or the JIT, and no devices (ports read as all ones). What
 // kiln-sst runs single-instruction test vectors on; the PC board comes later.
 #pragma once
@@ -20,11 +20,15 @@ class Jit;
 
 namespace kiln::machine {
 
-enum class X86Model { I8086, I286 };
+enum class X86Model { I8086, I286, I386 };
 
-// The real-mode register file as test vectors list it.
+// The real-mode register file as test vectors list it (32 bits wide for the
+// 386's files; FS and GS exist from the 386 on).
 struct X86Regs {
-  uint16_t ax, bx, cx, dx, cs, ss, ds, es, sp, bp, si, di, ip, flags;
+  uint32_t ax, bx, cx, dx;
+  uint16_t cs, ss, ds, es;
+  uint32_t sp, bp, si, di, ip, flags;
+  uint16_t fs = 0, gs = 0;
 };
 
 class X86Bare {

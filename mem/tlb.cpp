@@ -217,6 +217,10 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
     return true;
   }
   if (r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher) {
+    if (m.in_block && !m.single_insn) {
+      m.rerun_alone = true;
+      return false;
+    }
     m.code_watcher->code_written(pa, size);
     // The watcher cleared the page's code bit; let the next access refill fast.
     tlb_entry(m, mmu_idx, va).addr_write = kTlbInvalid | kTlbSlow;

@@ -116,6 +116,12 @@ struct MemContext {
   // store has run.
   bool single_insn = false;
   bool rerun_alone = false;
+  // Set by the engine while a translated block runs. A store into a page
+  // holding translated code is then abandoned the same way and rerun alone:
+  // the rest of the block may be the very code it rewrites (x86 sees such a
+  // store at its next instruction, with no fence). Stores outside blocks
+  // (exception delivery) and the rerun itself go through.
+  bool in_block = false;
   // Entries filled from a global translation (kProtGlobal), with what was
   // filled: flush_non_global keeps those that still hold it (an entry
   // refilled since, or changed by a code write, is not kept: a TLB may

@@ -34,7 +34,7 @@ struct Args {
 };
 
 constexpr const char* kUsage =
-    "usage: kiln-sst [--cpu 8086|286] [--accel interp|jit] [--until-hlt] [--max-reports N] FILE...\n"
+    "usage: kiln-sst [--cpu 8086|286|386] [--accel interp|jit] [--until-hlt] [--max-reports N] FILE...\n"
     "Runs SingleStepTests CPU test files (JSON, optionally gzip-compressed): one instruction per test,\n"
     "registers, flags (under metadata.json's flags-mask) and RAM compared. Prints 'N passed, M failed';\n"
     "exit status 0 when all pass, 1 when some fail, 2 on bad arguments or files.\n";
@@ -97,11 +97,31 @@ std::set<std::string> revoked_hashes(const std::string& dir) {
   return out;
 }
 
-constexpr const char* kRegNames[] = {"ax", "bx", "cx", "dx", "cs", "ss", "ds", "es", "sp", "bp", "si", "di", "ip", "flags"};
+// The registers in X86Regs's order; the 386's files name them as 32-bit registers and add FS and GS.
+constexpr unsigned kFlagsIndex = 13, kSpIndex = 8;
+constexpr const char* kRegNames16[] = {"ax", "bx", "cx", "dx", "cs", "ss", "ds", "es",
+                                       "sp", "bp", "si", "di", "ip", "flags"};
+constexpr const char* kRegNames32[] = {"eax", "ebx", "ecx", "edx", "cs", "ss", "ds", "es",
+                                       "esp", "ebp", "esi", "edi", "eip", "eflags", "fs", "gs"};
+// The 386's EFLAGS bits 18-31 do not exist (its files list them as ones): compared are 0-17 (up to VM).
+constexpr uint32_t kEflags386 = 0x3ffff;
+
+uint32_t* reg_slot(machine::X86Regs& r, unsigned i) {
+  uint32_t* wide[] = {&r.ax, &r.bx, &r.cx, &r.dx, nullptr, nullptr, nullptr, nullptr,
+                      &r.sp, &r.bp, &r.si, &r.di, &r.ip, &r.flags, nullptr, nullptr};
+  return wide[i];
+}
+uint16_t* sreg_slot(machine::X86Regs& r, unsigned i) {
+  uint16_t* narrow[] = {nullptr, nullptr, nullptr, nullptr, &r.cs, &r.ss, &r.ds, &r.es,
+                        nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &r.fs, &r.gs};
+  return narrow[i];
+}
 
 class Runner {
  public:
-  Runner(const Args& a, std::unique_ptr<machine::X86Bare> m) : args_(a), m_(std::move(m)) {}
+  Runner(const Args& a, std::unique_ptr<machine::X86Bare> m)
+      : args_(a), m_(std::move(m)), is386_(a.model == machine::X86Model::I386),
+        names_(is386_ ? kRegNames32 : kRegNames16), nregs_(is386_ ? 16 : 14) {}
 
   // Runs one test; returns "" when it passes, else what differed.
   std::string run(const Json& test, uint16_t mask) {
@@ -120,9 +140,9 @@ class Runner {
  private:
   void load(const Json& init) {
     const Json& r = *init.get("regs");
-    auto v = [&](const char* name) { return uint16_t(r.num(name)); };
-    m_->set_regs(machine::X86Regs{v("ax"), v("bx"), v("cx"), v("dx"), v("cs"), v("ss"), v("ds"), v("es"), v("sp"),
-                                  v("bp"), v("si"), v("di"), v("ip"), v("flags")});
+    machine::X86Regs regs{};
+    for (unsigned i = 0; i < nregs_; i++) set(regs, i, uint32_t(r.num(names_[i])));
+    m_->set_regs(regs);
     if (const Json* ram = init.get("ram"))
       for (const Json& e : ram->items)
         if (e.items.size() == 2) m_->ram()[uint64_t(e.items[0].number) % m_->ram_size()] = uint8_t(e.items[1].number);
@@ -140,20 +160,22 @@ class Runner {
   std::string compare(const Json& init, const Json& fin, uint16_t mask, const Json& test) {
     const Json& ir = *init.get("regs");
     const Json& fr = *fin.get("regs");
-    const machine::X86Regs r = m_->regs();
-    const uint16_t got[14] = {r.ax, r.bx, r.cx, r.dx, r.cs, r.ss, r.ds, r.es, r.sp, r.bp, r.si, r.di, r.ip, r.flags};
+    machine::X86Regs r = m_->regs();
     std::ostringstream out;
     char line[160];
-    for (unsigned i = 0; i < 14; i++) {
-      uint16_t want = uint16_t(fr.num(kRegNames[i], ir.num(kRegNames[i])));
-      uint16_t have = got[i];
-      if (i == 13) {
-        if (args_.model != machine::X86Model::I8086 && !fr.get("flags")) want &= 0x0fff;  // the initial value's bits 12-15
-        want &= mask;
-        have &= mask;
+    const uint32_t width = is386_ ? 0xffffffffu : 0xffffu;
+    for (unsigned i = 0; i < nregs_; i++) {
+      uint32_t want = uint32_t(fr.num(names_[i], ir.num(names_[i]))) & width;
+      uint32_t have = get(r, i);
+      if (i == kFlagsIndex) {
+        // The 286 clears bits 12-15 of the initial value in real mode (IOPL and NT stay 0); the 386 keeps them.
+        if (args_.model == machine::X86Model::I286 && !fr.get(names_[i])) want &= 0x0fff;
+        const uint32_t m = is386_ ? (mask | 0xffff0000u) & kEflags386 : mask;
+        want &= m;
+        have &= m;
       }
       if (want != have) {
-        std::snprintf(line, sizeof line, " %s=%04x (expected %04x)", kRegNames[i], have, want);
+        std::snprintf(line, sizeof line, " %s=%0*x (expected %0*x)", names_[i], is386_ ? 8 : 4, have, is386_ ? 8 : 4, want);
         out << line;
       }
     }
@@ -162,9 +184,10 @@ class Runner {
     // exceptions; the 286 files' `flag_address` is one below the pushed FLAGS
     // in every sample test, so it is not used).
     uint64_t flag_addr = ~0ull;
+    const char* sp = names_[kSpIndex];
     const bool frame = test.get("exception") ||
-                       (fr.get("cs") && fr.get("sp") && uint16_t(fr.num("sp")) == uint16_t(ir.num("sp") - 6));
-    if (frame) flag_addr = (uint64_t(uint16_t(fr.num("ss", ir.num("ss")))) << 4) + uint16_t(fr.num("sp", ir.num("sp")) + 4);
+                       (fr.get("cs") && fr.get(sp) && uint16_t(fr.num(sp)) == uint16_t(ir.num(sp) - 6));
+    if (frame) flag_addr = (uint64_t(uint16_t(fr.num("ss", ir.num("ss")))) << 4) + uint16_t(fr.num(sp, ir.num(sp)) + 4);
     if (const Json* ram = fin.get("ram")) {
       for (const Json& e : ram->items) {
         if (e.items.size() != 2) continue;
@@ -184,8 +207,20 @@ class Runner {
     return out.str();
   }
 
+  static void set(machine::X86Regs& r, unsigned i, uint32_t v) {
+    if (uint32_t* w = reg_slot(r, i)) *w = v;
+    else *sreg_slot(r, i) = uint16_t(v);
+  }
+  static uint32_t get(machine::X86Regs& r, unsigned i) {
+    if (uint32_t* w = reg_slot(r, i)) return *w;
+    return *sreg_slot(r, i);
+  }
+
   const Args& args_;
   std::unique_ptr<machine::X86Bare> m_;
+  bool is386_;
+  const char* const* names_;
+  unsigned nregs_;
 };
 
 int run(const Args& a) {
@@ -256,7 +291,8 @@ int main(int argc, char** argv) {
       if (!v) return kiln::sst::usage("--cpu needs a value");
       if (std::strcmp(v, "8086") == 0) a.model = kiln::machine::X86Model::I8086;
       else if (std::strcmp(v, "286") == 0) a.model = kiln::machine::X86Model::I286;
-      else return kiln::sst::usage("--cpu must be 8086 or 286");
+      else if (std::strcmp(v, "386") == 0) a.model = kiln::machine::X86Model::I386;
+      else return kiln::sst::usage("--cpu must be 8086, 286 or 386");
     } else if (s == "--accel") {
       const char* v = next();
       if (!v || (std::strcmp(v, "interp") != 0 && std::strcmp(v, "jit") != 0))

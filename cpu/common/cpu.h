@@ -34,6 +34,9 @@ class Cpu {
   virtual uint64_t debug_mode() const { return mode_bits(); }
   // One instruction's disassembly for -d in_asm.
   virtual std::string disassemble(uint64_t pc) = 0;
+  // The registers for -d cpu, printed before each block the engine dispatches
+  // (empty: this CPU has no dump yet).
+  virtual std::string dump_registers() { return {}; }
 
   // Instruction addresses the CPU must look at before their instruction runs
   // (the guest's own debug triggers, e.g. RISC-V Sdtrig). The engine treats

@@ -104,11 +104,18 @@ size_t X86Cpu::fetch(uint64_t pc, uint8_t* out) {
 
 namespace {
 // (linear address, MMU index): the fetch of a byte a translated instruction
-// could not read; raises the fault now that the instruction is reached.
+// could not read; raises the fault now that the instruction is reached. The
+// page may have been mapped since (a not-present entry needs no INVLPG): then
+// the block is stale, so drop the blocks of the instruction's first page and
+// run the instruction again by itself (mem::MemContext::rerun_alone), from
+// a fresh translation.
 uint64_t fetch_fault(void* env, uint64_t linear, uint64_t mmu, uint64_t) {
   X86State* s = xs(env);
   uint64_t pa;
-  if (mem::code_ptr(s->mem, linear, unsigned(mmu), &pa)) record_fault(s, kGeneralProtection, 0);  // mapped by now: cannot happen within a block
+  if (!mem::code_ptr(s->mem, linear, unsigned(mmu), &pa)) return 0;  // the fault is recorded
+  if (s->mem.code_watcher && mem::code_ptr(s->mem, linear - 1, unsigned(mmu), &pa))
+    s->mem.code_watcher->code_written(pa, 1);
+  s->mem.rerun_alone = true;
   return 0;
 }
 const ir::Helper kFetchFault{"x86_fetch_fault", fetch_fault, ir::kReadsState | ir::kWritesState | ir::kMayFault | ir::kEndsBlock, 2};
@@ -156,7 +163,12 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
       b.call(kFetchFault, b.c64(missing), b.c64(code_mmu()));
       b.exit(ir::ExitReason::Exception, pc);
     } else if (!ok || !in.row->fn(ctx)) {
-      if (!b.terminated()) ctx.fault(kInvalidOpcode);
+      if (!b.terminated()) {
+        if (!ok && in.too_long)
+          ctx.fault(kGeneralProtection, 0);
+        else
+          ctx.fault(kInvalidOpcode);
+      }
     } else if (!b.terminated()) {
       // MOV SS, POP SS: the shadow (STI's helper sets its own, only when IF was 0).
       if (holds_off && shadows_next(in)) b.set(offsetof(X86State, irq_shadow_pc), b.c64(ctx.next_pc()));

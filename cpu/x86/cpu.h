@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "common/log.h"
 #include "cpu/common/cpu.h"
 #include "cpu/x86/state.h"
 
@@ -55,6 +56,10 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   // Real / protected / long mode and the CPL (what "stop on mode switch" compares).
   uint64_t debug_mode() const override;
   std::string disassemble(uint64_t pc) override;
+  // -d cpu (cpu/x86/trace.cpp): the registers as QEMU's -d cpu shows them.
+  std::string dump_registers() override;
+  // Where -d int lines go (none until set).
+  void set_log(Log* log) { log_ = log; }
 
   // mem::Translator (cpu/x86/mmu.cpp)
   bool translate(uint64_t va, unsigned size, mem::AccessType type, unsigned mmu_idx, uint64_t* pa,
@@ -78,12 +83,16 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   bool deliver_protected(unsigned vector, uint64_t return_ip, uint64_t error, bool soft);
   bool take_debug_trap();  // cpu/x86/debug_traps.cpp
   unsigned code_mmu() const;
+  // -d int: one line per delivery (cpu/x86/trace.cpp).
+  void log_interrupt(unsigned vector, uint64_t error, const char* kind);
+  bool delivering_irq_ = false;  // take_interrupt() is delivering INTR's vector
 
   struct StateDeleter {
     void operator()(X86State* p) const;
   };
   std::unique_ptr<X86State, StateDeleter> state_;
   bool shutdown_ = false;
+  Log* log_ = nullptr;
   std::function<uint8_t()> inta_;
 };
 

@@ -185,13 +185,22 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
                                                            : ZYDIS_STACK_WIDTH_16;
   if (ZYAN_FAILED(ZydisDecoderInit(&dec, mode, stack))) return false;
   ZydisDecodedInstruction z;
-  if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&dec, nullptr, buf, kept, &z))) return false;
+  const ZyanStatus status = ZydisDecoderDecodeInstruction(&dec, nullptr, buf, kept, &z);
+  if (ZYAN_FAILED(status)) {
+    // 15 bytes (LOCKs included) were there and the instruction did not end in them.
+    out->too_long = model != Model::I8086 && (status == ZYDIS_STATUS_INSTRUCTION_TOO_LONG ||
+                                               (status == ZYDIS_STATUS_NO_MORE_DATA && kept + locks >= 15));
+    return false;
+  }
   if (z.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT && z.opcode_map != ZYDIS_OPCODE_MAP_0F &&
       z.opcode_map != ZYDIS_OPCODE_MAP_0F38 && z.opcode_map != ZYDIS_OPCODE_MAP_0F3A)
     return false;
   if (z.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY) return false;  // VEX, EVEX, 3DNow!...: not implemented
   d.len = z.length + unsigned(locks);
-  if (d.len > 15) return false;  // the 286 and later fault; the 8086 has no limit (not modelled)
+  if (d.len > 15) {  // the 286 and later fault; the 8086 has no limit (not modelled)
+    out->too_long = model != Model::I8086;
+    return false;
+  }
   d.opcode = uint16_t(z.opcode | (z.opcode_map == ZYDIS_OPCODE_MAP_0F     ? 0x100
                                    : z.opcode_map == ZYDIS_OPCODE_MAP_0F38 ? 0x200
                                    : z.opcode_map == ZYDIS_OPCODE_MAP_0F3A ? 0x300

@@ -105,6 +105,7 @@ struct Insn {
   int seg_override = -1;       // SegReg or -1 (64-bit mode: FS and GS only)
   uint8_t rep = 0;             // 0, 0xF2 (REPNE) or 0xF3 (REP/REPE)
   bool lock = false;
+  bool too_long = false;       // set when decode() fails: past the 15-byte limit (#GP(0), not #UD)
   const OpcodeRow* row = nullptr;
   unsigned rm_reg() const { return rm | ((rex & 1) << 3); }
 };
@@ -112,7 +113,8 @@ struct Insn {
 enum class CodeSize : uint8_t { Real16, Prot16, Prot32, Long64 };
 
 // Decodes the instruction in `bytes` (n of them available). False if the
-// bytes are not a valid instruction for `model` (then #UD).
+// bytes are not a valid instruction for `model` (then #UD), or longer than 15
+// bytes with its prefixes (out->too_long: #GP(0); not on the 8086, which has no limit).
 bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out);
 
 }  // namespace kiln::x86

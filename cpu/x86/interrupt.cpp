@@ -171,6 +171,8 @@ void X86Cpu::interrupt(unsigned vector, uint64_t return_ip, uint64_t error, bool
   X86State& st = *state_;
   for (;;) {
     st.fault = 0;
+    log_interrupt(vector, error, soft ? "int" : delivering_irq_ ? "irq" : "exception");
+    delivering_irq_ = false;
     if (deliver(vector, return_ip, error, soft)) {
       if (!st.fault) return;
       // A task gate switched tasks and the new task faulted: an exception of its own.
@@ -232,7 +234,9 @@ bool X86Cpu::take_interrupt() {
   st.irq_shadow_pc = ~0ull;
   const unsigned vector = inta_ ? inta_() : 0;
   st.halted = 0;
+  delivering_irq_ = true;  // for -d int; a fault while delivering it is an exception again
   interrupt(vector, ip());
+  delivering_irq_ = false;
   return true;
 }
 

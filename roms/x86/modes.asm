@@ -5,7 +5,7 @@
 ; 64-bit arithmetic, RIP-relative addressing, SYSCALL/SYSRET through ring 3).
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit at 0xF4 with 0 (Kiln's status 1). A failed
-; check prints " FAIL n" and exits with n (status 2n+1).
+; check prints " F n" and exits with n (status 2n+1).
 ;   kiln -M pc -bios modes.bin -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 bits 16
 cpu x64
@@ -62,70 +62,15 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
-%macro fail_unless 2       ; condition that must hold, check number
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 ; ---------------------------------------------------------------- real mode
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  ; Copy the GDT to RAM (the CPU sets accessed and busy bits in it).
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 ; ---------------------------------------------------------------- fail/pass (32-bit)
 bits 32
-; EBX = the check's number
-fail32:
-  mov esi, LIN(fail_msg)
-  call print
-  mov eax, ebx
-  aam                      ; two decimal digits (checks are numbered below 100)
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
-fail_msg: db ' FAIL ', 0
-pass_msg: db 'PASS', 10, 0
-
-; ESI = a zero-terminated string
-print:
-  push eax
-.next:
-  mov al, [esi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc esi
-  jmp .next
-.done:
-  pop eax
-  ret
+report_routines
 
 ; ECX = vector, EAX = handler, EDX = type and attributes (0x8E00: interrupt gate DPL 0; 0xEE00 DPL 3)
 set_gate:
@@ -472,14 +417,7 @@ movx_data: dw 0x8080
 
 ; ---------------------------------------------------------------- 64-bit mode
 bits 64
-%macro fail64_unless 2
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail64
-%%ok:
-%endmacro
+%define FAIL_LABEL fail64
 fail64:
   ; Back to 32-bit code through a far return to print and exit (compatibility mode).
   push KCODE32
@@ -495,44 +433,44 @@ lm64:
   add rax, rcx
   mov rdx, 0x223456789abcdef0
   cmp rax, rdx
-  fail64_unless e, 61
+  fail_unless e, 61
   mov rax, [rel qword_data]                    ; RIP-relative
   mov rdx, 0xfedcba9876543210
   cmp rax, rdx
-  fail64_unless e, 62
+  fail_unless e, 62
   mov rax, 0x100000000
   mov rcx, 0x300000000
   mul rcx                                      ; RDX:RAX = 3 << 64
   cmp rdx, 3
-  fail64_unless e, 63
+  fail_unless e, 63
   test rax, rax
-  fail64_unless z, 64
+  fail_unless z, 64
   mov rdx, 1
   xor rax, rax
   mov rcx, 2
   div rcx                                      ; (1 << 64) / 2
   mov rdx, 0x8000000000000000
   cmp rax, rdx
-  fail64_unless e, 65
+  fail_unless e, 65
   mov rax, 1
   shl rax, 63
-  fail64_unless nc, 66
+  fail_unless nc, 66
   bt rax, 63
-  fail64_unless c, 67
+  fail_unless c, 67
   mov r8d, -5
   movsxd r9, r8d
   cmp r9, -5
-  fail64_unless e, 68
+  fail_unless e, 68
   mov r15, rsp
   push r15
   pop r14
   cmp r14, r15
-  fail64_unless e, 69
+  fail_unless e, 69
   mov eax, 0xffffffff
   mov rbx, 0x1234567800000000
   mov ebx, eax                                 ; a 32-bit write zeroes bits 63-32
   cmp rbx, rax
-  fail64_unless e, 70
+  fail_unless e, 70
   call .sub
   jmp .after_sub
 .sub:
@@ -540,7 +478,7 @@ lm64:
   ret
 .after_sub:
   cmp r10, 77
-  fail64_unless e, 71
+  fail_unless e, 71
 
   ; SYSCALL/SYSRET: STAR (SYSRET base 0x18 -> CS 0x2B, SS 0x23; SYSCALL CS 0x30, SS 0x38), LSTAR, SFMASK.
   mov ecx, 0xc0000081
@@ -572,16 +510,14 @@ user64:
 syscall_entry:
   mov rsp, STACK
   cmp rax, 0x5a
-  fail64_unless e, 72
+  fail_unless e, 72
   mov rdx, LIN(user64.after_syscall)
   cmp rcx, rdx
-  fail64_unless e, 73
+  fail_unless e, 73
   mov ax, cs
   cmp ax, KCODE64
-  fail64_unless e, 74
+  fail_unless e, 74
   mov al, 'S'
-  out DEBUGCON, al
-  mov al, 10
   out DEBUGCON, al
   ; Done: print PASS from 32-bit code and exit 0.
   push KCODE32
@@ -592,19 +528,4 @@ syscall_entry:
 align 8
 qword_data: dq 0xfedcba9876543210
 
-bits 32
-pass32:
-  mov ax, KDATA
-  mov ds, ax
-  mov esi, LIN(pass_msg)
-  call print
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
-
-; The reset vector: F000:FFF0 (linear 0xFFFFFFF0) jumps into the mirror below 1 MiB.
-bits 16
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

@@ -9,7 +9,7 @@
 ; #XM needs LDMXCSR, which comes with the x87 work; the unit tests check it.)
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit at 0xF4 with 0 (Kiln's status 1). A failed
-; check prints " FAIL n" and exits with n (status 2n+1).
+; check prints " F n" and exits with n (status 2n+1).
 ;   kiln -M pc -cpu qemu64 -bios sse.bin -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 bits 16
 cpu x64
@@ -46,34 +46,17 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
+%include "common.inc"
+
 ; ---------------------------------------------------------------- real mode
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 ; ---------------------------------------------------------------- 32-bit: on to long mode
 bits 32
+report_routines
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
   mov edi, PML4
   xor eax, eax
   mov ecx, 3 * 1024
@@ -97,14 +80,18 @@ pm32:
 
 ; ---------------------------------------------------------------- 64-bit mode
 bits 64
-%macro check 2            ; condition that must hold, check number
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail
-%%ok:
-%endmacro
+%define FAIL_LABEL fail64
+; Through compatibility mode to the 32-bit reports (EBX kept).
+fail64:
+  push KCODE32
+  mov rax, LIN(fail32)
+  push rax
+  retfq
+pass64:
+  push KCODE32
+  mov rax, LIN(pass32)
+  push rax
+  retfq
 
 ; Expects the instruction after `expect_fault` to fault with vector %1: the
 ; handler resumes at the label %2, where LAST_VEC is checked (check %3).
@@ -115,37 +102,8 @@ bits 64
 %endmacro
 %macro fault_seen 2       ; vector, check number
   cmp qword [LAST_VEC], %1
-  check e, %2
+  fail_unless e, %2
 %endmacro
-
-; EBX = the check's number
-fail:
-  mov rsi, LIN(fail_msg)
-  call print
-  mov eax, ebx
-  mov cl, 10
-  div cl                   ; AL = tens, AH = units (checks are numbered below 100)
-  add ax, 0x3030
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
-fail_msg: db ' FAIL ', 0
-pass_msg: db 10, "PASS", 10, 0
-
-print:                     ; RSI = a zero-terminated string
-  mov al, [rsi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc rsi
-  jmp print
-.done:
-  ret
 
 ; RCX = vector, RAX = handler: a 64-bit interrupt gate.
 set_gate:
@@ -208,7 +166,7 @@ lm64:
   expect_fault 6, .ud_done, 1
   addps xmm0, xmm1
   mov ebx, 2
-  jmp fail
+  jmp fail64
 .ud_done:
   fault_seen 6, 3
   movq mm0, [LIN(words_a)]
@@ -225,69 +183,69 @@ lm64:
   mov rax, [OUT]
   mov rdx, 0x402000003fc00000                  ; 1.5f, 2.5f
   cmp rax, rdx
-  check e, 10
+  fail_unless e, 10
   mov rax, [OUT + 8]
   mov rdx, 0x4090000040600000                 ; 3.5f, 4.5f
   cmp rax, rdx
-  check e, 11
+  fail_unless e, 11
   movsd xmm1, [LIN(two)]
   sqrtsd xmm2, xmm1                            ; sqrt(2) = 0x3FF6A09E667F3BCD
   movq rax, xmm2
   mov rdx, 0x3ff6a09e667f3bcd
   cmp rax, rdx
-  check e, 12
+  fail_unless e, 12
   mulsd xmm2, xmm2                             ; 2.0000000000000004
   movq rax, xmm2
   mov rdx, 0x4000000000000001
   cmp rax, rdx
-  check e, 13
+  fail_unless e, 13
   cvttsd2si rax, [LIN(huge)]                   ; out of range: the integer indefinite
   mov rdx, 0x8000000000000000
   cmp rax, rdx
-  check e, 14
+  fail_unless e, 14
   comisd xmm1, [LIN(three)]                    ; 2 < 3: CF
-  check b, 15
+  fail_unless b, 15
   comisd xmm1, xmm1
-  check e, 16
+  fail_unless e, 16
   movdqu xmm3, [LIN(bytes_a)]
   paddusb xmm3, [LIN(bytes_b)]                 ; 0xF0 + 0x20 saturates
   pmovmskb eax, xmm3
   cmp eax, 0x00ff
-  check e, 17
+  fail_unless e, 17
   movdqa xmm4, [LIN(bytes_a)]
   pshufb xmm4, [LIN(reverse)]
   pextrw eax, xmm4, 0
   cmp eax, 0x0708
-  check e, 18
+  fail_unless e, 18
   movdqa xmm5, [LIN(words_a)]
   pmaddwd xmm5, [LIN(words_a)]                 ; 1*1 + 2*2, 3*3 + 4*4, ...
   movd eax, xmm5
   cmp eax, 5
-  check e, 19
+  fail_unless e, 19
   movq mm1, [LIN(words_a)]
   paddw mm1, mm1
   movq rax, mm1
   mov rdx, 0x0008000600040002
   cmp rax, rdx
-  check e, 20
+  fail_unless e, 20
   emms
   movaps xmm6, [LIN(floats_a)]
   shufps xmm6, xmm6, 0x1b                      ; reversed: 4, 3, 2, 1
   movd eax, xmm6
   cmp eax, 0x40800000
-  check e, 21
+  fail_unless e, 21
   movaps xmm9, [LIN(floats_a)]                 ; REX registers: xmm9 + xmm9 = 2, 4, 6, 8
   addps xmm9, xmm9
   movq rax, xmm9
   mov rdx, 0x4080000040000000
   cmp rax, rdx
-  check e, 22
+  fail_unless e, 22
   mov rax, -3
   cvtsi2sd xmm10, rax                          ; a 64-bit integer source
   movq rdx, xmm10
   mov rax, 0xc008000000000000                  ; -3.0
   cmp rax, rdx
-  check e, 23
+  fail_unless e, 23
   mov al, 'S'
   out DEBUGCON, al
 
@@ -295,37 +253,33 @@ lm64:
   expect_fault 13, .gp_done, 30
   movaps xmm0, [LIN(floats_a) + 4]
   mov ebx, 31
-  jmp fail
+  jmp fail64
 .gp_done:
   fault_seen 13, 32
   cmp qword [LAST_ERR], 0
-  check e, 33
+  fail_unless e, 33
   movups xmm0, [LIN(floats_a) + 4]
   movd eax, xmm0
   cmp eax, 0x40000000                          ; 2.0f
-  check e, 34
+  fail_unless e, 34
   ; ---- a MOVUPS store across into an unmapped page: #PF at the second page, nothing written
   mov rdi, 0x1ffff8                            ; the last 8 bytes of the one mapped 2 MiB page
   mov qword [rdi], 0x5a5a
   expect_fault 14, .pf_done, 35
   movups [rdi], xmm0
   mov ebx, 36
-  jmp fail
+  jmp fail64
 .pf_done:
   fault_seen 14, 37
   cmp qword [rdi], 0x5a5a
-  check e, 38
+  fail_unless e, 38
   mov rax, cr2
   cmp rax, 0x200000
-  check e, 39
+  fail_unless e, 39
   mov al, 'A'
   out DEBUGCON, al
 
-  mov rsi, LIN(pass_msg)
-  call print
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
+  jmp pass64
 
 align 16
 floats_a: dd 1.0, 2.0, 3.0, 4.0
@@ -338,9 +292,4 @@ two: dq 2.0
 three: dq 3.0
 huge: dq 1.0e300
 
-; The reset vector: F000:FFF0 jumps into the mirror below 1 MiB.
-bits 16
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

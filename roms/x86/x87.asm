@@ -15,7 +15,7 @@
 ;      16-byte aligned, LDMXCSR #GP on a reserved bit, CPUID's FPU and FXSR
 ; Each phase prints its letter on the debugcon at 0xE9; the end prints
 ; "PASS" and exits through isa-debug-exit with 0 (Kiln's status 1). A failed
-; check prints " FAIL n" and exits with n (status 2n+1).
+; check prints " F n" and exits with n (status 2n+1).
 ;   kiln -M pc -bios x87.bin -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 bits 16
 cpu x64
@@ -49,14 +49,7 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
-%macro fail_unless 2       ; condition that must hold, check number
-  j%-1 %%bad
-  jmp %%ok
-%%bad:
-  mov ebx, %2
-  jmp fail32
-%%ok:
-%endmacro
+%include "common.inc"
 
 ; [address] == value (dword), else fail n
 %macro expect32 3
@@ -93,62 +86,10 @@ gdtr: dw gdt_end - gdt - 1
 
 ; ---------------------------------------------------------------- real mode
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_to_pm32 pm32
 
 bits 32
-fail32:
-  mov esi, LIN(fail_msg)
-  call print
-  mov eax, ebx
-  aam
-  add ax, 0x3030
-  xchg al, ah
-  out DEBUGCON, al
-  mov al, ah
-  out DEBUGCON, al
-  mov al, 10
-  out DEBUGCON, al
-  mov eax, ebx
-  out DEBUG_EXIT, al
-  hlt
-fail_msg: db ' FAIL ', 0
-pass_msg: db 10, 'PASS', 10, 0
-
-print:
-  push eax
-.next:
-  mov al, [esi]
-  test al, al
-  jz .done
-  out DEBUGCON, al
-  inc esi
-  jmp .next
-.done:
-  pop eax
-  ret
-
-; ECX = vector, EAX = handler: a 32-bit interrupt gate, DPL 0
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+report_routines
 
 ; Fault handlers: record the vector, the error code and the faulting EIP; continue at [RESUME].
 %macro handler 2
@@ -172,6 +113,8 @@ handler_6:
 handler 7, 0
 handler 13, 1
 handler 16, 0
+handlers: dd 6, LIN(handler_6), 7, LIN(handler_7), 13, LIN(handler_13), 16, LIN(handler_16)
+handlers_end:
 
 idtr32: dw 256 * 8 - 1
         dd IDT_RAM
@@ -198,24 +141,9 @@ fist_rc:
 
 ; ---------------------------------------------------------------- 32-bit protected mode
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
   lidt [LIN(idtr32)]
-  mov ecx, 6
-  mov eax, LIN(handler_6)
-  call set_gate
-  mov ecx, 7
-  mov eax, LIN(handler_7)
-  call set_gate
-  mov ecx, 13
-  mov eax, LIN(handler_13)
-  call set_gate
-  mov ecx, 16
-  mov eax, LIN(handler_16)
-  call set_gate
+  install_handlers
   ; CR0: no emulation, MP and NE set (native #MF reporting), TS clear.
   mov eax, cr0
   and eax, ~(4 | 8)
@@ -542,14 +470,6 @@ pm32:
   mov dword [BUF], 0x10000   ; a reserved MXCSR bit
   expect_fault 13, {ldmxcsr [BUF]}, 97
 
-  mov esi, LIN(pass_msg)
-  call print
-  mov al, 0
-  out DEBUG_EXIT, al
-  hlt
+  jmp pass32
 
-bits 16
-  times 0xfff0 - ($ - $$) db 0xff
-reset:
-  jmp 0xf000:start
-  times 0x10000 - ($ - $$) db 0xff
+reset_vector start

@@ -38,6 +38,7 @@
 #include "engine/engine.h"
 #include "jit/jit.h"
 #include "mem/physmap.h"
+#include "tests/diff/diff_cli.h"
 
 namespace {
 
@@ -393,47 +394,14 @@ void list_program(const Program& p, Hart& h) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint64_t seed = 1;
-  uint64_t cases = ~0ull;
-  double seconds = 10;
-  bool verbose = false;
-  for (int i = 1; i < argc; i++) {
-    std::string a = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "kiln_diff_riscv: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--seed") {
-      std::string v = value();
-      seed = v == "time" ? uint64_t(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007
-                         : std::strtoull(v.c_str(), nullptr, 0);
-    }
-    else if (a == "--cases") cases = std::strtoull(value(), nullptr, 0);
-    else if (a == "--seconds") seconds = std::strtod(value(), nullptr);
-    else if (a == "--verbose") verbose = true;
-    else {
-      std::fprintf(stderr, "usage: kiln_diff_riscv [--seed S|time] [--cases N] [--seconds T] [--verbose]\n");
-      return 2;
-    }
-  }
-  if (!jit::available()) {
-    std::printf("kiln_diff_riscv: skipped: this build has no JIT\n");
-    return 77;
-  }
-  std::string error;
-  std::unique_ptr<jit::Jit> jit = jit::create(&error);
-  if (!jit) {
-    std::fprintf(stderr, "kiln_diff_riscv: cannot start the JIT: %s\n", error.c_str());
-    return 2;
-  }
+  const difftest::DiffArgs args = difftest::parse_args("kiln_diff_riscv", argc, argv);
+  const uint64_t seed = args.seed, cases = args.cases;
+  const bool verbose = args.verbose;
+  std::unique_ptr<jit::Jit> jit = difftest::start_jit("kiln_diff_riscv");
   auto t0 = std::chrono::steady_clock::now();
   uint64_t done = 0, looped = 0, insns = 0;
   for (uint64_t c = 0; c < cases; c++) {
-    if (cases == ~0ull && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > seconds)
-      break;
+    if (difftest::time_up(args, t0)) break;
     const uint64_t case_seed = seed + c;
     Generator g(case_seed);
     Program p = make_program(g);

@@ -110,6 +110,7 @@ TEST_CASE("-d log categories", "[cli]") {
   apps::Options o = ok({"-d", "in_asm,op"});
   CHECK(o.log_mask == (kLogInAsm | kLogOp));
   CHECK(ok({"-d", "int,exec,unimp,guest_errors"}).log_mask == (kLogInt | kLogExec | kLogUnimp | kLogGuestErrors));
+  CHECK(ok({"-d", "in_asm,int,cpu"}).log_mask == (kLogInAsm | kLogInt | kLogCpu));
   CHECK(mentions(err({"-d", "nope"}), "nope"));
   CHECK(mentions(err({"-d", "in_asm,nope"}), "nope"));
 }

@@ -2,7 +2,7 @@
 // for what the counts mean and how to update them): the x86-64 instructions
 // the JIT emits for a whole one-block loop, and how many of them compare.
 // `cmp; jb` and `dec; jnz` each become one host compare and branch (the lazy
-// flags folded; x86_test.cpp checks the IR). The guest registers stay in memory
+// flags folded; x86_test.cpp checks the IR); `add; adc` becomes `add; adc`. The guest registers stay in memory
 // for now: x86 blocks declare no register range.
 #include <catch2/catch.hpp>
 
@@ -25,6 +25,9 @@ struct X86Snippet {
   // cmp/test instructions in the whole region: one for the guest's branch, the
   // others the JIT's own checks on the back-edge and the exit paths.
   unsigned pinned_compares;
+  // An instruction the region must hold, with no helper call (nullptr: not checked): the lazy flags
+  // turned into the host's own.
+  const char* must_hold = nullptr;
 };
 
 // The general registers and the lazy-flag fields stay in host registers in
@@ -37,6 +40,10 @@ const X86Snippet kX86Snippets[] = {
     {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 61, 6},
     // L: inc ax; cmp ax,bx; jb L; hlt
     {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 79, 6},
+    // L: add ax,si; adc dx,di; dec cx; jnz L; hlt (a 32-bit sum in DX:AX): ADC's carry in is ADD's carry out.
+    // The carry is CmpLtU(sum, addend) in the IR, which LLVM folds into `addw; adcw`: no flags through memory,
+    // no helper. (DEC keeps CF, so ADC's carry out is still computed into the lazy-flag registers.)
+    {"x86 add/adc loop", {0x01, 0xF0, 0x11, 0xFA, 0x49, 0x75, 0xF9, 0xF4}, 79, 6, "\tadcw\t"},
     // REP: a block exiting to its own pc while CX != 0 (a native loop), skipping the element when CX == 0.
     // The bulk step is one helper call; movsw on the 286: the #GP check of each word is another.
     {"x86 rep stosb", {0xF3, 0xAA}, 156, 15},
@@ -83,5 +90,9 @@ TEST_CASE("JIT code-quality pins: x86 loops", "[jit][quality][x86]") {
                 << ir::print(b) << text);
     CHECK(host == s.pinned_host_insns);
     CHECK(compares == s.pinned_compares);
+    if (s.must_hold) {  // and no helper computes the flags instead
+      CHECK(text.find(s.must_hold) != std::string::npos);
+      CHECK(text.find("\tcall") == std::string::npos);
+    }
   }
 }

@@ -36,7 +36,8 @@ def rom_symbols(src, work):
     """Linear addresses of modes.asm's labels: nasm's map file of the same source."""
     asm = os.path.join(src, "roms", "x86", "modes.asm")
     out = os.path.join(work, "modes.map")
-    r = subprocess.run(["nasm", "-f", "bin", "--before", "[map symbols %s]" % out, "-o", os.path.join(work, "m.bin"), asm],
+    r = subprocess.run(["nasm", "-f", "bin", "-I", os.path.dirname(asm) + "/", "--before", "[map symbols %s]" % out,
+                        "-o", os.path.join(work, "m.bin"), asm],
                        capture_output=True, text=True)
     if r.returncode != 0:
         fail("nasm failed", r.stderr)
