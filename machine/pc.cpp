@@ -223,7 +223,9 @@ class Pc final : public Machine {
   // ISA IRQ n as a device drives it: to the 8259A, and with the APICs to the IOAPIC too.
   devices::IrqLine& isa_irq(unsigned n) { return isa_irqs_[n] ? *isa_irqs_[n] : pic_->irq(n); }
   // Whether a halted CPU may still be woken by an interrupt.
-  bool may_interrupt() const { return lapic_ ? lapic_->may_interrupt(pic_->may_interrupt()) : pic_->may_interrupt(); }
+  bool may_interrupt() const {
+    return lapic_ ? lapic_->may_interrupt(pic_->may_interrupt(), ioapic_->may_interrupt()) : pic_->may_interrupt();
+  }
   // ---- end of the interrupt devices
 
   // ---- The APICs (issue 14), on models with one (the Pentium on, as QEMU's CPUID.1:EDX.APIC): the local
@@ -279,7 +281,7 @@ class Pc final : public Machine {
       events_.run_due();
       return -1;
     }
-    if (s.flags & x86::fl::IF)
+    if (s.flags & x86::fl::IF)  // (with the APICs: nor does an APIC source remain unmasked)
       std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
     else
       std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04X\n", cs, hlt_ip);

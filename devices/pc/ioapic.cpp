@@ -19,6 +19,12 @@ void IoApic::reset() {
   id_ = 0;
 }
 
+bool IoApic::may_interrupt() const {
+  for (uint64_t e : redir_)
+    if (!(e & kMasked)) return true;
+  return false;
+}
+
 void IoApic::send(unsigned n) {
   const uint64_t e = redir_[n];
   bus_.send(ApicMessage{.dest = uint8_t(e >> 56), .logical = bool(e & (1u << 11)), .mode = ApicDelivery((e >> 8) & 7),

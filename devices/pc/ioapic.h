@@ -32,6 +32,8 @@ class IoApic final : public mem::MmioDevice {
   // A local APIC's EOI of a level-triggered `vector`.
   void eoi(uint8_t vector);
   void reset();
+  // Whether some pin is unmasked (a halted CPU may still be woken through it).
+  bool may_interrupt() const;
 
   // mem::MmioDevice: IOREGSEL and IOWIN are dwords (IOREGSEL's low byte may be written alone).
   mem::AccessRules rules(uint64_t) const override { return {.min_size = 1, .max_size = 4}; }

@@ -109,9 +109,16 @@ void LocalApic::update() {
   intr_.set_level(level);
 }
 
-bool LocalApic::may_interrupt(bool pic_may) const {
-  if (enabled() && (svr_ & kSvrEnable)) return true;
-  return pic_may && (!enabled() || (!(lvt_[kLint0] & kLvtMasked) && delivery_of(lvt_[kLint0]) == ApicDelivery::ExtInt));
+bool LocalApic::may_interrupt(bool pic_may, bool messages_may) const {
+  const bool wire = !enabled() || (!(lvt_[kLint0] & kLvtMasked) && delivery_of(lvt_[kLint0]) == ApicDelivery::ExtInt);
+  if (pic_may && wire) return true;
+  if (!enabled() || !(svr_ & kSvrEnable)) return false;
+  const int irrv = highest(irr_);
+  if (messages_may || (irrv >= 0 && (irrv >> 4) > (ppr() >> 4))) return true;
+  if (timer_running_ && !(lvt_[kTimer] & kLvtMasked)) return true;
+  for (Lvt n : {kLint0, kLint1})
+    if (!(lvt_[n] & kLvtMasked) && delivery_of(lvt_[n]) == ApicDelivery::Fixed) return true;
+  return false;
 }
 
 uint8_t LocalApic::acknowledge() {

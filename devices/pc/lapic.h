@@ -103,9 +103,11 @@ class LocalApic final : public mem::MmioDevice {
   void write_cr8(uint8_t v);
   uint8_t id() const { return id_; }
   uint8_t ppr() const;
-  // Whether an interrupt may still come to wake a halted CPU: the APIC
-  // accepts interrupts (software enabled), or ExtINT passes `pic_may` through.
-  bool may_interrupt(bool pic_may) const;
+  // Whether an interrupt may still come to wake a halted CPU: ExtINT passes
+  // `pic_may` (the 8259A has an unmasked input) through, or the software-enabled
+  // APIC has a deliverable IRR vector, a running unmasked timer, an unmasked
+  // LINT in fixed mode, or `messages_may` (the IOAPIC has an unmasked pin).
+  bool may_interrupt(bool pic_may, bool messages_may) const;
   // Power-on / RESET state (the base MSR too).
   void reset();
 

@@ -44,6 +44,7 @@ TEST_CASE("ioapic registers: version, ID, masked entries at reset", "[ioapic]") 
   CHECK(r.reg(0) == 0x0a000000);
   CHECK(r.reg(2) == 0x0a000000);
   for (unsigned n = 0; n < IoApic::kPins; n++) CHECK(r.reg(uint8_t(0x10 + 2 * n)) == IoApic::kMasked);
+  CHECK(!r.io.may_interrupt());
   r.set(0x10, 0xffffffff);  // delivery status and remote IRR are read-only
   CHECK(r.reg(0x10) == 0x1afff);
   r.set(0x11, 0xffffffff);

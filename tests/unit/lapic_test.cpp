@@ -66,7 +66,16 @@ TEST_CASE("lapic ExtINT: LINT0 passes the 8259A's INTR and INTA through", "[lapi
     r.wr(LocalApic::kLvtLint0, 0x10700);
     r.apic.lint0().set_level(true);
     CHECK(!r.intr.level);
-    CHECK(r.apic.may_interrupt(false));  // software-enabled: the timer or an IPI may come
+    CHECK(!r.apic.may_interrupt(true, false));  // nothing left to wake a halted CPU
+    CHECK(r.apic.may_interrupt(false, true));   // the IOAPIC may send something
+    r.wr(LocalApic::kLvtTimer, 0x30);
+    r.wr(LocalApic::kInitialCount, 10);
+    CHECK(r.apic.may_interrupt(false, false));  // the timer will
+    r.clock.advance(100);
+    r.wr(LocalApic::kTpr, 0x30);
+    CHECK(!r.apic.may_interrupt(false, false));  // 0x30 waits in the IRR under a TPR of its class
+    r.wr(LocalApic::kTpr, 0x20);
+    CHECK(r.apic.may_interrupt(false, false));
   }
   SECTION("a globally disabled APIC is a wire whatever LINT0 says") {
     r.enable();
@@ -75,8 +84,8 @@ TEST_CASE("lapic ExtINT: LINT0 passes the 8259A's INTR and INTA through", "[lapi
     r.apic.lint0().set_level(true);
     CHECK(r.intr.level);
     CHECK(r.apic.acknowledge() == 0x20);
-    CHECK(r.apic.may_interrupt(true));
-    CHECK(!r.apic.may_interrupt(false));
+    CHECK(r.apic.may_interrupt(true, false));
+    CHECK(!r.apic.may_interrupt(false, false));
   }
 }
 
