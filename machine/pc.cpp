@@ -44,7 +44,7 @@ struct CpuModel {
 constexpr CpuModel kCpuModels[] = {
     {"286", x86::Model::I286},         {"386", x86::Model::I386},          {"486", x86::Model::I486},
     {"pentium", x86::Model::Pentium}, {"pentium3", x86::Model::Pentium3}, {"qemu64", x86::Model::X64},
-    {"max", x86::Model::X64},
+    {"max", x86::Model::Max},
 };
 
 class Pc final : public Machine {

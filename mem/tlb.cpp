@@ -32,6 +32,44 @@ void MemContext::protect_code_page(uint64_t pa) {
   fill_count = valid <= kTlbFillLog ? valid : kTlbFillLog + 1;
 }
 
+void MemContext::flush_non_global() {
+  // The kept entries are few (a kernel's global pages in use), so they are
+  // copied aside, everything is flushed, and they come back (logged again).
+  // Newest first: a kept entry is invalidated at once, so an older record of
+  // the same slot (a refill, e.g. by the first write) no longer matches.
+  GlobalFill keep[kTlbGlobals];
+  uint32_t kept = 0;
+  for (uint32_t i = global_count; i-- > 0;) {
+    const GlobalFill g = globals[i];
+    TlbEntry& now = tlb[g.slot / kTlbEntries][g.slot % kTlbEntries];
+    // The code bit of the write tag may have been added since (protect_code_page); it stays.
+    const bool same = now.addr_read == g.entry.addr_read && now.addr_code == g.entry.addr_code &&
+                      now.addend == g.entry.addend && (now.addr_write & ~kTlbCode) == (g.entry.addr_write & ~kTlbCode);
+    if (!same) continue;
+    keep[kept++] = GlobalFill{g.slot, now};
+    std::memset(&now, 0xff, sizeof now);
+  }
+  flush_tlb();
+  for (uint32_t i = 0; i < kept; i++) {
+    const GlobalFill& g = keep[i];
+    globals[i] = g;
+    tlb[g.slot / kTlbEntries][g.slot % kTlbEntries] = g.entry;
+    if (fill_count < kTlbFillLog) fill_log[fill_count] = g.slot;
+    if (fill_count <= kTlbFillLog) fill_count++;
+  }
+  global_count = kept;
+}
+
+void MemContext::flush_page(uint64_t va) {
+  const uint64_t page = va & kPageMask;
+  for (unsigned mode = 0; mode < kMmuModes; mode++) {
+    TlbEntry& e = tlb_entry(*this, mode, va);
+    auto holds = [&](uint64_t tag) { return !(tag & kTlbInvalid) && (tag & kPageMask) == page; };
+    if (holds(e.addr_read) || holds(e.addr_write) || holds(e.addr_code)) std::memset(&e, 0xff, sizeof e);
+  }
+  generation++;
+}
+
 bool Watchpoints::covers_page(uint64_t va_page) const {
   for (const WatchRange& r : ranges)
     if (r.va < va_page + kPageSize && va_page < r.va + r.len) return true;
@@ -80,6 +118,8 @@ Region* resolve(MemContext& m, uint64_t va, unsigned size, AccessType type, unsi
   bool writable = (prot & kProtWrite) && r->kind == RegionKind::Ram;
   uint64_t wflags = (slow ? kTlbSlow : 0) | (r->code_pages[(pa_page - r->base) >> kPageBits] ? kTlbCode : 0);
   e.addr_write = writable ? va_page | wflags : inval;
+  if ((prot & kProtGlobal) && m.global_count < kTlbGlobals)
+    m.globals[m.global_count++] = MemContext::GlobalFill{uint32_t(mmu_idx * kTlbEntries + ((va >> kPageBits) & (kTlbEntries - 1))), e};
   return r;
 }
 

@@ -21,6 +21,7 @@ constexpr unsigned kTlbBits = 15;
 constexpr unsigned kTlbEntries = 1u << kTlbBits;
 constexpr unsigned kTlbFillLog = 4096;  // beyond this many fills, flushing clears everything
 constexpr unsigned kMmuModes = 4;  // per-architecture meaning (RISC-V: U, S, M, S+SUM)
+constexpr unsigned kTlbGlobals = 1024;  // global fills remembered between flushes (more are not kept)
 
 // Bits of a TLB tag, below the page number, that force the slow path. The
 // fast path compares the tag with the address's page and its low alignment
@@ -49,6 +50,7 @@ enum class FaultKind : uint8_t { Page, Access, Misaligned };
 // Page permissions a Translator reports (bit set).
 inline constexpr unsigned kProtRead = 1, kProtWrite = 2, kProtExec = 4;
 inline constexpr unsigned kProtNoTlb = 8;  // not uniform over the page (PMP boundary): do not cache
+inline constexpr unsigned kProtGlobal = 16;  // survives MemContext::flush_non_global (x86 global pages)
 
 // Implemented by the architecture: virtual-to-physical translation and the
 // recording of guest faults. On failure it has recorded the guest exception
@@ -114,6 +116,16 @@ struct MemContext {
   // store has run.
   bool single_insn = false;
   bool rerun_alone = false;
+  // Entries filled from a global translation (kProtGlobal), with what was
+  // filled: flush_non_global keeps those that still hold it (an entry
+  // refilled since, or changed by a code write, is not kept: a TLB may
+  // always drop a translation). Past kTlbGlobals fills, later ones are not kept.
+  struct GlobalFill {
+    uint32_t slot;  // mode * kTlbEntries + index
+    TlbEntry entry;
+  };
+  uint32_t global_count = 0;
+  GlobalFill globals[kTlbGlobals];
 
   void flush_tlb() {
     if (fill_count > kTlbFillLog) {
@@ -122,8 +134,14 @@ struct MemContext {
       for (uint32_t i = 0; i < fill_count; i++) std::memset(&logged(i), 0xff, sizeof(TlbEntry));
     }
     fill_count = 0;
+    global_count = 0;
     generation++;
   }
+  // Flushes every entry but those still holding a global translation (x86: a
+  // CR3 write with CR4.PGE set).
+  void flush_non_global();
+  // Drops the entries of the page at `va` in every mode (x86 INVLPG of a 4 KiB page).
+  void flush_page(uint64_t va);
   TlbEntry& logged(uint32_t i) { return tlb[fill_log[i] / kTlbEntries][fill_log[i] % kTlbEntries]; }
   void note_fill(unsigned mmu_idx, uint64_t va) {
     if (fill_count < kTlbFillLog) fill_log[fill_count] = mmu_idx * kTlbEntries + ((va >> kPageBits) & (kTlbEntries - 1));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <new>
 
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/debug_traps.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/disasm.h"
@@ -36,8 +37,7 @@ void X86Cpu::reset() {
   const Model model = st.model;
   for (uint64_t& r : st.gpr) r = 0;
   // EDX: the processor signature (family, model, stepping) of the generation.
-  static constexpr uint16_t kSignature[] = {0, 0, 0x0308, 0x0480, 0x0543, 0x0673, 0x0663};
-  st.gpr[DX] = kSignature[unsigned(model)];
+  st.gpr[DX] = signature(model);
   for (Segment& g : st.seg) g = Segment{};
   st.seg[CS].selector = 0xF000;
   st.seg[CS].attr = attr::kRealCode;
@@ -56,7 +56,7 @@ void X86Cpu::reset() {
   st.irq_shadow_pc = ~0ull;
   write_flags(st, 0);
   st.pc = st.seg[CS].base + 0xFFF0;
-  st.mem.flush_tlb();
+  flush_all_translations(st);
   shutdown_ = false;
 }
 

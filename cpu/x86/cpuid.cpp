@@ -18,11 +18,15 @@ uint32_t str4(const char* s) {
 }
 }  // namespace
 
+uint32_t signature(Model model) {
+  static constexpr uint32_t kSignature[] = {0, 0, 0x0308, 0x0480, 0x0543, 0x0673, 0x0663, 0x0663};
+  return kSignature[unsigned(model)];
+}
+
 CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf) {
   using namespace feature;
   (void)subleaf;
-  static constexpr uint32_t kSignature[] = {0, 0, 0x0308, 0x0480, 0x0543, 0x0673, 0x0663};
-  const bool x64 = model == Model::X64;
+  const bool x64 = model >= Model::X64;
   const uint32_t max_basic = model >= Model::Pentium3 ? 2 : 1;
   const uint32_t max_ext = x64 ? 0x80000008 : 0;
   // "GenuineIntel" in EBX, EDX, ECX; "KilnKilnKiln" would hide the register order the guests expect.
@@ -36,8 +40,9 @@ CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf) {
     // MMX and SSE from the Pentium III (the `pentium` model is a P54C, without MMX), SSE2-SSSE3 with x86-64.
     if (model >= Model::Pentium3) edx |= kMmx | kSse;
     if (x64) edx |= kSse2, ecx |= kEcxSse3 | kEcxSsse3;
+    if (model == Model::Max) ecx |= kEcxMovbe;  // QEMU's qemu64 has no MOVBE
     const uint32_t ebx = model >= Model::Pentium3 ? (8u << 8) : 0;  // CLFLUSH line size: 8 x 8 bytes
-    return {kSignature[unsigned(model)], ebx, ecx, edx};
+    return {signature(model), ebx, ecx, edx};
   }
   if (leaf <= max_basic) return {0, 0, 0, 0};  // leaf 2: no cache descriptors reported
   if (leaf == 0x80000000 && x64) return {max_ext, 0, 0, 0};

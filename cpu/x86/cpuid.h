@@ -11,6 +11,8 @@ struct CpuidResult {
   uint32_t eax, ebx, ecx, edx;
 };
 CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf);
+// The family/model/stepping (CPUID.1:EAX, and EDX at reset); 0 for the 8086 and 286.
+uint32_t signature(Model model);
 
 // Feature bits (leaf 1 EDX; leaf 0x80000001 EDX) named where the code tests them.
 namespace feature {
@@ -20,7 +22,7 @@ constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 
 constexpr uint32_t kFxsr = 1u << 24;  // FXSAVE/FXRSTOR
 constexpr uint32_t kExtSyscall = 1u << 11, kExtNx = 1u << 20, kExtRdtscp = 1u << 27, kExtLm = 1u << 29;
 constexpr uint32_t kExtEcxLzcnt = 1u << 5;     // ABM: LZCNT
-constexpr uint32_t kEcxCx16 = 1u << 13, kEcxPopcnt = 1u << 23;
+constexpr uint32_t kEcxCx16 = 1u << 13, kEcxMovbe = 1u << 22, kEcxPopcnt = 1u << 23;
 constexpr uint32_t kMmx = 1u << 23, kSse = 1u << 25, kSse2 = 1u << 26;  // leaf 1 EDX
 constexpr uint32_t kEcxSse3 = 1u << 0, kEcxSsse3 = 1u << 9;                // leaf 1 ECX
 }  // namespace feature

@@ -32,7 +32,7 @@ uint64_t raise_soft(void* env, uint64_t vector, uint64_t return_ip, uint64_t) {
 }
 
 uint64_t raise_if(void* env, uint64_t cond, uint64_t vector, uint64_t return_ip) {
-  if (cond) record_exception(xs(env), unsigned(vector), return_ip);
+  if (cond) record_exception(xs(env), unsigned(vector & 0xff), return_ip, vector & kErrorCodeZero ? 0 : kNoErrorCode);
   return 0;
 }
 
@@ -187,8 +187,11 @@ bool port_write(X86State& s, uint16_t port, unsigned bytes, uint64_t value) {
 
 void write_flags(X86State& s, uint32_t value) {
   const uint32_t fixed = s.model == Model::I8086 ? 0xF002 : 0x0002;
-  // The 8086 and the 286 in real mode have no IOPL or NT (the 286 gets them in protected mode).
-  const uint32_t kept = s.model == Model::I8086 ? 0x0F00 : s.model == Model::I286 ? (protected_mode(s) ? 0x7F00 : 0x0F00) : 0x3F7F00;
+  // The 8086 and the 286 in real mode have no IOPL or NT (the 286 gets them in protected mode); the 386 has no AC or ID.
+  const uint32_t kept = s.model == Model::I8086 ? 0x0F00
+                        : s.model == Model::I286 ? (protected_mode(s) ? 0x7F00 : 0x0F00)
+                        : s.model == Model::I386 ? 0x037F00
+                                                 : 0x3F7F00;
   s.flags = (value & kept) | fixed;
   s.cc_op = uint64_t(CcOp::Eflags);
   s.cc_src = value & fl::kArith;

@@ -14,8 +14,10 @@ extern const ir::Helper kRaise;
 extern const ir::Helper kRaiseFault;
 // (vector, return ip): INT n, INT3, INTO (an IDT gate's DPL is checked against CPL).
 extern const ir::Helper kRaiseSoft;
-// (condition, vector, return ip): raises when the condition is nonzero (INTO, BOUND).
+// (condition, vector [| kErrorCodeZero], return ip): raises when the condition
+// is nonzero (INTO, BOUND; #AC(0) with kErrorCodeZero).
 extern const ir::Helper kRaiseIf;
+constexpr uint64_t kErrorCodeZero = 1u << 8;
 // (dividend, divisor, (width << 1 | signed) | fault ip << 16): #DE if the
 // quotient does not fit (or the divisor is 0); otherwise nothing.
 extern const ir::Helper kDivideCheck;

@@ -3,13 +3,14 @@
 // and 4-level paging in long mode (1 GiB pages too). Accessed and dirty bits
 // are set by the walk; a page is cached for writing only once it is dirty, so
 // the first write walks again and sets D. A fault records #PF with CR2 and
-// the error code (P, W/R, U/S, RSVD, I/D).
+// the error code (P, W/R, U/S, RSVD, I/D). Global pages (G with CR4.PGE) are
+// reported to the softTLB, whose flush on a CR3 load keeps them.
 #include "cpu/x86/cpu.h"
 
 namespace kiln::x86 {
 
 namespace {
-constexpr uint64_t P = 1, RW = 2, US = 4, A = 1u << 5, D = 1u << 6, PS = 1u << 7;
+constexpr uint64_t P = 1, RW = 2, US = 4, A = 1u << 5, D = 1u << 6, PS = 1u << 7, G = 1u << 8;
 constexpr uint64_t XD = 1ull << 63;
 constexpr uint64_t kPfPresent = 1, kPfWrite = 2, kPfUser = 4, kPfReserved = 8, kPfFetch = 16;
 }  // namespace
@@ -106,16 +107,25 @@ bool X86Cpu::translate(uint64_t va, unsigned, mem::AccessType type, unsigned mmu
     *pa = (frame | (va & offset_mask)) & st.a20_mask;
     const bool may_write = (user ? rw : (rw || !wp)) && (e & D);
     *prot = mem::kProtRead | (may_write ? mem::kProtWrite : 0) | (nx ? 0 : mem::kProtExec);
+    // A global page (G in the leaf, CR4.PGE) keeps its entries across CR3 loads.
+    if ((e & G) && (st.cr4 & cr4::PGE)) *prot |= mem::kProtGlobal;
+    if (large) st.tlb_has_large = 1;
     return true;
   }
   return fail(0);
 }
 
 void X86Cpu::raise_fault(uint64_t, mem::AccessType, mem::FaultKind kind) {
+  // A misaligned access faults only when the translation asked for alignment
+  // checks (TransMode::align_check): #AC(0), before the page walk, so it takes
+  // precedence over a #PF of the same access (as QEMU orders them).
+  if (kind == mem::FaultKind::Misaligned) {
+    record_fault(state_.get(), kAlignmentCheck, 0);
+    return;
+  }
   // Physical addresses with nothing behind them read as all ones on a PC;
   // the softTLB reports them here. Until the board's open-bus behaviour is
-  // modelled, the access raises #GP(0) (a misaligned access never faults on x86).
-  (void)kind;
+  // modelled, the access raises #GP(0).
   record_fault(state_.get(), kGeneralProtection, 0);
 }
 

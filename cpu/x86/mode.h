@@ -1,7 +1,8 @@
 // What the translation of an x86 block depends on besides its address: the
 // decoding size, privilege, stack size, MMU index, which segments are flat
-// enough to need no checks, and the CS base (a block's ip is its pc minus the
-// base). Packed, it is the block-cache key's mode bits (cpu::Cpu::mode_bits),
+// enough to need no checks, how far near branches must be checked against
+// CS's limit, whether data accesses are alignment-checked, and the CS base (a
+// block's ip is its pc minus the base). Packed, it is the block-cache key's mode bits (cpu::Cpu::mode_bits),
 // so any change of these fields makes the engine look the block up afresh.
 #pragma once
 #include <cstdint>
@@ -27,6 +28,13 @@ struct TransMode {
   bool tf = false;     // EFLAGS.TF: one instruction per block, then the single-step trap
   bool dbg_data = false;  // DR7 enables a data breakpoint: one instruction per block, accesses checked
   bool halted = false;    // HLT (or a shutdown) waits: the block only waits (X86State::halted)
+  // CR0.AM, EFLAGS.AC and CPL 3 (486 and later): a misaligned data access raises #AC(0).
+  bool align_check = false;
+  // Which near-branch targets may lie past CS's limit and need the check
+  // (outside 64-bit mode): none when the limit is 4 GiB, only 32-bit ones
+  // when it is at least 0xFFFF, all otherwise.
+  enum : uint8_t { kCheckAllTargets, kCheck32BitTargets, kCheckNoTargets };
+  uint8_t cs_limit = kCheckNoTargets;
 
   static TransMode of(const X86State& s);
   // Real mode at CS base 0 (unit tests translate single instructions under it).
@@ -60,6 +68,11 @@ inline TransMode TransMode::of(const X86State& s) {
   } else {
     m.code = (s.seg[CS].attr & attr::kDB) ? CodeSize::Prot32 : CodeSize::Prot16;
   }
+  m.align_check = s.model >= Model::I486 && m.cpl == 3 && (s.cr0 & cr0::AM) && (s.flags & fl::AC);
+  const uint32_t cs_limit = s.seg[CS].limit;
+  m.cs_limit = cs_limit == 0xffffffffu || m.code == CodeSize::Long64 || s.model == Model::I8086 ? kCheckNoTargets
+               : cs_limit >= 0xffff                                                           ? kCheck32BitTargets
+                                                                                              : kCheckAllTargets;
   if (m.code == CodeSize::Long64) {
     m.unchecked = 0x3f;  // no limits in 64-bit mode (FS and GS keep only their bases)
   } else if (m.pe && !m.vm86) {
@@ -79,7 +92,7 @@ inline TransMode TransMode::of(const X86State& s) {
 inline uint64_t TransMode::pack() const {
   return uint64_t(model) | uint64_t(code) << 3 | uint64_t(pe) << 5 | uint64_t(vm86) << 6 | uint64_t(lma) << 7 |
          uint64_t(cpl) << 8 | uint64_t(ss32) << 10 | uint64_t(mmu) << 11 | uint64_t(unchecked) << 13 | uint64_t(tf) << 19 | uint64_t(dbg_data) << 20 |
-         uint64_t(halted) << 21 |
+         uint64_t(halted) << 21 | uint64_t(align_check) << 22 | uint64_t(cs_limit) << 23 |
          (cs_base & 0xffffffffu) << 32;
 }
 

@@ -24,7 +24,9 @@ class ApicLink;  // cpu/x86/apic_link.h
 // The chip generation. Real-mode behaviours that differ between the 8086 and
 // the 286 are modelled per model; from the 386 on the model decides which
 // instructions and modes exist (the CPUID a -cpu model reports is separate).
-enum class Model : uint8_t { I8086, I286, I386, I486, Pentium, Pentium3, X64 };
+// X64 is QEMU's qemu64; Max is `-cpu max`: X64 and the extensions qemu64
+// lacks (MOVBE).
+enum class Model : uint8_t { I8086, I286, I386, I486, Pentium, Pentium3, X64, Max };
 constexpr bool is_386_or_later(Model m) { return m >= Model::I386; }
 
 enum Reg : unsigned { AX, CX, DX, BX, SP, BP, SI, DI };
@@ -154,6 +156,9 @@ struct X86State : cpu::StateHeader {
   // or POP SS (~0: none).
   uint64_t intr = 0, halted = 0;
   uint64_t irq_shadow_pc = ~0ull;
+  // The softTLB holds an entry of a 4 MiB, 2 MiB or 1 GiB page (its slots
+  // do not say which), so INVLPG must flush everything; cleared by full flushes.
+  uint64_t tlb_has_large = 0;
   Model model = Model::I8086;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
   // The board's local APIC (IA32_APIC_BASE, CR8, CPUID's APIC bit and ID); none: apic_base is a plain MSR.
@@ -184,6 +189,22 @@ inline void record_exception(X86State* s, unsigned vector, uint64_t return_ip = 
 }
 inline void record_fault(X86State* s, unsigned vector, uint64_t error = kNoErrorCode) {
   record_exception(s, vector, kReturnToFaulting, error);
+}
+
+// Translation flushes (Intel SDM Vol. 3 §4.10.4): everything, global pages
+// included (CR0.PG, CR4.PGE/PAE/PSE changes); a CR3 load (global pages stay
+// while CR4.PGE is set); INVLPG (the page, or everything while a large page is cached).
+inline void flush_all_translations(X86State& s) {
+  s.mem.flush_tlb();
+  s.tlb_has_large = 0;
+}
+inline void flush_for_cr3(X86State& s) {
+  if (s.cr4 & cr4::PGE) s.mem.flush_non_global();
+  else flush_all_translations(s);
+}
+inline void flush_page_translation(X86State& s, uint64_t linear) {
+  if (s.tlb_has_large) flush_all_translations(s);
+  else s.mem.flush_page(linear);
 }
 
 // The MMU indices (softTLB modes): no paging (real mode, or CR0.PG clear),

@@ -1,6 +1,6 @@
 // The helpers behind the system instructions (cpu/x86/insn/system.cpp):
 // control/debug register writes with their checks and side effects, LLDT and
-// LTR, the descriptor queries, CPUID, the TSC, MSRs, TLB flushes and the fast
+// LTR, the descriptor queries, CPUID, the TSC, MSRs, INVLPG and the fast
 // system calls. Implemented in cpu/x86/system_helpers.cpp.
 #pragma once
 #include "ir/ir.h"
@@ -20,7 +20,7 @@ extern const ir::Helper kCpuid;              // () : EAX, ECX in; EAX..EDX out
 extern const ir::Helper kRdtsc;              // (with TSC_AUX in ECX): EDX:EAX
 extern const ir::Helper kRdmsr;              // () : ECX in; EDX:EAX out
 extern const ir::Helper kWrmsr;              // () : ECX, EDX:EAX in
-extern const ir::Helper kFlushTlb;           // ()
+extern const ir::Helper kInvlpg;             // (linear address)
 extern const ir::Helper kSyscall;            // (return rip) -> new pc
 extern const ir::Helper kSysret;             // (opsize) -> new pc
 extern const ir::Helper kSysenter;           // () -> new pc

@@ -41,22 +41,23 @@ uint64_t write_cr(void* env, uint64_t n, uint64_t v, uint64_t) {
         s->efer &= ~efer::LMA;
       }
       s->cr0 = v;
-      if ((old ^ v) & (cr0::PG | cr0::WP | cr0::PE)) s->mem.flush_tlb();
+      if ((old ^ v) & (cr0::PG | cr0::WP | cr0::PE)) flush_all_translations(*s);
       return 0;
     }
     case 2: s->cr2 = v; return 0;
     case 3:
       if (long_mode(*s) && (v >> 52)) return gp(s);
       s->cr3 = long_mode(*s) ? v : v & 0xffffffffull;
-      s->mem.flush_tlb();
+      flush_for_cr3(*s);
       return 0;
     case 4: {
       const uint64_t allowed = cr4::VME | cr4::PVI | cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE |
                                cr4::PGE | cr4::PCE | cr4::OSFXSR | cr4::OSXMMEXCPT;
       if (v & ~allowed) return gp(s);
+      if ((v & cr4::PGE) && s->model < Model::Pentium3) return gp(s);  // global pages: P6 and later
       if (long_mode(*s) && !(v & cr4::PAE)) return gp(s);
       s->cr4 = v;
-      if ((old ^ v) & (cr4::PSE | cr4::PAE | cr4::PGE)) s->mem.flush_tlb();
+      if ((old ^ v) & (cr4::PSE | cr4::PAE | cr4::PGE)) flush_all_translations(*s);
       return 0;
     }
     case 8:
@@ -222,7 +223,7 @@ uint64_t rdtsc(void* env, uint64_t with_aux, uint64_t, uint64_t) {
 
 // The MSR's storage, or nullptr if the model has no such MSR.
 uint64_t* msr_slot(X86State* s, uint32_t msr) {
-  const bool x64 = s->model == Model::X64, p6 = s->model >= Model::Pentium3;
+  const bool x64 = s->model >= Model::X64, p6 = s->model >= Model::Pentium3;
   switch (msr) {
     case 0x1b: return p6 && !s->apic ? &s->apic_base : nullptr;  // with a local APIC: rdmsr/wrmsr ask it
     case 0x174: return p6 ? &s->sysenter_cs : nullptr;
@@ -252,7 +253,7 @@ uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   uint64_t v;
   if (msr == 0x10 && s->model >= Model::Pentium) v = tsc(s);
   else if (msr == 0xfe && s->model >= Model::Pentium3) v = 0x508;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
-  else if (msr == 0xc0000080 && s->model == Model::X64) v = s->efer;
+  else if (msr == 0xc0000080 && s->model >= Model::X64) v = s->efer;
   else if (msr == 0x1b && s->apic) v = s->apic->base_msr();
   else if (uint64_t* p = msr_slot(s, msr)) v = *p;
   else return gp(s);
@@ -271,13 +272,13 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
     s->tsc_offset += v - tsc(s);
     return 0;
   }
-  if (msr == 0xc0000080 && s->model == Model::X64) {
+  if (msr == 0xc0000080 && s->model >= Model::X64) {
     const uint64_t writable = efer::SCE | efer::LME | efer::NXE;
     if (v & ~(writable | efer::LMA)) return gp(s);
     if (((v ^ s->efer) & efer::LME) && (s->cr0 & cr0::PG)) return gp(s);
     const uint64_t old = s->efer;
     s->efer = (s->efer & efer::LMA) | (v & writable);
-    if ((old ^ s->efer) & efer::NXE) s->mem.flush_tlb();
+    if ((old ^ s->efer) & efer::NXE) flush_all_translations(*s);
     return 0;
   }
   if (msr == 0x1b && s->apic) return s->apic->write_base_msr(v) ? 0 : gp(s);
@@ -290,8 +291,8 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
   return 0;
 }
 
-uint64_t flush_tlb(void* env, uint64_t, uint64_t, uint64_t) {
-  xs(env)->mem.flush_tlb();
+uint64_t invlpg(void* env, uint64_t linear, uint64_t, uint64_t) {
+  flush_page_translation(*xs(env), linear);
   return 0;
 }
 
@@ -386,7 +387,7 @@ const ir::Helper kCpuid{"x86_cpuid", cpuid_helper, kStateRegs, 0};
 const ir::Helper kRdtsc{"x86_rdtsc", rdtsc, kStateRegs, 1};
 const ir::Helper kRdmsr{"x86_rdmsr", rdmsr, kStateRegs, 0};
 const ir::Helper kWrmsr{"x86_wrmsr", wrmsr, kStateRegs, 0};
-const ir::Helper kFlushTlb{"x86_flush_tlb", flush_tlb, kState, 0};
+const ir::Helper kInvlpg{"x86_invlpg", invlpg, kState, 1};
 const ir::Helper kSyscall{"x86_syscall", syscall, kStateRegs, 1};
 const ir::Helper kSysret{"x86_sysret", sysret, kStateRegs, 1};
 const ir::Helper kSysenter{"x86_sysenter", sysenter, kStateRegs, 0};

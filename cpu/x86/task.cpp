@@ -93,7 +93,7 @@ uint64_t load_state(X86State& s, bool set_nt) {
   if (!ok) return 0;
   if (l.cr3 && (s.cr0 & cr0::PG)) {
     s.cr3 = cr3;
-    s.mem.flush_tlb();
+    flush_for_cr3(s);
   }
   if (set_nt) flags |= fl::NT;
   if (l.width == 2) flags = (read_flags(s) & 0xffff0000u) | (flags & 0xffff);

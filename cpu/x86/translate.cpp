@@ -138,11 +138,25 @@ void Ctx::check_segment(unsigned seg, U64 off, unsigned bytes, bool write) {
   if (real_or_vm86() && addrsize() == 16 && bytes == 1) return;
   b.call(kCheckSegment, off, b.c64(seg | bytes << 4 | (write ? 1u << 12 : 0)));
 }
+void Ctx::check_alignment(U64 lin, unsigned align) {
+  if (!m.align_check || align <= 1) return;
+  b.call(kRaiseIf, b.and_(lin, b.c64(align - 1)), b.c64(kAlignmentCheck | kErrorCodeZero), b.c64(kReturnToFaulting));
+}
+
+namespace {
+// An access of W through the data MMU index. With alignment checking on
+// (TransMode::align_check), a misaligned one faults in the softTLB's slow path
+// (which every misaligned access takes anyway), and X86Cpu::raise_fault makes
+// it #AC(0): aligned code pays nothing, code without the mode bit nothing.
+template <T W>
+ir::MemOp mem_op(const TransMode& m) {
+  return ir::MemOp{uint8_t(log2_bytes(W)), false, m.align_check, m.mmu};
+}
+}  // namespace
+
 template <T W>
 ir::Val<W> Ctx::load(unsigned seg, U64 off) {
-  constexpr ir::MemOp kOp{log2_bytes(W), false, false, 0};
-  ir::MemOp op = kOp;
-  op.mmu_idx = m.mmu;
+  const ir::MemOp op = mem_op<W>(m);
   if constexpr (W == T::I16) {
     if (is_8086()) {  // a word at offset 0xFFFF takes its second byte from offset 0
       ir::MemOp byte{0, false, false, m.mmu};
@@ -157,9 +171,7 @@ ir::Val<W> Ctx::load(unsigned seg, U64 off) {
 }
 template <T W>
 void Ctx::store(unsigned seg, U64 off, ir::Val<W> v) {
-  constexpr ir::MemOp kOp{log2_bytes(W), false, false, 0};
-  ir::MemOp op = kOp;
-  op.mmu_idx = m.mmu;
+  const ir::MemOp op = mem_op<W>(m);
   if constexpr (W == T::I16) {
     if (is_8086()) {
       ir::MemOp byte{0, false, false, m.mmu};
@@ -195,7 +207,8 @@ ir::Val<W> Ctx::read(unsigned i) {
   const OperandSpec& o = in.row->ops[i];
   const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
-    case Opnd::E: return in.mod == 3 ? reg<W>(in.rm_reg()) : load<W>(seg_of_ea(), ea());
+    case Opnd::E:
+    case Opnd::M: return in.mod == 3 ? reg<W>(in.rm_reg()) : load<W>(seg_of_ea(), ea());  // (M: decode ensures memory)
     case Opnd::R: return reg<W>(in.rm_reg());
     case Opnd::G: return reg<W>(in.reg);
     case Opnd::Z: return reg<W>((in.opcode & 7) | ((in.rex & 1) << 3));
@@ -223,6 +236,7 @@ void Ctx::write(unsigned i, ir::Val<W> v) {
   const int ds = in.seg_override >= 0 ? in.seg_override : int(DS);
   switch (o.kind) {
     case Opnd::E:
+    case Opnd::M:
       if (in.mod == 3) set_reg(in.rm_reg(), v);
       else store(seg_of_ea(), ea(), v);
       break;
@@ -335,6 +349,7 @@ U32 Ctx::all_flags() {
 }
 void Ctx::set_all_flags(U32 v, uint32_t writable) {
   writable &= ~fl::kArith;
+  if (model() < Model::I486) writable &= ~(fl::AC | fl::ID);  // the 386 keeps them 0 (how software tells it from a 486)
   // 8086: bits 12-15 always read as 1. Bit 1 is 1; bits 3, 5 and 15 are 0.
   const uint32_t fixed = is_8086() ? 0xF002 : 0x0002;
   U32 keep = b.and_(b.trunc<T::I32>(other_flags()), b.c32(~writable & ~fixed & ~fl::kArith & ~0x8028u));
@@ -389,6 +404,27 @@ void Ctx::jump_ip(U64 target) {
   target = b.and_(target, b.c64(ip_mask()));
   if (is64()) b.jump_indirect(target);
   else b.jump_indirect(b.and_(b.add(b.c64(m.cs_base), target), b.c64(0xffffffffull)));
+}
+void Ctx::check_near_target(U64 target, uint64_t mask, B1 taken) {
+  B1 ok;
+  if (is64()) {
+    ok = b.ltu(b.add(target, b.c64(1ull << 47)), b.c64(1ull << 48));  // bits 47-63 all equal: canonical
+  } else {
+    if (m.cs_limit == TransMode::kCheckNoTargets || (m.cs_limit == TransMode::kCheck32BitTargets && mask <= 0xffff)) return;
+    ok = b.geu(b.zext<T::I64>(b.get<T::I32>(off_seg_limit(CS))), target);
+  }
+  if (taken.id != ir::kNoValue) ok = b.select(taken, ok, b.c1(true));
+  fault_unless(ok, kGeneralProtection, 0);
+}
+void Ctx::check_near_target(uint64_t target, uint64_t mask, B1 taken) {
+  if (is64() && uint64_t(int64_t(target << 16) >> 16) == target) return;  // canonical
+  check_near_target(b.c64(target), mask, taken);
+}
+void Ctx::fault_unless(B1 ok, unsigned vector, uint64_t error) {
+  ir::Builder::Label pass = b.new_label();
+  b.skip_if(ok, pass);
+  fault(vector, error);
+  b.place(pass);
 }
 void Ctx::fault(unsigned vector, uint64_t error) {
   b.call(kRaiseFault, b.c64(vector), b.c64(error));

@@ -110,6 +110,10 @@ struct Ctx {
   // The `bytes`-byte access at seg:off passes the segment's type and limit
   // checks (#GP, or #SS for SS) before anything is accessed.
   void check_segment(unsigned seg, U64 off, unsigned bytes, bool write);
+  // Under alignment checking (TransMode::align_check): #AC(0) unless `linear`
+  // is a multiple of `align`. Loads and stores check their own width; this is
+  // for operands helpers access (x87).
+  void check_alignment(U64 linear, unsigned align);
   template <T W> ir::Val<W> load(unsigned seg, U64 off);
   template <T W> void store(unsigned seg, U64 off, ir::Val<W> v);
   U64 load_n(unsigned seg, U64 off, unsigned bits);      // zero-extended
@@ -147,6 +151,14 @@ struct Ctx {
   // ---- control flow and exits
   void jump_ip(U64 ip);                   // to cs:ip (ends the block)
   void goto_ip(uint64_t ip) { b.goto_(pc_of(ip & ip_mask())); }
+  // A near branch's target (an ip already truncated to `mask`, the branch's
+  // width) is checked before the branch changes anything: #GP(0) past CS's
+  // limit (where the mode bits say a target of this width may be), or not
+  // canonical in 64-bit mode. `taken`, if given, says whether the branch goes there.
+  void check_near_target(U64 target, uint64_t mask, B1 taken = {});
+  void check_near_target(uint64_t target, uint64_t mask, B1 taken = {});
+  // Raises `vector` (a fault) unless `ok`; code after it runs only when `ok`.
+  void fault_unless(B1 ok, unsigned vector, uint64_t error = kNoErrorCode);
   // Raises `vector` (a fault: the frame returns to this instruction).
   void fault(unsigned vector, uint64_t error = kNoErrorCode);
   // A software interrupt or trap (INT n, INT3, INTO): returns to the next instruction.

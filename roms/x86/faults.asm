@@ -7,8 +7,9 @@
 ; #PF with the P, W/R and U/S bits and CR2, and #DF from a #GP while
 ; delivering #NP; then in long mode (64-bit IDT gates, the frame with SS:RSP,
 ; an IST stack): #UD, #BP, #GP(selector) on IST1, #GP(0) for a non-canonical
-; address, #PF. (#DB: debug.asm; #TS: tasks.asm; #AC and #PF's I/D bit are
-; not checked: Kiln has no alignment check yet, and NX needs PAE.)
+; address and for JMP/CALL/RET to a non-canonical target (CALL pushing and
+; RET popping nothing), #PF. (#DB: debug.asm; #TS: tasks.asm; #AC: isa.asm;
+; #PF's I/D bit is not checked: NX needs PAE.)
 ; Each phase prints a letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit with 0 (Kiln's status 1). A failed check
 ; prints " F n" and exits with n.
@@ -70,18 +71,8 @@ gdt_end:
 gdtr: dw gdt_end - gdt - 1
       dd GDT_RAM
 
+%define RECORDING_HANDLERS
 %include "common.inc"
-
-; Checks the last exception: vector, error code (-1: none), return EIP; %4 = the check's number.
-%macro expect 4
-  cmp dword [LAST_VEC], %1
-  fail_unless e, %4
-  cmp dword [LAST_ERR], %2
-  fail_unless e, %4 + 1
-  cmp dword [FRAME_EIP], %3
-  fail_unless e, %4 + 2
-  mov dword [LAST_VEC], -1
-%endmacro
 
 start:
   real_to_pm32 pm32
@@ -89,28 +80,6 @@ start:
 bits 32
 report_routines
 
-; Handlers: record vector, error code, return EIP; continue at [RESUME] in the interrupted ring.
-%macro handler 2
-handler_%1:
-  %if %2 == 0
-  push dword -1
-  %endif
-  push eax
-  push ds
-  mov ax, KDATA
-  mov ds, ax
-  mov eax, [esp + 8]
-  mov [LAST_ERR], eax
-  mov dword [LAST_VEC], %1
-  mov eax, [esp + 12]
-  mov [FRAME_EIP], eax
-  mov eax, [RESUME]
-  mov [esp + 12], eax
-  pop ds
-  pop eax
-  add esp, 4
-  iretd
-%endmacro
 handler 0, 0
 handler 3, 0
 handler 4, 0
@@ -137,26 +106,10 @@ pm32:
   mov esp, STACK
   mov al, 'P'
   out DEBUGCON, al
-  mov esi, LIN(handlers)
-.gates:
-  mov ecx, [esi]
-  mov eax, [esi + 4]
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  add esi, 8
-  cmp esi, LIN(handlers_end)
-  jb .gates
+  install_handlers
   mov dword [IDT_RAM + 0x41 * 8 + 4], 0x0e00   ; vector 0x41: an interrupt gate, not present
   mov dword [IDT_RAM + 0x42 * 8 + 4], 0x8e00   ; vector 0x42: DPL 0 (offset 0: never reached)
-  mov eax, LIN(to_long)                         ; vector 0x80 (DPL 3): ring 3 is done
-  mov word [IDT_RAM + 0x80 * 8], ax
-  mov word [IDT_RAM + 0x80 * 8 + 2], KCODE32
-  mov word [IDT_RAM + 0x80 * 8 + 4], 0xee00
-  shr eax, 16
-  mov word [IDT_RAM + 0x80 * 8 + 6], ax
+  set_gate 0x80, LIN(to_long), 0xee00          ; ring 3 is done
   lidt [LIN(idtr32)]
   mov dword [TSS_RAM + 4], STACK0
   mov dword [TSS_RAM + 8], KDATA
@@ -445,6 +398,29 @@ lm64:
   mov rax, [rbx]                               ; not canonical: #GP(0)
 .r13c:
   expect 13, 0, LIN(.gpc), 71
+  mov rbx, 0x0000800000000000                  ; near branches to a non-canonical target: #GP(0), nothing changed
+  mov dword [RESUME], LIN(.r13j)
+.gpj:
+  jmp rbx
+.r13j:
+  expect 13, 0, LIN(.gpj), 78
+  mov rsi, rsp
+  mov dword [RESUME], LIN(.r13k)
+.gpk:
+  call rbx                                     ; pushes nothing
+.r13k:
+  expect 13, 0, LIN(.gpk), 81
+  cmp rsi, rsp
+  fail_unless e, 84
+  push rbx
+  mov dword [RESUME], LIN(.r13r)
+.gpr:
+  ret                                          ; pops nothing
+.r13r:
+  expect 13, 0, LIN(.gpr), 85
+  pop rax
+  cmp rax, rbx
+  fail_unless e, 88
   mov dword [RESUME], LIN(.r14)
 .pf:
   mov dword [0x400008], 1                      ; not mapped: #PF(W)

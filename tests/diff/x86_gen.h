@@ -5,7 +5,7 @@
 //
 // The generator emits user-level integer instructions (ALU at every width,
 // ADC/SBB chains, shifts and rotates by every count, MUL/IMUL/DIV/IDIV, BSF/
-// BSR, BT*, POPCNT/TZCNT/LZCNT, BSWAP, MOVZX/MOVSX, CMOVcc/SETcc, XADD/
+// BSR, BT*, POPCNT/TZCNT/LZCNT, BSWAP, MOVBE, MOVZX/MOVSX, CMOVcc/SETcc, XADD/
 // CMPXCHG/XCHG, LEA with random ModRM/SIB, string instructions with REP
 // prefixes, PUSH/POP, BCD outside 64-bit code, and Jcc skipping the next
 // instruction) for 64-bit, 32-bit or 16-bit code. Programs stay inside a
@@ -18,9 +18,9 @@
 // and puts a CMP before any flag reader whose input would be undefined
 // (unless `undefined_too`).
 //
-// The machine: an X86Cpu of Model::X64 with RAM at 0 (system tables, page
-// tables, one HLT handler per vector) and, in long mode, RAM at kUserBase
-// (code, data, stack) mapped 1:1. A program ends with UD2: its #UD, like any
+// The machine: an X86Cpu of Model::Max (x86-64 with MOVBE) with RAM at 0
+// (system tables, page tables, one HLT handler per vector) and, in long mode,
+// RAM at kUserBase (code, data, stack) mapped 1:1. A program ends with UD2: its #UD, like any
 // other exception, is delivered to the handler for its vector, which halts.
 #pragma once
 #include <cstdint>
@@ -452,7 +452,12 @@ class Generator {
   }
   void bits() {
     const unsigned w = width_no8();
-    switch (below(6)) {
+    switch (below(7)) {
+      case 6: {  // movbe r, m / m, r (the host and `-cpu max` have it)
+        const bool load = coin();
+        insn(w, {0x0F, 0x38, uint8_t(load ? 0xF0 : 0xF1)}, load ? pick_dst() : pick_any(), mem());
+        break;
+      }
       case 0: {  // bsf / bsr
         Pair p = pair(w);
         insn(w, {0x0F, uint8_t(coin() ? 0xBC : 0xBD)}, pick_dst(), p.dst);
@@ -800,7 +805,7 @@ struct Guest {
       const uint8_t hlt = 0xF4;
       map.write(kHandlers + 16 * v, &hlt, 1);
     }
-    cpu = std::make_unique<X86Cpu>(map, Model::X64);
+    cpu = std::make_unique<X86Cpu>(map, Model::Max);
     X86State& s = cpu->s();
     std::memcpy(s.gpr, init.gpr, sizeof s.gpr);
     if (m == Mode::Real16) setup_real(s);

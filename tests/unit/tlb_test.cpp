@@ -1,6 +1,7 @@
 // The softTLB's fill log: flushing and code-page protection visit only the
 // entries filled since the last flush, and when that log overflows (an entry
 // filled again counts again), one full scan logs the valid entries anew.
+// Global entries surviving flush_non_global, and flush_page.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -118,5 +119,43 @@ TEST_CASE("softTLB: a misaligned access never matches a flagged tag", "[mem][tlb
     m->protect_code_page(kRam + (va & (kRamSize - 1)));
     REQUIRE(mem::store(*m, va + 4, 8, 0, false, 2));  // low bits 4: the old code flag
     CHECK(watcher.writes == 1);
+  }
+}
+
+TEST_CASE("softTLB: flush_non_global keeps global entries that still hold their translation; flush_page drops one page", "[mem][tlb]") {
+  Fixture f;
+  mem::MemContext* m = f.m.get();
+  auto cached = [&](unsigned mode, uint64_t va) { return mem::tlb_entry(*m, mode, va).addr_read == (va & mem::kPageMask); };
+  uint64_t v;
+  const uint64_t global = 0x10000, local = 0x11000, refilled = 0x12000, coded = 0x13000;
+  f.translator.prot = mem::kProtRead | mem::kProtWrite | mem::kProtGlobal;
+  for (uint64_t va : {global, refilled, coded}) REQUIRE(mem::load_slow(*m, va, 4, 1, false, &v));
+  f.translator.prot = mem::kProtRead | mem::kProtWrite;
+  REQUIRE(mem::load_slow(*m, local, 4, 1, false, &v));
+  REQUIRE(mem::load_slow(*m, refilled + mem::kTlbEntries * mem::kPageSize, 4, 1, false, &v));  // same slot, not global
+  m->protect_code_page(kRam + coded);  // the code bit on the write tag does not stop it being kept
+  const uint64_t gen = m->generation;
+  m->flush_non_global();
+  CHECK(m->generation != gen);
+  CHECK(cached(1, global));
+  CHECK(cached(1, coded));
+  CHECK_FALSE(cached(1, local));
+  CHECK_FALSE(cached(1, refilled));
+  // The kept entries are logged again: the next full flush clears them.
+  m->flush_non_global();
+  CHECK(cached(1, global));
+  m->flush_tlb();
+  CHECK_FALSE(cached(1, global));
+  CHECK(m->global_count == 0);
+
+  // flush_page: one page in every mode, the others stay.
+  for (unsigned mode : {1u, 2u}) {
+    REQUIRE(mem::load_slow(*m, global, 4, mode, false, &v));
+    REQUIRE(mem::load_slow(*m, local, 4, mode, false, &v));
+  }
+  m->flush_page(global + 0x123);
+  for (unsigned mode : {1u, 2u}) {
+    CHECK_FALSE(cached(mode, global));
+    CHECK(cached(mode, local));
   }
 }

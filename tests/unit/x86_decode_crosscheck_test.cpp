@@ -32,7 +32,7 @@ namespace {
 
 // The newest CPU model: Capstone and Zydis decode as a 386 or later, so the
 // newest model is the one to compare. Update when a model is added.
-constexpr Model kNewestModel = Model::X64;
+constexpr Model kNewestModel = Model::Max;
 // Before the 386, F1 is a second LOCK (INT1 from the 386 on, as Capstone reads it).
 constexpr bool kNewestIsPre386 = kNewestModel == Model::I8086 || kNewestModel == Model::I286;
 

@@ -2,7 +2,8 @@
 // the machine uses) under the interpreter and the JIT: loops, near calls,
 // INT/IRET through the IVT, REP MOVSB, CMP/Jcc, PUSHF/POPF, a far call; the
 // 186 additions on the 286: PUSHA/POPA, IMUL with an immediate, BOUND, INS;
-// and the -d in_asm trace (Capstone's disassembly) of such a program.
+// and the -d in_asm trace (Capstone's disassembly) of such a program; EFLAGS.AC
+// on the 386 and 486, and real-mode near branches past CS's limit.
 // REP string instructions (IR loops: CX = 0, DF = 1, REPE/REPNE stopping early,
 // a fault mid-way, and a long REP that the engine sees element by element).
 // INTR raised mid-block: taken at the block boundary, not inside MOV SS's shadow.
@@ -538,6 +539,63 @@ TEST_CASE("x86 INTR: taken at a block boundary, never inside MOV SS's shadow", "
       // Mid-page the block ends right after the shadowed instruction: the handler
       // comes there. At the page end the next block (to the HLT) runs first.
       CHECK(m.ram[0x501] == (at_page_end ? 2 : 1));
+    }
+  }
+}
+
+TEST_CASE("x86 programs: EFLAGS.AC is writable from the 486 on; real mode's near branches past CS's limit", "[x86]") {
+  for (bool use_jit : {false, true}) {
+    if (use_jit && !jit::available()) continue;
+    INFO((use_jit ? "jit" : "interp"));
+    for (Model model : {Model::I386, Model::I486}) {
+      INFO("model " << int(model));
+      Machine m(use_jit, model);
+      X86Cpu& cpu = *m.cpu;
+      cpu.set_sreg(SS, 0x2000);
+      cpu.s().gpr[SP] = 0x100;
+      m.put(0x10000, {
+                         0x66, 0x9C,                          // 00 pushfd
+                         0x66, 0x58,                          // 02 pop eax
+                         0x66, 0x0D, 0x00, 0x00, 0x24, 0x00,  // 04 or eax, AC | ID
+                         0x66, 0x50,                          // 0A push eax
+                         0x66, 0x9D,                          // 0C popfd
+                         0x66, 0x9C,                          // 0E pushfd
+                         0x66, 0x5B,                          // 10 pop ebx
+                         0xF4,                                // 12 hlt
+                     });
+      m.run(0x1000);
+      const uint64_t ac_id = model == Model::I486 ? fl::AC | fl::ID : 0;  // a 386 keeps both 0
+      CHECK((cpu.s().gpr[BX] & (fl::AC | fl::ID)) == ac_id);
+
+      // With a 32-bit operand size a real-mode near branch can go past CS's limit
+      // (0xFFFF): #GP(0) at the branch (interrupt 13 through the IVT), nothing pushed.
+      m.put(13 * 4, {0x80, 0x00, 0x00, 0x10});  // -> 1000:0080: hlt
+      m.put(0x10080, {0xF4});
+      const std::vector<std::vector<uint8_t>> branches = {
+          {0x66, 0xE9, 0xFA, 0xFF, 0x00, 0x00},  // jmp dword 0x10000
+          {0x66, 0xE8, 0xFA, 0xFF, 0x00, 0x00},  // call dword 0x10000
+          {0x66, 0x0F, 0x84, 0xF9, 0xFF, 0x00, 0x00},  // jz dword 0x10000 (taken: ZF set below)
+      };
+      uint16_t cs = 0x3000;  // each program in a segment of its own (the blocks of the others stay cached)
+      for (const std::vector<uint8_t>& code : branches) {
+        INFO("branch " << int(code[1]));
+        std::memcpy(m.ram + cs * 16, code.data(), code.size());
+        cpu.s().gpr[SP] = 0x100;
+        write_flags(cpu.s(), fl::ZF | 2);
+        m.run(cs);
+        CHECK(cpu.s().seg[CS].selector == 0x1000);
+        CHECK(cpu.ip() == 0x81);
+        CHECK(m.reg(SP) == 0x100 - 6);                       // FLAGS, CS, IP of the branch: nothing else
+        CHECK((m.ram[0x200FA] | m.ram[0x200FB] << 8) == 0);  // the frame's IP: the branch itself
+        cs += 0x1000;
+      }
+      // At the limit itself (0xFFFF) nothing faults: the JMP lands on a HLT there.
+      m.ram[cs * 16 + 0xFFFF] = 0xF4;
+      m.put(cs * 16, {0x66, 0xE9, 0xF9, 0xFF, 0x00, 0x00});
+      cpu.s().gpr[SP] = 0x100;
+      m.run(cs);
+      CHECK(cpu.s().seg[CS].selector == cs);  // not in the #GP handler
+      CHECK(m.reg(SP) == 0x100);
     }
   }
 }

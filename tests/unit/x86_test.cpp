@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/translate.h"
@@ -337,4 +338,32 @@ TEST_CASE("x86 lazy flags: cmp; jcc is one compare of the operands", "[x86]") {
       arith += i.op == ir::Op::Xor || i.op == ir::Op::And || i.op == ir::Op::Or || i.op == ir::Op::Popcnt || i.op == ir::Op::Call;
     CHECK(arith == 0);
   }
+}
+
+TEST_CASE("x86 decode: MOVBE on -cpu max only, memory forms only, not with F2", "[x86]") {
+  Insn in;
+  const uint8_t load[] = {0x0F, 0x38, 0xF0, 0x03};        // movbe eax, [rbx]
+  const uint8_t store16[] = {0x66, 0x0F, 0x38, 0xF1, 0x03};  // movbe [rbx], ax
+  const uint8_t store64[] = {0x48, 0x0F, 0x38, 0xF1, 0x03};  // movbe [rbx], rax
+  REQUIRE(decode(Model::Max, CodeSize::Long64, load, sizeof load, &in));
+  CHECK(std::string(in.row->mnemonic) == "MOVBE");
+  CHECK(in.opsize == 32);
+  REQUIRE(decode(Model::Max, CodeSize::Long64, store16, sizeof store16, &in));
+  CHECK(in.opsize == 16);
+  REQUIRE(decode(Model::Max, CodeSize::Long64, store64, sizeof store64, &in));
+  CHECK(in.opsize == 64);
+  REQUIRE(decode(Model::Max, CodeSize::Prot32, load, sizeof load, &in));
+  CHECK(!decode(Model::X64, CodeSize::Long64, load, sizeof load, &in));  // qemu64 has no MOVBE
+  const uint8_t reg_form[] = {0x0F, 0x38, 0xF0, 0xC3};
+  CHECK(!decode(Model::Max, CodeSize::Long64, reg_form, sizeof reg_form, &in));
+  const uint8_t crc32[] = {0xF2, 0x0F, 0x38, 0xF0, 0x03};  // CRC32 (SSE4.2): not implemented
+  CHECK(!decode(Model::Max, CodeSize::Long64, crc32, sizeof crc32, &in));
+  const uint8_t f3[] = {0xF3, 0x0F, 0x38, 0xF0, 0x03};
+  CHECK(!decode(Model::Max, CodeSize::Long64, f3, sizeof f3, &in));
+  // CPUID.1:ECX.MOVBE (bit 22) says the same; PGE (EDX bit 13) from the Pentium III on.
+  CHECK((cpuid(Model::Max, 1, 0).ecx >> 22 & 1) == 1);
+  CHECK((cpuid(Model::X64, 1, 0).ecx >> 22 & 1) == 0);
+  CHECK((cpuid(Model::Pentium3, 1, 0).edx >> 13 & 1) == 1);
+  CHECK((cpuid(Model::Pentium, 1, 0).edx >> 13 & 1) == 0);
+  CHECK(cpuid(Model::Max, 1, 0).eax == cpuid(Model::X64, 1, 0).eax);
 }

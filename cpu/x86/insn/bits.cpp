@@ -1,5 +1,5 @@
 // Bit and byte operations of the 386 and later (Intel SDM Vol. 2: BT, BTS,
-// BTR, BTC, BSF, BSR, TZCNT, LZCNT, POPCNT, SHLD, SHRD, BSWAP, MOVZX, MOVSX,
+// BTR, BTC, BSF, BSR, TZCNT, LZCNT, POPCNT, SHLD, SHRD, BSWAP, MOVBE, MOVZX, MOVSX,
 // MOVSXD, SETcc, CMOVcc, CMPXCHG, CMPXCHG8B/16B, XADD, ARPL) and the hint
 // NOPs. Flags the manual leaves undefined are what Intel CPUs leave there
 // (measured on the host; docs/design.md "Undefined flags"): BT* keep them.
@@ -151,6 +151,13 @@ bool BSWAP(Ctx& c) {
   }
   return by_width(c.width(0), [&]<T W>() {
     c.write<W>(0, c.b.bswap(c.read<W>(0)));
+    return true;
+  });
+}
+// MOVBE Gv,Mv / Mv,Gv: a load or store with the bytes reversed (16 bits too, unlike BSWAP). Flags unchanged.
+bool MOVBE(Ctx& c) {
+  return by_width(c.opsize(), [&]<T W>() {
+    c.write<W>(0, c.b.bswap(c.read<W>(1)));
     return true;
   });
 }

@@ -32,17 +32,22 @@ void exit_to(Ctx& c, U64 pc) { c.b.exit(ir::ExitReason::ModeChange, pc); }
 }  // namespace
 
 bool Jcc(Ctx& c) {
-  c.b.branch(c.cond(c.in.opcode & 15), c.pc_of(rel_target(c)), c.next_pc());
+  B1 taken = c.cond(c.in.opcode & 15);
+  c.check_near_target(rel_target(c), branch_mask(c), taken);
+  c.b.branch(taken, c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 
 bool JMP(Ctx& c) {
   if (c.in.row->ops[0].kind == Opnd::J) {
+    c.check_near_target(rel_target(c), branch_mask(c));
     c.b.goto_(c.pc_of(rel_target(c)));
     return true;
   }
   return by_width(branch_size(c), [&]<T W>() {
-    c.jump_ip(zext64(c.b, c.read<W>(0)));
+    U64 target = zext64(c.b, c.read<W>(0));
+    c.check_near_target(target, branch_mask(c));
+    c.jump_ip(target);
     return true;
   });
 }
@@ -50,6 +55,7 @@ bool JMP(Ctx& c) {
 bool CALL(Ctx& c) {
   const unsigned size = branch_size(c);
   if (c.in.row->ops[0].kind == Opnd::J) {
+    c.check_near_target(rel_target(c), branch_mask(c));  // before the push: a refused CALL pushes nothing
     by_width(size, [&]<T W>() {
       c.push(c.b.template constant<W>(c.next_ip()));
       return true;
@@ -58,9 +64,10 @@ bool CALL(Ctx& c) {
     return true;
   }
   return by_width(size, [&]<T W>() {
-    ir::Val<W> target = c.read<W>(0);
+    U64 target = zext64(c.b, c.read<W>(0));
+    c.check_near_target(target, branch_mask(c));
     c.push(c.b.template constant<W>(c.next_ip()));
-    c.jump_ip(zext64(c.b, target));
+    c.jump_ip(target);
     return true;
   });
 }
@@ -107,9 +114,12 @@ bool CALLF(Ctx& c) {
 
 bool RET(Ctx& c) {
   return by_width(branch_size(c), [&]<T W>() {
-    ir::Val<W> ip = c.pop<W>();
-    if (c.in.row->ops[0].kind == Opnd::I) c.set_sp(c.sp_add(c.sp(), int64_t(c.in.imm & 0xffff)));
-    c.jump_ip(zext64(c.b, ip));
+    U64 sp = c.sp();
+    U64 ip = zext64(c.b, c.load<W>(SS, sp));
+    c.check_near_target(ip, branch_mask(c));  // before SP moves
+    const uint64_t extra = c.in.row->ops[0].kind == Opnd::I ? c.in.imm & 0xffff : 0;
+    c.set_sp(c.sp_add(sp, int64_t(ir::type_bits(W) / 8 + extra)));
+    c.jump_ip(ip);
     return true;
   });
 }
@@ -159,14 +169,16 @@ bool gen_loop(Ctx& c, int zf) {
   const unsigned bits = c.addrsize();
   U64 cx = b.sub(c.reg_n(CX, bits), b.c64(1));
   if (bits < 64) cx = b.and_(cx, b.c64((1ull << bits) - 1));
-  c.set_reg_n(CX, bits, cx);
   U8 go = b.zext<T::I8>(b.ne(cx, b.c64(0)));
   if (zf >= 0) {
     U8 z = b.zext<T::I8>(c.flag(fl::ZF));
     if (!zf) z = b.xor_(z, b.constant<T::I8>(1));
     go = b.and_(go, z);
   }
-  b.branch(b.ne(go, b.constant<T::I8>(0)), c.pc_of(rel_target(c)), c.next_pc());
+  B1 taken = b.ne(go, b.constant<T::I8>(0));
+  c.check_near_target(rel_target(c), branch_mask(c), taken);  // before CX changes
+  c.set_reg_n(CX, bits, cx);
+  b.branch(taken, c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 }  // namespace
@@ -174,7 +186,9 @@ bool LOOP(Ctx& c) { return gen_loop(c, -1); }
 bool LOOPE(Ctx& c) { return gen_loop(c, 1); }
 bool LOOPNE(Ctx& c) { return gen_loop(c, 0); }
 bool JCXZ(Ctx& c) {
-  c.b.branch(c.b.eq(c.reg_n(CX, c.addrsize()), c.b.c64(0)), c.pc_of(rel_target(c)), c.next_pc());
+  B1 taken = c.b.eq(c.reg_n(CX, c.addrsize()), c.b.c64(0));
+  c.check_near_target(rel_target(c), branch_mask(c), taken);
+  c.b.branch(taken, c.pc_of(rel_target(c)), c.next_pc());
   return true;
 }
 

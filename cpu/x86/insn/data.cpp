@@ -203,7 +203,7 @@ bool POPF(Ctx& c) {
     }();
     // What POPF may change (SDM "POPF"): never VM, VIP, VIF; RF is cleared.
     uint32_t writable = fl::kArith | fl::TF | fl::DF | fl::IF | fl::OF | fl::IOPL | fl::NT;
-    if (is_386_or_later(c.model()) && c.opsize() >= 32) writable |= fl::AC | fl::ID;
+    if (c.model() >= Model::I486 && c.opsize() >= 32) writable |= fl::AC | fl::ID;  // a 386 keeps them 0
     if (c.model() <= Model::I286 && !c.m.pe) writable &= 0x0fff;  // real-mode 286: IOPL and NT stay 0
     if (needs_iopl_check(c)) {
       // At run time: IF only if CPL <= IOPL, IOPL only at CPL 0 (vm86: #GP below IOPL 3).
@@ -215,7 +215,7 @@ bool POPF(Ctx& c) {
     } else {
       c.set_all_flags(v, writable);
     }
-    c.end_mode_change();  // IF and TF may have changed: the engine looks at INTR and the mode
+    c.end_mode_change();  // IF and TF may have changed (AC too, a mode bit at CPL 3): the engine looks at INTR and the mode
     return true;
   });
 }

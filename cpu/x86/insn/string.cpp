@@ -150,6 +150,7 @@ B1 string_element(Ctx& c, StrOp op) {
 
 // Whether the bulk step may run (see the top).
 bool bulk_allowed(const Ctx& c, unsigned src_seg, bool stos) {
+  if (c.m.align_check) return false;  // each element's access is checked (#AC) instead
   if (c.real_or_vm86() && c.addrsize() == 16) return true;
   const bool dst_flat = c.m.unchecked & (1u << ES), src_flat = stos || (c.m.unchecked & (1u << src_seg));
   return c.addrsize() >= 32 && dst_flat && src_flat;

@@ -179,7 +179,7 @@ bool INVLPG(Ctx& c) {
     return false;
   }
   if (!c.require_cpl0()) return true;
-  c.b.call(kFlushTlb);
+  c.b.call(kInvlpg, c.linear(unsigned(c.seg_of_ea()), c.ea()));  // no segment checks (SDM "INVLPG")
   c.end_mode_change();
   return true;
 }

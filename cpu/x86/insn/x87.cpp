@@ -64,6 +64,20 @@ MemShape mem_shape(const Ctx& c, unsigned esc, unsigned reg) {
   }
 }
 
+// The alignment #AC wants for an x87 memory operand (Intel SDM Vol. 3 "Interrupt
+// 17", Table 6-7): its size for 2, 4 and 8 bytes, 8 for 80-bit values, 2 or 4
+// for the 16- and 32-bit FSTENV/FSAVE areas; FXSAVE's 512 bytes have their own
+// rule (#GP unless 16-byte aligned), so 1: no check.
+unsigned alignment_of(unsigned bytes) {
+  switch (bytes) {
+    case 10: return 8;
+    case 14: case 94: return 2;
+    case 28: case 108: return 4;
+    case 512: return 1;
+    default: return bytes;
+  }
+}
+
 // Register forms (mod 3) that exist on the model.
 bool reg_form_valid(const Ctx& c, unsigned esc, unsigned modrm) {
   const unsigned reg = (modrm >> 3) & 7;
@@ -116,6 +130,7 @@ U64 emit(Ctx& c, uint64_t esc, U64 extra = {}) {
     c.check_segment(seg, off, 1, shape.write);
     c.check_segment(seg, c.off_add(off, shape.bytes - 1), 1, shape.write);
   }
+  c.check_alignment(c.linear(seg, off), alignment_of(shape.bytes));
   return c.b.call(x87::kExec, c.b.c64(code), c.linear(seg, off), off);
 }
 
