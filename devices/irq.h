@@ -18,3 +18,21 @@ class NullIrq final : public IrqLine {
 };
 
 }  // namespace kiln::devices
+
+namespace kiln::devices {
+
+// One line driving two receivers: an ISA IRQ reaches both the 8259A and the IOAPIC.
+class IrqSplitter final : public IrqLine {
+ public:
+  IrqSplitter(IrqLine& a, IrqLine& b) : a_(a), b_(b) {}
+  void set_level(bool high) override {
+    a_.set_level(high);
+    b_.set_level(high);
+  }
+
+ private:
+  IrqLine& a_;
+  IrqLine& b_;
+};
+
+}  // namespace kiln::devices

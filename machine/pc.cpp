@@ -2,16 +2,20 @@
 // image (machine/pc.h has the map), the 8259A PICs and the 8254 PIT, and the
 // ISA debugging devices on the I/O port space. A CPU that halts with nothing
 // left to wake it ends the run with one line and pc::kExitHalted.
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <map>
 
+#include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/debug.h"
 #include "devices/pc/fw_cfg.h"
 #include "devices/pc/i8042.h"
 #include "devices/pc/i8254.h"
 #include "devices/pc/i8259.h"
+#include "devices/pc/ioapic.h"
+#include "devices/pc/lapic.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
 #include "devices/pc/mc146818.h"
@@ -155,10 +159,10 @@ class Pc final : public Machine {
 
   // ---- PCI (issue 14): bus 0, the i440FX's PAM shadow RAM, the PIIX3 (machine/pc_pci.h) ----
   Status add_pci(const std::vector<uint8_t>& bios) {
-    // PCI interrupts are routed to the PICs' inputs; the reset control
+    // PCI interrupts are routed to the ISA IRQ lines (PIC and IOAPIC); the reset control
     // register at 0xCF9 sits inside mechanism #1's ports, which pass its bytes on.
     std::array<devices::IrqLine*, 16> isa_irqs;
-    for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &pic_->irq(i);
+    for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &isa_irq(i);
     auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
                            isa_irqs, reset_control_.get());
     if (!p) return make_error(p.error());
@@ -211,9 +215,18 @@ class Pc final : public Machine {
 
   Status add_interrupt_devices() {
     intr_pin_ = std::make_unique<IntrPin>(*cpu_);
-    pic_ = std::make_unique<devices::I8259Pair>(*intr_pin_);
-    cpu_->set_inta([this] { return pic_->acknowledge(); });
-    pit_ = std::make_unique<devices::I8254>(events_, pic_->irq(0));
+    if (Status s = add_apics(); !s) return s;
+    pic_ = std::make_unique<devices::I8259Pair>(lapic_ ? lapic_->lint0() : *intr_pin_);
+    if (lapic_) {
+      lapic_->set_extint_ack([this] { return pic_->acknowledge(); });
+      cpu_->set_inta([this] { return lapic_->acknowledge(); });
+    } else {
+      cpu_->set_inta([this] { return pic_->acknowledge(); });
+    }
+    for (unsigned n = 0; ioapic_ && n < 16; n++)
+      if (n != devices::I8259Pair::kCascadeIrq)
+        isa_irqs_[n] = std::make_unique<devices::IrqSplitter>(pic_->irq(n), ioapic_->pin(n == 0 ? 2 : n));
+    pit_ = std::make_unique<devices::I8254>(events_, isa_irq(0));
     using P = devices::I8259Pair;
     const struct {
       const char* name;
@@ -230,7 +243,47 @@ class Pc final : public Machine {
       if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
     return {};
   }
+  // ISA IRQ n as a device drives it: to the 8259A, and with the APICs to the IOAPIC too.
+  devices::IrqLine& isa_irq(unsigned n) { return isa_irqs_[n] ? *isa_irqs_[n] : pic_->irq(n); }
+  // Whether a halted CPU may still be woken by an interrupt.
+  bool may_interrupt() const {
+    return lapic_ ? lapic_->may_interrupt(pic_->may_interrupt(), ioapic_->may_interrupt()) : pic_->may_interrupt();
+  }
   // ---- end of the interrupt devices
+
+  // ---- The APICs (issue 14), on models with one (the Pentium on, as QEMU's CPUID.1:EDX.APIC): the local
+  // APIC at 0xFEE00000 drives the CPU's INTR, the 8259A reaching it through LINT0 (virtual wire), and
+  // takes IA32_APIC_BASE and CR8; the IOAPIC at 0xFEC00000 receives each ISA IRQ beside the 8259A (IRQ0
+  // on pin 2, QEMU's override; IRQ n on pin n) and delivers over the APIC bus.
+  class CpuApicLink final : public x86::ApicLink {
+   public:
+    explicit CpuApicLink(devices::LocalApic& apic) : apic_(apic) {}
+    uint64_t base_msr() const override { return apic_.base_msr(); }
+    bool write_base_msr(uint64_t v) override { return apic_.write_base_msr(v); }
+    uint8_t cr8() const override { return apic_.cr8(); }
+    void write_cr8(uint8_t v) override { apic_.write_cr8(v); }
+    uint8_t id() const override { return apic_.id(); }
+
+   private:
+    devices::LocalApic& apic_;
+  };
+
+  Status add_apics() {
+    if (cpu_->model() < x86::Model::Pentium) return {};
+    apic_bus_ = std::make_unique<devices::ApicBus>();
+    lapic_ = std::make_unique<devices::LocalApic>(events_, *intr_pin_, 0, true, apic_bus_.get());
+    apic_link_ = std::make_unique<CpuApicLink>(*lapic_);
+    cpu_->s().apic = apic_link_.get();
+    ioapic_ = std::make_unique<devices::IoApic>(*apic_bus_);
+    if (Status s = map_.add_mmio("lapic", devices::LocalApic::kDefaultBase, devices::LocalApic::kSize, lapic_.get()); !s) return s;
+    return map_.add_mmio("ioapic", devices::IoApic::kBase, devices::IoApic::kSize, ioapic_.get());
+  }
+  void reset_apics() {
+    if (!lapic_) return;
+    lapic_->reset();
+    ioapic_->reset();
+  }
+  // ---- end of the APICs
 
   // HLT with nothing left to wake the CPU ends the run: IF clear (no NMI
   // source yet), or IF set while the PIC masks every input. Otherwise the
@@ -246,12 +299,12 @@ class Pc final : public Machine {
     }
     const uint16_t cs = s.seg[x86::CS].selector;
     const uint16_t hlt_ip = uint16_t(cpu_->ip() - 1);  // HLT's opcode byte, the last of the instruction
-    if ((s.flags & x86::fl::IF) && pic_->may_interrupt()) {
+    if ((s.flags & x86::fl::IF) && may_interrupt()) {
       events_.wait_for_event(kHaltWaitNs);
       events_.run_due();
       return -1;
     }
-    if (s.flags & x86::fl::IF)
+    if (s.flags & x86::fl::IF)  // (with the APICs: nor does an APIC source remain unmasked)
       std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
     else
       std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04X\n", cs, hlt_ip);
@@ -267,12 +320,12 @@ class Pc final : public Machine {
     Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
     if (!start) return make_error(start.error());
     const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp};
-    rtc_ = std::make_unique<devices::Mc146818>(events_, pic_->irq(8), *start);
+    rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
     fw_cfg_->set_code_watcher(engine_.get());
     if (Status s = pc::fill_fw_cfg(*fw_cfg_, facts); !s) return s;
-    kbc_ = std::make_unique<devices::I8042>(pic_->irq(1), pic_->irq(12), devices::I8042::Hooks{[this] { apply_a20(); }, [this] { request_reset(); }});
+    kbc_ = std::make_unique<devices::I8042>(isa_irq(1), isa_irq(12), devices::I8042::Hooks{[this] { apply_a20(); }, [this] { request_reset(); }});
     port92_ = std::make_unique<devices::Port92>([this] { apply_a20(); }, [this] { request_reset(); });
     reset_control_ = std::make_unique<devices::ResetControl>([this] { request_reset(); });
     const struct {
@@ -307,6 +360,7 @@ class Pc final : public Machine {
   // A system reset: the CPU and the devices, RAM and the CMOS kept.
   void reset_board() {
     cpu_->reset();
+    reset_apics();
     rtc_->reset();
     kbc_->reset();
     port92_->reset();
@@ -349,6 +403,12 @@ class Pc final : public Machine {
   std::unique_ptr<IntrPin> intr_pin_;
   std::unique_ptr<devices::I8259Pair> pic_;
   std::unique_ptr<devices::I8254> pit_;  // after events_: it cancels its timers there
+  // The APICs (none before the Pentium).
+  std::unique_ptr<devices::ApicBus> apic_bus_;
+  std::unique_ptr<devices::LocalApic> lapic_;  // after events_: it cancels its timer there
+  std::unique_ptr<CpuApicLink> apic_link_;
+  std::unique_ptr<devices::IoApic> ioapic_;
+  std::array<std::unique_ptr<devices::IrqSplitter>, 16> isa_irqs_;
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;

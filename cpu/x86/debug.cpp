@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "cpu/common/debug_memory.h"
+#include "cpu/x86/apic_link.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/segment.h"
 
@@ -175,7 +176,7 @@ bool X86DebugTarget::read_value(unsigned regnum, uint64_t* v) const {
       case Cr2: *v = s.cr2; break;
       case Cr3: *v = s.cr3; break;
       case Cr4: *v = s.cr4; break;
-      case Cr8: *v = s.cr8; break;
+      case Cr8: *v = s.apic ? s.apic->cr8() : s.cr8; break;  // with a local APIC: its TPR
       case Efer: *v = s.efer; break;
       case KGsBase: *v = s.kernel_gs_base; break;
       case Cpl: *v = s.cpl; break;
@@ -260,7 +261,10 @@ bool X86DebugTarget::write_value(unsigned regnum, uint64_t v) {
         case Cr2: s.cr2 = v; break;
         case Cr3: s.cr3 = v; break;
         case Cr4: s.cr4 = v; break;
-        case Cr8: s.cr8 = v & 15; break;
+        case Cr8:
+          s.cr8 = v & 15;
+          if (s.apic) s.apic->write_cr8(uint8_t(v & 15));
+          break;
         case KGsBase: s.kernel_gs_base = v; break;
         case Cpl:
           if (v > 3) return false;

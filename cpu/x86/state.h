@@ -19,6 +19,8 @@ class PortSpace;
 
 namespace kiln::x86 {
 
+class ApicLink;  // cpu/x86/apic_link.h
+
 // The chip generation. Real-mode behaviours that differ between the 8086 and
 // the 286 are modelled per model; from the 386 on the model decides which
 // instructions and modes exist (the CPUID a -cpu model reports is separate).
@@ -160,6 +162,8 @@ struct X86State : cpu::StateHeader {
   uint64_t tlb_has_large = 0;
   Model model = Model::I8086;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
+  // The board's local APIC (IA32_APIC_BASE, CR8, CPUID's APIC bit and ID); none: apic_base is a plain MSR.
+  ApicLink* apic = nullptr;
 };
 
 constexpr uint64_t kReturnToFaulting = ~0ull;

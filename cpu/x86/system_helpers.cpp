@@ -4,6 +4,7 @@
 // the state unchanged when it refuses.
 #include <chrono>
 
+#include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpuid.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/segment.h"
@@ -62,6 +63,7 @@ uint64_t write_cr(void* env, uint64_t n, uint64_t v, uint64_t) {
     case 8:
       if (!code64(*s) || (v >> 4)) return gp(s);
       s->cr8 = v;
+      if (s->apic) s->apic->write_cr8(uint8_t(v));  // the TPR: an interrupt it held off may now be due
       return 0;
     default: return ud(s);
   }
@@ -73,7 +75,7 @@ uint64_t read_cr(void* env, uint64_t n, uint64_t, uint64_t) {
     case 2: return s->cr2;
     case 3: return s->cr3;
     case 4: return s->cr4;
-    case 8: if (code64(*s)) return s->cr8; [[fallthrough]];
+    case 8: if (code64(*s)) return s->apic ? s->apic->cr8() : s->cr8; [[fallthrough]];
     default: return ud(s);
   }
 }
@@ -191,7 +193,12 @@ uint64_t descriptor_query(void* env, uint64_t kind, uint64_t sel64, uint64_t) {
 
 uint64_t cpuid_helper(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
-  const CpuidResult r = cpuid(s->model, uint32_t(s->gpr[AX]), uint32_t(s->gpr[CX]));
+  CpuidResult r = cpuid(s->model, uint32_t(s->gpr[AX]), uint32_t(s->gpr[CX]));
+  // The local APIC: its ID, and the APIC bit while IA32_APIC_BASE enables it (as the SDM says).
+  if (uint32_t(s->gpr[AX]) == 1 && s->apic) {
+    r.ebx = (r.ebx & 0x00ffffff) | uint32_t(s->apic->id()) << 24;
+    if (s->apic->base_msr() & (1u << 11)) r.edx |= feature::kApic;
+  }
   s->gpr[AX] = r.eax;
   s->gpr[BX] = r.ebx;
   s->gpr[CX] = r.ecx;
@@ -218,7 +225,7 @@ uint64_t rdtsc(void* env, uint64_t with_aux, uint64_t, uint64_t) {
 uint64_t* msr_slot(X86State* s, uint32_t msr) {
   const bool x64 = s->model >= Model::X64, p6 = s->model >= Model::Pentium3;
   switch (msr) {
-    case 0x1b: return p6 ? &s->apic_base : nullptr;
+    case 0x1b: return p6 && !s->apic ? &s->apic_base : nullptr;  // with a local APIC: rdmsr/wrmsr ask it
     case 0x174: return p6 ? &s->sysenter_cs : nullptr;
     case 0x175: return p6 ? &s->sysenter_esp : nullptr;
     case 0x176: return p6 ? &s->sysenter_eip : nullptr;
@@ -247,6 +254,7 @@ uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   if (msr == 0x10 && s->model >= Model::Pentium) v = tsc(s);
   else if (msr == 0xfe && s->model >= Model::Pentium3) v = 0x508;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
   else if (msr == 0xc0000080 && s->model >= Model::X64) v = s->efer;
+  else if (msr == 0x1b && s->apic) v = s->apic->base_msr();
   else if (uint64_t* p = msr_slot(s, msr)) v = *p;
   else return gp(s);
   s->gpr[AX] = uint32_t(v);
@@ -273,6 +281,7 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
     if ((old ^ s->efer) & efer::NXE) flush_all_translations(*s);
     return 0;
   }
+  if (msr == 0x1b && s->apic) return s->apic->write_base_msr(v) ? 0 : gp(s);
   uint64_t* p = msr_slot(s, msr);
   if (!p) return gp(s);
   if ((msr >= 0xc0000100 && msr <= 0xc0000102) || msr == 0xc0000082 || msr == 0xc0000083 || msr == 0x175 || msr == 0x176) {

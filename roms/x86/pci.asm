@@ -7,7 +7,7 @@
 ;      word reads at 0xCFD/0xCFE, the PIIX3's multi-function header, a class code
 ;   B  BAR sizing: the IDE's bus-master BAR 4 reads back 0xFFFFFFF1 after all
 ;      ones (16 I/O ports) and then holds an address; PMBA's read-only bits
-;   O  the open bus: an address nothing claims (the absent local APIC's) reads
+;   O  the open bus: an address nothing claims (0xFED00000, where an HPET would be) reads
 ;      all ones and drops writes
 ;   I  PIRQ routing registers (0x60-0x63): reset 0x80, byte writes at 0xCFC/0xCFD
 ;   M  PAM on 0xC0000 (PAM1 low field): the PCI side reads all ones and drops
@@ -187,11 +187,11 @@ pm32:
   read32 PM | 0x40
   expect_eax 0xffc1, 25
 
-  phase 'O'
-  expect_mem 0xfee00030, 0xffffffff, 26
-  mov dword [0xfee00030], 0
-  expect_mem 0xfee00030, 0xffffffff, 27
-  mov ax, [0xfee00031]
+  phase 'O'                     ; the open bus: nothing claims 0xFED00000 (an HPET's place)
+  expect_mem 0xfed00030, 0xffffffff, 26
+  mov dword [0xfed00030], 0
+  expect_mem 0xfed00030, 0xffffffff, 27
+  mov ax, [0xfed00031]
   cmp ax, 0xffff
   fail_unless e, 28
 

@@ -7,6 +7,7 @@
 // REP string instructions (IR loops: CX = 0, DF = 1, REPE/REPNE stopping early,
 // a fault mid-way, and a long REP that the engine sees element by element).
 // INTR raised mid-block: taken at the block boundary, not inside MOV SS's shadow.
+// A local APIC behind IA32_APIC_BASE and CPUID.1 (cpu/x86/apic_link.h).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/flags.h"
 #include "engine/engine.h"
@@ -71,6 +73,51 @@ struct Machine {
   uint16_t reg(unsigned r) { return uint16_t(cpu->s().gpr[r]); }
 };
 }  // namespace
+
+namespace {
+// A local APIC as the CPU sees one: the base MSR and an ID.
+class FakeApic final : public ApicLink {
+ public:
+  uint64_t base_msr() const override { return base; }
+  bool write_base_msr(uint64_t v) override {
+    writes.push_back(v);
+    base = v;
+    return true;
+  }
+  uint8_t cr8() const override { return 0; }
+  void write_cr8(uint8_t) override {}
+  uint8_t id() const override { return 3; }
+  uint64_t base = 0xfee00900;
+  std::vector<uint64_t> writes;
+};
+}  // namespace
+
+TEST_CASE("x86 local APIC link: RDMSR/WRMSR 0x1B reach it, CPUID.1 reports its ID and enable bit", "[x86][apic]") {
+  for (bool use_jit : {false, true}) {
+    Machine m(use_jit, Model::Pentium);  // the Pentium has no MSR 0x1B of its own: only with an APIC
+    FakeApic apic;
+    m.cpu->s().apic = &apic;
+    m.put(0x1000, {0x66, 0xB8, 0x01, 0x00, 0x00, 0x00,  // mov eax, 1
+                   0x0F, 0xA2,                          // cpuid
+                   0x66, 0x89, 0xDF,                    // mov edi, ebx
+                   0x66, 0x89, 0xD5,                    // mov ebp, edx
+                   0x66, 0xB9, 0x1B, 0x00, 0x00, 0x00,  // mov ecx, 0x1b
+                   0x0F, 0x32,                          // rdmsr
+                   0x66, 0x89, 0xC6,                    // mov esi, eax
+                   0x66, 0xB8, 0x00, 0x01, 0xE0, 0xFE,  // mov eax, 0xfee00100: disabled
+                   0x0F, 0x30,                          // wrmsr
+                   0x66, 0xB8, 0x01, 0x00, 0x00, 0x00,  // mov eax, 1
+                   0x0F, 0xA2,                          // cpuid
+                   0xF4});
+    m.run(0x100);
+    const X86State& s = m.cpu->s();
+    CHECK(uint32_t(s.gpr[DI]) >> 24 == 3);
+    CHECK((s.gpr[BP] & (1u << 9)) != 0);
+    CHECK(uint32_t(s.gpr[SI]) == 0xfee00900);
+    CHECK(apic.writes == std::vector<uint64_t>{0xfee00100});
+    CHECK((s.gpr[DX] & (1u << 9)) == 0);  // disabled: CPUID no longer reports it
+  }
+}
 
 TEST_CASE("x86 programs: loop, call, int/iret, rep movsb, cmp/jcc, pushf/popf, far call", "[x86]") {
   for (bool use_jit : {false, true}) {
