@@ -12,6 +12,9 @@
 ;   M  SET MULTIPLE MODE 4, READ MULTIPLE of sectors 20-23 in one DRQ block
 ;   W  WRITE SECTORS of sector 10 with bytes (0x80 + j) & 0xFF, FLUSH CACHE,
 ;      and the sector read back (the test checks the file afterwards)
+;   Q  interrupts through the 8259As (IRQ14, vector 0x2E) with nIEN clear:
+;      one after a written sector, one before each of two read sectors, none
+;      after the last; none with nIEN set
 ;   D  the CD-ROM: PACKET READ(10) of sector 16 with a byte count limit of
 ;      2048, the interrupt reasons, and READ CAPACITY (31, 2048)
 ; then PASS on the debugcon at 0xE9 and exit 0 through isa-debug-exit at
@@ -23,6 +26,7 @@ cpu 686
 %include "common.inc"
 
 %define STACK 0x7000
+%define IRQS 0x500           ; IRQ14s taken
 %define BUF 0x2000
 %define P 0x1f0              ; the primary channel's command block
 %define PCTL 0x3f6           ; its device control / alternate status
@@ -54,6 +58,21 @@ cpu 686
   outb P + 4, %4
   outb P + 5, %5
   outb P + 7, %6
+%endmacro
+; Waits (IF set) until IRQ14 has been taken %1 times in all, else fail %2.
+%macro wait_irqs 2
+  mov ecx, 100000
+  sti
+%%poll:
+  cmp byte [IRQS], %1
+  je %%ok
+  dec ecx
+  jnz %%poll
+  cli
+  mov ebx, %2
+  jmp fail32
+%%ok:
+  cli
 %endmacro
 %macro read_words 2          ; %2 16-bit words from port %1 into BUF
   mov dx, %1
@@ -212,6 +231,72 @@ start:
   mov dx, PCTL
   call wait_done
 
+  ; Q: IRQ14 through the PICs (master at 0x20, slave at 0x28: IRQ14 is vector 0x2E).
+  print 'Q'
+  mov byte [IRQS], 0
+  mov word [0x2e * 4], irq14
+  mov word [0x2e * 4 + 2], 0xf000
+  mov al, 0x11
+  out 0x20, al
+  mov al, 0x20
+  out 0x21, al
+  mov al, 0x04
+  out 0x21, al
+  mov al, 0x01
+  out 0x21, al
+  mov al, 0x11
+  out 0xa0, al
+  mov al, 0x28
+  out 0xa1, al
+  mov al, 0x02
+  out 0xa1, al
+  mov al, 0x01
+  out 0xa1, al
+  mov al, 0xfb               ; the master: the cascade only
+  out 0x21, al
+  mov al, 0xbf               ; the slave: IRQ14 only
+  out 0xa1, al
+  outb PCTL, 0x00            ; nIEN clear
+  taskfile 0xe0, 1, 10, 0, 0, 0x30  ; sector 10 again, the same bytes: no IRQ until the data is in
+  mov dx, PCTL
+  call wait_drq
+  cmp byte [IRQS], 0
+  fail_unless e, 50
+  mov dx, P
+  mov si, BUF
+  mov cx, 256
+  rep outsw
+  wait_irqs 1, 51
+  taskfile 0xe0, 2, 30, 0, 0, 0x20  ; two sectors: an IRQ before each
+  wait_irqs 2, 52
+  read_words P, 256
+  check_sector 30, 0, 53
+  wait_irqs 3, 54
+  read_words P, 256
+  check_sector 31, 0, 53
+  mov dx, PCTL
+  call wait_done
+  mov ecx, 1000              ; and none after the last
+  sti
+.quiet:
+  dec ecx
+  jnz .quiet
+  cli
+  cmp byte [IRQS], 3
+  fail_unless e, 55
+  outb PCTL, 0x02            ; nIEN set: the command's IRQ stays off the line
+  outb P + 7, 0xe7
+  mov ecx, 1000
+  sti
+.masked:
+  dec ecx
+  jnz .masked
+  cli
+  cmp byte [IRQS], 3
+  fail_unless e, 56
+  mov al, 0xff
+  out 0xa1, al
+
   ; D: the CD-ROM's READ(10) of sector 16 and READ CAPACITY.
   print 'D'
   outb S + 6, 0xa0
@@ -269,6 +354,20 @@ start:
   mov dx, SCTL
   call wait_done
   jmp pass32
+
+; IRQ14: counts, reads the status (acknowledging the device's INTRQ), EOIs both PICs.
+irq14:
+  push ax
+  push dx
+  inc byte [IRQS]
+  mov dx, P + 7
+  in al, dx
+  mov al, 0x20
+  out 0xa0, al
+  out 0x20, al
+  pop dx
+  pop ax
+  iret
 
 ; Waits for BSY to clear at the alternate status port DX; then DRQ must be set, ERR clear.
 wait_drq:
