@@ -299,17 +299,17 @@ void IdeChannel::command(Device& d, uint8_t cmd) {
       return finish(d);
     }
     case kExecuteDiagnostic:
-      // Both devices show their signatures; the selected one reports and interrupts.
+      // Both devices show their signatures (device 0 selected) and device 0 interrupts.
       for (Device& o : dev_)
         if (o.kind != Kind::None) signature(o);
-      return raise(d);
+      return raise(dev_[0].kind != Kind::None ? dev_[0] : d);
     case kCheckPowerMode:
       d.count = 0xFF;  // active or idle
       return finish(d);
-    case kRecalibrate: case kSeek: case kNop:
-    case kStandbyImmediate: case kIdleImmediate: case kStandby: case kIdle:
-      if (cmd == kNop) return abort(d);  // NOP always aborts (ATA-6 8.20)
+    case kRecalibrate: case kSeek: case kStandbyImmediate: case kIdleImmediate: case kStandby: case kIdle:
       return finish(d);
+    case kNop:
+      return abort(d);  // NOP always aborts (ATA-6 8.20)
     default:
       if (cmd > kRecalibrate && cmd <= kRecalibrate + 0x0F) return finish(d);  // the obsolete RECALIBRATE codes
       return abort(d);
@@ -395,7 +395,7 @@ void IdeChannel::set_address(Device& d, uint64_t lba) {
   d.sector = uint8_t(rest % d.current.sectors + 1);
 }
 
-bool IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
+void IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
   d.lba48 = lba48;
   const uint64_t n = lba48 ? (d.count | d.hob_count << 8 ? uint64_t(d.count | d.hob_count << 8) : 65536) : (d.count ? d.count : 256);
   uint64_t lba;
@@ -403,8 +403,7 @@ bool IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
     d.transfer = Transfer::None;
     d.error = write && d.image->read_only() ? kAbrt : kIdnf;
     d.status = kDrdy | kDsc | kErr;
-    raise(d);
-    return false;
+    return raise(d);
   }
   d.lba = lba;
   d.remaining = n;
@@ -419,7 +418,6 @@ bool IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
   } else {
     read_block(d);
   }
-  return true;
 }
 
 // The next block into the buffer, DRQ and the IRQ; or the error at the sector the host file failed on.

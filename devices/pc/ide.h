@@ -134,7 +134,7 @@ class IdeChannel final : public mem::PortDevice {
   void abort(Device& d);
   void finish(Device& d, bool irq = true);
   void identify(Device& d);
-  bool start_rw(Device& d, bool lba48, unsigned block, bool write);
+  void start_rw(Device& d, bool lba48, unsigned block, bool write);
   void read_block(Device& d);
   void write_block(Device& d);
   bool address(Device& d, uint64_t* lba);

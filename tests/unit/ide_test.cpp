@@ -356,3 +356,30 @@ TEST_CASE("ide ATAPI: READ(10), REQUEST SENSE and the byte count limit", "[ide][
     CHECK(toc[6] == 1);
   }
 }
+
+TEST_CASE("ide HOB reads, READ VERIFY, EXECUTE DEVICE DIAGNOSTIC, NOP", "[ide]") {
+  Rig r;
+  r.lba48(0x0102'0304'0506ull, 0x0708);
+  CHECK(r.reg(IdeChannel::kSector) == 0x06);
+  r.ch.control_port().write(0, 1, IdeChannel::kHob);
+  CHECK(r.reg(IdeChannel::kSector) == 0x03);
+  CHECK(r.reg(IdeChannel::kCylHigh) == 0x01);
+  CHECK(r.reg(IdeChannel::kSectorCount) == 0x07);
+  r.ch.control_port().write(0, 1, 0);
+  r.lba28(8000, 192);  // READ VERIFY: no data, IDNF past the end
+  r.command(0x40);
+  CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+  r.lba28(8100, 100);
+  r.command(0x40);
+  CHECK(r.reg(IdeChannel::kError) == IdeChannel::kIdnf);
+  r.select(1);
+  r.command(0x90);  // diagnostics from the slave: both signatures, device 0 selected and interrupting
+  CHECK(r.irq.level);
+  CHECK(r.reg(IdeChannel::kError) == 0x01);
+  CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+  r.select(1);
+  CHECK(r.reg(IdeChannel::kCylHigh) == 0xEB);
+  r.select(0);
+  r.command(0x00);
+  CHECK(r.reg(IdeChannel::kError) == IdeChannel::kAbrt);
+}
