@@ -177,29 +177,53 @@ Status parse_serial(const std::string& v, machine::Config* m) {
   return {};
 }
 
-// -drive file=F,format=raw,if=virtio[,snapshot[=on|off]][,readonly[=on|off]]:
+// -drive file=F,format=raw[,if=virtio|ide][,index=N][,media=disk|cdrom][,snapshot[=on|off]][,readonly[=on|off]]:
 // booleans in QEMU's spellings, a bare key meaning on (a "snapshot" that meant
-// off let the guest's writes land in the image).
+// off let the guest's writes land in the image). Without if= the board picks
+// (virt: virtio, pc: ide); the board refuses an interface it does not have.
 Status parse_drive(const std::string& v, machine::Config* m) {
   machine::Drive d;
-  std::string iface = "virtio";
+  bool index_given = false;
   for (const OptionPart& p : split_options(v)) {
     const std::string &key = p.key, &val = p.value;
     if (key == "file") d.file = val;
     else if (key == "format" && val != "raw") return make_error("-drive: only format=raw is supported");
-    else if (key == "if") iface = val;
-    else if (key == "snapshot" || key == "readonly") {
+    else if (key == "if") {
+      if (val != "virtio" && val != "ide")
+        return make_error("-drive: if=" + val + " is not available (use if=ide on -M pc, if=virtio on -M virt)");
+      d.iface = val;
+    } else if (key == "index") {
+      std::optional<uint64_t> n = parse_u64(val, 10);
+      if (!n || *n > 3) return make_error("-drive: index must be 0 to 3 (got '" + val + "')");
+      d.index = int(*n);
+      index_given = true;
+    } else if (key == "media") {
+      if (val != "disk" && val != "cdrom") return make_error("-drive: media must be disk or cdrom (got '" + val + "')");
+      d.cdrom = val == "cdrom";
+    } else if (key == "snapshot" || key == "readonly") {
       std::optional<bool> on = p.has_value ? parse_bool(val) : true;
       if (!on) return make_error("-drive: " + key + " must be on or off, yes or no, true or false (got '" + val + "')");
       (key == "snapshot" ? d.snapshot : d.read_only) = *on;
-    } else if (key == "media" || key == "format" || key == "id") {
+    } else if (key == "format" || key == "id") {
       // accepted for QEMU compatibility
     } else return make_error("-drive: unknown option '" + key + "'");
   }
   if (d.file.empty()) return make_error("-drive: file= is required");
-  if (iface != "virtio") return make_error("-drive: if=" + iface + " is not available yet (use if=virtio)");
+  if (d.iface == "virtio" && (index_given || d.cdrom)) return make_error("-drive: index= and media=cdrom are for if=ide");
+  if (d.cdrom) d.read_only = true;
   m->drives.push_back(d);
   return {};
+}
+
+// -hda/-hdb/-hdc/-hdd F: an IDE disk at index 0-3; -cdrom F: an IDE CD-ROM at index 2 (QEMU's).
+void add_ide_drive(const std::string& file, int index, bool cdrom, machine::Config* m) {
+  machine::Drive d;
+  d.file = file;
+  d.iface = "ide";
+  d.index = index;
+  d.cdrom = cdrom;
+  d.read_only = cdrom;
+  m->drives.push_back(d);
 }
 
 // -chardev socket,id=ID,path=P[,server=on,wait=off] or socket,id=ID,host=H,port=N[,...]:
@@ -322,6 +346,9 @@ With no options, runs a built-in RISC-V demo guest.
   -append STRING        kernel command line (virt)
   -dtb FILE             use this device tree instead of the generated one (virt)
   -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]   a virtio block device (virt)
+  -drive file=F,format=raw,if=ide[,index=N][,media=cdrom][,snapshot=on][,readonly=on]
+                        (pc) an IDE disk or ATAPI CD-ROM; index 0-3: primary master/slave, secondary master/slave
+  -hda/-hdb/-hdc/-hdd F (pc) an IDE disk at index 0-3;  -cdrom F  (pc) a CD-ROM at index 2
   -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
   -device isa-debug-exit[,iobase=N,iosize=N]   (pc) a write of v exits with status (v << 1) | 1
   -device isa-debugcon[,iobase=N],chardev=ID   (pc) bytes written to the port go to chardev ID
@@ -417,6 +444,9 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-drive") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (Status s = parse_drive(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-hda" || opt == "-hdb" || opt == "-hdc" || opt == "-hdd" || opt == "-cdrom") {
+      if (Status s = value_nonempty(&v); !s) return make_error(s.error());
+      add_ide_drive(v, opt == "-cdrom" ? 2 : opt[3] - 'a', opt == "-cdrom", &o.machine);
     } else if (opt == "-device") {
       if (Status s = value(&v); !s) return make_error(s.error());
       std::string name = v.substr(0, v.find(','));

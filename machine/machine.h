@@ -18,6 +18,12 @@ struct Drive {
   std::string file;
   bool snapshot = false;  // writes stay in memory
   bool read_only = false;
+  // if=: "virtio", "ide", or empty for the board's own (virt: virtio, pc: ide; QEMU's defaults).
+  std::string iface;
+  // if=ide: the position 0-3 (primary master, primary slave, secondary master,
+  // secondary slave; QEMU's index=), or -1 for the first one free.
+  int index = -1;
+  bool cdrom = false;  // media=cdrom: an ATAPI CD-ROM (read-only)
 };
 
 // An ISA device of -M pc: -device isa-debug-exit|isa-debugcon, or -debugcon.
@@ -45,7 +51,7 @@ struct Config {
   // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
   // "unix:PATH[,server...]" (machine/chardev.h opens it).
   std::string serial = "stdio";
-  std::vector<Drive> drives;  // virtio-blk, in slot order
+  std::vector<Drive> drives;  // virtio-blk (in slot order) or IDE, in command-line order
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;
   std::vector<IsaDevice> isa_devices;  // -M pc, in command-line order

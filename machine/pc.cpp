@@ -2,6 +2,7 @@
 // image (machine/pc.h has the map), the 8259A PICs and the 8254 PIT, and the
 // ISA debugging devices on the I/O port space. A CPU that halts with nothing
 // left to wake it ends the run with one line and pc::kExitHalted.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "devices/pc/i8259.h"
 #include "devices/pc/ioapic.h"
 #include "devices/pc/lapic.h"
+#include "devices/pc/ide.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
 #include "devices/pc/mc146818.h"
@@ -77,6 +79,7 @@ class Pc final : public Machine {
                                                                cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
     engine_->set_events(&events_);
     if (Status s = add_interrupt_devices(); !s) return s;
+    if (Status s = add_ide(cfg); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
@@ -124,7 +127,6 @@ class Pc final : public Machine {
     if (!cfg.initrd.empty()) return refuse("-initrd");
     if (!cfg.append.empty()) return refuse("-append");
     if (!cfg.dtb.empty()) return make_error("-M pc does not support -dtb (a device tree is for -M virt)");
-    if (!cfg.drives.empty()) return refuse("-drive");
     if (!cfg.virtio_devices.empty()) return refuse("-device " + cfg.virtio_devices.front());
     if (!cfg.dumpdtb.empty()) return make_error("-M pc does not support dumpdtb (a device tree is for -M virt)");
     // No serial port yet: its output would go nowhere, which is what stdio and null/none can mean today.
@@ -284,6 +286,60 @@ class Pc final : public Machine {
     ioapic_->reset();
   }
   // ---- end of the APICs
+  // ---- Storage (issue 14): the PIIX3's IDE channels in legacy ISA mode (-drive if=ide, -hda..-hdd, -cdrom) ----
+  // Both channels are always there, as on QEMU's pc, with the drives at
+  // their index= (0-3: primary master, primary slave, secondary master,
+  // secondary slave), the rest in the positions left, in order.
+  Status add_ide(const Config& cfg) {
+    using devices::IdeChannel;
+    std::array<const Drive*, 4> at{};
+    std::vector<const Drive*> unplaced;
+    for (const Drive& d : cfg.drives) {
+      if (d.iface == "virtio") return make_error("-drive: -M pc has no virtio block device yet (use if=ide)");
+      if (d.index < 0) {
+        unplaced.push_back(&d);
+      } else {
+        if (at[size_t(d.index)]) return make_error("-drive: two drives at IDE index " + std::to_string(d.index));
+        at[size_t(d.index)] = &d;
+      }
+    }
+    for (const Drive* d : unplaced) {
+      auto free = std::find(at.begin(), at.end(), nullptr);
+      if (free == at.end()) return make_error("-drive: more than 4 IDE drives");
+      *free = d;
+    }
+    ide_[0] = std::make_unique<IdeChannel>(isa_irq(IdeChannel::kPrimaryIrq));
+    ide_[1] = std::make_unique<IdeChannel>(isa_irq(IdeChannel::kSecondaryIrq));
+    for (size_t i = 0; i < at.size(); i++) {
+      if (!at[i]) continue;
+      auto image = devices::block::DiskImage::open(at[i]->file, {at[i]->snapshot, at[i]->read_only});
+      if (!image) return make_error(image.error());
+      if (at[i]->cdrom) ide_[i / 2]->attach_cdrom(unsigned(i % 2), std::move(*image));
+      else ide_[i / 2]->attach_disk(unsigned(i % 2), std::move(*image));
+    }
+    const struct {
+      const char* name;
+      uint32_t base, count;
+      mem::PortDevice* dev;
+    } ports[] = {
+        {"ide0", IdeChannel::kPrimaryBase, IdeChannel::kPorts, ide_[0].get()},
+        {"ide0 control", IdeChannel::kPrimaryControl, 1, &ide_[0]->control_port()},
+        {"ide1", IdeChannel::kSecondaryBase, IdeChannel::kPorts, ide_[1].get()},
+        {"ide1 control", IdeChannel::kSecondaryControl, 1, &ide_[1]->control_port()},
+    };
+    for (const auto& p : ports)
+      if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
+    return {};
+  }
+
+  // The CMOS's disk bytes: the primary channel's two positions, if hard disks (QEMU's rule).
+  std::array<std::optional<pc::DiskGeometry>, 2> cmos_disks() const {
+    std::array<std::optional<pc::DiskGeometry>, 2> out;
+    for (unsigned unit = 0; unit < 2; unit++)
+      if (auto g = ide_[0]->disk_geometry(unit)) out[unit] = pc::DiskGeometry{g->cylinders, g->heads, g->sectors};
+    return out;
+  }
+  // ---- end of storage ----
 
   // HLT with nothing left to wake the CPU ends the run: IF clear (no NMI
   // source yet), or IF set while the PIC masks every input. Otherwise the
@@ -319,7 +375,7 @@ class Pc final : public Machine {
     const auto host_now = std::chrono::system_clock::now().time_since_epoch();
     Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
     if (!start) return make_error(start.error());
-    const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp};
+    const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .ide_disks = cmos_disks()};
     rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
@@ -366,6 +422,7 @@ class Pc final : public Machine {
     port92_->reset();
     reset_control_->reset();
     fw_cfg_->reset();
+    for (auto& ch : ide_) ch->reset();
     apply_a20();
   }
 
@@ -409,6 +466,7 @@ class Pc final : public Machine {
   std::unique_ptr<CpuApicLink> apic_link_;
   std::unique_ptr<devices::IoApic> ioapic_;
   std::array<std::unique_ptr<devices::IrqSplitter>, 16> isa_irqs_;
+  std::array<std::unique_ptr<devices::IdeChannel>, 2> ide_;  // primary, secondary
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;

@@ -36,7 +36,22 @@ uint8_t boot_code(char c) {
 void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts) {
   const uint64_t low = ram_below_4g(facts.ram_bytes), high = facts.ram_bytes - low;
   rtc.set_cmos(cmos::kFloppyTypes, 0);  // no floppy drives yet
-  rtc.set_cmos(cmos::kDiskTypes, 0);    // no IDE disks yet
+  // Disks: type 0xF in 0x12's nibble (disk 0 high) sends the BIOS to the extended type, 47, with the geometry.
+  uint8_t types = 0;
+  for (unsigned i = 0; i < 2; i++) {
+    const std::optional<DiskGeometry>& g = facts.ide_disks[i];
+    if (!g) continue;
+    types |= uint8_t(0x0F << (i ? 0 : 4));
+    rtc.set_cmos(i ? cmos::kDisk1Type : cmos::kDisk0Type, 47);
+    const uint8_t p = i ? cmos::kDisk1Params : cmos::kDisk0Params;
+    set_cmos16(rtc, p, g->cylinders);
+    rtc.set_cmos(p + 2, uint8_t(g->heads));
+    set_cmos16(rtc, p + 3, 0xFFFF);
+    rtc.set_cmos(p + 5, uint8_t(0xC0 | (g->heads > 8 ? 0x08 : 0)));  // retries off; more than 8 heads
+    set_cmos16(rtc, p + 6, g->cylinders);
+    rtc.set_cmos(p + 8, uint8_t(g->sectors));
+  }
+  rtc.set_cmos(cmos::kDiskTypes, types);
   rtc.set_cmos(cmos::kEquipment, 0x02); // a math coprocessor; no floppies, VGA/EGA display (bits 4-5 zero)
   set_cmos16(rtc, cmos::kBaseMemLow, std::min<uint64_t>(low / kKiB, 640));
   const uint64_t ext_kib = std::min<uint64_t>(low > kMiB ? (low - kMiB) / kKiB : 0, 0xffff);

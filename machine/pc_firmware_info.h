@@ -3,7 +3,9 @@
 // fills them and SeaBIOS reads them), fw_cfg's items (RAM size, CPU counts,
 // the e820 map, boot settings) and the RTC's start time from -rtc base=.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +15,18 @@
 
 namespace kiln::machine::pc {
 
+// A hard disk's default CHS geometry, for the CMOS.
+struct DiskGeometry {
+  uint16_t cylinders, heads, sectors;
+};
+
 struct FirmwareFacts {
   uint64_t ram_bytes = 0;
   unsigned cpus = 1;
   // QEMU's -boot order letters: a/b floppy, c first hard disk, d CD-ROM, n network (QEMU's pc default: "cad").
   std::string boot_order = "cad";
+  // The primary IDE channel's master and slave, if hard disks (CMOS 0x12, 0x19-0x2C).
+  std::array<std::optional<DiskGeometry>, 2> ide_disks{};
 };
 
 // CMOS bytes (IBM AT layout plus the Bochs/QEMU extensions SeaBIOS reads).
@@ -27,11 +36,15 @@ constexpr uint8_t kFloppyTypes = 0x10, kDiskTypes = 0x12, kEquipment = 0x14, kBa
                   kChecksumLow = 0x2f, kExtMem2Low = 0x30, kExtMem2High = 0x31, kMemAbove16MLow = 0x34,
                   kMemAbove16MHigh = 0x35, kBootFlags1 = 0x38, kBootFlags2 = 0x3d, kMemAbove4GLow = 0x5b,
                   kMemAbove4GMid = 0x5c, kMemAbove4GHigh = 0x5d, kCpusMinusOne = 0x5f;
+// Disk 0's and 1's extended types (47: user-defined) and their 9-byte
+// parameter blocks: cylinders (2), heads, write precompensation (2, 0xFFFF:
+// none), control byte, landing zone (2), sectors per track.
+constexpr uint8_t kDisk0Type = 0x19, kDisk1Type = 0x1a, kDisk0Params = 0x1b, kDisk1Params = 0x24;
 // The AT checksum: the sum of 0x10-0x2D, big-endian in 0x2E-0x2F.
 constexpr uint8_t kChecksumFirst = 0x10, kChecksumLast = 0x2d;
 }  // namespace cmos
 
-// The memory sizes, equipment, CPU count and boot order, then the checksum.
+// The memory sizes, disks, equipment, CPU count and boot order, then the checksum.
 void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts);
 
 // One e820 entry as fw_cfg's "etc/e820" holds it: little-endian address,

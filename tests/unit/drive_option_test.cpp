@@ -50,3 +50,34 @@ TEST_CASE("-drive snapshot and readonly", "[cli]") {
   CHECK(drive_error("file=d.img,readonly=") == "-drive: readonly must be on or off, yes or no, true or false (got '')");
   for (const char* bad : {"ON", "1", "0", "onn"}) CHECK_THAT(drive_error(std::string("file=d.img,readonly=") + bad), Catch::Contains("readonly must be on or off"));
 }
+
+TEST_CASE("-drive if=ide, -hda..-hdd and -cdrom", "[cli]") {
+  auto drives = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"-M", "pc"});
+    Result<apps::Options> r = apps::parse_args(args);
+    if (!r.ok()) FAIL("unexpected error: " << r.error());
+    return r->machine.drives;
+  };
+  auto d = drives({"-drive", "file=a.img,format=raw,if=ide,index=1,snapshot=on"});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].iface == "ide");
+  CHECK(d[0].index == 1);
+  CHECK(d[0].snapshot);
+  CHECK_FALSE(d[0].cdrom);
+  d = drives({"-drive", "file=c.iso,media=cdrom"});
+  CHECK(d[0].iface.empty());  // the board's default
+  CHECK(d[0].cdrom);
+  CHECK(d[0].read_only);
+  d = drives({"-hda", "a.img", "-hdb", "b.img", "-hdc", "c.img", "-hdd", "d.img", "-cdrom", "e.iso"});
+  REQUIRE(d.size() == 5);
+  for (int i = 0; i < 4; i++) {
+    CHECK(d[size_t(i)].index == i);
+    CHECK(d[size_t(i)].iface == "ide");
+  }
+  CHECK(d[4].index == 2);
+  CHECK(d[4].cdrom);
+  CHECK(drive_error("file=d.img,if=scsi") == "-drive: if=scsi is not available (use if=ide on -M pc, if=virtio on -M virt)");
+  CHECK(drive_error("file=d.img,if=ide,index=4") == "-drive: index must be 0 to 3 (got '4')");
+  CHECK(drive_error("file=d.img,media=tape") == "-drive: media must be disk or cdrom (got 'tape')");
+  CHECK(drive_error("file=d.img,if=virtio,media=cdrom") == "-drive: index= and media=cdrom are for if=ide");
+}

@@ -80,6 +80,31 @@ TEST_CASE("pc CMOS: boot order nibbles, equipment, checksum over 0x10-0x2D", "[p
   CHECK(n.rtc.cmos(cmos::kBootFlags1) == 0x00);
 }
 
+TEST_CASE("pc CMOS: IDE disk types and geometry (0x12, 0x19-0x2C)", "[pc][cmos]") {
+  Cmos none({.ram_bytes = 40 * kMiB});
+  CHECK(none.rtc.cmos(cmos::kDiskTypes) == 0);
+  Cmos second({.ram_bytes = 40 * kMiB, .ide_disks = {std::nullopt, DiskGeometry{1040, 16, 63}}});
+  CHECK(second.rtc.cmos(cmos::kDiskTypes) == 0x0F);
+  CHECK(second.rtc.cmos(cmos::kDisk0Type) == 0);
+  CHECK(second.rtc.cmos(cmos::kDisk1Type) == 47);
+  Cmos c({.ram_bytes = 40 * kMiB, .ide_disks = {DiskGeometry{2, 16, 63}, DiskGeometry{300, 8, 32}}});
+  CHECK(c.rtc.cmos(cmos::kDiskTypes) == 0xFF);
+  CHECK(c.rtc.cmos(cmos::kDisk0Type) == 47);
+  CHECK(c.u16(cmos::kDisk0Params) == 2);
+  CHECK(c.rtc.cmos(cmos::kDisk0Params + 2) == 16);
+  CHECK(c.u16(cmos::kDisk0Params + 3) == 0xFFFF);
+  CHECK(c.rtc.cmos(cmos::kDisk0Params + 5) == 0xC8);
+  CHECK(c.u16(cmos::kDisk0Params + 6) == 2);
+  CHECK(c.rtc.cmos(cmos::kDisk0Params + 8) == 63);
+  CHECK(c.u16(cmos::kDisk1Params) == 300);
+  CHECK(c.rtc.cmos(cmos::kDisk1Params + 2) == 8);
+  CHECK(c.rtc.cmos(cmos::kDisk1Params + 5) == 0xC0);
+  CHECK(c.rtc.cmos(cmos::kDisk1Params + 8) == 32);
+  unsigned sum = 0;
+  for (unsigned i = cmos::kChecksumFirst; i <= cmos::kChecksumLast; i++) sum += c.rtc.cmos(i);
+  CHECK(unsigned(c.rtc.cmos(cmos::kChecksumHigh) << 8 | c.rtc.cmos(cmos::kChecksumLow)) == sum);
+}
+
 TEST_CASE("pc e820 and fw_cfg items from the board's map", "[pc][fw_cfg]") {
   std::vector<uint8_t> e = e820_table(40 * kMiB);
   REQUIRE(e.size() == kE820EntryBytes);

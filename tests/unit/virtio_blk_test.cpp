@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "devices/virtio/blk.h"
+#include "tests/unit/temp_image.h"
 #include "tests/unit/virtio_test_driver.h"
 
 using namespace kiln;
@@ -29,28 +30,11 @@ constexpr uint64_t kV1 = 1ull << 32, kSectors = 64;
 constexpr uint64_t kHdr = test::kVirtioRam + 0x40000, kData = test::kVirtioRam + 0x50000,
                    kStatus = test::kVirtioRam + 0x48000;
 
-uint8_t pattern(uint64_t byte) { return uint8_t(byte * 7 + byte / 512); }
+using test::pattern;
 
-struct Image {
-  std::string path;
-  Image() {
-    char p[] = "/tmp/kiln_blk_XXXXXX";
-    int fd = mkstemp(p);
-    REQUIRE(fd >= 0);
-    std::vector<uint8_t> data(kSectors * 512);
-    for (size_t i = 0; i < data.size(); i++) data[i] = pattern(i);
-    REQUIRE(::write(fd, data.data(), data.size()) == ssize_t(data.size()));
-    close(fd);
-    path = p;
-  }
-  ~Image() { std::remove(path.c_str()); }
-  std::vector<uint8_t> read(uint64_t pos, size_t len) {
-    std::vector<uint8_t> v(len);
-    int fd = ::open(path.c_str(), O_RDONLY);
-    REQUIRE(pread(fd, v.data(), len, off_t(pos)) == ssize_t(len));
-    close(fd);
-    return v;
-  }
+// A disk of kSectors sectors.
+struct Image : test::TempImage {
+  Image() : TempImage(kSectors * 512) {}
 };
 
 struct Rig {

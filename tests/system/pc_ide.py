@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""roms/x86/ide.asm on -M pc with a raw disk and an ISO-shaped CD-ROM image,
+made here, and the disk file checked afterwards: the ROM's write of sector 10
+is in the file, or with snapshot=on the file is unchanged.
+
+usage: pc_ide.py --kiln K --rom ide.bin --accel A --work DIR [--snapshot] [--hda]"""
+import argparse
+import os
+import subprocess
+import sys
+
+SECTOR = 512
+
+
+def disk_bytes():
+  return b"".join(bytes((s * 3 + j) & 0xFF for j in range(SECTOR)) for s in range(2048))
+
+
+def main():
+  ap = argparse.ArgumentParser()
+  ap.add_argument("--kiln", required=True)
+  ap.add_argument("--rom", required=True)
+  ap.add_argument("--accel", required=True)
+  ap.add_argument("--work", required=True)
+  ap.add_argument("--snapshot", action="store_true")
+  ap.add_argument("--hda", action="store_true", help="attach the disk with -hda instead of -drive")
+  a = ap.parse_args()
+  tag = "%s_%s%s" % (a.accel.split(",")[0], "snap" if a.snapshot else "rw", "_hda" if a.hda else "")
+  disk = os.path.join(a.work, "pc_ide_disk_%s.img" % tag)
+  iso = os.path.join(a.work, "pc_ide_cd_%s.iso" % tag)
+  original = disk_bytes()
+  with open(disk, "wb") as f:
+    f.write(original)
+  cd = bytearray(32 * 2048)
+  cd[16 * 2048:16 * 2048 + 7] = b"\x01CD001\x01"
+  with open(iso, "wb") as f:
+    f.write(cd)
+  drive = ["-hda", disk] if a.hda else ["-drive", "file=%s,format=raw,if=ide,index=0%s" % (disk, ",snapshot=on" if a.snapshot else "")]
+  cmd = [a.kiln, "-M", "pc", "-accel", a.accel, "-bios", a.rom, *drive, "-cdrom", iso,
+         "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+  r = subprocess.run(cmd, capture_output=True, timeout=60)
+  out = r.stdout.decode(errors="replace")
+  ok = True
+  if r.returncode != 1 or out != "SIRCXMWQD\nPASS\n" or r.stderr:
+    print("FAIL: %s\nexit %d\nstdout %r\nstderr %r" % (" ".join(cmd), r.returncode, out, r.stderr.decode(errors="replace")))
+    ok = False
+  with open(disk, "rb") as f:
+    now = f.read()
+  expected = bytearray(original)
+  if not a.snapshot:
+    expected[10 * SECTOR:11 * SECTOR] = bytes((0x80 + j) & 0xFF for j in range(SECTOR))
+  if now != bytes(expected):
+    print("FAIL: the disk image is not as expected (%s)" % ("unchanged" if a.snapshot else "sector 10 written"))
+    ok = False
+  os.remove(disk)
+  os.remove(iso)
+  print("PASS" if ok else "FAILED")
+  return 0 if ok else 1
+
+
+if __name__ == "__main__":
+  sys.exit(main())
