@@ -14,6 +14,7 @@
 #include "devices/pc/i8259.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
+#include "devices/pc/isa_serial.h"
 #include "devices/pc/mc146818.h"
 #include "devices/pc/port92.h"
 #include "devices/pc/post_port.h"
@@ -21,6 +22,7 @@
 #include "engine/events.h"
 #include "firmware/elf.h"
 #include "machine/chardev.h"
+#include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
@@ -46,6 +48,7 @@ constexpr CpuModel kCpuModels[] = {
 class Pc final : public Machine {
  public:
   explicit Pc(Log& log) : log_(log) {}
+  ~Pc() override { console_.reset(); }  // its reader thread posts to the UART: stop it first
 
   Status build(const Config& cfg) {
     if (Status s = refuse_unsupported(cfg); !s) return s;
@@ -72,6 +75,7 @@ class Pc final : public Machine {
     engine_->set_events(&events_);
     if (Status s = add_interrupt_devices(); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
+    if (Status s = add_serial(cfg); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -120,8 +124,6 @@ class Pc final : public Machine {
     if (!cfg.drives.empty()) return refuse("-drive");
     if (!cfg.virtio_devices.empty()) return refuse("-device " + cfg.virtio_devices.front());
     if (!cfg.dumpdtb.empty()) return make_error("-M pc does not support dumpdtb (a device tree is for -M virt)");
-    // No serial port yet: its output would go nowhere, which is what stdio and null/none can mean today.
-    if (cfg.serial != "stdio" && cfg.serial != "null") return refuse("-serial " + cfg.serial + " (no serial port)");
     return {};
   }
 
@@ -307,6 +309,21 @@ class Pc final : public Machine {
   }
   // ---- end of the system devices ----
 
+  // ---- Serial port (issue 14): COM1, a 16550A at 0x3F8 on IRQ4, its host side from -serial ----
+  // Only COM1, as QEMU's pc with one -serial. Input reaches it through the
+  // console (machine/console.h: raw terminal, Ctrl-A x quits).
+  Status add_serial(const Config& cfg) {
+    Result<Chardev> serial = Chardev::open(cfg.serial);
+    if (!serial) return make_error(serial.error());
+    serial_ = std::move(*serial);
+    com1_ = std::make_unique<devices::IsaSerial>(pic_->irq(devices::IsaSerial::kCom1Irq), serial_.out());
+    if (Status s = ports_.add("com1", devices::IsaSerial::kCom1, devices::IsaSerial::kPorts, com1_.get()); !s) return s;
+    console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { com1_->uart().receive(b); },
+                                         [this] { request_stop(0); });
+    return {};
+  }
+  // ---- end of the serial port ----
+
   static std::string cpu_model_names() {
     std::string out;
     for (const CpuModel& m : kCpuModels) out += std::string(out.empty() ? "" : ", ") + m.name;
@@ -336,6 +353,9 @@ class Pc final : public Machine {
   std::unique_ptr<devices::Port92> port92_;
   std::unique_ptr<devices::ResetControl> reset_control_;
   devices::PostPort post_port_;
+  Chardev serial_;  // before the UART and the console that use it, so closed after them
+  std::unique_ptr<devices::IsaSerial> com1_;
+  std::unique_ptr<Console> console_;
 };
 
 }  // namespace
