@@ -4,6 +4,7 @@
 // left to wake it ends the run with one line and pc::kExitHalted.
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <map>
 
 #include "cpu/x86/cpu.h"
@@ -326,10 +327,31 @@ class Pc final : public Machine {
     serial_ = std::move(*serial);
     com1_ = std::make_unique<devices::IsaSerial>(pic_->irq(devices::IsaSerial::kCom1Irq), serial_.out());
     if (Status s = ports_.add("com1", devices::IsaSerial::kCom1, devices::IsaSerial::kPorts, com1_.get()); !s) return s;
-    console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { com1_->uart().receive(b); },
+    console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { to_com1(b); },
                                          [this] { request_stop(0); });
     return {};
   }
+  // Host input waits here while COM1's receive FIFO is full (a pasted line is
+  // longer than 16 bytes): it is fed as the guest drains the FIFO, looked at
+  // every kInputRetryNs, so nothing is lost to an overrun.
+  void to_com1(uint8_t b) {
+    pending_input_.push_back(b);
+    feed_com1();
+  }
+  void feed_com1() {
+    while (!pending_input_.empty() && com1_->uart().rx_space() > 0) {
+      com1_->uart().receive(pending_input_.front());
+      pending_input_.pop_front();
+    }
+    if (!pending_input_.empty() && !input_timer_armed_) {
+      input_timer_armed_ = true;
+      events_.schedule(events_.now_ns() + kInputRetryNs, [this] {
+        input_timer_armed_ = false;
+        feed_com1();
+      });
+    }
+  }
+  static constexpr uint64_t kInputRetryNs = 500'000;  // about a character time at 19200 baud
   // ---- end of the serial port ----
 
   // ---- Direct Linux boot (issue 14, boot path 3): -kernel bzImage [-initrd F] [-append S], no firmware ----
@@ -450,6 +472,8 @@ class Pc final : public Machine {
   devices::PostPort post_port_;
   Chardev serial_;  // before the UART and the console that use it, so closed after them
   std::unique_ptr<devices::IsaSerial> com1_;
+  std::deque<uint8_t> pending_input_;
+  bool input_timer_armed_ = false;
   std::unique_ptr<Console> console_;
 };
 
