@@ -340,10 +340,10 @@ With no options, runs a built-in RISC-V demo guest.
   -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
                         harts (virt: 1 to 8, run in turn on one host thread)
   -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin;
-                        pc: a 64 KiB to 256 KiB ROM image, required for now)
-  -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary)
-  -initrd FILE          initial ramdisk (virt)
-  -append STRING        kernel command line (virt)
+                        pc: a 64 KiB to 256 KiB ROM image, required unless -kernel)
+  -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary; -M pc: an x86 bzImage)
+  -initrd FILE          initial ramdisk (virt, pc)
+  -append STRING        kernel command line (virt, pc)
   -dtb FILE             use this device tree instead of the generated one (virt)
   -drive file=F,format=raw,if=virtio[,snapshot=on][,readonly=on]   a virtio block device (virt)
   -drive file=F,format=raw,if=ide[,index=N][,media=cdrom][,snapshot=on][,readonly=on]

@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <map>
 
 #include "cpu/x86/apic_link.h"
@@ -20,13 +21,17 @@
 #include "devices/pc/ide.h"
 #include "devices/pc/isa_debug_exit.h"
 #include "devices/pc/isa_debugcon.h"
+#include "devices/pc/isa_serial.h"
 #include "devices/pc/mc146818.h"
 #include "devices/pc/port92.h"
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
+#include "firmware/linux_x86.h"
+#include "firmware/placement.h"
 #include "machine/chardev.h"
+#include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
@@ -53,10 +58,12 @@ constexpr CpuModel kCpuModels[] = {
 class Pc final : public Machine {
  public:
   explicit Pc(Log& log) : log_(log) {}
+  ~Pc() override { console_.reset(); }  // its reader thread posts to the UART: stop it first
 
   Status build(const Config& cfg) {
     if (Status s = refuse_unsupported(cfg); !s) return s;
-    Result<std::vector<uint8_t>> bios = read_bios(cfg);
+    direct_boot_ = !cfg.kernel.empty();
+    Result<std::vector<uint8_t>> bios = direct_boot_ ? std::vector<uint8_t>{} : read_bios(cfg);
     if (!bios) return make_error(bios.error());
     if (Status s = map_memory(cfg.ram_bytes, *bios); !s) return s;
     auto j = make_jit(cfg);
@@ -82,6 +89,9 @@ class Pc final : public Machine {
     if (Status s = add_ide(cfg); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
+    if (Status s = add_serial(cfg); !s) return s;
+    if (direct_boot_)
+      if (Status s = load_linux(cfg); !s) return s;
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -123,14 +133,14 @@ class Pc final : public Machine {
   static Status refuse_unsupported(const Config& cfg) {
     auto refuse = [](const std::string& what) { return make_error("-M pc does not support " + what + " yet"); };
     if (cfg.smp != 1) return refuse("-smp " + std::to_string(cfg.smp));
-    if (!cfg.kernel.empty()) return refuse("-kernel");
-    if (!cfg.initrd.empty()) return refuse("-initrd");
-    if (!cfg.append.empty()) return refuse("-append");
+    // QEMU's rules: without a kernel there is nothing to hand a command line or an initrd to.
+    if (cfg.kernel.empty() && !cfg.append.empty()) return make_error("-append only allowed with -kernel");
+    if (cfg.kernel.empty() && !cfg.initrd.empty()) return make_error("-initrd only allowed with -kernel");
+    if (!cfg.kernel.empty() && !cfg.bios.empty() && !cfg.bios_none)
+      return make_error("-M pc does not support -kernel with -bios FILE yet (Kiln's own loader boots -kernel: leave -bios out)");
     if (!cfg.dtb.empty()) return make_error("-M pc does not support -dtb (a device tree is for -M virt)");
     if (!cfg.virtio_devices.empty()) return refuse("-device " + cfg.virtio_devices.front());
     if (!cfg.dumpdtb.empty()) return make_error("-M pc does not support dumpdtb (a device tree is for -M virt)");
-    // No serial port yet: its output would go nowhere, which is what stdio and null/none can mean today.
-    if (cfg.serial != "stdio" && cfg.serial != "null") return refuse("-serial " + cfg.serial + " (no serial port)");
     return {};
   }
 
@@ -156,6 +166,7 @@ class Pc final : public Machine {
     if (ram_bytes > below_4g)
       if (Status s = map_.add_ram("RAM above 4 GiB", pc::kHighRamBase, ram_bytes - below_4g); !s) return s;
     map_.set_open_bus(true);  // addresses nothing claims read all ones (SeaBIOS reads the absent local APIC)
+    if (bios.empty()) return {};  // direct Linux boot: no firmware
     return map_.add_rom("bios", pc::kBiosTop - bios.size(), bios.data(), bios.size());
   }
 
@@ -348,22 +359,22 @@ class Pc final : public Machine {
     const x86::X86State& s = cpu_->s();
     if (cpu_->shutdown()) {  // a triple fault: a PC resets (QEMU too), or with -no-reboot Kiln ends
       std::fprintf(stderr, "kiln: x86 triple fault (shutdown) at %04X:%08llX%s\n", s.seg[x86::CS].selector,
-                   (unsigned long long)cpu_->ip(), no_reboot_ ? "" : "; resetting");
-      if (no_reboot_) return pc::kExitTripleFault;
+                   (unsigned long long)cpu_->ip(), no_reboot_ || direct_boot_ ? "" : "; resetting");
+      if (no_reboot_ || direct_boot_) return pc::kExitTripleFault;
       reset_board();
       return -1;
     }
     const uint16_t cs = s.seg[x86::CS].selector;
-    const uint16_t hlt_ip = uint16_t(cpu_->ip() - 1);  // HLT's opcode byte, the last of the instruction
+    const unsigned long long hlt_ip = cpu_->ip() - 1;  // HLT's opcode byte, the last of the instruction
     if ((s.flags & x86::fl::IF) && may_interrupt()) {
       events_.wait_for_event(kHaltWaitNs);
       events_.run_due();
       return -1;
     }
     if (s.flags & x86::fl::IF)  // (with the APICs: nor does an APIC source remain unmasked)
-      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04X (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
+      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04llX (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
     else
-      std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04X\n", cs, hlt_ip);
+      std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04llX\n", cs, hlt_ip);
     return pc::kExitHalted;
   }
 
@@ -406,7 +417,7 @@ class Pc final : public Machine {
   // the writing instruction, between blocks, in either tier. With -no-reboot
   // the run ends instead (status 0, as QEMU's).
   void request_reset() {
-    if (no_reboot_) {
+    if (no_reboot_ || direct_boot_) {  // a directly booted kernel has no firmware to restart it
       engine_->request_stop(0);
       return;
     }
@@ -440,6 +451,128 @@ class Pc final : public Machine {
   }
   // ---- end of the system devices ----
 
+  // ---- Serial port (issue 14): COM1, a 16550A at 0x3F8 on IRQ4, its host side from -serial ----
+  // Only COM1, as QEMU's pc with one -serial. Input reaches it through the
+  // console (machine/console.h: raw terminal, Ctrl-A x quits).
+  Status add_serial(const Config& cfg) {
+    Result<Chardev> serial = Chardev::open(cfg.serial);
+    if (!serial) return make_error(serial.error());
+    serial_ = std::move(*serial);
+    com1_ = std::make_unique<devices::IsaSerial>(isa_irq(devices::IsaSerial::kCom1Irq), serial_.out());
+    if (Status s = ports_.add("com1", devices::IsaSerial::kCom1, devices::IsaSerial::kPorts, com1_.get()); !s) return s;
+    console_ = std::make_unique<Console>(events_, serial_.in_fd(), serial_.is_stdio(), [this](uint8_t b) { to_com1(b); },
+                                         [this] { request_stop(0); });
+    return {};
+  }
+  // Host input waits here while COM1's receive FIFO is full (a pasted line is
+  // longer than 16 bytes): it is fed as the guest drains the FIFO, looked at
+  // every kInputRetryNs, so nothing is lost to an overrun.
+  void to_com1(uint8_t b) {
+    pending_input_.push_back(b);
+    feed_com1();
+  }
+  void feed_com1() {
+    while (!pending_input_.empty() && com1_->uart().rx_space() > 0) {
+      com1_->uart().receive(pending_input_.front());
+      pending_input_.pop_front();
+    }
+    if (!pending_input_.empty() && !input_timer_armed_) {
+      input_timer_armed_ = true;
+      events_.schedule(events_.now_ns() + kInputRetryNs, [this] {
+        input_timer_armed_ = false;
+        feed_com1();
+      });
+    }
+  }
+  static constexpr uint64_t kInputRetryNs = 500'000;  // about a character time at 19200 baud
+  // ---- end of the serial port ----
+
+  // ---- Direct Linux boot (issue 14, boot path 3): -kernel bzImage [-initrd F] [-append S], no firmware ----
+  // Kiln's own loader (firmware/linux_x86.h): the zero page, the command line
+  // and a GDT in low RAM, the protected-mode kernel at 1 MiB, the initrd as
+  // high as initrd_addr_max and RAM allow; then the CPU is put straight into
+  // the 32-bit boot protocol's entry state (flat 4 GiB CS 0x10 and DS 0x18,
+  // paging off, IF clear, ESI = the zero page) at code32_start. The kernel's
+  // startup_32 goes to long mode itself.
+  static constexpr uint64_t kZeroPage = 0x10000, kBootGdt = 0x11000, kCmdline = 0x20000, kKernelLoad = 0x100000;
+  static constexpr uint64_t kEbda = 0x9fc00, kBiosArea = 0xf0000;  // e820 holes a PC's firmware would leave
+
+  Status load_linux(const Config& cfg) {
+    auto data = firmware::read_file(cfg.kernel, cfg.ram_bytes, "guest RAM");
+    if (!data) return make_error("-kernel: " + data.error());
+    Result<firmware::BzImage> img = firmware::parse_bzimage(*data);
+    if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
+    const uint64_t low_end = pc::ram_below_4g(cfg.ram_bytes);
+    // What the kernel occupies until it runs: the file, and init_size from where it decompresses.
+    const uint64_t run_base = img->relocatable ? std::max(kKernelLoad, img->pref_address) : kKernelLoad;
+    const uint64_t kernel_end = std::max(kKernelLoad + img->kernel_bytes, run_base + img->init_size);
+    if (kernel_end > low_end)
+      return make_error("-kernel: '" + cfg.kernel + "' needs RAM up to " + firmware::hex(kernel_end) + " (" +
+                        std::to_string((kernel_end + (1 << 20) - 1) >> 20) + " MiB); -m gives " + firmware::hex(low_end) + " below 4 GiB");
+    if (cfg.append.size() > img->cmdline_size)
+      return make_error("-append: " + std::to_string(cfg.append.size()) + " bytes; the kernel takes at most " + std::to_string(img->cmdline_size));
+    firmware::Placement placed;
+    placed.add_memory("guest RAM", 0, low_end);
+    firmware::BootParamsInput in{.code32_start = kKernelLoad, .cmdline_addr = kCmdline, .e820 = {}};
+    if (!cfg.initrd.empty()) {
+      auto initrd = firmware::read_file(cfg.initrd, cfg.ram_bytes, "guest RAM");
+      if (!initrd) return make_error("-initrd: " + initrd.error());
+      const uint64_t top = std::min<uint64_t>(low_end, uint64_t(img->initrd_addr_max) + 1);
+      const uint64_t base = top >= initrd->size() ? (top - initrd->size()) & ~0xfffull : 0;
+      if (initrd->empty() || base < kernel_end)
+        return make_error("-initrd: '" + cfg.initrd + "' (" + std::to_string(initrd->size()) + " bytes) does not fit between the kernel's end " +
+                          firmware::hex(kernel_end) + " and " + firmware::hex(top));
+      if (Status s = place(placed, "initrd", base, initrd->data(), initrd->size()); !s) return s;
+      in.initrd_addr = base;
+      in.initrd_bytes = initrd->size();
+    }
+    for (const pc::RamRange& r : pc::ram_ranges(cfg.ram_bytes)) {
+      if (r.base != 0) {
+        in.e820.push_back({r.base, r.size, pc::kE820Ram});
+        continue;
+      }
+      in.e820.push_back({0, std::min(r.size, kEbda), pc::kE820Ram});
+      in.e820.push_back({kEbda, 0xa0000 - kEbda, kE820Reserved});
+      in.e820.push_back({kBiosArea, kKernelLoad - kBiosArea, kE820Reserved});
+      in.e820.push_back({kKernelLoad, r.size - kKernelLoad, pc::kE820Ram});
+    }
+    const std::vector<uint8_t> zero_page = firmware::make_boot_params(*img, in);
+    const std::string cmdline = cfg.append + '\0';
+    // A flat GDT as the protocol asks: null, null, __BOOT_CS (0x10), __BOOT_DS (0x18).
+    const uint64_t gdt[4] = {0, 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull};
+    for (Status s : {place(placed, "boot_params", kZeroPage, zero_page.data(), zero_page.size()),
+                     place(placed, "boot GDT", kBootGdt, gdt, sizeof gdt),
+                     place(placed, "command line", kCmdline, cmdline.data(), cmdline.size()),
+                     place(placed, "kernel", kKernelLoad, data->data() + img->kernel_offset, img->kernel_bytes)})
+      if (!s) return make_error("-kernel: " + s.error());
+    enter_linux32(kKernelLoad, kZeroPage, sizeof gdt);
+    return {};
+  }
+
+  Status place(firmware::Placement& placed, const std::string& name, uint64_t base, const void* bytes, uint64_t size) {
+    if (Status s = placed.add(name, base, size); !s) return s;
+    if (!map_.write(base, bytes, size)) return make_error(name + ": cannot be written at " + firmware::hex(base));
+    return {};
+  }
+
+  void enter_linux32(uint64_t entry, uint64_t zero_page, uint32_t gdt_bytes) {
+    using namespace x86;
+    X86State& s = cpu_->s();
+    s.gdtr = {kBootGdt, gdt_bytes - 1};
+    constexpr uint16_t kFlat = attr::kPresent | attr::kS | attr::kAccessed | attr::kDB | attr::kG;
+    for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, 0x18, uint16_t(kFlat | attr::kWritable)};
+    s.seg[CS] = Segment{0, 0xffffffff, 0x10, uint16_t(kFlat | attr::kCode | attr::kReadable)};
+    s.cr0 = cr0::PE | cr0::ET;
+    s.flags = 0x2;
+    s.cpl = 0;
+    for (uint64_t& r : s.gpr) r = 0;
+    s.gpr[SI] = zero_page;
+    s.pc = entry;
+    s.mem.flush_tlb();
+  }
+  static constexpr uint32_t kE820Reserved = 2;
+  // ---- end of the direct Linux boot ----
+
   static std::string cpu_model_names() {
     std::string out;
     for (const CpuModel& m : kCpuModels) out += std::string(out.empty() ? "" : ", ") + m.name;
@@ -450,6 +583,7 @@ class Pc final : public Machine {
 
   Log& log_;
   bool no_reboot_ = false;
+  bool direct_boot_ = false;  // -kernel without firmware: a reset ends the run
   mem::PhysMap map_;
   mem::PortSpace ports_;
   engine::EventLoop events_;
@@ -477,6 +611,11 @@ class Pc final : public Machine {
   std::unique_ptr<devices::ResetControl> reset_control_;
   devices::PostPort post_port_;
   std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
+  Chardev serial_;  // before the UART and the console that use it, so closed after them
+  std::unique_ptr<devices::IsaSerial> com1_;
+  std::deque<uint8_t> pending_input_;
+  bool input_timer_armed_ = false;
+  std::unique_ptr<Console> console_;
 };
 
 }  // namespace

@@ -74,16 +74,20 @@ void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts) {
   rtc.set_cmos(cmos::kChecksumLow, uint8_t(sum));
 }
 
+std::vector<RamRange> ram_ranges(uint64_t ram_bytes) {
+  const uint64_t low = ram_below_4g(ram_bytes);
+  std::vector<RamRange> out{{0, low}};
+  if (ram_bytes > low) out.push_back({kHighRamBase, ram_bytes - low});
+  return out;
+}
+
 std::vector<uint8_t> e820_table(uint64_t ram_bytes) {
   std::vector<uint8_t> out;
-  auto entry = [&](uint64_t base, uint64_t size) {
-    put_le(out, base, 8);
-    put_le(out, size, 8);
+  for (const RamRange& r : ram_ranges(ram_bytes)) {
+    put_le(out, r.base, 8);
+    put_le(out, r.size, 8);
     put_le(out, kE820Ram, 4);
-  };
-  const uint64_t low = ram_below_4g(ram_bytes);
-  entry(0, low);
-  if (ram_bytes > low) entry(kHighRamBase, ram_bytes - low);
+  }
   return out;
 }
 

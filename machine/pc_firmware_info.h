@@ -47,11 +47,19 @@ constexpr uint8_t kChecksumFirst = 0x10, kChecksumLast = 0x2d;
 // The memory sizes, disks, equipment, CPU count and boot order, then the checksum.
 void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts);
 
+// The board's RAM as e820 sees it: RAM below 4 GiB from 0 (the BIOS carves
+// its own holes out of it), and the RAM above 4 GiB. fw_cfg's table and the
+// direct Linux boot's zero page both start from this.
+struct RamRange {
+  uint64_t base, size;
+};
+std::vector<RamRange> ram_ranges(uint64_t ram_bytes);
+
 // One e820 entry as fw_cfg's "etc/e820" holds it: little-endian address,
 // length (u64 each) and type (u32), packed.
 constexpr uint32_t kE820Ram = 1;
 constexpr size_t kE820EntryBytes = 20;
-// RAM below 4 GiB from 0 (the BIOS carves its own holes out of it), and the RAM above 4 GiB.
+// ram_ranges() as fw_cfg's etc/e820.
 std::vector<uint8_t> e820_table(uint64_t ram_bytes);
 
 // fw_cfg's keys and files for SeaBIOS.

@@ -428,6 +428,17 @@ fail64:
 lm64:
   mov al, 'L'
   out DEBUGCON, al
+  ; 0x90 is NOP even in 64-bit mode: it keeps RAX's high half (XCHG EAX, EAX through ModR/M zero-extends it;
+  ; Linux's early exception entry starts with a NOP, so a lost half broke its page-table walk).
+  mov rax, 0x123456789abcdef0
+  mov rdx, rax
+  nop
+  cmp rax, rdx
+  fail_unless e, 75
+  db 0x87, 0xc0                                ; xchg eax, eax
+  mov edx, 0x9abcdef0
+  cmp rax, rdx
+  fail_unless e, 76
   mov rax, 0x123456789abcdef0
   mov rcx, 0x1000000000000000
   add rax, rcx

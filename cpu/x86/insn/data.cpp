@@ -39,6 +39,8 @@ bool MOV(Ctx& c) {
 }
 
 bool XCHG(Ctx& c) {
+  // 0x90 (without REX.B) is NOP, not XCHG EAX, EAX: in 64-bit mode it must not zero RAX's high half.
+  if (c.in.opcode == 0x90 && !(c.in.rex & 1)) return true;
   return by_width(c.width(0), [&]<T W>() {
     ir::Val<W> a = c.read<W>(0), x = c.read<W>(1);
     c.prepare_write(0);
