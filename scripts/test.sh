@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# Guest images fetched from Debian into a cache outside the tree (tests that need them skip without it).
+bash scripts/x86-linux.sh --fetch-only
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"

@@ -3,11 +3,11 @@
 # tree (never committed) and builds a busybox initramfs whose init prints a
 # marker, then (unless --fetch-only) boots it on -M pc by the direct kernel
 # boot: scripts/x86-linux.sh [--fetch-only] [KILN [extra kiln args...]]
-# Cache: $KILN_LINUX_CACHE (default /work/cache/linux): vmlinuz, initrd.cpio.gz.
+# Cache: $KILN_LINUX_CACHE (default ~/.cache/kiln/linux): vmlinuz, initrd.cpio.gz.
 # With kiln.test in -append (extra args cannot add to it: see tests/system/boot_pc_linux.sh)
 # the init resets after its markers instead of starting a shell.
 set -euo pipefail
-cache=${KILN_LINUX_CACHE:-/work/cache/linux}
+cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
 fetch_only=0
 if [ "${1:-}" = --fetch-only ]; then fetch_only=1; shift; fi
 kiln=${1:-build/kiln}

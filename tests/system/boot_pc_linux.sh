@@ -7,7 +7,7 @@
 set -u
 kiln=$1
 shift
-cache=${KILN_LINUX_CACHE:-/work/cache/linux}
+cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
 if [ ! -f "$cache/vmlinuz" ] || [ ! -f "$cache/initrd.cpio.gz" ] || ! grep -q kiln.test "$cache/initramfs/init" 2>/dev/null; then
   echo "SKIP: $cache has no Debian kernel and test initramfs (run scripts/x86-linux.sh --fetch-only)"
   exit 77
