@@ -1,5 +1,6 @@
 // Dead-code elimination: one backward sweep; an instruction survives if it has
-// an effect (anything but kPure/kReadsState) or a surviving user.
+// an effect (anything but reading state, a helper's register reads included)
+// or a surviving user.
 #include "ir/passes/passes.h"
 
 namespace kiln::ir {
@@ -12,7 +13,10 @@ void eliminate_dead_code(Block& b) {
   for (size_t i = n; i-- > 0;) {
     const Inst& in = b.insts[i];
     uint32_t eff = effects_of(in);
-    bool removable = (eff & ~uint32_t(kReadsState)) == 0;
+    // A helper that only reads (kAccessesRegs with kRegsReadOnly) is as removable as a Get: x86's
+    // flag materialisation, whose result the dead-flag analysis may have left unused.
+    bool reads_only = !(eff & kAccessesRegs) || (eff & kRegsReadOnly);
+    bool removable = reads_only && (eff & ~uint32_t(kReadsState | kAccessesRegs | kRegsReadOnly)) == 0;
     if (removable && !used[i]) {
       remove[i] = true;
       continue;

@@ -488,6 +488,27 @@ TEST_CASE("eliminate_dead_code removes unused pure ops and Gets only", "[passes]
   CHECK(b.guest_insns == 1);
 }
 
+TEST_CASE("eliminate_dead_code removes an unused helper that only reads registers, then run_passes its Sets", "[passes][dce]") {
+  // x86's flag materialisation (a helper reading the lazy-flag registers) whose result the dead-flag analysis
+  // left unused: the call goes, and with it the Sets it alone observed.
+  static constexpr Helper kReadsRegs{"reads_regs", reads_fn, ir::kReadsState | ir::kAccessesRegs | ir::kRegsReadOnly, 1};
+  static constexpr Helper kWritesRegs{"writes_regs", writes_fn, ir::kReadsState | ir::kWritesState | ir::kAccessesRegs, 1};
+  for (const Helper* h : {&kReadsRegs, &kWritesRegs}) {
+    Block b;
+    start(b);
+    ValueId x = emit(b, Op::Get, Type::I64, {}, off_r(1));
+    emit(b, Op::Set, Type::Void, {x}, off_r(2));  // observed only by the helper
+    emit(b, Op::Call, Type::I64, {x}, reinterpret_cast<uintptr_t>(h));
+    emit(b, Op::Set, Type::Void, {konst(b, Type::I64, 7)}, off_r(2));
+    end(b);
+    REQUIRE(run_passes(b, true) == "");
+    const bool reads_only = h == &kReadsRegs;
+    INFO(h->name);
+    CHECK(count(b, Op::Call) == (reads_only ? 0 : 1));
+    CHECK(count(b, Op::Set) == (reads_only ? 1 : 2));
+  }
+}
+
 // ---------------------------------------------------------------- the pipeline
 
 namespace {

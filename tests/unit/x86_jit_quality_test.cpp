@@ -25,7 +25,7 @@ struct X86Snippet {
   // cmp/test instructions in the whole region: one for the guest's branch, the
   // others the JIT's own checks on the back-edge and the exit paths.
   unsigned pinned_compares;
-  // An instruction the region must hold, with no helper call (nullptr: not checked): the lazy flags
+  // An instruction the region must hold, with no helper call (nullptr: not checked; "": only no call): the lazy flags
   // turned into the host's own.
   const char* must_hold = nullptr;
 };
@@ -39,11 +39,15 @@ const X86Snippet kX86Snippets[] = {
     // L: add ax,cx; dec cx; jnz L; hlt
     {"x86 dec/jnz loop", {0x01, 0xC8, 0x49, 0x75, 0xFB, 0xF4}, 61, 6},
     // L: inc ax; cmp ax,bx; jb L; hlt
-    {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 79, 6},
+    {"x86 cmp/jb loop", {0x40, 0x39, 0xD8, 0x72, 0xFB, 0xF4}, 54, 6},
     // L: add ax,si; adc dx,di; dec cx; jnz L; hlt (a 32-bit sum in DX:AX): ADC's carry in is ADD's carry out.
     // The carry is CmpLtU(sum, addend) in the IR, which LLVM folds into `addw; adcw`: no flags through memory,
     // no helper. (DEC keeps CF, so ADC's carry out is still computed into the lazy-flag registers.)
     {"x86 add/adc loop", {0x01, 0xF0, 0x11, 0xFA, 0x49, 0x75, 0xF9, 0xF4}, 79, 6, "\tadcw\t"},
+    // L: add ax,si; rol ax,3; imul ax,ax,5; dec di; jnz L; hlt (a hash round): ROL by more than 1 keeps OF
+    // and so merges into the flags ADD left, but IMUL sets them all: the merge and the helper that
+    // materialises ADD's flags for it are dead.
+    {"x86 add/rol/imul loop", {0x01, 0xF0, 0xC1, 0xC0, 0x03, 0x6B, 0xC0, 0x05, 0x4F, 0x75, 0xF5, 0xF4}, 69, 7, ""},
     // REP: a block exiting to its own pc while CX != 0 (a native loop), skipping the element when CX == 0.
     // The bulk step is one helper call; movsw on the 286: the #GP check of each word is another.
     {"x86 rep stosb", {0xF3, 0xAA}, 156, 15},
