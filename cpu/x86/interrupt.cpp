@@ -24,7 +24,7 @@ bool X86Cpu::deliver_real(unsigned vector, uint64_t return_ip) {
     const uint16_t sp = uint16_t(st.gpr[SP] - 2);
     // Byte by byte: a word at SS:FFFF wraps within the segment on every real-mode CPU's push.
     for (unsigned i = 0; i < 2; i++)
-      if (!mem::store(st.mem, (st.seg[SS].base + uint16_t(sp + i)) & 0xffffffff, 1, kMmuPhys, false, (v >> (8 * i)) & 0xff))
+      if (!helper_store(st, (st.seg[SS].base + uint16_t(sp + i)) & 0xffffffff, 1, kMmuPhys, (v >> (8 * i)) & 0xff))
         return false;
     st.gpr[SP] = (st.gpr[SP] & ~0xffffull) | sp;
     return true;

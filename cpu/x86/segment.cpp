@@ -71,7 +71,13 @@ bool sys_read(X86State& s, uint64_t linear, unsigned size, uint64_t* value) {
   return mem::load(s.mem, wrap(s, linear), size, sys_mmu(s), false, value);
 }
 bool sys_write(X86State& s, uint64_t linear, unsigned size, uint64_t value) {
-  return mem::store(s.mem, wrap(s, linear), size, sys_mmu(s), false, value);
+  return helper_store(s, wrap(s, linear), size, sys_mmu(s), value);
+}
+
+bool helper_store(X86State& s, uint64_t va, unsigned size, unsigned mmu, uint64_t value) {
+  if (mem::store(s.mem, va, size, mmu, false, value)) return true;
+  if (s.mem.rerun_alone) s.fault = 1;
+  return false;
 }
 
 bool read_descriptor(X86State& s, uint16_t sel, uint64_t* desc, unsigned vector) {

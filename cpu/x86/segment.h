@@ -17,6 +17,12 @@ namespace kiln::x86 {
 // tables, TSS, interrupt frames): supervisor privilege. False after a fault.
 bool sys_read(X86State& s, uint64_t linear, unsigned size, uint64_t* value);
 bool sys_write(X86State& s, uint64_t linear, unsigned size, uint64_t value);
+// Every store a helper makes goes through here. While a block runs, a store
+// into a page holding translated code is abandoned without a guest exception
+// (mem::MemContext::rerun_alone); the fault word is set too, so that the tier
+// leaves the block at once (the engine then reruns the instruction alone)
+// instead of going on with what the helper returned for a failed store.
+bool helper_store(X86State& s, uint64_t va, unsigned size, unsigned mmu, uint64_t value);
 
 // The 8-byte descriptor `sel` names (GDT or LDT). False after recording
 // #GP(selector) (or `vector`) when it lies outside its table.

@@ -10,7 +10,11 @@
 ;      again after the second page is remapped to other bytes; one whose
 ;      second page is not present raises #PF (error code 0, CR2 = the second
 ;      page, EIP = the instruction's first byte), and runs once it is mapped;
-;   L  15 bytes (redundant prefixes) run; 16 raise #GP(0) at the first prefix.
+;   L  15 bytes (redundant prefixes) run; 16 raise #GP(0) at the first prefix;
+;   G  code whose GDT lies on its own page far-jumps through a descriptor whose
+;      accessed bit is clear: the CPU's store of that bit (from a helper) goes
+;      into the running block's code page and must not lose the jump (Debian's
+;      memtest86+ starts this way).
 ; Each phase prints its letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit with 0 (Kiln's status 1). A failed check
 ; prints " F n" and exits with n.
@@ -39,6 +43,7 @@ cpu 486
 %define STRADDLE_OK (0x31000 - 3) ; 0x30FFD: 3 bytes on 0x30000, the rest on 0x31000
 %define STRADDLE_NP (0x32000 - 3) ; 0x31FFD: the rest on 0x32000, not present at first
 %define ALT_PAGE 0x33000          ; other bytes that 0x31000 is remapped to
+%define CODE_D 0x26000            ; far jumps through a GDT on its own page
 
 %define KCODE32 0x08
 %define KDATA 0x10
@@ -138,6 +143,29 @@ alt_tail:
   db 0xaa, 0xbb
   ret
 alt_tail_end:
+
+; CODE_D: loads its own GDT (on this page), far-jumps to its selector 0x18
+; (accessed bit clear), then back to the ROM's GDT and KCODE32; returns EAX = 1.
+%define IN_D(x) (CODE_D + (x) - gdt_page)
+gdt_page:
+  xor eax, eax
+  lgdt [IN_D(.gdtr)]
+  jmp dword 0x18:IN_D(.landed)
+.landed:
+  inc eax
+  lgdt [LIN(gdtr)]
+  jmp dword KCODE32:IN_D(.back)
+.back:
+  ret
+align 8
+.gdt:
+  dq 0
+  dq 0x00cf9b000000ffff   ; 08 as the ROM's
+  dq 0x00cf93000000ffff   ; 10 as the ROM's
+  dq 0x00cf9a000000ffff   ; 18 code, not yet accessed
+.gdtr: dw 31
+       dd IN_D(.gdt)
+gdt_page_end:
 
 pm32:
   flat_data32
@@ -268,6 +296,21 @@ pm32:
   cmp eax, 2
   fail_unless e, 19
   mov al, 'L'
+  out DEBUGCON, al
+
+  ; ---- G: the accessed bit of a descriptor on the running code's page
+  copy_to_ram gdt_page, gdt_page_end, CODE_D
+  mov edx, 3
+.gdt:
+  mov byte [IN_D(gdt_page.gdt) + 0x18 + 5], 0x9a   ; not accessed, again
+  call_abs CODE_D
+  cmp eax, 1
+  fail_unless e, 20
+  cmp byte [IN_D(gdt_page.gdt) + 0x18 + 5], 0x9b
+  fail_unless e, 21
+  dec edx
+  jnz .gdt
+  mov al, 'G'
   out DEBUGCON, al
   jmp pass32
 

@@ -10,6 +10,7 @@
 #include "common/softfloat80.h"
 #include "cpu/x86/flags.h"
 #include "cpu/x86/insn/x87.h"
+#include "cpu/x86/segment.h"
 #include "mem/tlb.h"
 
 namespace kiln::x86::x87 {
@@ -652,7 +653,7 @@ bool MemAccess::read(uint64_t off, unsigned bytes, uint64_t* v) const {
   return mem::load(s.mem, at(off), bytes, data_mmu(s), false, v);
 }
 bool MemAccess::write(uint64_t off, unsigned bytes, uint64_t v) const {
-  return mem::store(s.mem, at(off), bytes, data_mmu(s), false, v);
+  return helper_store(s, at(off), bytes, data_mmu(s), v);
 }
 bool MemAccess::writable(uint64_t off, unsigned bytes) const {
   return mem::probe_write(s.mem, at(off), 1, data_mmu(s)) &&
