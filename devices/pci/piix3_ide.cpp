@@ -31,7 +31,7 @@ void Piix3Ide::reset() {
 
 uint64_t Piix3Ide::Ports::read(uint64_t offset, unsigned size) {
   uint64_t v = 0;
-  for (unsigned i = 0; i < size; i++) {
+  for (unsigned i = 0; i < size && offset + i < kBusMasterPorts; i++) {
     const uint64_t at = offset + i;
     v |= uint64_t(fn_.bm_[at / kBlockPorts].read(unsigned(at % kBlockPorts))) << (8 * i);
   }
@@ -39,7 +39,7 @@ uint64_t Piix3Ide::Ports::read(uint64_t offset, unsigned size) {
 }
 
 void Piix3Ide::Ports::write(uint64_t offset, unsigned size, uint64_t value) {
-  for (unsigned i = 0; i < size; i++) {
+  for (unsigned i = 0; i < size && offset + i < kBusMasterPorts; i++) {
     const uint64_t at = offset + i;
     fn_.bm_[at / kBlockPorts].write(unsigned(at % kBlockPorts), uint8_t(value >> (8 * i)));
   }
