@@ -180,6 +180,7 @@ class Pc final : public Machine {
                            isa_irqs, reset_control_.get());
     if (!p) return make_error(p.error());
     pci_ = std::move(*p);
+    pci_->ide().connect(ide_[0].get(), ide_[1].get(), engine_.get());  // bus-master DMA for the IDE channels
     return {};
   }
   // PAM or a BAR changed what [base, base + size) means: blocks translated
@@ -434,6 +435,7 @@ class Pc final : public Machine {
     reset_control_->reset();
     fw_cfg_->reset();
     for (auto& ch : ide_) ch->reset();
+    if (pci_) pci_->ide().reset();
     apply_a20();
   }
 

@@ -34,6 +34,7 @@ class PcPci {
                                                const std::array<devices::IrqLine*, 16>& isa_irqs, mem::PortDevice* port_cf9);
 
   devices::pci::Bus& bus() { return bus_; }
+  devices::pci::Piix3Ide& ide() { return ide_; }  // its bus master serves the board's IDE channels
 
  private:
   PcPci(const devices::pci::AddressSpaces& spaces, std::span<const uint8_t> bios, const Clock& clock,

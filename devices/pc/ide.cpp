@@ -9,6 +9,7 @@ namespace {
 
 constexpr uint64_t kSectorBytes = block::DiskImage::kSectorSize;  // not IdeChannel::kSector, the register
 constexpr uint64_t kLba28Max = 0x0FFFFFFF;  // sectors an LBA28 command can reach
+constexpr uint64_t kDmaChunkSectors = 128;  // how much a DMA transfer reads or writes of the image at a time
 
 // ATA commands (ATA/ATAPI-6 §8).
 enum : uint8_t {
@@ -17,7 +18,8 @@ enum : uint8_t {
   kWriteSectorsExt = 0x34, kWriteMultipleExt = 0x39, kReadVerify = 0x40, kReadVerifyNoRetry = 0x41,
   kReadVerifyExt = 0x42, kSeek = 0x70, kExecuteDiagnostic = 0x90, kInitializeParams = 0x91, kPacket = 0xA0,
   kIdentifyPacket = 0xA1, kReadMultiple = 0xC4, kWriteMultiple = 0xC5, kSetMultiple = 0xC6,
-  kStandbyImmediate = 0xE0, kIdleImmediate = 0xE1, kStandby = 0xE2, kIdle = 0xE3, kCheckPowerMode = 0xE5,
+  kReadDma = 0xC8, kReadDmaNoRetry = 0xC9, kWriteDma = 0xCA, kWriteDmaNoRetry = 0xCB, kReadDmaExt = 0x25,
+  kWriteDmaExt = 0x35, kStandbyImmediate = 0xE0, kIdleImmediate = 0xE1, kStandby = 0xE2, kIdle = 0xE3, kCheckPowerMode = 0xE5,
   kFlushCache = 0xE7, kIdentify = 0xEC, kFlushCacheExt = 0xEA, kSetFeatures = 0xEF,
 };
 // SET FEATURES subcommands Kiln accepts: the transfer mode, and the write cache and
@@ -25,6 +27,10 @@ enum : uint8_t {
 constexpr uint8_t kFeatureTransferMode = 0x03, kFeatureWriteCacheOn = 0x02, kFeatureWriteCacheOff = 0x82,
                   kFeatureLookAheadOff = 0x55, kFeatureLookAheadOn = 0xAA, kFeatureDefaultsOff = 0x66,
                   kFeatureDefaultsOn = 0xCC;
+// SET FEATURES transfer modes (the sector count): PIO default (0x00, 0x01), PIO flow control 0-4,
+// multiword DMA 0-2, Ultra DMA 0-5 (what IDENTIFY advertises).
+constexpr uint8_t kModePioFlow = 0x08, kModePio4 = 0x0C, kModeMwdma = 0x20, kModeMwdma2 = 0x22, kModeUdma = 0x40,
+                  kModeUdma5 = 0x45;
 
 }  // namespace
 
@@ -85,6 +91,7 @@ void IdeChannel::reset() {
   control_reg_ = 0;
   for (Device& d : dev_) {
     d.multiple = 0;
+    d.dma_mode = 0;
     d.current = d.geometry;
     d.sense_key = d.asc = 0;
     signature(d);
@@ -113,6 +120,7 @@ void IdeChannel::update_irq() {
   if (level == irq_level_) return;
   irq_level_ = level;
   irq_.set_level(level);
+  if (level && bm_) bm_->device_interrupt();  // the bus master watches the line (its INTERRUPT bit)
 }
 
 void IdeChannel::raise(Device& d) {
@@ -245,6 +253,10 @@ void IdeChannel::command(Device& d, uint8_t cmd) {
       start_rw(d, false, 1, false);
       return;
     case kReadSectorsExt: start_rw(d, true, 1, false); return;
+    case kReadDma: case kReadDmaNoRetry: start_dma(d, false, false); return;
+    case kReadDmaExt: start_dma(d, true, false); return;
+    case kWriteDma: case kWriteDmaNoRetry: start_dma(d, false, true); return;
+    case kWriteDmaExt: start_dma(d, true, true); return;
     case kWriteSectors: case kWriteSectorsNoRetry: start_rw(d, false, 1, true); return;
     case kWriteSectorsExt: start_rw(d, true, 1, true); return;
     case kReadMultiple: case kReadMultipleExt: case kWriteMultiple: case kWriteMultipleExt:
@@ -260,7 +272,7 @@ void IdeChannel::command(Device& d, uint8_t cmd) {
     case kReadVerify: case kReadVerifyNoRetry: case kReadVerifyExt: {
       d.lba48 = cmd == kReadVerifyExt;
       uint64_t lba;
-      const uint64_t n = d.lba48 ? (d.count | d.hob_count << 8 ? d.count | d.hob_count << 8 : 65536) : (d.count ? d.count : 256);
+      const uint64_t n = sector_count(d);
       if (!address(d, &lba) || lba + n > sectors(d)) {
         d.transfer = Transfer::None;
         d.error = kIdnf;
@@ -280,9 +292,11 @@ void IdeChannel::command(Device& d, uint8_t cmd) {
     case kSetFeatures:
       switch (d.feature) {
         case kFeatureTransferMode: {
-          // PIO default/flow-control modes up to PIO 4; DMA modes are refused until bus-master DMA exists.
+          // A PIO mode is accepted (every one works); a DMA mode is recorded for IDENTIFY's words 63 and 88.
           const uint8_t mode = d.count;
-          if (mode > 0x0C || (mode >= 0x02 && mode < 0x08)) return abort(d);
+          if (mode >= kModeMwdma && mode <= kModeMwdma2) d.dma_mode = mode;
+          else if (mode >= kModeUdma && mode <= kModeUdma5) d.dma_mode = mode;
+          else if (mode > 0x01 && (mode < kModePioFlow || mode > kModePio4)) return abort(d);
           return finish(d);
         }
         case kFeatureWriteCacheOn: case kFeatureWriteCacheOff: case kFeatureLookAheadOff: case kFeatureLookAheadOn:
@@ -327,7 +341,7 @@ void IdeChannel::identify(Device& d) {
   put_ata_string(&w[23], 4, "1.0");
   put_ata_string(&w[27], 20, "KILN HARDDISK");
   w[47] = 0x8000 | kMaxMultiple;
-  w[49] = 0x0200;  // LBA (no DMA yet)
+  w[49] = 0x0200;  // LBA (DMA: put_dma_modes)
   w[50] = 0x4000;
   w[51] = 0x0200;  // PIO mode 2 timing
   w[53] = 0x0003;  // words 54-58 and 64-70 are valid
@@ -351,6 +365,7 @@ void IdeChannel::identify(Device& d) {
   w[86] = 0x2000 | 0x1000 | 0x0400;
   w[87] = 0x4000;
   for (unsigned i = 0; i < 4; i++) w[100 + i] = uint16_t(total >> (16 * i));
+  put_dma_modes(d, w);
   send_identify(d, w);
 }
 
@@ -395,18 +410,28 @@ void IdeChannel::set_address(Device& d, uint64_t lba) {
   d.sector = uint8_t(rest % d.current.sectors + 1);
 }
 
-void IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
+// The start of a read or write (PIO or DMA): its first sector and count from
+// the task file into d.lba and d.remaining; or IDNF (outside the disk) or ABRT
+// (a write to a read-only disk) with the IRQ, and false.
+bool IdeChannel::begin_transfer(Device& d, bool lba48, bool write) {
   d.lba48 = lba48;
-  const uint64_t n = lba48 ? (d.count | d.hob_count << 8 ? uint64_t(d.count | d.hob_count << 8) : 65536) : (d.count ? d.count : 256);
+  const uint64_t n = sector_count(d);
   uint64_t lba;
   if (!address(d, &lba) || lba + n > sectors(d) || (write && d.image->read_only())) {
     d.transfer = Transfer::None;
     d.error = write && d.image->read_only() ? kAbrt : kIdnf;
     d.status = kDrdy | kDsc | kErr;
-    return raise(d);
+    raise(d);
+    return false;
   }
   d.lba = lba;
   d.remaining = n;
+  return true;
+}
+
+void IdeChannel::start_rw(Device& d, bool lba48, unsigned block, bool write) {
+  if (!begin_transfer(d, lba48, write)) return;
+  const uint64_t n = d.remaining;
   d.block = block;
   if (write) {
     // The first block goes without an interrupt: the host polls for DRQ.
@@ -462,7 +487,7 @@ void IdeChannel::write_block(Device& d) {
 }
 
 uint32_t IdeChannel::data_read(Device& d, unsigned size) {
-  if (d.transfer == Transfer::None || d.transfer == Transfer::AtaWrite || d.transfer == Transfer::Packet) return 0;
+  if (d.transfer != Transfer::AtaRead && d.transfer != Transfer::Identify && d.transfer != Transfer::AtapiIn) return 0;
   uint32_t v = 0;
   for (unsigned i = 0; i < size && d.pos < d.buf.size(); i++) v |= uint32_t(d.buf[d.pos++]) << (8 * i);
   if (d.pos >= d.buf.size()) buffer_done(d);
@@ -485,8 +510,74 @@ void IdeChannel::buffer_done(Device& d) {
     case Transfer::AtaWrite: return write_block(d);
     case Transfer::Packet: return packet(d);
     case Transfer::AtapiIn: return atapi_next_chunk(d);
-    case Transfer::None: return;
+    case Transfer::None: case Transfer::DmaRead: case Transfer::DmaWrite: case Transfer::AtapiDma: return;
   }
+}
+
+// ---- DMA ----
+
+// Every DMA mode works at any speed, so the device offers them all: the
+// multiword DMA 0-2 and Ultra DMA 0-5 bits, and the one SET FEATURES chose.
+void IdeChannel::put_dma_modes(const Device& d, std::array<uint16_t, 256>& w) const {
+  w[49] |= 0x0100;  // DMA supported
+  w[53] |= 0x0004;  // word 88 is valid
+  w[63] = 0x0007;
+  w[88] = 0x003F;
+  if (d.dma_mode >= kModeMwdma && d.dma_mode <= kModeMwdma2) w[63] |= uint16_t(0x0100 << (d.dma_mode - kModeMwdma));
+  if (d.dma_mode >= kModeUdma && d.dma_mode <= kModeUdma5) w[88] |= uint16_t(0x0100 << (d.dma_mode - kModeUdma));
+}
+
+// READ/WRITE DMA (+EXT): the checks of the PIO commands, then DRQ and the
+// transfer pending until the bus master runs it.
+void IdeChannel::start_dma(Device& d, bool lba48, bool write) {
+  if (!bm_) return abort(d);
+  if (!begin_transfer(d, lba48, write)) return;
+  d.transfer = write ? Transfer::DmaWrite : Transfer::DmaRead;
+  d.error = 0;
+  d.status = kDrdy | kDsc | kDrq;
+  run_dma(d);
+}
+
+void IdeChannel::dma_started() {
+  if (!empty()) run_dma(selected());
+}
+
+void IdeChannel::run_dma(Device& d) {
+  if (!bm_ || !bm_->dma_running()) return;
+  if (d.transfer == Transfer::DmaRead || d.transfer == Transfer::DmaWrite) run_ata_dma(d);
+  else if (d.transfer == Transfer::AtapiDma) run_atapi_dma(d);
+}
+
+// The whole transfer, a chunk at a time, then the end of the command. A PRD
+// table shorter than the transfer (or one pointing outside RAM) stops it with
+// ABRT at the first sector not moved; the bus master shows its ERROR bit.
+void IdeChannel::run_ata_dma(Device& d) {
+  const bool write = d.transfer == Transfer::DmaWrite;
+  std::vector<uint8_t> buf;
+  auto fail = [&](uint8_t error, uint8_t status) {
+    set_address(d, d.lba);
+    d.transfer = Transfer::None;
+    d.error = error;
+    d.status = status;
+    bm_->dma_done();
+    raise(d);
+  };
+  while (d.remaining) {
+    const uint64_t n = std::min(d.remaining, kDmaChunkSectors), bytes = n * kSectorBytes;
+    buf.resize(bytes);
+    if (!write && !d.image->read(d.lba * kSectorBytes, buf.data(), bytes)) return fail(kUnc, kDrdy | kDsc | kErr);
+    const uint64_t moved = bm_->dma_move(buf.data(), bytes, !write);
+    if (moved < bytes) {
+      d.lba += moved / kSectorBytes;  // (a write's partial chunk does not reach the image)
+      return fail(kAbrt, kDrdy | kDsc | kErr);
+    }
+    if (write && !d.image->write(d.lba * kSectorBytes, buf.data(), bytes)) return fail(kAbrt, kDrdy | kDsc | kErr | kDf);
+    d.lba += n;
+    d.remaining -= n;
+  }
+  set_address(d, d.lba - 1);
+  bm_->dma_done();
+  finish(d);
 }
 
 }  // namespace kiln::devices

@@ -4,8 +4,9 @@
 // line (14, 15), with a master and a slave, each an ATA disk or an ATAPI
 // CD-ROM on a block::DiskImage (ATA/ATAPI-6, T13/1410D; MMC for the packets).
 //
-// PIO only: bus-master DMA comes with the PIIX3's PCI function. Each command
-// completes as it is written (BSY is never seen set): a guest that polls
+// PIO, and DMA through a bus master (IdeBusMaster below, the PIIX3's PCI
+// function) for READ/WRITE DMA (+EXT) and PACKET with its DMA bit. Each PIO
+// command completes as it is written (BSY is never seen set): a guest that polls
 // sees DRQ or the final status at once, and the IRQ is raised where the spec
 // raises it (each read block before its data, each written block after it,
 // the end of a non-data command) unless nIEN masks it. Reading the status
@@ -15,6 +16,10 @@
 // (as on the cable): the device bit selects whose registers and status are
 // read and who takes a command. The data port takes 1-, 2- and 4-byte
 // accesses, each moving that many bytes of the sector buffer.
+// A DMA command leaves the device with DRQ set and its transfer pending; it
+// runs, whole, as soon as the bus master is started (at once if it already
+// is), then the device ends the command and raises its IRQ as for a
+// non-data command.
 // ATAPI commands live in ide_atapi.cpp.
 #pragma once
 #include <array>
@@ -28,6 +33,24 @@
 #include "mem/port_space.h"
 
 namespace kiln::devices {
+
+// The bus master a channel's DMA transfers go through (the PIIX3's,
+// devices/pci/piix3_ide.h): it walks its PRD table and tells the channel
+// when it has been started.
+class IdeBusMaster {
+ public:
+  virtual ~IdeBusMaster() = default;
+  // Started (and allowed to master the bus): a pending transfer may run.
+  virtual bool dma_running() const = 0;
+  // Moves up to `len` bytes between `buf` and guest memory along the PRD
+  // table (into memory if `to_memory`); returns how many it moved: fewer
+  // when the table ended or an address was not RAM.
+  virtual uint64_t dma_move(uint8_t* buf, uint64_t len, bool to_memory) = 0;
+  // The device's transfer is over (whole, or cut short by a dma_move that fell short or a device error).
+  virtual void dma_done() = 0;
+  // The channel raised its IRQ (the bus master's INTERRUPT status bit).
+  virtual void device_interrupt() = 0;
+};
 
 class IdeChannel final : public mem::PortDevice {
  public:
@@ -73,10 +96,15 @@ class IdeChannel final : public mem::PortDevice {
   // A hardware reset (the board's): both devices to their power-on state with their signatures.
   void reset();
 
+  // DMA: the bus master (nullptr: none, DMA commands abort), and its start: run a pending transfer.
+  void set_bus_master(IdeBusMaster* bm) { bm_ = bm; }
+  void dma_started();
+
  private:
   enum class Kind : uint8_t { None, Disk, Cdrom };
   // What the data port is doing for a device.
-  enum class Transfer : uint8_t { None, AtaRead, AtaWrite, Identify, Packet, AtapiIn };
+  // DmaRead/DmaWrite (ATA) and AtapiDma: a DMA transfer waiting for the bus master.
+  enum class Transfer : uint8_t { None, AtaRead, AtaWrite, Identify, Packet, AtapiIn, DmaRead, DmaWrite, AtapiDma };
 
   struct Device {
     Kind kind = Kind::None;
@@ -84,6 +112,7 @@ class IdeChannel final : public mem::PortDevice {
     Chs geometry{};         // the default geometry
     Chs current{};          // CHS translation (INITIALIZE DEVICE PARAMETERS)
     unsigned multiple = 0;  // the READ/WRITE MULTIPLE block (SET MULTIPLE MODE); 0: disabled
+    uint8_t dma_mode = 0;   // the DMA mode SET FEATURES selected (0x20-0x22 MWDMA, 0x40-0x45 UDMA); 0: none
 
     // The task file; hob_* hold the previous write of each (LBA48's high bytes).
     uint8_t feature = 0, count = 0, sector = 0, cyl_low = 0, cyl_high = 0, device_head = 0;
@@ -105,6 +134,7 @@ class IdeChannel final : public mem::PortDevice {
     bool atapi_from_image = false;
     std::vector<uint8_t> reply;
     uint16_t byte_limit = 0;    // the PACKET command's byte count limit
+    bool atapi_dma = false;     // the PACKET command's data goes by DMA
     uint8_t sense_key = 0, asc = 0;
   };
 
@@ -134,6 +164,12 @@ class IdeChannel final : public mem::PortDevice {
   void abort(Device& d);
   void finish(Device& d, bool irq = true);
   void identify(Device& d);
+  // The command's sector count (0 means 256, or 65536 with LBA48).
+  static uint64_t sector_count(const Device& d) {
+    const unsigned n = d.lba48 ? unsigned(d.count | d.hob_count << 8) : d.count;
+    return n ? n : d.lba48 ? 65536 : 256;
+  }
+  bool begin_transfer(Device& d, bool lba48, bool write);
   void start_rw(Device& d, bool lba48, unsigned block, bool write);
   void read_block(Device& d);
   void write_block(Device& d);
@@ -143,6 +179,11 @@ class IdeChannel final : public mem::PortDevice {
   uint32_t data_read(Device& d, unsigned size);
   void data_write(Device& d, unsigned size, uint32_t v);
   void buffer_done(Device& d);
+  void start_dma(Device& d, bool lba48, bool write);
+  void run_dma(Device& d);
+  void run_ata_dma(Device& d);
+  // The DMA transfer-mode bits of IDENTIFY's words 63 and 88 (supported modes, the selected one).
+  void put_dma_modes(const Device& d, std::array<uint16_t, 256>& w) const;
 
   // ATA strings (two characters a word, the first in the high byte, space-padded).
   static void put_ata_string(uint16_t* words, unsigned nwords, const char* text);
@@ -158,8 +199,10 @@ class IdeChannel final : public mem::PortDevice {
   void atapi_ok(Device& d);
   void atapi_check(Device& d, uint8_t key, uint8_t asc);
   void identify_packet(Device& d);
+  void run_atapi_dma(Device& d);
 
   IrqLine& irq_;
+  IdeBusMaster* bm_ = nullptr;
   ControlPort control_{*this};
   std::array<Device, 2> dev_;
   uint8_t control_reg_ = 0;

@@ -28,8 +28,8 @@ enum : uint8_t {
   kGetEventStatus = 0x4A, kModeSense10 = 0x5A, kRead12 = 0xA8,
 };
 // Sense keys and additional sense codes.
-constexpr uint8_t kIllegalRequest = 0x05;
-constexpr uint8_t kInvalidOpcode = 0x20, kLbaOutOfRange = 0x21, kInvalidField = 0x24;
+constexpr uint8_t kMediumError = 0x03, kIllegalRequest = 0x05, kAbortedCommand = 0x0B;
+constexpr uint8_t kUnrecoveredRead = 0x11, kInvalidOpcode = 0x20, kLbaOutOfRange = 0x21, kInvalidField = 0x24;
 constexpr uint8_t kPageCapabilities = 0x2A, kPageAll = 0x3F;
 
 uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
@@ -59,20 +59,23 @@ void IdeChannel::identify_packet(Device& d) {
   put_ata_string(&w[10], 10, "KILN0002");
   put_ata_string(&w[23], 4, "1.0");
   put_ata_string(&w[27], 20, "KILN CD-ROM");
-  w[49] = 0x0200;  // LBA (no DMA yet)
+  w[49] = 0x0200;  // LBA (DMA: put_dma_modes)
   w[53] = 0x0003;
   w[64] = 0x0003;  // PIO modes 3 and 4
   w[65] = w[66] = w[67] = w[68] = 120;
   w[80] = 0x0070;  // ATA/ATAPI-4 to -6
   w[82] = 0x4010;  // the PACKET feature set
   w[85] = 0x4010;
+  put_dma_modes(d, w);
   send_identify(d, w);
 }
 
 // PACKET: the byte count limit is the cylinder registers' value now; DRQ for
 // the 12 command bytes, no IRQ (IDENTIFY PACKET DEVICE says: DRQ within 50 us).
+// With the DMA feature bit the command's data-in goes through the bus master.
 void IdeChannel::start_packet(Device& d) {
-  if (d.feature & 0x01) return abort(d);  // DMA: not yet (bus-master DMA comes with the PCI function)
+  d.atapi_dma = d.feature & 0x01;
+  if (d.atapi_dma && !bm_) return abort(d);
   d.byte_limit = uint16_t(d.cyl_high << 8 | d.cyl_low);
   d.buf.assign(12, 0);
   d.pos = 0;
@@ -131,13 +134,19 @@ void IdeChannel::atapi_read(Device& d, uint64_t lba, uint64_t count) {
 // length in the cylinder registers, DRQ and the IRQ; or, with nothing left, the end.
 void IdeChannel::atapi_next_chunk(Device& d) {
   if (d.remaining == 0) return atapi_ok(d);
+  if (d.atapi_dma) {  // all of it at once, when the bus master runs
+    d.transfer = Transfer::AtapiDma;
+    d.count = kIo;
+    d.status = kDrdy | kDsc | kDrq;
+    return run_dma(d);
+  }
   uint64_t limit = d.byte_limit == 0 || d.byte_limit == 0xFFFF ? 0xFFFE : d.byte_limit;
   if (limit < d.remaining) limit &= ~uint64_t(1);  // only the last chunk may be odd
   if (limit == 0) limit = 2;
   const uint64_t n = std::min(limit, d.remaining);
   d.buf.resize(n);
   if (d.atapi_from_image) {
-    if (!d.image->read(d.atapi_source, d.buf.data(), n)) return atapi_check(d, 0x03, 0x11);  // MEDIUM ERROR, unrecovered read error
+    if (!d.image->read(d.atapi_source, d.buf.data(), n)) return atapi_check(d, kMediumError, kUnrecoveredRead);
   } else {
     std::copy_n(d.reply.begin() + std::ptrdiff_t(d.atapi_source), n, d.buf.begin());
   }
@@ -150,6 +159,32 @@ void IdeChannel::atapi_next_chunk(Device& d) {
   d.cyl_high = uint8_t(n >> 8);
   d.status = kDrdy | kDsc | kDrq;
   raise(d);
+}
+
+// A DMA data-in: the whole of it to the bus master, then the command's end;
+// a PRD table too short for it is CHECK CONDITION, ABORTED COMMAND.
+void IdeChannel::run_atapi_dma(Device& d) {
+  std::vector<uint8_t> buf;
+  while (d.remaining) {
+    const uint64_t n = std::min<uint64_t>(d.remaining, 0x10000);
+    buf.resize(n);
+    if (d.atapi_from_image) {
+      if (!d.image->read(d.atapi_source, buf.data(), n)) {
+        bm_->dma_done();
+        return atapi_check(d, kMediumError, kUnrecoveredRead);
+      }
+    } else {
+      std::copy_n(d.reply.begin() + std::ptrdiff_t(d.atapi_source), n, buf.begin());
+    }
+    d.atapi_source += n;
+    d.remaining -= n;
+    if (bm_->dma_move(buf.data(), n, true) < n) {
+      bm_->dma_done();
+      return atapi_check(d, kAbortedCommand, 0);
+    }
+  }
+  bm_->dma_done();
+  atapi_ok(d);
 }
 
 // The 12 command bytes are in: run the command.

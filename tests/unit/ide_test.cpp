@@ -3,9 +3,11 @@
 // PIO reads and writes in LBA28, LBA48 and CHS with 16- and 32-bit data
 // accesses, READ/WRITE MULTIPLE, the IRQ with nIEN, errors (unknown command,
 // out of range, read-only), and ATAPI: READ(10), REQUEST SENSE after a bad
-// command, the byte count limit, INQUIRY, READ CAPACITY, READ TOC.
+// command, the byte count limit, INQUIRY, READ CAPACITY, READ TOC; DMA
+// through a fake bus master and the transfer modes in IDENTIFY.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -382,4 +384,126 @@ TEST_CASE("ide HOB reads, READ VERIFY, EXECUTE DEVICE DIAGNOSTIC, NOP", "[ide]")
   r.select(0);
   r.command(0x00);
   CHECK(r.reg(IdeChannel::kError) == IdeChannel::kAbrt);
+}
+
+namespace {
+
+// A bus master over a flat 1 MiB "memory" with a PRD-less limit: it moves at
+// most `limit` bytes a transfer, counting from 0.
+struct FakeBusMaster final : devices::IdeBusMaster {
+  std::vector<uint8_t> mem = std::vector<uint8_t>(1 << 20, 0);
+  uint64_t pos = 0, limit = 1 << 20;
+  bool running = false;
+  int done = 0, interrupts = 0;
+  bool dma_running() const override { return running; }
+  uint64_t dma_move(uint8_t* buf, uint64_t len, bool to_memory) override {
+    const uint64_t n = std::min(len, limit - pos);
+    if (to_memory) std::copy_n(buf, n, mem.begin() + std::ptrdiff_t(pos));
+    else std::copy_n(mem.begin() + std::ptrdiff_t(pos), n, buf);
+    pos += n;
+    return n;
+  }
+  void dma_done() override { done++; }
+  void device_interrupt() override { interrupts++; }
+};
+
+}  // namespace
+
+TEST_CASE("ide DMA: READ/WRITE DMA, PACKET with the DMA bit, transfer modes", "[ide][dma]") {
+  Rig r;
+  FakeBusMaster bm;
+  SECTION("without a bus master DMA commands abort") {
+    r.lba28(10, 1);
+    r.command(0xC8);
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc | IdeChannel::kErr));
+  }
+  r.ch.set_bus_master(&bm);
+  SECTION("READ DMA waits for the start, then moves the data and interrupts") {
+    std::vector<uint8_t> sectors(3 * 512);
+    for (size_t i = 0; i < sectors.size(); i++) sectors[i] = uint8_t(i * 7);
+    r.lba28(20, 3);
+    r.command(0x30);  // written by PIO first
+    r.write_data(sectors);
+    r.status();
+    bm.interrupts = 0;
+    r.lba28(20, 3);
+    r.command(0xC8);
+    CHECK(r.alt() == (IdeChannel::kDrdy | IdeChannel::kDsc | IdeChannel::kDrq));
+    CHECK(!r.irq.level);
+    CHECK(r.read_data(4) == std::vector<uint8_t>(4, 0));  // the data port has nothing during DMA
+    bm.running = true;
+    r.ch.dma_started();
+    CHECK(r.irq.level);
+    CHECK(bm.interrupts == 1);
+    CHECK(bm.done == 1);
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    CHECK(std::equal(sectors.begin(), sectors.end(), bm.mem.begin()));
+    CHECK(r.reg(IdeChannel::kSector) == 22);  // the last sector moved
+  }
+  SECTION("WRITE DMA EXT with the bus master running, READ DMA EXT back") {
+    bm.running = true;
+    for (size_t i = 0; i < 1024; i++) bm.mem[i] = uint8_t(i ^ 0x5A);
+    r.lba48(5000, 2);
+    r.command(0x35);
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    bm.pos = 0;
+    std::fill_n(bm.mem.begin(), 1024, 0);
+    r.lba48(5000, 2);
+    r.command(0x25);
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    for (size_t i = 0; i < 1024; i++) CHECK(bm.mem[i] == uint8_t(i ^ 0x5A));
+  }
+  SECTION("a bus master that falls short: ABRT") {
+    bm.running = true;
+    bm.limit = 1024;
+    r.lba28(0, 4);
+    r.command(0xC8);
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc | IdeChannel::kErr));
+    CHECK(r.reg(IdeChannel::kError) == IdeChannel::kAbrt);
+    CHECK(r.reg(IdeChannel::kSector) == 2);  // the first sector not moved
+    CHECK(bm.done == 1);
+  }
+  SECTION("ATAPI READ(10) by DMA") {
+    r.select(1);
+    r.set(IdeChannel::kFeature, 1);  // DMA
+    r.command(0xA0);
+    std::vector<uint8_t> cdb{0x28, 0, 0, 0, 0, 3, 0, 0, 2, 0, 0, 0};  // sectors 3-4
+    r.write_data(cdb);
+    CHECK(r.alt() == (IdeChannel::kDrdy | IdeChannel::kDsc | IdeChannel::kDrq));
+    CHECK(r.reg(IdeChannel::kSectorCount) == 0x02);  // IO
+    bm.running = true;
+    r.ch.dma_started();
+    CHECK(r.status() == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    CHECK(r.reg(IdeChannel::kSectorCount) == 0x03);  // CoD | IO: done
+    CHECK(bm.pos == 2 * 2048);
+  }
+  SECTION("SET FEATURES transfer modes show in IDENTIFY's words 63 and 88") {
+    auto identify = [&] {
+      r.select(0);
+      r.command(0xEC);
+      return r.read_data(512);
+    };
+    auto set_mode = [&](uint8_t mode) {
+      r.select(0);
+      r.set(IdeChannel::kFeature, 0x03);
+      r.set(IdeChannel::kSectorCount, mode);
+      r.command(0xEF);
+      return r.status();
+    };
+    std::vector<uint8_t> id = identify();
+    CHECK((word(id, 49) & 0x0100));
+    CHECK(word(id, 63) == 0x0007);
+    CHECK(word(id, 88) == 0x003F);
+    CHECK(set_mode(0x21) == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    CHECK(word(identify(), 63) == 0x0207);
+    CHECK(set_mode(0x42) == (IdeChannel::kDrdy | IdeChannel::kDsc));
+    id = identify();
+    CHECK(word(id, 63) == 0x0007);
+    CHECK(word(id, 88) == 0x043F);
+    CHECK(set_mode(0x0C) == (IdeChannel::kDrdy | IdeChannel::kDsc));  // PIO 4 keeps the DMA mode
+    CHECK(word(identify(), 88) == 0x043F);
+    CHECK(set_mode(0x46) & IdeChannel::kErr);  // UDMA 6: not offered
+    r.ch.reset();
+    CHECK(word(identify(), 88) == 0x003F);
+  }
 }
