@@ -48,12 +48,6 @@ gdtr: dw gdt_end - gdt - 1
 %define RECORDING_HANDLERS
 %include "common.inc"
 
-; Fails check %1 unless no exception was recorded since the last expect.
-%macro expect_none 1
-  cmp dword [LAST_VEC], -1
-  fail_unless e, %1
-%endmacro
-
 ; RDMSR or WRMSR (%1) of MSR %2 that must raise #GP(0) at the instruction; checks %3..%3+2.
 %macro expect_gp 3
   mov ecx, %2
