@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 # Guest images fetched from Debian into a cache outside the tree (tests that need them skip without it).
 bash scripts/x86-linux.sh --fetch-only
+bash scripts/x86-linux.sh --arch i386 --fetch-only
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"

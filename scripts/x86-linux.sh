@@ -1,27 +1,50 @@
 #!/bin/bash
-# Fetches Debian's amd64 kernel and busybox-static into a cache outside the
+# Fetches Debian's x86 kernel and busybox-static into a cache outside the
 # tree (never committed) and builds a busybox initramfs whose init prints a
 # marker, then (unless --fetch-only) boots it on -M pc by the direct kernel
-# boot: scripts/x86-linux.sh [--fetch-only] [KILN [extra kiln args...]]
-# Cache: $KILN_LINUX_CACHE (default ~/.cache/kiln/linux): vmlinuz, initrd.cpio.gz.
-# With kiln.test in -append (extra args cannot add to it: see tests/system/boot_pc_linux.sh)
-# the init resets after its markers instead of starting a shell.
+# boot: scripts/x86-linux.sh [--arch amd64|i386] [--fetch-only] [KILN [extra kiln args...]]
+# --arch amd64 (the default): linux-image-amd64 and busybox-static, cache
+#   $KILN_LINUX_CACHE (default ~/.cache/kiln/linux).
+# --arch i386: linux-image-686 (32-bit paging, no PAE) and busybox-static:i386,
+#   cache $KILN_LINUX_I386_CACHE (default ~/.cache/kiln/linux-i386); the i386
+#   architecture is added to dpkg (and the lists updated) the first time.
+# Each cache holds vmlinuz and initrd.cpio.gz. With kiln.test in -append (extra
+# args cannot add to it: see tests/system/boot_pc_linux.sh) the init prints the
+# /proc/cpuinfo flags and resets after its markers instead of starting a shell.
 set -euo pipefail
-cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
+cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/kiln
+arch=amd64
 fetch_only=0
-if [ "${1:-}" = --fetch-only ]; then fetch_only=1; shift; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --arch) arch=${2:-}; shift 2 || { echo "x86-linux.sh: --arch needs amd64 or i386" >&2; exit 2; } ;;
+    --fetch-only) fetch_only=1; shift ;;
+    *) break ;;
+  esac
+done
+case "$arch" in
+  amd64) cache=${KILN_LINUX_CACHE:-$cache_root/linux}; flavour=amd64; pkg_arch= ;;
+  i386) cache=${KILN_LINUX_I386_CACHE:-$cache_root/linux-i386}; flavour=686; pkg_arch=:i386 ;;
+  *) echo "x86-linux.sh: unknown --arch '$arch' (amd64 or i386)" >&2; exit 2 ;;
+esac
 kiln=${1:-build/kiln}
 [ $# -gt 0 ] && shift
 mkdir -p "$cache"
 cd "$cache"
+# apt-get download of :i386 packages needs the architecture in dpkg and its package lists.
+if [ -n "$pkg_arch" ] && { [ ! -f vmlinuz ] || [ ! -x root/bin/busybox ]; }; then
+  dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386
+  apt-cache show "linux-image-$flavour$pkg_arch" >/dev/null 2>&1 || apt-get update -o DPkg::Lock::Timeout=300 >/dev/null
+fi
 if [ ! -f vmlinuz ]; then
-  pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1)
-  apt-get download "$pkg" >/dev/null
+  pkg=$(apt-cache depends "linux-image-$flavour$pkg_arch" |
+    sed -n "s/.*Depends: \(linux-image-[0-9][^:]*-$flavour\)\(:i386\)\?\$/\1/p" | head -1)
+  apt-get download "$pkg$pkg_arch" >/dev/null
   dpkg -x "$pkg"_*.deb root
   cp root/boot/vmlinuz-* vmlinuz
 fi
-if [ ! -f initrd.cpio.gz ] || ! grep -q kiln.test initramfs/init 2>/dev/null; then
-  [ -x root/bin/busybox ] || { apt-get download busybox-static >/dev/null; dpkg -x busybox-static_*.deb root; }
+if [ ! -f initrd.cpio.gz ] || ! grep -q KILN-CPU-FLAGS initramfs/init 2>/dev/null; then
+  [ -x root/bin/busybox ] || { apt-get download "busybox-static$pkg_arch" >/dev/null; dpkg -x busybox-static_*.deb root; }
   rm -rf initramfs && mkdir -p initramfs/bin initramfs/proc initramfs/sys initramfs/dev
   cp root/bin/busybox initramfs/bin/busybox
   cat > initramfs/init <<'INIT'
@@ -30,8 +53,13 @@ if [ ! -f initrd.cpio.gz ] || ! grep -q kiln.test initramfs/init 2>/dev/null; th
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 echo KILN-X86-LINUX-MARKER
-# Tests boot with kiln.test on the command line: a reset then ends Kiln (direct boot has no firmware).
-if grep -q kiln.test /proc/cmdline; then echo KILN-X86-LINUX-DONE; reboot -f; fi
+# Tests boot with kiln.test on the command line: they compare the flags the kernel
+# found with the model's CPUID, and a reset then ends Kiln (direct boot has no firmware).
+if grep -q kiln.test /proc/cmdline; then
+  echo "KILN-CPU-FLAGS:$(sed -n 's/^flags[[:space:]]*:\(.*\)$/\1/p' /proc/cpuinfo | head -1):END"
+  echo KILN-X86-LINUX-DONE
+  reboot -f
+fi
 exec sh
 INIT
   chmod +x initramfs/init

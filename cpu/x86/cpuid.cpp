@@ -1,9 +1,10 @@
 // CPUID per model (cpu/x86/cpuid.h). The signature (family/model/stepping)
 // matches the EDX value at reset (cpu.cpp). What is listed is what the
-// frontend implements today: the x87 (FPU) from the 486 on (the 386 model
-// runs x87 code as with a 387 but has no CPUID), FXSAVE/FXRSTOR (FXSR) from
-// the Pentium III on; no MMX or SSE yet, so those bits are clear. CMOV also
-// means FCMOVcc and FCOMI now that FPU is set.
+// frontend implements today, and everything it implements: the x87 (FPU) from
+// the 486 on (the 386 model runs x87 code as with a 387 but has no CPUID);
+// from the Pentium III on FXSAVE/FXRSTOR (FXSR), MMX and SSE, and MTRR (the
+// MTRR MSRs read back what is written; memory types change nothing in Kiln);
+// SSE2-SSSE3 with x86-64. CMOV also means FCMOVcc and FCOMI now that FPU is set.
 #include "cpu/x86/cpuid.h"
 
 #include <cstring>
@@ -35,7 +36,7 @@ CpuidResult cpuid(Model model, uint32_t leaf, uint32_t subleaf) {
   if (leaf == 1) {
     uint32_t edx = model >= Model::I486 ? kFpu : 0, ecx = 0;
     if (model >= Model::Pentium) edx |= kTsc | kMsr | kCx8;
-    if (model >= Model::Pentium3) edx |= kPse | kPae | kSep | kPge | kCmov | kPat | kPse36 | kClflush | kFxsr;
+    if (model >= Model::Pentium3) edx |= kPse | kPae | kSep | kMtrr | kPge | kCmov | kPat | kPse36 | kClflush | kFxsr;
     if (x64) ecx |= kEcxCx16 | kEcxPopcnt;
     // MMX and SSE from the Pentium III (the `pentium` model is a P54C, without MMX), SSE2-SSSE3 with x86-64.
     if (model >= Model::Pentium3) edx |= kMmx | kSse;

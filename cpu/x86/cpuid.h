@@ -17,7 +17,7 @@ uint32_t signature(Model model);
 // Feature bits (leaf 1 EDX; leaf 0x80000001 EDX) named where the code tests them.
 namespace feature {
 constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 5, kPae = 1u << 6, kCx8 = 1u << 8,
-                   kApic = 1u << 9, kSep = 1u << 11, kPge = 1u << 13, kCmov = 1u << 15, kPat = 1u << 16, kPse36 = 1u << 17,
+                   kApic = 1u << 9, kSep = 1u << 11, kMtrr = 1u << 12, kPge = 1u << 13, kCmov = 1u << 15, kPat = 1u << 16, kPse36 = 1u << 17,
                    kClflush = 1u << 19;
 constexpr uint32_t kFxsr = 1u << 24;  // FXSAVE/FXRSTOR
 constexpr uint32_t kExtSyscall = 1u << 11, kExtNx = 1u << 20, kExtRdtscp = 1u << 27, kExtLm = 1u << 29;

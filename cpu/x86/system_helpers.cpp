@@ -253,6 +253,8 @@ uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   uint64_t v;
   if (msr == 0x10 && s->model >= Model::Pentium) v = tsc(s);
   else if (msr == 0xfe && s->model >= Model::Pentium3) v = 0x508;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
+  else if (msr == 0x8b && s->model >= Model::Pentium3) v = 0;  // BIOS_SIGN_ID: microcode revision 0 (none loaded)
+  else if (msr == 0x17 && s->model >= Model::Pentium3) v = 0;  // PLATFORM_ID (read-only): platform 0
   else if (msr == 0xc0000080 && s->model >= Model::X64) v = s->efer;
   else if (msr == 0x1b && s->apic) v = s->apic->base_msr();
   else if (uint64_t* p = msr_slot(s, msr)) v = *p;
@@ -282,6 +284,8 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
     return 0;
   }
   if (msr == 0x1b && s->apic) return s->apic->write_base_msr(v) ? 0 : gp(s);
+  // BIOS_SIGN_ID: software writes 0 before CPUID to read the revision back; there is nothing to load.
+  if (msr == 0x8b && s->model >= Model::Pentium3) return 0;
   uint64_t* p = msr_slot(s, msr);
   if (!p) return gp(s);
   if ((msr >= 0xc0000100 && msr <= 0xc0000102) || msr == 0xc0000082 || msr == 0xc0000083 || msr == 0x175 || msr == 0x176) {

@@ -77,12 +77,6 @@ gdtr: dw gdt_end - gdt - 1
 %define RECORDING_HANDLERS
 %include "common.inc"
 
-; Fails check %1 unless no exception was recorded since the last expect.
-%macro expect_none 1
-  cmp dword [LAST_VEC], -1
-  fail_unless e, %1
-%endmacro
-
 start:
   real_to_pm32 pm32
 
