@@ -41,7 +41,7 @@ def main():
   r = subprocess.run(cmd, capture_output=True, timeout=60)
   out = r.stdout.decode(errors="replace")
   ok = True
-  if r.returncode != 1 or out != "SIRCXMWQD\nPASS\n" or r.stderr:
+  if r.returncode != 1 or out != "SIRCXMTWQD\nPASS\n" or r.stderr:
     print("FAIL: %s\nexit %d\nstdout %r\nstderr %r" % (" ".join(cmd), r.returncode, out, r.stderr.decode(errors="replace")))
     ok = False
   with open(disk, "rb") as f:
