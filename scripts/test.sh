@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 # Guest images fetched from Debian into a cache outside the tree (tests that need them skip without it).
 bash scripts/x86-linux.sh --fetch-only
+# ... and boot images of them with Debian's boot loaders (syslinux disk, isolinux CD); kept when up to date.
+bash scripts/x86-boot-images.sh
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"
