@@ -67,7 +67,8 @@ if ! up_to_date "$iso"; then
   cp "$cache/vmlinuz" "$tree/vmlinuz"
   cp "$cache/initrd.cpio.gz" "$tree/initrd.gz"
   xorriso -as mkisofs -quiet -o "$work/cd.iso" -V KILNCD -J -R \
-    -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$tree"
+    -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$tree" \
+    2>"$work/xorriso.log" || { cat "$work/xorriso.log" >&2; exit 1; }  # (its banner goes to stderr even with -quiet)
   mv "$work/cd.iso" "$iso"
   echo "x86-boot-images: built $iso"
 fi
