@@ -229,6 +229,26 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
   return true;
 }
 
+bool probe_store(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx) {
+  if (tlb_compare_bits(va, size) == tlb_entry(m, mmu_idx, va).addr_write) return true;
+  if ((va & (size - 1)) && crosses_page(va, size))
+    return pieces_are_memory(m, va, size, AccessType::Write, mmu_idx) &&
+           probe_store(m, va, 1, mmu_idx) && probe_store(m, va + size - 1, 1, mmu_idx);
+  uint64_t pa;
+  Region* r = resolve(m, va, size, AccessType::Write, mmu_idx, &pa);
+  if (!r) return false;
+  if (!access_allowed(*m.map, *r, pa, size, false)) return access_fault(m, va, AccessType::Write);
+  // The two stores store_slow abandons for a rerun of the instruction by itself.
+  const bool abandoned = r->kind == RegionKind::Mmio ? r->device->rules(pa - r->base).write_may_stop
+                         : r->kind == RegionKind::Ram ? r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher && m.in_block
+                                                      : false;
+  if (abandoned && !m.single_insn) {
+    m.rerun_alone = true;
+    return false;
+  }
+  return true;
+}
+
 bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx) {
   if (tlb_compare_bits(va, size) == tlb_entry(m, mmu_idx, va).addr_write) return true;
   uint64_t pa;

@@ -174,6 +174,12 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
 // (translation, permissions, memory there or a device whose rules accept
 // atomics)? False after recording the store/AMO fault. Performs nothing.
 bool probe_write(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx);
+// Would a store of `size` bytes at `va` go through now (translation, permissions,
+// a region that takes it, and not one store_slow would abandon for a rerun of
+// the instruction by itself)? False after recording the fault or setting
+// `rerun_alone`. Performs nothing: for an instruction whose store follows a side
+// effect that must not happen twice (x86 INS reads its port first).
+bool probe_store(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx);
 // Host pointer to the code at `va` (RAM/ROM only), valid to the end of its page.
 // Sets *pa. nullptr when a fault was recorded.
 const uint8_t* code_ptr(MemContext& m, uint64_t va, unsigned mmu_idx, uint64_t* pa);

@@ -15,6 +15,8 @@ packages=(
   nasm zlib1g-dev                                      # x86: guest ROMs; kiln-sst reads gzip'd test vectors
   clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
   seabios                                              # x86: the PC BIOS (-M pc; /usr/share/seabios)
+  syslinux syslinux-common isolinux mtools dosfstools  # x86 tests: a syslinux disk image, no root mounts
+  fdisk xorriso                                        # x86 tests: its partition table; an El Torito CD image
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,8 @@ bash scripts/install-deps.sh
 # Guest images fetched from Debian into a cache outside the tree (tests that need them skip without it).
 bash scripts/x86-linux.sh --fetch-only
 bash scripts/x86-linux.sh --arch i386 --fetch-only
+# ... and boot images of them with Debian's boot loaders (syslinux disk, isolinux CD); kept when up to date.
+bash scripts/x86-boot-images.sh
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"

@@ -10,6 +10,9 @@
 ;   C  READ SECTORS by CHS: cylinder 0, head 1, sector 3 (LBA 65)
 ;   X  READ SECTORS EXT (LBA48) of sector 1000, 32-bit data accesses
 ;   M  SET MULTIPLE MODE 4, READ MULTIPLE of sectors 20-23 in one DRQ block
+;   T  REP INSW from inside translated code into its own page (a routine copied
+;      to RAM at 0x3000, the data to 0x3800): the store that finds translated
+;      code must not read the port twice (no word lost)
 ;   W  WRITE SECTORS of sector 10 with bytes (0x80 + j) & 0xFF, FLUSH CACHE,
 ;      and the sector read back (the test checks the file afterwards)
 ;   Q  interrupts through the 8259As (IRQ14, vector 0x2E) with nIEN clear:
@@ -28,6 +31,7 @@ cpu 686
 %define STACK 0x7000
 %define IRQS 0x500           ; IRQ14s taken
 %define BUF 0x2000
+%define RAM_CODE 0x3000       ; T's routine, and its data 0x800 above it
 %define P 0x1f0              ; the primary channel's command block
 %define PCTL 0x3f6           ; its device control / alternate status
 %define S 0x170              ; the secondary channel's
@@ -192,6 +196,30 @@ start:
   check_sector 21, 512, 23
   check_sector 22, 1024, 23
   check_sector 23, 1536, 23
+  mov dx, PCTL
+  call wait_done
+
+  ; T: REP INSW into the page of the code doing it: sector 7 at 0x3800 by a routine at 0x3000.
+  print 'T'
+  push ds
+  push cs
+  pop ds
+  mov si, ram_insw
+  mov di, RAM_CODE
+  mov cx, ram_insw_end - ram_insw
+  rep movsb
+  pop ds
+  taskfile 0xe0, 1, 7, 0, 0, 0x20
+  mov dx, PCTL
+  call wait_drq
+  mov dx, P
+  mov di, RAM_CODE + 0x800
+  mov cx, 256
+  call 0:RAM_CODE
+  mov si, RAM_CODE + 0x800
+  mov al, 7 * 3
+  call check_pattern
+  fail_unless e, 25
   mov dx, PCTL
   call wait_done
 
@@ -397,6 +425,12 @@ wait_not_busy:
   jmp fail32
 .ready:
   ret
+
+; Copied to RAM_CODE for T: CX words from port DX to ES:DI, a far return.
+ram_insw:
+  rep insw
+  retf
+ram_insw_end:
 
 ; ZF set if the 512 bytes at SI count up from AL (wrapping).
 check_pattern:

@@ -43,7 +43,7 @@ def main():
   r = subprocess.run(cmd, capture_output=True, timeout=60)
   out = r.stdout.decode(errors="replace")
   ok = True
-  want = "PIRWLEA\nPASS\n" if a.dma else "SIRCXMWQD\nPASS\n"
+  want = "PIRWLEA\nPASS\n" if a.dma else "SIRCXMTWQD\nPASS\n"
   if r.returncode != 1 or out != want or r.stderr:
     print("FAIL: %s\nexit %d\nstdout %r\nstderr %r" % (" ".join(cmd), r.returncode, out, r.stderr.decode(errors="replace")))
     ok = False

@@ -201,6 +201,24 @@ TEST_CASE("mmio rules: a write that may stop the CPU waits for its instruction t
   CHECK(r.dev.log[1].write);
 }
 
+TEST_CASE("mmio rules: probe_store says what a store would do, doing nothing", "[mem][rules]") {
+  Rig r;
+  r.dev.r = {.min_size = 4, .max_size = 4};
+  CHECK(mem::probe_store(r.mc, test::kRamBase, 4, 0));
+  CHECK(mem::probe_store(r.mc, kDev, 4, 0));
+  CHECK_FALSE(mem::probe_store(r.mc, kDev + 8, 8, 0));  // a size the device refuses: the store's fault
+  r.expect_fault(mem::AccessType::Write, kDev + 8);
+  r.dev.r.write_may_stop = true;  // a store store_slow would abandon: rerun alone, no guest exception
+  CHECK_FALSE(mem::probe_store(r.mc, kDev, 4, 0));
+  CHECK(r.mc.rerun_alone);
+  CHECK(r.m.tr.faults == 1);
+  r.mc.rerun_alone = false;
+  r.mc.single_insn = true;
+  CHECK(mem::probe_store(r.mc, kDev, 4, 0));
+  CHECK_FALSE(r.mc.rerun_alone);
+  CHECK(r.dev.log.empty());
+}
+
 TEST_CASE("physmap copies: writes reach RAM only, nothing goes through a device", "[mem][rules][dma]") {
   Rig r;
   uint8_t buf[16] = {1, 2, 3};

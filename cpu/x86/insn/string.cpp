@@ -97,6 +97,19 @@ uint64_t string_bulk(void* env, uint64_t dst, uint64_t src, uint64_t info) {
 }
 const ir::Helper kStringBulk{"x86_string_bulk", string_bulk, ir::kMemRead | ir::kMemWrite, 3};
 
+// (linear address, size): INS reads its port before it stores, and a port read
+// may have side effects (an IDE data port moves on), so the store is tried
+// first: its fault, or the rerun by itself that a store into translated code
+// or a stopping device gets inside a block (mem::probe_store), happens before
+// the read and the read happens once.
+uint64_t ins_probe_store(void* env, uint64_t linear, uint64_t size, uint64_t) {
+  X86State* s = xs(env);
+  if (!mem::probe_store(s->mem, linear, unsigned(size), data_mmu(*s)) && s->mem.rerun_alone) s->fault = 1;
+  return 0;
+}
+const ir::Helper kInsProbeStore{"x86_ins_probe_store", ins_probe_store,
+                                ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMayFault, 2};
+
 // One element at width W; returns ZF of the comparison for CMPS/SCAS (else nothing).
 template <T W>
 B1 string_element(Ctx& c, StrOp op) {
@@ -130,6 +143,8 @@ B1 string_element(Ctx& c, StrOp op) {
     }
     case kIns: {
       U64 p = port();
+      c.check_segment(ES, di, unsigned(size), true);
+      b.call(kInsProbeStore, c.linear(ES, di), b.c64(size));
       c.store<W>(ES, di, resize<W>(b, b.call(kPortIn, p, port_width())));
       break;
     }
