@@ -4,6 +4,7 @@
 # the init's markers and the reset that ends the run. Skips (exit 77) when the
 # cache has not been filled (scripts/x86-linux.sh --fetch-only fills it).
 # usage: boot_pc_linux.sh KILN [extra kiln args...]
+# (-M pc,kernel-entry=pvh among them boots the same kernel through its PVH entry.)
 set -u
 kiln=$1
 shift
