@@ -630,20 +630,11 @@ class Pc final : public Machine {
       if (!firmware::multiboot2_provides(info, type))
         return refuse("the Multiboot2 header requires information tag " + std::to_string(type) + ", which Kiln does not give");
     firmware::Placement placed = low_ram_placement(cfg);
-    Result<firmware::LoadedImage> img = make_error("");
-    if (h->addresses) {
-      if (!h->entry_addr && !firmware::is_elf(data)) return refuse("the Multiboot2 address tag needs an entry address tag");
-      img = load_addressed(data, *h->addresses, h->offset, 0, placed);
-    } else {
-      img = firmware::load_elf_x86(data, map_, "kernel", &placed);
-    }
+    if (h->addresses && !h->entry_addr) return refuse("the Multiboot2 address tag needs an entry address tag");
+    Result<firmware::LoadedImage> img = h->addresses ? load_addressed(data, *h->addresses, h->offset, *h->entry_addr, placed)
+                                                     : firmware::load_elf_x86(data, map_, "kernel", &placed);
     if (!img) return refuse(img.error());
     if (h->entry_addr) img->entry = *h->entry_addr;
-    if (h->addresses && !h->entry_addr) {  // an ELF's own entry
-      Result<firmware::LoadedImage> elf = firmware::load_elf_x86(data, map_, "kernel", nullptr);
-      if (!elf) return refuse(elf.error());
-      img->entry = elf->entry;
-    }
     if (Status s = place_modules(cfg, placed, img->high, firmware::split_modules(cfg.initrd), &info); !s) return s;
     const std::vector<uint8_t> block = firmware::make_multiboot2_info(info, kBootInfo);
     return enter_with_info(cfg, placed, *img, block, "Multiboot2 information", {.eax = firmware::kMultiboot2BootMagic, .ebx = kBootInfo});

@@ -263,14 +263,7 @@ mod0_args: db "mod0 args=1", 0
 loader_name: db "Kiln", 0
 align 4
 e820_expected:
-  dq 0, 0x9fc00
-  dd 1
-  dq 0x9fc00, 0x400
-  dd 2
-  dq 0xf0000, 0x10000
-  dd 2
-  dq 0x100000, RAM_TOP - 0x100000
-  dd 1
+  pc_e820_table RAM_TOP
 file_end:
 
 absolute file_end
