@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "firmware/elf.h"
@@ -78,7 +79,7 @@ Result<Bytes> unlz4(const uint8_t* in, size_t n, Bytes out) {
     at += 4;
     if (chunk == kLegacyMagic) continue;  // another frame follows
     if (at == n) break;                    // the 4 bytes were the appended size
-    if (chunk > n - at) return make_error("lz4: a block runs past the payload");
+    if (chunk > n - at || chunk > uint32_t(INT32_MAX)) return make_error("lz4: a block runs past the payload");
     const size_t room = std::min(out.size() - got, kLegacyBlock);
     const int r = LZ4_decompress_safe(reinterpret_cast<const char*>(in + at), reinterpret_cast<char*>(out.data() + got), int(chunk), int(room));
     if (r < 0) return make_error("lz4: corrupt data or larger than its recorded size");

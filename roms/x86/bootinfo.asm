@@ -8,6 +8,7 @@
 ;   MB1_AOUT   Multiboot 1 header with load addresses (the "a.out kludge"), a flat file
 ;   MB2        Multiboot 2 header (information request, module alignment,
 ;              entry address) in an ELF32 whose e_entry is a trap
+;   MB2_AOUT   the same header with an address tag, in a flat file
 ;   PVH        an ELF64 with the Xen PVH entry note, whose e_entry is a trap
 ; (MB2 with REQUIRE_FRAMEBUFFER defined requires a framebuffer, which Kiln refuses.)
 ; Run with -m 64M -append "kiln boot test=1" and (Multiboot) -initrd
@@ -33,14 +34,21 @@ org LOAD
 image:
 
 %ifidn KIND, MB1_AOUT
-  dd 0, 0, 0, 0                 ; the header needs not be first: 16 bytes before it
+  %define FLAT
+%elifidn KIND, MB2_AOUT
+  %define FLAT
+  %define MULTIBOOT2
+%elifidn KIND, MB2
+  %define MULTIBOOT2
 %elifidn KIND, MB1_ELF64
   %define ELF64
 %elifidn KIND, PVH
   %define ELF64
 %endif
 
-%ifnidn KIND, MB1_AOUT
+%ifdef FLAT
+  dq 0, 0                       ; the header needs not be first: 16 bytes before it
+%else
 ; The ELF header and program headers: one PT_LOAD of the whole file (plus the
 ; bss), and for PVH a PT_NOTE.
 %ifdef ELF64
@@ -97,7 +105,7 @@ notes:                          ; a note Kiln skips, then XEN_ELFNOTE_PHYS32_ENT
   db "Xen", 0
   dq entry
 notes_end:
-%elifidn KIND, MB2
+%elifdef MULTIBOOT2
 align 8
 mb2_header:
   dd 0xe85250d6, 0, mb2_header_end - mb2_header
@@ -112,6 +120,11 @@ mb2_header:
   dd 12
   dd entry
   align 8, db 0
+%ifdef FLAT
+  dw 2, 0                       ; load addresses
+  dd 24
+  dd mb2_header, LOAD, file_end, bss_end
+%endif
 %ifdef REQUIRE_FRAMEBUFFER
   dw 5, 0                       ; a required framebuffer: Kiln refuses the kernel
   dd 20
@@ -149,7 +162,7 @@ entry:
   ; A
 %ifidn KIND, PVH
   cmp dword [ebx], 0x336ec578
-%elifidn KIND, MB2
+%elifdef MULTIBOOT2
   cmp eax, 0x36d76289
 %else
   cmp eax, 0x2badb002
@@ -174,7 +187,7 @@ entry:
 
 %ifidn KIND, PVH
   %include "bootinfo_pvh.inc"
-%elifidn KIND, MB2
+%elifdef MULTIBOOT2
   %include "bootinfo_mb2.inc"
 %else
   %include "bootinfo_mb1.inc"
