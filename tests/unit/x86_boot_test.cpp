@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <random>
 
 #include "firmware/boot_info.h"
 #include "firmware/multiboot.h"
@@ -312,4 +313,27 @@ TEST_CASE("A bzImage's payload unpacks from gzip, xz, lzma, lz4 and zstd", "[pvh
   auto r = unpack_bzimage_payload(file, img, 1 << 20);
   REQUIRE(!r);
   CHECK(r.error().find("bzip2 or lzo") != std::string::npos);
+}
+
+TEST_CASE("Multiboot 2 headers, PVH notes and payloads survive random corruption", "[multiboot][pvh][fuzz]") {
+  std::mt19937 rng(14);
+  Bytes tags = tag(1, 0, {1, 2, 3});
+  Bytes address = tag(2, 0, {0x100000, 0x100000, 0, 0});
+  tags.insert(tags.end(), address.begin(), address.end());
+  const Bytes mb2 = mb2_file(0, tags);
+  Bytes packed = gzip(payload_plain());
+  packed.resize(4000);  // truncated too
+  const Bytes payloads[] = {packed, lz4_legacy(payload_plain()), zstd(payload_plain())};
+  for (int round = 0; round < 3000; round++) {
+    Bytes d = mb2;
+    for (int i = 0; i < 4; i++) d[rng() % 64] = uint8_t(rng());
+    if (auto found = find_multiboot2(d)) {
+      auto h = parse_multiboot2(d, *found);
+      if (h && h->addresses) (void)addressed_image(*h->addresses, h->offset, d.size());
+    }
+    Bytes p = payloads[round % 3];
+    for (int i = 0; i < 3; i++) p[rng() % p.size()] = uint8_t(rng());
+    auto [file, img] = bzimage_with(p);
+    (void)unpack_bzimage_payload(file, img, 1 << 20);
+  }
 }
