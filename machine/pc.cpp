@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -29,10 +28,6 @@
 #include "devices/pc/reset_control.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
-#include "firmware/boot_info.h"
-#include "firmware/linux_x86.h"
-#include "firmware/multiboot.h"
-#include "firmware/pvh.h"
 #include "firmware/placement.h"
 #include "machine/chardev.h"
 #include "machine/console.h"
@@ -40,6 +35,7 @@
 #include "machine/machine.h"
 #include "machine/pc.h"
 #include "machine/pc_firmware_info.h"
+#include "machine/pc_kernel_boot.h"
 #include "machine/pc_pci.h"
 #include "mem/port_space.h"
 
@@ -94,8 +90,11 @@ class Pc final : public Machine {
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
     if (Status s = add_serial(cfg); !s) return s;
-    if (direct_boot_)
-      if (Status s = load_kernel(cfg); !s) return s;
+    if (direct_boot_) {
+      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_);
+      if (!entry) return make_error(entry.error());
+      enter_protected32(*entry);
+    }
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -491,251 +490,27 @@ class Pc final : public Machine {
   static constexpr uint64_t kInputRetryNs = 500'000;  // about a character time at 19200 baud
   // ---- end of the serial port ----
 
-  // ---- Direct kernel boot (issue 14, boot paths 3-5): -kernel F [-initrd F] [-append S], no firmware ----
-  // Kiln's own loaders put the kernel, its boot information and a GDT into
-  // RAM and the CPU straight into 32-bit protected mode (flat 4 GiB CS 0x10
-  // and DS 0x18, paging off, IF clear, A20 on) at the kernel's entry:
-  //  - a Linux bzImage by the Linux boot protocol (firmware/linux_x86.h), or
-  //    with -M pc,kernel-entry=pvh through its vmlinux's PVH entry;
-  //  - an ELF with a PVH entry note (firmware/pvh.h): EBX = hvm_start_info;
-  //  - a Multiboot 1 kernel (ELF32, ELF64 or the header's load addresses):
-  //    EAX = 0x2BADB002, EBX = multiboot_info;
-  //  - a Multiboot 2 kernel: EAX = 0x36d76289, EBX = the tagged information.
-  // Without kernel-entry= the first that fits, in that order (QEMU's too);
-  // kernel-entry=linux|pvh|multiboot|multiboot2 insists on one. Every table
-  // comes from the board's map (e820_map()).
-  static constexpr uint64_t kZeroPage = 0x10000, kBootGdt = 0x11000, kCmdline = 0x20000, kKernelLoad = 0x100000;
-  static constexpr uint64_t kBootInfo = 0x20000;  // Multiboot's and PVH's information block (in place of the command line)
-  static constexpr uint64_t kEbda = 0x9fc00, kBiosArea = 0xf0000;  // e820 holes a PC's firmware would leave
-
-  // The registers the entry state sets besides the segments (the rest are 0).
-  struct EntryRegs {
-    uint32_t eax = 0, ebx = 0, esi = 0;
-  };
-
-  Status load_kernel(const Config& cfg) {
-    auto data = firmware::read_program(cfg.kernel, cfg.ram_bytes, "guest RAM");
-    if (!data) return make_error("-kernel: " + data.error());
-    const std::string& want = cfg.kernel_entry;
-    auto refuse = [&](const std::string& why) { return make_error("-kernel: '" + cfg.kernel + "': " + why); };
-    if (firmware::has_setup_header(*data)) {
-      if (want.empty() || want == "linux") return load_linux(cfg, *data);
-      if (want != "pvh") return refuse("a Linux bzImage boots with kernel-entry=linux or pvh, not " + want);
-      Result<firmware::BzImage> img = firmware::parse_bzimage(*data);
-      if (!img) return refuse(img.error());
-      auto vmlinux = firmware::unpack_bzimage_payload(*data, *img, cfg.ram_bytes);
-      if (!vmlinux) return refuse(vmlinux.error());
-      auto entry = firmware::is_elf(*vmlinux) ? firmware::pvh_entry(*vmlinux, "its vmlinux") : make_error("its payload is not an ELF vmlinux");
-      if (!entry) return refuse(entry.error());
-      if (!*entry) return refuse("its vmlinux has no PVH entry note (a kernel built without CONFIG_PVH); leave kernel-entry=pvh out");
-      return load_pvh(cfg, *vmlinux, **entry);
-    }
-    std::optional<uint64_t> pvh;
-    if (firmware::is_elf(*data)) {
-      auto entry = firmware::pvh_entry(*data, "the ELF");
-      if (!entry) return refuse(entry.error());
-      pvh = *entry;
-    }
-    const std::optional<firmware::Multiboot1Header> mb1 = firmware::find_multiboot1(*data);
-    const std::optional<firmware::Multiboot2Header> mb2 = firmware::find_multiboot2(*data);
-    std::string kind = want;
-    if (kind.empty()) kind = pvh ? "pvh" : mb1 ? "multiboot" : mb2 ? "multiboot2" : "";
-    if (kind.empty() || kind == "linux")
-      return refuse("not a Linux x86 bzImage, a Multiboot 1 or 2 kernel, or an ELF with a PVH entry note");
-    if (kind == "pvh") return pvh ? load_pvh(cfg, *data, *pvh) : refuse("no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) in an ELF");
-    if (kind == "multiboot") return mb1 ? load_multiboot1(cfg, *data, *mb1) : refuse("no Multiboot header in its first 8 KiB");
-    return mb2 ? load_multiboot2(cfg, *data, *mb2) : refuse("no Multiboot2 header in its first 32 KiB");
-  }
-
-  // The board's e820 map: pc::ram_ranges() with the holes a PC's firmware
-  // leaves below 1 MiB (the EBDA and the BIOS area).
-  static std::vector<firmware::E820Range> e820_map(uint64_t ram_bytes) {
-    std::vector<firmware::E820Range> map;
-    for (const pc::RamRange& r : pc::ram_ranges(ram_bytes)) {
-      if (r.base != 0) {
-        map.push_back({r.base, r.size, pc::kE820Ram});
-        continue;
-      }
-      map.push_back({0, std::min(r.size, kEbda), pc::kE820Ram});
-      map.push_back({kEbda, 0xa0000 - kEbda, kE820Reserved});
-      map.push_back({kBiosArea, kKernelLoad - kBiosArea, kE820Reserved});
-      if (r.size > kKernelLoad) map.push_back({kKernelLoad, r.size - kKernelLoad, pc::kE820Ram});
-    }
-    return map;
-  }
-
-  firmware::Placement low_ram_placement(const Config& cfg) const {
-    firmware::Placement placed;
-    placed.add_memory("guest RAM", 0, pc::ram_below_4g(cfg.ram_bytes));
-    return placed;
-  }
-
-  Status load_linux(const Config& cfg, const std::vector<uint8_t>& data) {
-    Result<firmware::BzImage> img = firmware::parse_bzimage(data);
-    if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
-    const uint64_t low_end = pc::ram_below_4g(cfg.ram_bytes);
-    // What the kernel occupies until it runs: the file, and init_size from where it decompresses.
-    const uint64_t run_base = img->relocatable ? std::max(kKernelLoad, img->pref_address) : kKernelLoad;
-    const uint64_t kernel_end = std::max(kKernelLoad + img->kernel_bytes, run_base + img->init_size);
-    if (kernel_end > low_end)
-      return make_error("-kernel: '" + cfg.kernel + "' needs RAM up to " + firmware::hex(kernel_end) + " (" +
-                        std::to_string((kernel_end + (1 << 20) - 1) >> 20) + " MiB); -m gives " + firmware::hex(low_end) + " below 4 GiB");
-    if (cfg.append.size() > img->cmdline_size)
-      return make_error("-append: " + std::to_string(cfg.append.size()) + " bytes; the kernel takes at most " + std::to_string(img->cmdline_size));
-    firmware::Placement placed = low_ram_placement(cfg);
-    firmware::BootParamsInput in{.code32_start = kKernelLoad, .cmdline_addr = kCmdline, .e820 = e820_map(cfg.ram_bytes)};
-    if (!cfg.initrd.empty()) {
-      auto initrd = firmware::read_file(cfg.initrd, cfg.ram_bytes, "guest RAM");
-      if (!initrd) return make_error("-initrd: " + initrd.error());
-      const uint64_t top = std::min<uint64_t>(low_end, uint64_t(img->initrd_addr_max) + 1);
-      const uint64_t base = top >= initrd->size() ? (top - initrd->size()) & ~0xfffull : 0;
-      if (initrd->empty() || base < kernel_end)
-        return make_error("-initrd: '" + cfg.initrd + "' (" + std::to_string(initrd->size()) + " bytes) does not fit between the kernel's end " +
-                          firmware::hex(kernel_end) + " and " + firmware::hex(top));
-      if (Status s = place(placed, "initrd", base, initrd->data(), initrd->size()); !s) return s;
-      in.initrd_addr = base;
-      in.initrd_bytes = initrd->size();
-    }
-    const std::vector<uint8_t> zero_page = firmware::make_boot_params(*img, in);
-    const std::string cmdline = cfg.append + '\0';
-    for (Status s : {place(placed, "boot_params", kZeroPage, zero_page.data(), zero_page.size()),
-                     place_boot_gdt(placed),
-                     place(placed, "command line", kCmdline, cmdline.data(), cmdline.size()),
-                     place(placed, "kernel", kKernelLoad, data.data() + img->kernel_offset, img->kernel_bytes)})
-      if (!s) return make_error("-kernel: " + s.error());
-    enter_protected32(kKernelLoad, {.esi = kZeroPage});
-    return {};
-  }
-
-  // A Multiboot 1 kernel: its header's load addresses, else its ELF.
-  Status load_multiboot1(const Config& cfg, const std::vector<uint8_t>& data, const firmware::Multiboot1Header& h) {
-    if (Status s = firmware::check_multiboot1(h); !s) return make_error("-kernel: '" + cfg.kernel + "': " + s.error());
-    firmware::Placement placed = low_ram_placement(cfg);
-    Result<firmware::LoadedImage> img = h.addresses ? load_addressed(data, *h.addresses, h.offset, h.entry_addr, placed)
-                                                    : firmware::load_elf_x86(data, map_, "kernel", &placed);
-    if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
-    // The command line as GRUB's and QEMU's Multiboot 1 give it: the kernel's file name first.
-    firmware::BootInfoInput info = boot_info_input(cfg, cfg.kernel + (cfg.append.empty() ? "" : " " + cfg.append));
-    if (Status s = place_modules(cfg, placed, img->high, firmware::split_modules(cfg.initrd), &info); !s) return s;
-    const std::vector<uint8_t> block = firmware::make_multiboot1_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "Multiboot information", {.eax = firmware::kMultiboot1BootMagic, .ebx = kBootInfo});
-  }
-
-  Status load_multiboot2(const Config& cfg, const std::vector<uint8_t>& data, const firmware::Multiboot2Header& found) {
-    auto refuse = [&](const std::string& why) { return make_error("-kernel: '" + cfg.kernel + "': " + why); };
-    Result<firmware::Multiboot2Header> h = firmware::parse_multiboot2(data, found);
-    if (!h) return refuse(h.error());
-    firmware::BootInfoInput info = boot_info_input(cfg, cfg.append);
-    for (uint32_t type : h->required_info)
-      if (!firmware::multiboot2_provides(info, type))
-        return refuse("the Multiboot2 header requires information tag " + std::to_string(type) + ", which Kiln does not give");
-    firmware::Placement placed = low_ram_placement(cfg);
-    if (h->addresses && !h->entry_addr) return refuse("the Multiboot2 address tag needs an entry address tag");
-    Result<firmware::LoadedImage> img = h->addresses ? load_addressed(data, *h->addresses, h->offset, *h->entry_addr, placed)
-                                                     : firmware::load_elf_x86(data, map_, "kernel", &placed);
-    if (!img) return refuse(img.error());
-    if (h->entry_addr) img->entry = *h->entry_addr;
-    if (Status s = place_modules(cfg, placed, img->high, firmware::split_modules(cfg.initrd), &info); !s) return s;
-    const std::vector<uint8_t> block = firmware::make_multiboot2_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "Multiboot2 information", {.eax = firmware::kMultiboot2BootMagic, .ebx = kBootInfo});
-  }
-
-  // A PVH kernel: the ELF's segments, -initrd as its one module.
-  Status load_pvh(const Config& cfg, const std::vector<uint8_t>& elf, uint64_t entry) {
-    firmware::Placement placed = low_ram_placement(cfg);
-    Result<firmware::LoadedImage> img = firmware::load_elf_x86(elf, map_, "kernel", &placed);
-    if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
-    img->entry = entry;
-    firmware::BootInfoInput info = boot_info_input(cfg, cfg.append);
-    std::vector<firmware::ModuleSpec> modules;
-    if (!cfg.initrd.empty()) modules.push_back({cfg.initrd, ""});
-    if (Status s = place_modules(cfg, placed, img->high, modules, &info); !s) return s;
-    const std::vector<uint8_t> block = firmware::make_hvm_start_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "PVH start info", {.ebx = kBootInfo});
-  }
-
-  firmware::BootInfoInput boot_info_input(const Config& cfg, const std::string& cmdline) const {
-    firmware::BootInfoInput info;
-    info.memory_map = e820_map(cfg.ram_bytes);
-    info.cmdline = cmdline;
-    // TODO(ACPI): once the board generates ACPI tables, set info.rsdp_addr and
-    // info.rsdp (the RSDP's bytes) here: Multiboot 2 then gets its ACPI tag
-    // and PVH its rsdp_paddr.
-    return info;
-  }
-
-  // An image the header's load addresses place (Multiboot's "a.out kludge").
-  Result<firmware::LoadedImage> load_addressed(const std::vector<uint8_t>& data, const firmware::HeaderAddresses& a, uint64_t header_offset,
-                                               uint32_t entry, firmware::Placement& placed) {
-    Result<firmware::AddressedImage> at = firmware::addressed_image(a, header_offset, data.size());
-    if (!at) return make_error(at.error());
-    if (Status s = placed.add("kernel", at->load_addr, at->mem_bytes); !s) return make_error(s.error());
-    uint8_t* dst = map_.host_ptr(at->load_addr, at->mem_bytes);
-    if (!dst) return make_error("kernel " + firmware::describe_range(at->load_addr, at->mem_bytes) + " is not in guest RAM");
-    std::memcpy(dst, data.data() + at->file_offset, at->file_bytes);
-    std::memset(dst + at->file_bytes, 0, at->mem_bytes - at->file_bytes);
-    return firmware::LoadedImage{.entry = entry, .low = at->load_addr, .high = at->load_addr + at->mem_bytes, .symbols = {}};
-  }
-
-  // The modules, each page-aligned, one after the other above the kernel's end.
-  Status place_modules(const Config& cfg, firmware::Placement& placed, uint64_t kernel_end,
-                       const std::vector<firmware::ModuleSpec>& modules, firmware::BootInfoInput* info) {
-    uint64_t next = (kernel_end + 0xfff) & ~0xfffull;
-    for (size_t i = 0; i < modules.size(); i++) {
-      const firmware::ModuleSpec& m = modules[i];
-      auto bytes = firmware::read_file(m.path, cfg.ram_bytes, "guest RAM");
-      if (!bytes) return make_error("-initrd: " + bytes.error());
-      // An empty module still gets its place (a page), as a kernel may count on its entry.
-      const uint64_t size = bytes->size();
-      if (Status s = placed.add("module " + std::to_string(i) + " '" + m.path + "'", next, std::max<uint64_t>(size, 1)); !s)
-        return make_error("-initrd: " + s.error() + " (-m gives too little RAM below 4 GiB for the kernel and its modules)");
-      if (size && !map_.write(next, bytes->data(), size)) return make_error("-initrd: '" + m.path + "' cannot be written at " + firmware::hex(next));
-      info->modules.push_back({next, size, m.string});
-      next = (next + std::max<uint64_t>(size, 1) + 0xfff) & ~0xfffull;
-    }
-    return {};
-  }
-
-  Status enter_with_info(const Config& cfg, firmware::Placement& placed, const firmware::LoadedImage& img,
-                         const std::vector<uint8_t>& block, const std::string& what, const EntryRegs& regs) {
-    if (img.entry >> 32) return make_error("-kernel: '" + cfg.kernel + "': the entry " + firmware::hex(img.entry) + " lies above 4 GiB");
-    for (Status s : {place(placed, what, kBootInfo, block.data(), block.size()), place_boot_gdt(placed)})
-      if (!s) return make_error("-kernel: " + s.error());
-    enter_protected32(img.entry, regs);
-    return {};
-  }
-
-  Status place(firmware::Placement& placed, const std::string& name, uint64_t base, const void* bytes, uint64_t size) {
-    if (Status s = placed.add(name, base, size); !s) return s;
-    if (!map_.write(base, bytes, size)) return make_error(name + ": cannot be written at " + firmware::hex(base));
-    return {};
-  }
-
-  // A flat GDT as Linux's protocol asks (and the selectors the other entries get too):
-  // null, null, __BOOT_CS (0x10), __BOOT_DS (0x18).
-  static constexpr uint64_t kBootGdtEntries[4] = {0, 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull};
-  Status place_boot_gdt(firmware::Placement& placed) {
-    return place(placed, "boot GDT", kBootGdt, kBootGdtEntries, sizeof kBootGdtEntries);
-  }
-
-  void enter_protected32(uint64_t entry, const EntryRegs& regs) {
+  // ---- Direct kernel boot (issue 14, boot paths 3-5): -kernel without firmware ----
+  // machine/pc_kernel_boot.h loads the kernel and its boot information; the
+  // CPU starts in 32-bit protected mode with the boot GDT's flat segments
+  // (paging off, IF clear, A20 on, GPRs zero but those the entry names).
+  void enter_protected32(const pc::KernelEntry& entry) {
     using namespace x86;
     X86State& s = cpu_->s();
-    s.gdtr = {kBootGdt, sizeof kBootGdtEntries - 1};
+    s.gdtr = {pc::kBootGdt, sizeof pc::kBootGdtEntries - 1};
     constexpr uint16_t kFlat = attr::kPresent | attr::kS | attr::kAccessed | attr::kDB | attr::kG;
-    for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, 0x18, uint16_t(kFlat | attr::kWritable)};
-    s.seg[CS] = Segment{0, 0xffffffff, 0x10, uint16_t(kFlat | attr::kCode | attr::kReadable)};
+    for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, pc::kBootDs, uint16_t(kFlat | attr::kWritable)};
+    s.seg[CS] = Segment{0, 0xffffffff, pc::kBootCs, uint16_t(kFlat | attr::kCode | attr::kReadable)};
     s.cr0 = cr0::PE | cr0::ET;
     s.flags = 0x2;
     s.cpl = 0;
     for (uint64_t& r : s.gpr) r = 0;
-    s.gpr[AX] = regs.eax;
-    s.gpr[BX] = regs.ebx;
-    s.gpr[SI] = regs.esi;
-    s.pc = entry;
+    s.gpr[AX] = entry.eax;
+    s.gpr[BX] = entry.ebx;
+    s.gpr[SI] = entry.esi;
+    s.pc = entry.eip;
     s.mem.flush_tlb();
   }
-  static constexpr uint32_t kE820Reserved = 2;
   // ---- end of the direct kernel boot ----
 
   static std::string cpu_model_names() {
