@@ -59,6 +59,7 @@ class KernelLoader {
     return mb2 ? load_multiboot2(cfg, *data, *mb2) : refuse("no Multiboot2 header in its first 32 KiB");
   }
 
+ private:
   firmware::Placement low_ram_placement(const Config& cfg) const {
     firmware::Placement placed;
     placed.add_memory("guest RAM", 0, ram_below_4g(cfg.ram_bytes));
@@ -112,7 +113,7 @@ class KernelLoader {
     firmware::BootInfoInput info = boot_info_input(cfg, cfg.kernel + (cfg.append.empty() ? "" : " " + cfg.append));
     if (Status s = place_modules(cfg, placed, img->high, firmware::split_modules(cfg.initrd), &info); !s) return make_error(s.error());
     const std::vector<uint8_t> block = firmware::make_multiboot1_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "Multiboot information", {.eax = firmware::kMultiboot1BootMagic, .ebx = kBootInfo});
+    return with_boot_info(cfg, placed, *img, block, "Multiboot information", {.eax = firmware::kMultiboot1BootMagic, .ebx = kBootInfo});
   }
 
   Result<KernelEntry> load_multiboot2(const Config& cfg, const std::vector<uint8_t>& data, const firmware::Multiboot2Header& found) {
@@ -131,7 +132,7 @@ class KernelLoader {
     if (h->entry_addr) img->entry = *h->entry_addr;
     if (Status s = place_modules(cfg, placed, img->high, firmware::split_modules(cfg.initrd), &info); !s) return make_error(s.error());
     const std::vector<uint8_t> block = firmware::make_multiboot2_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "Multiboot2 information", {.eax = firmware::kMultiboot2BootMagic, .ebx = kBootInfo});
+    return with_boot_info(cfg, placed, *img, block, "Multiboot2 information", {.eax = firmware::kMultiboot2BootMagic, .ebx = kBootInfo});
   }
 
   // A PVH kernel: the ELF's segments, -initrd as its one module.
@@ -145,7 +146,7 @@ class KernelLoader {
     if (!cfg.initrd.empty()) modules.push_back({cfg.initrd, ""});
     if (Status s = place_modules(cfg, placed, img->high, modules, &info); !s) return make_error(s.error());
     const std::vector<uint8_t> block = firmware::make_hvm_start_info(info, kBootInfo);
-    return enter_with_info(cfg, placed, *img, block, "PVH start info", {.ebx = kBootInfo});
+    return with_boot_info(cfg, placed, *img, block, "PVH start info", {.ebx = kBootInfo});
   }
 
   firmware::BootInfoInput boot_info_input(const Config& cfg, const std::string& cmdline) const {
@@ -190,8 +191,9 @@ class KernelLoader {
     return {};
   }
 
-  Result<KernelEntry> enter_with_info(const Config& cfg, firmware::Placement& placed, const firmware::LoadedImage& img,
-                         const std::vector<uint8_t>& block, const std::string& what, KernelEntry entry) {
+  // Places the information block and the boot GDT; the entry is the kernel's with `entry`'s registers.
+  Result<KernelEntry> with_boot_info(const Config& cfg, firmware::Placement& placed, const firmware::LoadedImage& img,
+                                     const std::vector<uint8_t>& block, const std::string& what, KernelEntry entry) {
     if (img.entry >> 32) return make_error("-kernel: '" + cfg.kernel + "': the entry " + firmware::hex(img.entry) + " lies above 4 GiB");
     for (Status s : {place(placed, what, kBootInfo, block.data(), block.size()), place_boot_gdt(placed)})
       if (!s) return make_error("-kernel: " + s.error());
@@ -209,7 +211,6 @@ class KernelLoader {
     return place(placed, "boot GDT", kBootGdt, kBootGdtEntries, sizeof kBootGdtEntries);
   }
 
- private:
   mem::PhysMap& map_;
 };
 
