@@ -139,6 +139,7 @@ class Pc final : public Machine {
     // QEMU's rules: without a kernel there is nothing to hand a command line or an initrd to.
     if (cfg.kernel.empty() && !cfg.append.empty()) return make_error("-append only allowed with -kernel");
     if (cfg.kernel.empty() && !cfg.initrd.empty()) return make_error("-initrd only allowed with -kernel");
+    if (cfg.kernel.empty() && !cfg.kernel_entry.empty()) return make_error("-M pc,kernel-entry= only allowed with -kernel");
     if (!cfg.kernel.empty() && !cfg.bios.empty() && !cfg.bios_none)
       return make_error("-M pc does not support -kernel with -bios FILE yet (Kiln's own loader boots -kernel: leave -bios out)");
     if (!cfg.dtb.empty()) return make_error("-M pc does not support -dtb (a device tree is for -M virt)");
