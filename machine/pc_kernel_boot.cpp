@@ -105,6 +105,8 @@ class KernelLoader {
   // A Multiboot 1 kernel: its header's load addresses, else its ELF.
   Result<KernelEntry> load_multiboot1(const Config& cfg, const std::vector<uint8_t>& data, const firmware::Multiboot1Header& h) {
     if (Status s = firmware::check_multiboot1(h); !s) return make_error("-kernel: '" + cfg.kernel + "': " + s.error());
+    if (!h.addresses && !firmware::is_elf(data))
+      return make_error("-kernel: '" + cfg.kernel + "': its Multiboot header gives no load addresses (flag 16) and it is not an ELF");
     firmware::Placement placed = low_ram_placement(cfg);
     Result<firmware::LoadedImage> img = h.addresses ? load_addressed(data, *h.addresses, h.offset, h.entry_addr, placed)
                                                     : firmware::load_elf_x86(data, map_, "kernel", &placed);
@@ -126,6 +128,7 @@ class KernelLoader {
         return refuse("the Multiboot2 header requires information tag " + std::to_string(type) + ", which Kiln does not give");
     firmware::Placement placed = low_ram_placement(cfg);
     if (h->addresses && !h->entry_addr) return refuse("the Multiboot2 address tag needs an entry address tag");
+    if (!h->addresses && !firmware::is_elf(data)) return refuse("its Multiboot2 header has no address tag and it is not an ELF");
     Result<firmware::LoadedImage> img = h->addresses ? load_addressed(data, *h->addresses, h->offset, *h->entry_addr, placed)
                                                      : firmware::load_elf_x86(data, map_, "kernel", &placed);
     if (!img) return refuse(img.error());

@@ -10,7 +10,8 @@
 ;              entry address) in an ELF32 whose e_entry is a trap
 ;   MB2_AOUT   the same header with an address tag, in a flat file
 ;   PVH        an ELF64 with the Xen PVH entry note, whose e_entry is a trap
-; (MB2 with REQUIRE_FRAMEBUFFER defined requires a framebuffer, which Kiln refuses.)
+; (MB2 with REQUIRE_FRAMEBUFFER defined requires a framebuffer, and MB1_AOUT with
+; NO_ADDRESSES lacks flag 16: Kiln refuses both.)
 ; Run with -m 64M -append "kiln boot test=1" and (Multiboot) -initrd
 ; "MOD0 mod0 args=1,MOD1" or (PVH) -initrd MOD, each module being
 ; linuxboot_initrd.bin (5000 bytes, "KILN" ... "END!").
@@ -141,13 +142,15 @@ mb2_header_end:
 %else
 align 4
 mb1_header:
-%ifidn KIND, MB1_AOUT
+%ifdef NO_ADDRESSES
+  %define MB1_FLAGS 0x00003     ; a flat file without load addresses: Kiln refuses it
+%elifidn KIND, MB1_AOUT
   %define MB1_FLAGS 0x10003     ; page-aligned modules, memory information, load addresses
 %else
   %define MB1_FLAGS 0x00003
 %endif
   dd 0x1badb002, MB1_FLAGS, -(0x1badb002 + MB1_FLAGS)
-%ifidn KIND, MB1_AOUT
+%if MB1_FLAGS & 0x10000
   dd mb1_header, LOAD, file_end, bss_end, entry
 %endif
 %endif
