@@ -90,7 +90,7 @@ Status parse_rtc(const std::string& v, machine::Config* m) {
   return {};
 }
 
-// -M [type=]NAME[,dumpdtb=FILE][,accel=tcg|jit|interp]
+// -M [type=]NAME[,dumpdtb=FILE][,kernel-entry=linux|pvh|multiboot|multiboot2][,accel=tcg|jit|interp]
 Status parse_machine(const std::string& v, machine::Config* m) {
   std::vector<OptionPart> parts = split_options(v);
   for (size_t i = 0; i < parts.size(); i++) {
@@ -102,6 +102,10 @@ Status parse_machine(const std::string& v, machine::Config* m) {
     } else if (p.key == "dumpdtb" && p.has_value) {
       if (p.value.empty()) return make_error("-M: dumpdtb= needs a file name");
       m->dumpdtb = p.value;
+    } else if (p.key == "kernel-entry" && p.has_value) {
+      if (p.value != "linux" && p.value != "pvh" && p.value != "multiboot" && p.value != "multiboot2")
+        return make_error("-M: kernel-entry=" + p.value + " is not one of linux, pvh, multiboot, multiboot2");
+      m->kernel_entry = p.value;
     } else if (p.key == "accel" && p.has_value) {
       if (Status s = parse_accel(p.value, m); !s) return s;
     } else {
@@ -109,6 +113,7 @@ Status parse_machine(const std::string& v, machine::Config* m) {
     }
   }
   if (!m->dumpdtb.empty() && m->board != "virt") return make_error("-M " + m->board + ": dumpdtb is a -M virt option");
+  if (!m->kernel_entry.empty() && m->board != "pc") return make_error("-M " + m->board + ": kernel-entry is a -M pc option");
   return {};
 }
 
@@ -333,6 +338,8 @@ With no options, runs a built-in RISC-V demo guest.
   -M spike|virt|pc      machine (board); spike: RV64GC, HTIF; virt: QEMU's RISC-V virt board;
                         pc: x86 from the reset vector, -bios ROM, ISA debug devices (a start)
   -M virt,dumpdtb=FILE  write the device tree the guest would get and exit
+  -M pc,kernel-entry=E  how -kernel starts: linux (a bzImage's 32-bit entry), pvh (an ELF's or a
+                        bzImage's vmlinux's PVH entry), multiboot, multiboot2; default: by the file
   -M NAME,accel=A       the same as -accel A
   -cpu MODEL            the CPU model: rv64|max on spike and virt (RV64GC); on -M pc 286, 386, 486,
                         pentium, pentium3, qemu64 (the default) or max

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -145,24 +146,72 @@ Result<std::vector<uint8_t>> read_program(const std::string& path, uint64_t max_
 
 bool is_elf(const std::vector<uint8_t>& d) { return d.size() >= 4 && std::memcmp(d.data(), "\x7f" "ELF", 4) == 0; }
 
-Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, mem::PhysMap& map,
-                             const std::string& name, Placement* placed) {
+namespace {
+
+// The ELF header's fields a loader uses and the program headers, both ELF
+// classes widened to the 64-bit form; checked against the file's size.
+struct ElfFile {
+  uint8_t elf_class = 0;  // 1 ELF32, 2 ELF64
+  uint16_t machine = 0;
+  uint64_t entry = 0;
+  std::vector<Phdr> phdrs;
+};
+
+struct Ehdr32 {
+  uint8_t ident[16];
+  uint16_t type, machine;
+  uint32_t version, entry, phoff, shoff, flags;
+  uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct Phdr32 {
+  uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
+};
+static_assert(sizeof(Ehdr32) == 52 && sizeof(Phdr32) == 32);
+
+Result<ElfFile> read_elf(const std::vector<uint8_t>& d, const std::string& name, bool allow_elf32) {
   auto bad = [&](const std::string& why) { return make_error(name + ": " + why); };
   if (!is_elf(d)) return bad("not an ELF file");
-  if (d.size() < sizeof(Ehdr)) return bad("truncated ELF header");
-  Ehdr eh = read_at<Ehdr>(d, 0);
-  if (eh.ident[4] != 2) return bad("not a 64-bit ELF");
-  if (eh.ident[5] != 1) return bad("not a little-endian ELF");
-  if (eh.machine != machine) return bad("ELF is for machine " + std::to_string(eh.machine) + ", expected " + std::to_string(machine));
-  if (eh.phentsize != sizeof(Phdr)) return bad("bad program header size");
-  if (eh.phnum == 0) return bad("no program headers");
-  if (!in_file(d, eh.phoff, uint64_t(eh.phnum) * sizeof(Phdr))) return bad("program headers lie outside the file");
+  if (d.size() < 16) return bad("truncated ELF header");
+  const uint8_t cls = d[4];
+  if (cls != 2 && !(allow_elf32 && cls == 1)) return bad(allow_elf32 ? "not a 32-bit or 64-bit ELF" : "not a 64-bit ELF");
+  if (d.size() < (cls == 2 ? sizeof(Ehdr) : sizeof(Ehdr32))) return bad("truncated ELF header");
+  if (d[5] != 1) return bad("not a little-endian ELF");
+  ElfFile f;
+  f.elf_class = cls;
+  uint64_t phoff;
+  unsigned phnum, phentsize;
+  if (cls == 2) {
+    Ehdr eh = read_at<Ehdr>(d, 0);
+    f.machine = eh.machine, f.entry = eh.entry, phoff = eh.phoff, phnum = eh.phnum, phentsize = eh.phentsize;
+  } else {
+    Ehdr32 eh = read_at<Ehdr32>(d, 0);
+    f.machine = eh.machine, f.entry = eh.entry, phoff = eh.phoff, phnum = eh.phnum, phentsize = eh.phentsize;
+  }
+  if (phentsize != (cls == 2 ? sizeof(Phdr) : sizeof(Phdr32))) return bad("bad program header size");
+  if (phnum == 0) return bad("no program headers");
+  if (!in_file(d, phoff, uint64_t(phnum) * phentsize)) return bad("program headers lie outside the file");
+  for (unsigned i = 0; i < phnum; i++) {
+    if (cls == 2) {
+      f.phdrs.push_back(read_at<Phdr>(d, phoff + i * sizeof(Phdr)));
+    } else {
+      Phdr32 p = read_at<Phdr32>(d, phoff + i * sizeof(Phdr32));
+      f.phdrs.push_back(Phdr{p.type, p.flags, p.offset, p.vaddr, p.paddr, p.filesz, p.memsz, p.align});
+    }
+  }
+  return f;
+}
+
+// Copies each PT_LOAD segment to its physical address (paddr), zeroing the
+// rest of its memory size.
+Result<LoadedImage> load_segments(const std::vector<uint8_t>& d, const ElfFile& f, mem::PhysMap& map,
+                                  const std::string& name, Placement* placed) {
+  auto bad = [&](const std::string& why) { return make_error(name + ": " + why); };
   LoadedImage img;
-  img.entry = eh.entry;
+  img.entry = f.entry;
   img.low = ~0ull;
   bool any = false;
-  for (unsigned i = 0; i < eh.phnum; i++) {
-    Phdr ph = read_at<Phdr>(d, eh.phoff + i * sizeof(Phdr));
+  for (unsigned i = 0; i < f.phdrs.size(); i++) {
+    const Phdr& ph = f.phdrs[i];
     if (ph.type != kPtLoad) continue;
     if (ph.filesz > ph.memsz) return bad("segment " + std::to_string(i) + " has file size > memory size");
     if (ph.memsz == 0) continue;
@@ -180,8 +229,67 @@ Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, me
     any = true;
   }
   if (!any) return bad("no loadable segments");
-  read_symbols(d, eh, &img);
   return img;
+}
+
+}  // namespace
+
+Result<LoadedImage> load_elf(const std::vector<uint8_t>& d, uint16_t machine, mem::PhysMap& map,
+                             const std::string& name, Placement* placed) {
+  Result<ElfFile> f = read_elf(d, name, false);
+  if (!f) return make_error(f.error());
+  if (f->machine != machine)
+    return make_error(name + ": ELF is for machine " + std::to_string(f->machine) + ", expected " + std::to_string(machine));
+  Result<LoadedImage> img = load_segments(d, *f, map, name, placed);
+  if (img) read_symbols(d, read_at<Ehdr>(d, 0), &*img);
+  return img;
+}
+
+Result<LoadedImage> load_elf_x86(const std::vector<uint8_t>& d, mem::PhysMap& map, const std::string& name,
+                                 Placement* placed) {
+  Result<ElfFile> f = read_elf(d, name, true);
+  if (!f) return make_error(f.error());
+  constexpr uint16_t kEm386 = 3, kEmX86_64 = 62;
+  if (f->machine != kEm386 && f->machine != kEmX86_64)
+    return make_error(name + ": ELF is for machine " + std::to_string(f->machine) + ", not x86 (3 or 62)");
+  Result<LoadedImage> img = load_segments(d, *f, map, name, placed);
+  if (!img) return img;
+  // An entry given as a virtual address inside a segment whose physical
+  // address differs runs at the physical one (paging is off at entry).
+  for (const Phdr& ph : f->phdrs)
+    if (ph.type == kPtLoad && ph.vaddr != ph.paddr && img->entry >= ph.vaddr && img->entry - ph.vaddr < ph.memsz) {
+      img->entry = ph.paddr + (img->entry - ph.vaddr);
+      break;
+    }
+  return img;
+}
+
+Result<std::vector<ElfNote>> elf_notes(const std::vector<uint8_t>& d, const std::string& name) {
+  Result<ElfFile> f = read_elf(d, name, true);
+  if (!f) return make_error(f.error());
+  std::vector<ElfNote> notes;
+  constexpr uint32_t kPtNote = 4;
+  for (const Phdr& ph : f->phdrs) {
+    if (ph.type != kPtNote) continue;
+    if (!in_file(d, ph.offset, ph.filesz)) return make_error(name + ": a note segment lies outside the file");
+    // Each note: namesz, descsz, type (u32 each), then the name and the
+    // descriptor, each padded to 4 bytes.
+    uint64_t off = 0;
+    while (ph.filesz - off >= 12) {
+      const uint64_t at = ph.offset + off;
+      const uint32_t namesz = read_at<uint32_t>(d, at), descsz = read_at<uint32_t>(d, at + 4);
+      const uint64_t name_bytes = (uint64_t(namesz) + 3) & ~3ull, desc_bytes = (uint64_t(descsz) + 3) & ~3ull;
+      if (name_bytes + desc_bytes > ph.filesz - off - 12) return make_error(name + ": a note runs past its segment");
+      ElfNote n;
+      n.type = read_at<uint32_t>(d, at + 8);
+      const char* nm = reinterpret_cast<const char*>(d.data() + at + 12);
+      n.name.assign(nm, strnlen(nm, namesz));
+      n.desc.assign(d.begin() + at + 12 + name_bytes, d.begin() + at + 12 + name_bytes + descsz);
+      notes.push_back(std::move(n));
+      off += 12 + name_bytes + desc_bytes;
+    }
+  }
+  return notes;
 }
 
 Result<LoadedImage> load_raw(const std::vector<uint8_t>& d, uint64_t addr, mem::PhysMap& map,

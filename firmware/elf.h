@@ -41,6 +41,20 @@ bool is_elf(const std::vector<uint8_t>& data);
 // so one overlapping what the board placed before is an error, not an overwrite.
 Result<LoadedImage> load_elf(const std::vector<uint8_t>& data, uint16_t machine, mem::PhysMap& map,
                              const std::string& name, Placement* placed = nullptr);
+// Loads an x86 kernel: ELF32 (EM_386) or ELF64 (EM_X86_64), each PT_LOAD
+// segment at its physical address. An entry point that is a virtual address
+// inside a segment is turned into the matching physical one.
+Result<LoadedImage> load_elf_x86(const std::vector<uint8_t>& data, mem::PhysMap& map, const std::string& name,
+                                 Placement* placed = nullptr);
+
+// One note of an ELF's PT_NOTE segments (ELF32 or ELF64).
+struct ElfNote {
+  std::string name;  // without its NUL: "Xen", "GNU"
+  uint32_t type = 0;
+  std::vector<uint8_t> desc;
+};
+Result<std::vector<ElfNote>> elf_notes(const std::vector<uint8_t>& data, const std::string& name);
+
 // Copies a flat binary to `addr` (recorded in `placed` as `name`, if given).
 Result<LoadedImage> load_raw(const std::vector<uint8_t>& data, uint64_t addr, mem::PhysMap& map,
                              const std::string& name, Placement* placed = nullptr);

@@ -18,8 +18,12 @@ void put_le(std::vector<uint8_t>& d, size_t off, uint64_t v, unsigned bytes) {
 
 }  // namespace
 
+bool has_setup_header(const std::vector<uint8_t>& data) {
+  return data.size() >= bp::kInitSize + 4 && get_le(data, bp::kHeader, 4) == bp::kHdrS && get_le(data, bp::kBootFlag, 2) == 0xaa55;
+}
+
 Result<BzImage> parse_bzimage(const std::vector<uint8_t>& data) {
-  if (data.size() < bp::kInitSize + 4 || get_le(data, bp::kHeader, 4) != bp::kHdrS || get_le(data, bp::kBootFlag, 2) != 0xaa55)
+  if (!has_setup_header(data))
     return make_error("not a Linux x86 bzImage (no boot sector with a 'HdrS' setup header)");
   BzImage img;
   img.version = uint16_t(get_le(data, bp::kVersion, 2));
@@ -37,6 +41,10 @@ Result<BzImage> parse_bzimage(const std::vector<uint8_t>& data) {
   img.initrd_addr_max = uint32_t(get_le(data, bp::kInitrdAddrMax, 4));
   img.cmdline_size = uint32_t(get_le(data, bp::kCmdlineSize, 4));
   img.relocatable = data[bp::kRelocatable] != 0;
+  if (img.version >= 0x0208) {
+    img.payload_offset = uint32_t(get_le(data, bp::kPayloadOffset, 4));
+    img.payload_length = uint32_t(get_le(data, bp::kPayloadLength, 4));
+  }
   if (img.version >= 0x020a) {
     img.pref_address = get_le(data, bp::kPrefAddress, 8);
     img.init_size = uint32_t(get_le(data, bp::kInitSize, 4));

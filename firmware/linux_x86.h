@@ -23,10 +23,15 @@ struct BzImage {
   bool relocatable = false;
   uint64_t pref_address = 0;         // where a relocatable kernel would rather run
   uint32_t init_size = 0;            // memory the kernel needs from its run address while it decompresses
+  // The compressed vmlinux inside the protected-mode kernel (protocol 2.08 and later; 0 if older).
+  uint32_t payload_offset = 0, payload_length = 0;
   std::vector<uint8_t> setup_header; // boot_params bytes 0x1F1 on, as the file has them
 };
 
 Result<BzImage> parse_bzimage(const std::vector<uint8_t>& data);
+// True if the file has a boot sector with a "HdrS" setup header (so it is a
+// Linux x86 kernel image, which parse_bzimage may still refuse).
+bool has_setup_header(const std::vector<uint8_t>& data);
 
 // One e820 range of the zero page's table.
 struct E820Range {
@@ -52,7 +57,8 @@ namespace bp {
 constexpr unsigned kAltMemK = 0x1e0, kE820Entries = 0x1e8, kSetupSects = 0x1f1, kBootFlag = 0x1fe, kJump = 0x200,
                    kHeader = 0x202, kVersion = 0x206, kTypeOfLoader = 0x210, kLoadflags = 0x211,
                    kCode32Start = 0x214, kRamdiskImage = 0x218, kRamdiskSize = 0x21c, kCmdLinePtr = 0x228,
-                   kInitrdAddrMax = 0x22c, kRelocatable = 0x234, kCmdlineSize = 0x238, kPrefAddress = 0x258,
+                   kInitrdAddrMax = 0x22c, kRelocatable = 0x234, kCmdlineSize = 0x238, kPayloadOffset = 0x248,
+                   kPayloadLength = 0x24c, kPrefAddress = 0x258,
                    kInitSize = 0x260, kE820Table = 0x2d0;
 constexpr unsigned kE820Max = 128;
 constexpr uint32_t kHdrS = 0x53726448;  // "HdrS"

@@ -45,6 +45,8 @@ struct Config {
   std::string append;      // kernel command line
   std::string dtb;         // -dtb: use this device tree instead of the generated one
   std::string dumpdtb;     // -M virt,dumpdtb=F: write the generated tree and exit
+  // -M pc,kernel-entry=linux|pvh|multiboot|multiboot2: how -kernel is entered ("" picks by the file)
+  std::string kernel_entry;
   bool no_reboot = false;  // a guest reset request ends Kiln instead
   std::string rtc_base = "utc";  // -rtc base=utc|localtime|DATE (-M pc's RTC)
   std::string cpu_model;   // -cpu NAME (x86 boards; empty: the board's default)

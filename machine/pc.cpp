@@ -28,7 +28,6 @@
 #include "devices/pc/reset_control.h"
 #include "engine/events.h"
 #include "firmware/elf.h"
-#include "firmware/linux_x86.h"
 #include "firmware/placement.h"
 #include "machine/chardev.h"
 #include "machine/console.h"
@@ -36,6 +35,7 @@
 #include "machine/machine.h"
 #include "machine/pc.h"
 #include "machine/pc_firmware_info.h"
+#include "machine/pc_kernel_boot.h"
 #include "machine/pc_pci.h"
 #include "mem/port_space.h"
 
@@ -90,8 +90,11 @@ class Pc final : public Machine {
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
     if (Status s = add_serial(cfg); !s) return s;
-    if (direct_boot_)
-      if (Status s = load_linux(cfg); !s) return s;
+    if (direct_boot_) {
+      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_);
+      if (!entry) return make_error(entry.error());
+      enter_protected32(*entry);
+    }
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
     return {};
@@ -136,6 +139,7 @@ class Pc final : public Machine {
     // QEMU's rules: without a kernel there is nothing to hand a command line or an initrd to.
     if (cfg.kernel.empty() && !cfg.append.empty()) return make_error("-append only allowed with -kernel");
     if (cfg.kernel.empty() && !cfg.initrd.empty()) return make_error("-initrd only allowed with -kernel");
+    if (cfg.kernel.empty() && !cfg.kernel_entry.empty()) return make_error("-M pc,kernel-entry= only allowed with -kernel");
     if (!cfg.kernel.empty() && !cfg.bios.empty() && !cfg.bios_none)
       return make_error("-M pc does not support -kernel with -bios FILE yet (Kiln's own loader boots -kernel: leave -bios out)");
     if (!cfg.dtb.empty()) return make_error("-M pc does not support -dtb (a device tree is for -M virt)");
@@ -489,91 +493,28 @@ class Pc final : public Machine {
   static constexpr uint64_t kInputRetryNs = 500'000;  // about a character time at 19200 baud
   // ---- end of the serial port ----
 
-  // ---- Direct Linux boot (issue 14, boot path 3): -kernel bzImage [-initrd F] [-append S], no firmware ----
-  // Kiln's own loader (firmware/linux_x86.h): the zero page, the command line
-  // and a GDT in low RAM, the protected-mode kernel at 1 MiB, the initrd as
-  // high as initrd_addr_max and RAM allow; then the CPU is put straight into
-  // the 32-bit boot protocol's entry state (flat 4 GiB CS 0x10 and DS 0x18,
-  // paging off, IF clear, ESI = the zero page) at code32_start. The kernel's
-  // startup_32 goes to long mode itself.
-  static constexpr uint64_t kZeroPage = 0x10000, kBootGdt = 0x11000, kCmdline = 0x20000, kKernelLoad = 0x100000;
-  static constexpr uint64_t kEbda = 0x9fc00, kBiosArea = 0xf0000;  // e820 holes a PC's firmware would leave
-
-  Status load_linux(const Config& cfg) {
-    auto data = firmware::read_file(cfg.kernel, cfg.ram_bytes, "guest RAM");
-    if (!data) return make_error("-kernel: " + data.error());
-    Result<firmware::BzImage> img = firmware::parse_bzimage(*data);
-    if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
-    const uint64_t low_end = pc::ram_below_4g(cfg.ram_bytes);
-    // What the kernel occupies until it runs: the file, and init_size from where it decompresses.
-    const uint64_t run_base = img->relocatable ? std::max(kKernelLoad, img->pref_address) : kKernelLoad;
-    const uint64_t kernel_end = std::max(kKernelLoad + img->kernel_bytes, run_base + img->init_size);
-    if (kernel_end > low_end)
-      return make_error("-kernel: '" + cfg.kernel + "' needs RAM up to " + firmware::hex(kernel_end) + " (" +
-                        std::to_string((kernel_end + (1 << 20) - 1) >> 20) + " MiB); -m gives " + firmware::hex(low_end) + " below 4 GiB");
-    if (cfg.append.size() > img->cmdline_size)
-      return make_error("-append: " + std::to_string(cfg.append.size()) + " bytes; the kernel takes at most " + std::to_string(img->cmdline_size));
-    firmware::Placement placed;
-    placed.add_memory("guest RAM", 0, low_end);
-    firmware::BootParamsInput in{.code32_start = kKernelLoad, .cmdline_addr = kCmdline, .e820 = {}};
-    if (!cfg.initrd.empty()) {
-      auto initrd = firmware::read_file(cfg.initrd, cfg.ram_bytes, "guest RAM");
-      if (!initrd) return make_error("-initrd: " + initrd.error());
-      const uint64_t top = std::min<uint64_t>(low_end, uint64_t(img->initrd_addr_max) + 1);
-      const uint64_t base = top >= initrd->size() ? (top - initrd->size()) & ~0xfffull : 0;
-      if (initrd->empty() || base < kernel_end)
-        return make_error("-initrd: '" + cfg.initrd + "' (" + std::to_string(initrd->size()) + " bytes) does not fit between the kernel's end " +
-                          firmware::hex(kernel_end) + " and " + firmware::hex(top));
-      if (Status s = place(placed, "initrd", base, initrd->data(), initrd->size()); !s) return s;
-      in.initrd_addr = base;
-      in.initrd_bytes = initrd->size();
-    }
-    for (const pc::RamRange& r : pc::ram_ranges(cfg.ram_bytes)) {
-      if (r.base != 0) {
-        in.e820.push_back({r.base, r.size, pc::kE820Ram});
-        continue;
-      }
-      in.e820.push_back({0, std::min(r.size, kEbda), pc::kE820Ram});
-      in.e820.push_back({kEbda, 0xa0000 - kEbda, kE820Reserved});
-      in.e820.push_back({kBiosArea, kKernelLoad - kBiosArea, kE820Reserved});
-      in.e820.push_back({kKernelLoad, r.size - kKernelLoad, pc::kE820Ram});
-    }
-    const std::vector<uint8_t> zero_page = firmware::make_boot_params(*img, in);
-    const std::string cmdline = cfg.append + '\0';
-    // A flat GDT as the protocol asks: null, null, __BOOT_CS (0x10), __BOOT_DS (0x18).
-    const uint64_t gdt[4] = {0, 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull};
-    for (Status s : {place(placed, "boot_params", kZeroPage, zero_page.data(), zero_page.size()),
-                     place(placed, "boot GDT", kBootGdt, gdt, sizeof gdt),
-                     place(placed, "command line", kCmdline, cmdline.data(), cmdline.size()),
-                     place(placed, "kernel", kKernelLoad, data->data() + img->kernel_offset, img->kernel_bytes)})
-      if (!s) return make_error("-kernel: " + s.error());
-    enter_linux32(kKernelLoad, kZeroPage, sizeof gdt);
-    return {};
-  }
-
-  Status place(firmware::Placement& placed, const std::string& name, uint64_t base, const void* bytes, uint64_t size) {
-    if (Status s = placed.add(name, base, size); !s) return s;
-    if (!map_.write(base, bytes, size)) return make_error(name + ": cannot be written at " + firmware::hex(base));
-    return {};
-  }
-
-  void enter_linux32(uint64_t entry, uint64_t zero_page, uint32_t gdt_bytes) {
+  // ---- Direct kernel boot (issue 14, boot paths 3-5): -kernel without firmware ----
+  // machine/pc_kernel_boot.h loads the kernel and its boot information; the
+  // CPU starts in 32-bit protected mode with the boot GDT's flat segments
+  // (paging off, IF clear, A20 on, GPRs zero but those the entry names).
+  void enter_protected32(const pc::KernelEntry& entry) {
     using namespace x86;
     X86State& s = cpu_->s();
-    s.gdtr = {kBootGdt, gdt_bytes - 1};
+    s.gdtr = {pc::kBootGdt, sizeof pc::kBootGdtEntries - 1};
     constexpr uint16_t kFlat = attr::kPresent | attr::kS | attr::kAccessed | attr::kDB | attr::kG;
-    for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, 0x18, uint16_t(kFlat | attr::kWritable)};
-    s.seg[CS] = Segment{0, 0xffffffff, 0x10, uint16_t(kFlat | attr::kCode | attr::kReadable)};
+    for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, pc::kBootDs, uint16_t(kFlat | attr::kWritable)};
+    s.seg[CS] = Segment{0, 0xffffffff, pc::kBootCs, uint16_t(kFlat | attr::kCode | attr::kReadable)};
     s.cr0 = cr0::PE | cr0::ET;
     s.flags = 0x2;
     s.cpl = 0;
     for (uint64_t& r : s.gpr) r = 0;
-    s.gpr[SI] = zero_page;
-    s.pc = entry;
+    s.gpr[AX] = entry.eax;
+    s.gpr[BX] = entry.ebx;
+    s.gpr[SI] = entry.esi;
+    s.pc = entry.eip;
     s.mem.flush_tlb();
   }
-  static constexpr uint32_t kE820Reserved = 2;
-  // ---- end of the direct Linux boot ----
+  // ---- end of the direct kernel boot ----
 
   static std::string cpu_model_names() {
     std::string out;

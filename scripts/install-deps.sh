@@ -13,6 +13,7 @@ packages=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf # guest programs: demo, tests, bench
   libzydis-dev libcapstone-dev                         # x86: decoding (Zydis 4), disassembly for -d (Capstone)
   nasm zlib1g-dev                                      # x86: guest ROMs; kiln-sst reads gzip'd test vectors
+  liblzma-dev liblz4-dev libzstd-dev                   # x86: a bzImage's compressed vmlinux for PVH (with zlib)
   clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
   seabios                                              # x86: the PC BIOS (-M pc; /usr/share/seabios)
   syslinux syslinux-common isolinux mtools dosfstools  # x86 tests: a syslinux disk image, no root mounts

@@ -151,11 +151,4 @@ report_routines
 
 cmdline: db "kiln linuxboot test=1", 0
 e820_expected:
-  dq 0, 0x9fc00
-  dd 1
-  dq 0x9fc00, 0x400
-  dd 2
-  dq 0xf0000, 0x10000
-  dd 2
-  dq 0x100000, RAM_TOP - 0x100000
-  dd 1
+  pc_e820_table RAM_TOP

@@ -6,6 +6,7 @@
 # model (below). Skips (exit 77) when the cache has not been filled
 # (scripts/x86-linux.sh [--arch i386] --fetch-only fills it).
 # usage: boot_pc_linux.sh [--arch amd64|i386] [--cpu MODEL] KILN [extra kiln args...]
+# (-M pc,kernel-entry=pvh among the extra args boots the same kernel through its PVH entry.)
 set -u
 arch=amd64
 cpu=qemu64  # Kiln's default -cpu
