@@ -11,6 +11,7 @@ bash scripts/x86-linux.sh --fetch-only
 bash scripts/x86-linux.sh --arch i386 --fetch-only
 # ... and boot images of them with Debian's boot loaders (syslinux disk, isolinux CD); kept when up to date.
 bash scripts/x86-boot-images.sh
+bash scripts/x86-memtest.sh --fetch-only
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"
