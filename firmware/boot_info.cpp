@@ -9,13 +9,14 @@ namespace {
 // A block under construction: little-endian fields, appended or patched.
 struct Block {
   std::vector<uint8_t> bytes;
+  // Fields wider than 8 bytes (padding, reserved words) take zeros past v's 8 bytes.
   size_t put(uint64_t v, unsigned size) {
     const size_t at = bytes.size();
-    for (unsigned i = 0; i < size; i++) bytes.push_back(uint8_t(v >> (8 * i)));
+    for (unsigned i = 0; i < size; i++) bytes.push_back(i < 8 ? uint8_t(v >> (8 * i)) : 0);
     return at;
   }
   void patch(size_t at, uint64_t v, unsigned size) {
-    for (unsigned i = 0; i < size; i++) bytes[at + i] = uint8_t(v >> (8 * i));
+    for (unsigned i = 0; i < size; i++) bytes[at + i] = i < 8 ? uint8_t(v >> (8 * i)) : 0;
   }
   size_t put_string(const std::string& s) {
     const size_t at = bytes.size();
