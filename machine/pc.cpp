@@ -27,6 +27,7 @@
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
 #include "engine/events.h"
+#include "firmware/acpi.h"
 #include "firmware/elf.h"
 #include "firmware/linux_x86.h"
 #include "firmware/placement.h"
@@ -177,7 +178,7 @@ class Pc final : public Machine {
     std::array<devices::IrqLine*, 16> isa_irqs;
     for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &isa_irq(i);
     auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
-                           isa_irqs, reset_control_.get());
+                           isa_irqs, reset_control_.get(), [this] { power_off(); });
     if (!p) return make_error(p.error());
     pci_ = std::move(*p);
     return {};
@@ -188,6 +189,12 @@ class Pc final : public Machine {
     if (!engine_) return;
     for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) engine_->code_written(page, 1);
     cpu_->s().mem.flush_tlb();
+  }
+  // The guest's ACPI soft-off (S5 through the PIIX4's PM1 control): the run
+  // ends with status 0, as QEMU's does. The writing instruction completes first.
+  void power_off() {
+    std::fprintf(stderr, "kiln: guest powered off (ACPI S5)\n");
+    engine_->request_stop(0);
   }
   // ---- end PCI ----
 
@@ -536,6 +543,14 @@ class Pc final : public Machine {
       in.e820.push_back({kBiosArea, kKernelLoad - kBiosArea, kE820Reserved});
       in.e820.push_back({kKernelLoad, r.size - kKernelLoad, pc::kE820Ram});
     }
+    // ACPI: what firmware would have set up (the PM registers, shadow RAM at
+    // 0xF0000), then the tables there, linked to their addresses.
+    pci_->set_up_without_firmware(pc::kAcpiPmBase);
+    const firmware::AcpiTables acpi =
+        firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
+    std::vector<uint8_t> acpi_tables, acpi_rsdp;
+    acpi.link(pc::kAcpiTablesAddr, pc::kAcpiRsdpAddr, acpi_tables, acpi_rsdp);
+    in.acpi_rsdp_addr = pc::kAcpiRsdpAddr;
     const std::vector<uint8_t> zero_page = firmware::make_boot_params(*img, in);
     const std::string cmdline = cfg.append + '\0';
     // A flat GDT as the protocol asks: null, null, __BOOT_CS (0x10), __BOOT_DS (0x18).
@@ -543,6 +558,8 @@ class Pc final : public Machine {
     for (Status s : {place(placed, "boot_params", kZeroPage, zero_page.data(), zero_page.size()),
                      place(placed, "boot GDT", kBootGdt, gdt, sizeof gdt),
                      place(placed, "command line", kCmdline, cmdline.data(), cmdline.size()),
+                     place(placed, "ACPI RSDP", pc::kAcpiRsdpAddr, acpi_rsdp.data(), acpi_rsdp.size()),
+                     place(placed, "ACPI tables", pc::kAcpiTablesAddr, acpi_tables.data(), acpi_tables.size()),
                      place(placed, "kernel", kKernelLoad, data->data() + img->kernel_offset, img->kernel_bytes)})
       if (!s) return make_error("-kernel: " + s.error());
     enter_linux32(kKernelLoad, kZeroPage, sizeof gdt);

@@ -5,7 +5,8 @@
 # boot: scripts/x86-linux.sh [--fetch-only] [KILN [extra kiln args...]]
 # Cache: $KILN_LINUX_CACHE (default ~/.cache/kiln/linux): vmlinuz, initrd.cpio.gz.
 # With kiln.test in -append (extra args cannot add to it: see tests/system/boot_pc_linux.sh)
-# the init resets after its markers instead of starting a shell.
+# the init powers off through ACPI after its markers (resets if booted with acpi=off) instead
+# of starting a shell.
 set -euo pipefail
 cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
 fetch_only=0
@@ -20,7 +21,7 @@ if [ ! -f vmlinuz ]; then
   dpkg -x "$pkg"_*.deb root
   cp root/boot/vmlinuz-* vmlinuz
 fi
-if [ ! -f initrd.cpio.gz ] || ! grep -q kiln.test initramfs/init 2>/dev/null; then
+if [ ! -f initrd.cpio.gz ] || ! grep -q 'poweroff -f' initramfs/init 2>/dev/null; then
   [ -x root/bin/busybox ] || { apt-get download busybox-static >/dev/null; dpkg -x busybox-static_*.deb root; }
   rm -rf initramfs && mkdir -p initramfs/bin initramfs/proc initramfs/sys initramfs/dev
   cp root/bin/busybox initramfs/bin/busybox
@@ -30,8 +31,12 @@ if [ ! -f initrd.cpio.gz ] || ! grep -q kiln.test initramfs/init 2>/dev/null; th
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 echo KILN-X86-LINUX-MARKER
-# Tests boot with kiln.test on the command line: a reset then ends Kiln (direct boot has no firmware).
-if grep -q kiln.test /proc/cmdline; then echo KILN-X86-LINUX-DONE; reboot -f; fi
+# Tests boot with kiln.test on the command line: an ACPI power-off then ends Kiln (without
+# ACPI a reset does: direct boot has no firmware to restart).
+if grep -q kiln.test /proc/cmdline; then
+  echo KILN-X86-LINUX-DONE
+  if [ -d /sys/firmware/acpi ]; then poweroff -f; else reboot -f; fi
+fi
 exec sh
 INIT
   chmod +x initramfs/init
@@ -40,4 +45,4 @@ fi
 [ $fetch_only = 1 ] && exit 0
 cd - >/dev/null
 exec "$kiln" -M pc -m 512M -kernel "$cache/vmlinuz" -initrd "$cache/initrd.cpio.gz" \
-  -append "console=ttyS0 earlyprintk=serial,ttyS0 noapic nolapic acpi=off" -nographic "$@"
+  -append "console=ttyS0 earlyprintk=serial,ttyS0" -nographic "$@"
