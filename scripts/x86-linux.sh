@@ -34,6 +34,7 @@ echo KILN-X86-LINUX-MARKER
 # Tests boot with kiln.test on the command line: an ACPI power-off then ends Kiln (without
 # ACPI a reset does: direct boot has no firmware to restart).
 if grep -q kiln.test /proc/cmdline; then
+  grep 'LOC:' /proc/interrupts  # the local APIC timer's count
   echo KILN-X86-LINUX-DONE
   if [ -d /sys/firmware/acpi ]; then poweroff -f; else reboot -f; fi
 fi

@@ -21,6 +21,9 @@ rc=$?
 tail -n 15 "$log"
 if ! grep -q "KILN-X86-LINUX-MARKER" "$log"; then echo "FAIL: no KILN-X86-LINUX-MARKER (exit $rc)"; exit 1; fi
 if ! grep -q "KILN-X86-LINUX-DONE" "$log"; then echo "FAIL: init did not reach KILN-X86-LINUX-DONE (exit $rc)"; exit 1; fi
+for line in "ACPI: Using IOAPIC for interrupt routing" "ACPI: PM: (supports S0 S5)" "LOC: *[1-9][0-9]* *Local timer interrupts"; do
+  if ! grep -q "$line" "$log"; then echo "FAIL: no '$line' in the log (ACPI, the IOAPIC or the local APIC timer unused)"; exit 1; fi
+done
 if ! grep -q "kiln: guest powered off (ACPI S5)" "$log"; then echo "FAIL: the init did not power off through ACPI (exit $rc)"; exit 1; fi
 if [ "$rc" -ne 0 ]; then echo "FAIL: kiln exited with $rc after the power-off (expected 0)"; exit 1; fi
 echo "PASS: Debian's x86_64 Linux booted with ACPI and the APICs to its busybox init and powered off"
