@@ -146,6 +146,8 @@ Bytes io(uint16_t base, uint8_t count) {
   out.insert(out.end(), {0x01, count});
   return out;
 }
+// An IRQ descriptor without flags (edge, active high): the IRQ's bit in a 16-bit mask.
+Bytes irq(uint8_t n) { return {0x22, uint8_t(1u << n), uint8_t((1u << n) >> 8)}; }
 const Bytes kEndTag{0x79, 0x00};
 
 }  // namespace res
@@ -223,6 +225,24 @@ Bytes dsdt(const AcpiDescription& d) {
   append(pci0, aml::name_decl("_ADR", aml::integer(0)));
   append(pci0, aml::name_decl("_UID", aml::integer(0)));
   append(pci0, aml::name_decl("_CRS", aml::buffer(crs)));
+  // _PRT: per slot and pin, Package {address (slot << 16 | 0xFFFF: any function), pin, Zero (no link
+  // device), the GSI}; GSI = ISA IRQ, whose override makes it level, active high.
+  std::vector<Bytes> routes;
+  for (unsigned slot = 0; slot < 32; slot++)
+    for (unsigned pin = 0; pin < 4; pin++)
+      if (const uint8_t irq = d.pirq_irqs[(slot + pin + 3) % 4])
+        routes.push_back(aml::package({aml::integer(slot << 16 | 0xffff), aml::integer(pin), aml::integer(0), aml::integer(irq)}));
+  if (!routes.empty()) append(pci0, aml::name_decl("_PRT", aml::package(routes)));
+  // The PIIX3's ISA bridge (01.0) and the 8042's keyboard behind it.
+  Bytes kbd_crs = res::io(d.kbd_data_port, 1);
+  append(kbd_crs, res::io(d.kbd_command_port, 1));
+  append(kbd_crs, res::irq(d.kbd_irq));
+  append(kbd_crs, res::kEndTag);
+  Bytes kbd = aml::name_decl("_HID", aml::integer(aml::eisa_id("PNP0303")));
+  append(kbd, aml::name_decl("_CRS", aml::buffer(kbd_crs)));
+  Bytes isa = aml::name_decl("_ADR", aml::integer(0x00010000));
+  append(isa, aml::device("KBD_", kbd));
+  append(pci0, aml::device("ISA_", isa));
   Bytes out = table_header("DSDT", 2, "KILNDSDT");
   // \_S5: SLP_TYPa, SLP_TYPb (no PM1b block), two reserved.
   append(out, aml::name_decl("_S5_", aml::package({aml::integer(d.s5_sleep_type), aml::integer(d.s5_sleep_type),
@@ -278,8 +298,14 @@ Bytes madt(const AcpiDescription& d) {
     put_le(out, gsi, 4);
     put_le(out, flags, 2);
   };
+  constexpr uint16_t kLevelActiveHigh = 0x1 | 0x3 << 2;
   iso(0, 2, 0);
-  iso(d.sci_irq, d.sci_irq, 0x1 | 0x3 << 2);
+  iso(d.sci_irq, d.sci_irq, kLevelActiveHigh);
+  // The PCI interrupts' IRQs: the PIIX3 drives them high while a PIRQ routed there is asserted.
+  std::vector<uint8_t> pci_irqs;
+  for (uint8_t irq : d.pirq_irqs)
+    if (irq && irq != d.sci_irq && std::find(pci_irqs.begin(), pci_irqs.end(), irq) == pci_irqs.end()) pci_irqs.push_back(irq);
+  for (uint8_t irq : pci_irqs) iso(irq, irq, kLevelActiveHigh);
   // Local APIC NMI: every processor's LINT1, bus conformant.
   out.insert(out.end(), {4, 6, 0xff, 0, 0, 1});
   return out;

@@ -2,7 +2,8 @@
 // the board's description: an RSDP (revision 2), RSDT and XSDT, a FADT
 // (revision 3) with its FACS and a DSDT, and a MADT. The DSDT's AML is
 // encoded by hand (AcpiDescription says what it holds): \_S5 for soft-off
-// and \_SB.PCI0, the PCI host bridge with the resources it decodes.
+// and \_SB.PCI0, the PCI host bridge with the resources it decodes and its
+// interrupt routing (_PRT), and the ISA bridge's PS/2 keyboard.
 //
 // The tables come as two blobs, QEMU's fw_cfg files "etc/acpi/tables" (FACS
 // first, then DSDT, FADT, MADT, RSDT, XSDT) and "etc/acpi/rsdp", with the
@@ -11,6 +12,7 @@
 // (Kiln's own loader); loader_script() is the same work as QEMU's
 // "etc/table-loader" commands, for SeaBIOS to do wherever it puts them.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +35,14 @@ struct AcpiDescription {
   // What PCI0's _CRS offers: I/O ports outside the configuration ports
   // (0xCF8-0xCFF) and the memory window [pci_memory_base, pci_memory_end].
   uint32_t pci_memory_base = 0, pci_memory_end = 0;
+  // The ISA IRQ each of PIRQA-D is routed to (0: not routed), where pin p
+  // (0-3: INTA-INTD) of slot s goes to PIRQ[(s + p - 1) mod 4], as the PIIX3 has
+  // it: PCI0's _PRT (GSI = IRQ) and a level, active-high override per IRQ.
+  std::array<uint8_t, 4> pirq_irqs{};
+  // The 8042's keyboard port, as \_SB.PCI0.ISA.KBD (PNP0303): SeaBIOS looks
+  // for it before it sets up the PS/2 keyboard, Linux's i8042 driver too.
+  uint16_t kbd_data_port = 0x60, kbd_command_port = 0x64;
+  uint8_t kbd_irq = 1;
 };
 
 // A pointer field the loader must add a blob's guest address to.

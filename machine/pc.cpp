@@ -545,7 +545,7 @@ class Pc final : public Machine {
     }
     // ACPI: what firmware would have set up (the PM registers, shadow RAM at
     // 0xF0000), then the tables there, linked to their addresses.
-    pci_->set_up_without_firmware(pc::kAcpiPmBase);
+    pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
     const firmware::AcpiTables acpi =
         firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
     std::vector<uint8_t> acpi_tables, acpi_rsdp;

@@ -1,8 +1,11 @@
 #include "machine/pc_firmware_info.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
+#include "devices/pc/i8042.h"
 #include "devices/pc/ioapic.h"
 #include "devices/pc/lapic.h"
 #include "devices/pci/piix4_pm.h"
@@ -110,6 +113,10 @@ firmware::AcpiDescription acpi_description(const FirmwareFacts& facts) {
   // PCI memory: from the end of RAM below 4 GiB up to the IOAPIC.
   d.pci_memory_base = uint32_t(ram_below_4g(facts.ram_bytes));
   d.pci_memory_end = uint32_t(devices::IoApic::kBase - 1);
+  std::copy(std::begin(kPirqIrqs), std::end(kPirqIrqs), d.pirq_irqs.begin());
+  d.kbd_data_port = uint16_t(devices::I8042::kDataPort);
+  d.kbd_command_port = uint16_t(devices::I8042::kCommandPort);
+  d.kbd_irq = 1;  // the board wires the 8042's keyboard to ISA IRQ 1
   return d;
 }
 

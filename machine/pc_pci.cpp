@@ -28,7 +28,8 @@ Result<std::unique_ptr<PcPci>> PcPci::create(mem::PhysMap& memory, mem::PortSpac
   return p;
 }
 
-void PcPci::set_up_without_firmware(uint16_t pm_base) {
+void PcPci::set_up_without_firmware(uint16_t pm_base, const uint8_t (&pirq_irqs)[4]) {
+  for (unsigned i = 0; i < pci::Piix3Isa::kPirqs; i++) isa_.config_write(pci::Piix3Isa::kPirqRc + i, 1, pirq_irqs[i]);
   pm_.config_write(pci::Piix4Pm::kPmBase, 4, pm_base | 1u);
   pm_.config_write(pci::Piix4Pm::kPmRegMisc, 1, 1);
   constexpr uint8_t kReadWriteDram = 0x3;  // PAM0's high field: 0xF0000-0xFFFFF

@@ -39,9 +39,10 @@ class PcPci {
   devices::pci::Bus& bus() { return bus_; }
 
   // What firmware would have done before a directly booted kernel runs: the
-  // PM registers at `pm_base`, and 0xF0000-0xFFFFF as shadow RAM (readable
-  // and writable), where the loader puts the ACPI tables.
-  void set_up_without_firmware(uint16_t pm_base);
+  // PM registers at `pm_base`, PIRQA-D routed to `pirq_irqs`, and
+  // 0xF0000-0xFFFFF as shadow RAM (readable and writable), where the loader
+  // puts the ACPI tables.
+  void set_up_without_firmware(uint16_t pm_base, const uint8_t (&pirq_irqs)[4]);
 
  private:
   PcPci(const devices::pci::AddressSpaces& spaces, std::span<const uint8_t> bios, const Clock& clock,

@@ -11,7 +11,9 @@
 ;   M  the MADT: the local APIC's address; one enabled Processor Local APIC
 ;      per CPU of the board (CMOS 0x5F holds their count less one), APIC IDs
 ;      0, 1, ..., the first being this CPU's; the IOAPIC with its ID register's
-;      ID, its address and GSI base 0; IRQ0 -> GSI 2 and the SCI level, active high
+;      ID, its address and GSI base 0; IRQ0 -> GSI 2; the SCI and the PCI
+;      interrupts' IRQs (10 and 11, where the PIIX3's PIRQRC registers route
+;      PIRQA-D) level, active high
 ;   P  then powers off through PM1a_CNT: SLP_TYP from \_S5, SLP_EN
 ; Kiln then ends with status 0 (and its power-off line on stderr). A failure
 ; prints " F nn" and exits with nn (isa-debug-exit at 0xF4).
@@ -277,13 +279,20 @@ kernel:
   fail_unless e, 74
   or byte [seen], 2
 .not_irq0:
-  cmp byte [edi + 3], 9
+  movzx eax, byte [edi + 3]
+  cmp al, 9                      ; the SCI, IRQ10, IRQ11: same GSI, active high (01), level (11)
+  je .level_irq
+  cmp al, 10
+  je .level_irq
+  cmp al, 11
   jne .madt_next
-  cmp dword [edi + 4], 9         ; the SCI: GSI 9, active high (01), level (11)
+.level_irq:
+  cmp [edi + 4], eax
   fail_unless e, 75
   cmp word [edi + 8], 0x000d
   fail_unless e, 76
-  or byte [seen], 4
+  sub al, 7                      ; seen: bits 2, 3, 4 for IRQ 9, 10, 11
+  bts dword [seen], eax
 .madt_next:
   add edi, ecx
   jmp .madt
@@ -292,8 +301,15 @@ kernel:
   fail_unless e, 77
   cmp edx, [cpus]
   fail_unless e, 78
-  cmp byte [seen], 7
+  cmp byte [seen], 0x1f
   fail_unless e, 79
+  mov eax, 0x80000860            ; PIIX3 (00:01.0) PIRQRC A-D: IRQ 10, 10, 11, 11
+  mov dx, 0xcf8
+  out dx, eax
+  mov dx, 0xcfc
+  in eax, dx
+  cmp eax, 0x0b0b0a0a
+  fail_unless e, 80
   mov al, 'M'
   out DEBUGCON, al
 

@@ -34,6 +34,7 @@ AcpiDescription board(unsigned cpus) {
   d.pm_base = 0x600;
   d.pci_memory_base = 0x08000000;
   d.pci_memory_end = 0xfebfffff;
+  d.pirq_irqs = {10, 10, 11, 11};
   return d;
 }
 
@@ -123,6 +124,9 @@ TEST_CASE("ACPI tables linked: checksums, pointers, FADT, MADT per CPU, DSDT", "
     // Device (PCI0) with _HID EISAID("PNP0A03"): Name(_HID, DWordConst 0x030AD041).
     const Bytes hid{0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03};
     CHECK(std::search(tables.begin() + long(dsdt), tables.end(), hid.begin(), hid.end()) != tables.end());
+    // _PRT: slot 1's INTA reaches PIRQA (the PIIX3's rotation), GSI 10: Package {0x0001FFFF, Zero, Zero, 10}.
+    const Bytes route{0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x0a};
+    CHECK(std::search(tables.begin() + long(dsdt), tables.end(), route.begin(), route.end()) != tables.end());
     // MADT: one enabled local APIC per CPU, IDs 0.., then the IOAPIC, two overrides, the LINT1 NMI.
     size_t e = madt + 44, lapics = 0;
     const size_t end = madt + get(tables, madt + 4, 4);
@@ -138,7 +142,7 @@ TEST_CASE("ACPI tables linked: checksums, pointers, FADT, MADT per CPU, DSDT", "
     }
     CHECK(e == end);
     CHECK(lapics == cpus);
-    CHECK(types.size() == cpus + 4);
+    CHECK(types.size() == cpus + 6);  // the IOAPIC, overrides for IRQ0, the SCI, IRQ10 and IRQ11, the NMI
     CHECK(types.back() == 4);
   }
 }
