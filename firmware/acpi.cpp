@@ -347,8 +347,7 @@ AcpiTables build_acpi_tables(const AcpiDescription& d) {
   return b.finish({{true, 8, 0, 20}, {true, 32, 0, 36}});
 }
 
-void AcpiTables::link(uint64_t tables_at, uint64_t rsdp_at, Bytes& tables_out, Bytes& rsdp_out) const {
-  (void)rsdp_at;  // nothing points at the RSDP
+void AcpiTables::link(uint64_t tables_at, Bytes& tables_out, Bytes& rsdp_out) const {
   tables_out = tables;
   rsdp_out = rsdp;
   for (const AcpiPointer& p : pointers) {

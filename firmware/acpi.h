@@ -8,7 +8,7 @@
 // The tables come as two blobs, QEMU's fw_cfg files "etc/acpi/tables" (FACS
 // first, then DSDT, FADT, MADT, RSDT, XSDT) and "etc/acpi/rsdp", with the
 // pointers between them still offsets into the tables blob and their
-// checksums not yet final. link() places both blobs at guest addresses
+// checksums not yet final. link() fixes them for guest addresses
 // (Kiln's own loader); loader_script() is the same work as QEMU's
 // "etc/table-loader" commands, for SeaBIOS to do wherever it puts them.
 #pragma once
@@ -63,8 +63,9 @@ struct AcpiTables {
   std::vector<AcpiPointer> pointers;
   std::vector<AcpiChecksum> checksums;  // after the pointers: they cover them
 
-  // Both blobs ready to copy to `tables_at` and `rsdp_at`.
-  void link(uint64_t tables_at, uint64_t rsdp_at, std::vector<uint8_t>& tables_out, std::vector<uint8_t>& rsdp_out) const;
+  // Both blobs ready to copy, the tables blob to `tables_at` (the RSDP may go
+  // anywhere: nothing points at it).
+  void link(uint64_t tables_at, std::vector<uint8_t>& tables_out, std::vector<uint8_t>& rsdp_out) const;
   // QEMU's linker/loader script (fw_cfg "etc/table-loader"): ALLOCATE each
   // blob (tables: 64-byte aligned, high memory; RSDP: 16-byte aligned, the
   // F segment), then ADD_POINTER and ADD_CHECKSUM as above.

@@ -543,13 +543,13 @@ class Pc final : public Machine {
       in.e820.push_back({kBiosArea, kKernelLoad - kBiosArea, kE820Reserved});
       in.e820.push_back({kKernelLoad, r.size - kKernelLoad, pc::kE820Ram});
     }
-    // ACPI: what firmware would have set up (the PM registers, shadow RAM at
-    // 0xF0000), then the tables there, linked to their addresses.
+    // ACPI: what firmware would have set up (the PM registers, the PIRQ
+    // routes, shadow RAM at 0xF0000), then the tables there, linked to their addresses.
     pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
     const firmware::AcpiTables acpi =
         firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
     std::vector<uint8_t> acpi_tables, acpi_rsdp;
-    acpi.link(pc::kAcpiTablesAddr, pc::kAcpiRsdpAddr, acpi_tables, acpi_rsdp);
+    acpi.link(pc::kAcpiTablesAddr, acpi_tables, acpi_rsdp);
     in.acpi_rsdp_addr = pc::kAcpiRsdpAddr;
     const std::vector<uint8_t> zero_page = firmware::make_boot_params(*img, in);
     const std::string cmdline = cfg.append + '\0';

@@ -1,4 +1,4 @@
-// The ACPI tables of firmware/acpi.h: what link() gives at two addresses
+// The ACPI tables of firmware/acpi.h: what link() gives for an address
 // (checksums, pointers, the MADT's entries per CPU, the DSDT's AML), and the
 // linker/loader script, run here as SeaBIOS runs it, giving the same bytes.
 #include <catch2/catch.hpp>
@@ -81,9 +81,9 @@ std::map<std::string, Bytes> run_loader(const AcpiTables& t, const std::map<std:
 TEST_CASE("ACPI tables linked: checksums, pointers, FADT, MADT per CPU, DSDT", "[acpi]") {
   for (unsigned cpus : {1u, 4u}) {
     const AcpiTables t = build_acpi_tables(board(cpus));
-    constexpr uint64_t kBase = 0x7ff0000, kRsdpAt = 0xf5000;
+    constexpr uint64_t kBase = 0x7ff0000;
     Bytes tables, rsdp;
-    t.link(kBase, kRsdpAt, tables, rsdp);
+    t.link(kBase, tables, rsdp);
     REQUIRE(rsdp.size() == 36);
     CHECK(std::memcmp(rsdp.data(), "RSD PTR ", 8) == 0);
     CHECK(sum(rsdp, 0, 20) == 0);
@@ -151,7 +151,7 @@ TEST_CASE("ACPI loader script: SeaBIOS's linking gives what link() gives", "[acp
   const AcpiTables t = build_acpi_tables(board(2));
   constexpr uint64_t kBase = 0x7fe0040, kRsdpAt = 0xf5a70;
   Bytes tables, rsdp;
-  t.link(kBase, kRsdpAt, tables, rsdp);
+  t.link(kBase, tables, rsdp);
   const auto files = run_loader(t, {{kAcpiTablesFile, kBase}, {kAcpiRsdpFile, kRsdpAt}});
   CHECK(files.at(kAcpiTablesFile) == tables);
   CHECK(files.at(kAcpiRsdpFile) == rsdp);
