@@ -27,6 +27,7 @@
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
 #include "engine/events.h"
+#include "firmware/acpi.h"
 #include "firmware/elf.h"
 #include "firmware/placement.h"
 #include "machine/chardev.h"
@@ -91,7 +92,14 @@ class Pc final : public Machine {
     if (Status s = add_pci(*bios); !s) return s;
     if (Status s = add_serial(cfg); !s) return s;
     if (direct_boot_) {
-      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_);
+      // What firmware would have set up for the kernel (the PIIX4 PM registers,
+      // the PIRQ routes, shadow RAM at 0xF0000), and the ACPI tables there.
+      pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
+      const firmware::AcpiTables acpi =
+          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
+      pc::AcpiImage acpi_image{.rsdp_addr = pc::kAcpiRsdpAddr, .tables_addr = pc::kAcpiTablesAddr, .rsdp = {}, .tables = {}};
+      acpi.link(acpi_image.tables_addr, acpi_image.tables, acpi_image.rsdp);
+      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_, acpi_image);
       if (!entry) return make_error(entry.error());
       enter_protected32(*entry);
     }
@@ -181,7 +189,7 @@ class Pc final : public Machine {
     std::array<devices::IrqLine*, 16> isa_irqs;
     for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &isa_irq(i);
     auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
-                           isa_irqs, reset_control_.get());
+                           isa_irqs, reset_control_.get(), [this] { power_off(); });
     if (!p) return make_error(p.error());
     pci_ = std::move(*p);
     pci_->ide().connect(ide_[0].get(), ide_[1].get(), engine_.get());  // bus-master DMA for the IDE channels
@@ -193,6 +201,12 @@ class Pc final : public Machine {
     if (!engine_) return;
     for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) engine_->code_written(page, 1);
     cpu_->s().mem.flush_tlb();
+  }
+  // The guest's ACPI soft-off (S5 through the PIIX4's PM1 control): the run
+  // ends with status 0, as QEMU's does. The writing instruction completes first.
+  void power_off() {
+    std::fprintf(stderr, "kiln: guest powered off (ACPI S5)\n");
+    engine_->request_stop(0);
   }
   // ---- end PCI ----
 

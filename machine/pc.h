@@ -25,6 +25,18 @@ constexpr uint64_t kHighRamBase = 1ull << 32;
 // How much of -m lies below 4 GiB (the rest is from kHighRamBase on).
 constexpr uint64_t ram_below_4g(uint64_t ram_bytes) { return ram_bytes < kLowRamMaxEnd ? ram_bytes : kLowRamMaxEnd; }
 
+// Where the PIIX4 PM registers (the ACPI fixed hardware) sit: SeaBIOS puts
+// them at 0x600 when fw_cfg has "etc/table-loader" (the tables are then the
+// board's, which say 0x600, as QEMU's do), Kiln's direct Linux boot too.
+constexpr uint16_t kAcpiPmBase = 0x600;
+// The ISA IRQs PCI interrupts PIRQA-D are routed to: SeaBIOS's choice (its
+// pci_irqs), which Kiln's direct Linux boot makes too and the ACPI tables describe.
+constexpr uint8_t kPirqIrqs[4] = {10, 10, 11, 11};
+// The direct Linux boot's ACPI tables: in the top 64 KiB below 1 MiB (shadow
+// RAM, reserved in e820), the RSDP first, where Linux's scan of
+// 0xE0000-0xFFFFF finds it, then the tables, 64-byte aligned for the FACS.
+constexpr uint64_t kAcpiRsdpAddr = 0xf0000, kAcpiTablesAddr = 0xf0040;
+
 // The ISA devices' ports when the command line does not say (QEMU's defaults).
 constexpr uint32_t kDebugExitBase = 0x501, kDebugExitPorts = 2;  // isa-debug-exit
 constexpr uint32_t kDebugconBase = 0xe9;                         // isa-debugcon, -debugcon

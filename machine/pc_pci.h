@@ -28,17 +28,26 @@ class PcPci {
   // range whose mapping changed (PAM, BARs). `clock` drives the ACPI PM timer.
   // `isa_irqs`: the ISA IRQ lines PCI interrupts are routed to (the PICs'
   // inputs). `port_cf9`: the reset control register, which sits inside the
-  // configuration ports (nullptr: none).
+  // configuration ports (nullptr: none). `power_off`: the guest's ACPI
+  // soft-off (the PIIX4 PM's SCI is ISA IRQ 9).
   static Result<std::unique_ptr<PcPci>> create(mem::PhysMap& memory, mem::PortSpace& io, std::span<const uint8_t> bios,
                                                std::function<void(uint64_t, uint64_t)> memory_changed, const Clock& clock,
-                                               const std::array<devices::IrqLine*, 16>& isa_irqs, mem::PortDevice* port_cf9);
+                                               const std::array<devices::IrqLine*, 16>& isa_irqs, mem::PortDevice* port_cf9,
+                                               std::function<void()> power_off);
+  static constexpr unsigned kSciIrq = 9;
 
   devices::pci::Bus& bus() { return bus_; }
   devices::pci::Piix3Ide& ide() { return ide_; }  // its bus master serves the board's IDE channels
 
+  // What firmware would have done before a directly booted kernel runs: the
+  // PM registers at `pm_base`, PIRQA-D routed to `pirq_irqs`, and
+  // 0xF0000-0xFFFFF as shadow RAM (readable and writable), where the loader
+  // puts the ACPI tables.
+  void set_up_without_firmware(uint16_t pm_base, const uint8_t (&pirq_irqs)[4]);
+
  private:
   PcPci(const devices::pci::AddressSpaces& spaces, std::span<const uint8_t> bios, const Clock& clock,
-        const std::array<devices::IrqLine*, 16>& isa_irqs, mem::PortDevice* port_cf9);
+        const std::array<devices::IrqLine*, 16>& isa_irqs, mem::PortDevice* port_cf9, std::function<void()> power_off);
 
   devices::pci::Bus bus_;
   devices::pci::ConfigMechanism1 config_ports_;
