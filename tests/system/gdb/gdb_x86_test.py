@@ -84,9 +84,9 @@ info threads
 break *{s["ap32"]:#x}
 continue
 info threads
-p/x $eip
+p/x $pc
 thread 1
-p/x $eip
+p/x $pc
 delete
 continue
 """, work, kiln=k)
