@@ -6,16 +6,19 @@
 # /proc/cpuinfo are exactly those Kiln's CPUID gives the model (below).
 # Skips (exit 77) when the cache has not been filled
 # (scripts/x86-linux.sh [--arch i386] --fetch-only fills it).
-# usage: boot_pc_linux.sh [--arch amd64|i386] [--cpu MODEL] KILN [extra kiln args...]
+# usage: boot_pc_linux.sh [--arch amd64|i386] [--cpu MODEL] [--smp N] KILN [extra kiln args...]
+# (--smp N: -smp N, and the kernel must bring up all N CPUs.)
 # (-M pc,kernel-entry=pvh among the extra args boots the same kernel through its PVH entry.)
 set -u
 arch=amd64
 cpu=qemu64  # Kiln's default -cpu
 cpu_args=()
+smp=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch=$2; shift 2 ;;
     --cpu) cpu=$2; cpu_args=(-cpu "$2"); shift 2 ;;
+    --smp) smp=$2; cpu_args+=(-smp "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -69,6 +72,9 @@ if ! grep -q "KILN-X86-LINUX-DONE" "$log"; then echo "FAIL: init did not reach K
 for line in "ACPI: Using IOAPIC for interrupt routing" "ACPI: PM: (supports S0 S5)" "LOC: *[1-9][0-9]* *Local timer interrupts"; do
   if ! grep -q "$line" "$log"; then echo "FAIL: no '$line' in the log (ACPI, the IOAPIC or the local APIC timer unused)"; exit 1; fi
 done
+if [ "$smp" -gt 1 ] && ! grep -q "smp: Brought up 1 node, $smp CPUs" "$log"; then
+  echo "FAIL: the kernel did not bring up $smp CPUs"; exit 1
+fi
 if ! grep -q "kiln: guest powered off (ACPI S5)" "$log"; then echo "FAIL: the init did not power off through ACPI (exit $rc)"; exit 1; fi
 if [ "$rc" -ne 0 ]; then echo "FAIL: kiln exited with $rc after the power-off (expected 0)"; exit 1; fi
-echo "PASS: Debian's $arch Linux booted with ACPI and the APICs to its busybox init on -cpu $cpu with the expected CPU flags, and powered off"
+echo "PASS: Debian's $arch Linux booted with ACPI and the APICs to its busybox init on -cpu $cpu -smp $smp with the expected CPU flags, and powered off"
