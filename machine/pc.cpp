@@ -524,6 +524,7 @@ class Pc final : public Machine {
     reset_control_->reset();
     fw_cfg_->reset();
     for (auto& ch : ide_) ch->reset();
+    if (vga_) vga_->vga().reset();
     apply_a20();
   }
 

@@ -31,7 +31,23 @@ uint32_t expand_planes(unsigned planes) {
 uint8_t rotate_right(uint8_t v, unsigned n) { return uint8_t((v >> n) | (v << ((8 - n) & 7))); }
 }  // namespace
 
-Vga::Vga() : vram_(kVramBytes) {
+Vga::Vga() : vram_(kVramBytes) { reset(); }
+
+void Vga::reset() {
+  misc_ = feature_ = status1_ = attr_index_ = 0;
+  attr_data_next_ = false;
+  seq_index_ = gfx_index_ = crtc_index_ = 0;
+  attr_.fill(0);
+  seq_.fill(0);
+  gfx_.fill(0);
+  crtc_.fill(0);
+  latch_ = 0;
+  pel_mask_ = 0xff;
+  dac_read_index_ = dac_write_index_ = dac_component_ = 0;
+  dac_reading_ = false;
+  palette_.fill(0);
+  dispi_index_ = 0;
+  dispi_regs_.fill(0);
   dispi_regs_[kId] = kIdFirst;
   dispi_regs_[kBpp] = 8;
   dispi_regs_[kVideoMemory64K] = uint16_t(kVramBytes >> 16);

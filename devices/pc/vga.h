@@ -63,6 +63,8 @@ class Vga {
   mem::PortDevice& dispi() { return dispi_; }   // 0x1CE-0x1D0
   mem::MmioDevice& window() { return window_; } // 0xA0000-0xBFFFF
   uint8_t* vram() { return vram_.data(); }
+  // A system reset: every register to its power-on value (VBE off); video memory is kept.
+  void reset();
 
   // The screen as text: in a text mode, its rows (characters as bytes, CP437
   // left as is except that control bytes and NUL become spaces, trailing

@@ -60,6 +60,9 @@ TEST_CASE("VGA: the text screen from video memory and the CRTC", "[vga]") {
   CHECK(v.text_screen().rfind("BIOS\n", 0) == 0);
   reg(v, 0x3ce, 0x06, 0x05);
   CHECK(v.text_screen() == "(VGA graphics mode)\n");
+  v.reset();  // registers to power-on (mono, one empty row), memory kept
+  CHECK(v.read_port(0x3cc) == 0);
+  CHECK(v.text_screen() == "S\n");
 }
 
 TEST_CASE("VGA: DISPI enable clears the mode's memory, never past video memory", "[vga]") {
