@@ -19,20 +19,10 @@ cpu 386
 %define DEBUG_EXIT 0xf4
 %include "common.inc"
 
-%macro put 1
-  mov al, %1
-  out DEBUGCON, al
-%endmacro
 %macro outb 2  ; port, value
   mov dx, %1
   mov al, %2
   out dx, al
-%endmacro
-%macro expect_in 3  ; port, value, check number
-  mov dx, %1
-  in al, dx
-  cmp al, %2
-  fail_unless e, %3
 %endmacro
 %macro reg 3  ; index port, index, value
   outb %1, %2
