@@ -27,6 +27,9 @@
 #include "devices/pc/port92.h"
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
+#include "devices/pc/vga.h"
+#include "devices/pci/pci_testdev.h"
+#include "devices/pci/std_vga.h"
 #include "engine/events.h"
 #include "firmware/acpi.h"
 #include "firmware/elf.h"
@@ -89,6 +92,9 @@ class Pc final : public Machine {
     if (Status s = add_ide(cfg); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
+    if (Status s = add_vga(cfg); !s) return s;
+    if (Status s = add_pci_devices(cfg); !s) return s;
+    if (Status s = add_option_roms(cfg); !s) return s;
     if (Status s = add_serial(cfg); !s) return s;
     if (direct_boot_) {
       // What firmware would have set up for the kernel (the PIIX4 PM registers,
@@ -108,20 +114,9 @@ class Pc final : public Machine {
   }
 
   int run() override {
-    if (cores_.size() > 1) return run_cores();
-    engine::Engine& engine = *cores_[0].engine;
-    for (;;) {
-      switch (engine.run_for(0)) {
-        case engine::Engine::SliceEnd::Stopped:
-          return engine.stop_code();
-        case engine::Engine::SliceEnd::Idle:
-          if (engine.stop_requested()) break;  // asked to stop before the HLT: the next slice says Stopped
-          if (int code = halted(); code >= 0) return code;
-          break;
-        default:
-          break;
-      }
-    }
+    const int code = cores_.size() > 1 ? run_cores() : run_one();
+    if (!screendump_.empty()) write_screendump();
+    return code;
   }
   void request_stop(int code) override {
     events_.post([this, code] { stop_all(code); });
@@ -192,6 +187,22 @@ class Pc final : public Machine {
   }
   void stop_all(int code) {
     for (Core& c : cores_) c.engine->request_stop(code);
+  }
+
+  int run_one() {
+    engine::Engine& engine = *cores_[0].engine;
+    for (;;) {
+      switch (engine.run_for(0)) {
+        case engine::Engine::SliceEnd::Stopped:
+          return engine.stop_code();
+        case engine::Engine::SliceEnd::Idle:
+          if (engine.stop_requested()) break;  // asked to stop before the HLT: the next slice says Stopped
+          if (int code = halted(); code >= 0) return code;
+          break;
+        default:
+          break;
+      }
+    }
   }
 
   // Several CPUs on one host thread, as virt's harts: each runs a slice of
@@ -277,6 +288,84 @@ class Pc final : public Machine {
     pci_->ide().connect(ide_[0].get(), ide_[1].get(), &code_watchers_);  // bus-master DMA for the IDE channels
     return {};
   }
+  // ---- Display and option ROMs (issue 14, step 5) ----
+  // QEMU's standard VGA at 02.0 (devices/pci/std_vga.h) with Debian's
+  // SeaVGABIOS as its expansion ROM: there by default when a BIOS boots
+  // (-kernel boots without firmware: no VGA unless -vga std), gone with
+  // -vga none or -nodefaults. Without the ROM file the default VGA has no
+  // ROM (nothing sets up a text mode); -vga std asks for it.
+  static constexpr const char* kVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
+  static constexpr unsigned kVgaSlot = 2, kFirstDeviceSlot = 3;
+  static constexpr uint64_t kMaxRomBytes = 1 << 20;
+
+  Status add_vga(const Config& cfg) {
+    if (cfg.vga == "none" || (cfg.vga.empty() && direct_boot_)) {
+      if (!cfg.screendump.empty()) return make_error("-screendump: the board has no VGA (-vga none, -nodefaults or -kernel without -vga std)");
+      return {};
+    }
+    std::vector<uint8_t> rom;
+    if (std::FILE* f = std::fopen(kVgaBios, "rb")) {
+      std::fclose(f);
+      auto data = firmware::read_file(kVgaBios, kMaxRomBytes, "a PCI expansion ROM");
+      if (!data) return make_error("-vga std: " + data.error());
+      rom = std::move(*data);
+    } else if (cfg.vga == "std") {
+      return make_error(std::string("-vga std: the VGA BIOS ") + kVgaBios + " is missing (Debian's seabios package)");
+    }
+    vga_ = std::make_unique<devices::pci::StdVga>(std::move(rom));
+    devices::Vga& v = vga_->vga();
+    if (Status s = pci_->add(vga_.get(), kVgaSlot); !s) return s;
+    if (Status s = ports_.add("vga", devices::Vga::kPortBase, devices::Vga::kPorts, &v.ports()); !s) return s;
+    if (Status s = ports_.add("vbe dispi", devices::Vga::kDispiBase, devices::Vga::kDispiPorts, &v.dispi()); !s) return s;
+    if (Status s = map_.add_mmio("vga window", devices::Vga::kWindowBase, devices::Vga::kWindowBytes, &v.window()); !s) return s;
+    screendump_ = cfg.screendump;
+    return {};
+  }
+
+  // -device pci-testdev[,romfile=F] in slots from 03 on.
+  Status add_pci_devices(const Config& cfg) {
+    unsigned slot = kFirstDeviceSlot;
+    for (const PciDevice& d : cfg.pci_devices) {
+      std::vector<uint8_t> rom;
+      if (!d.romfile.empty()) {
+        auto data = firmware::read_file(d.romfile, kMaxRomBytes, "a PCI expansion ROM");
+        if (!data) return make_error("-device " + d.driver + ",romfile=: " + data.error());
+        rom = std::move(*data);
+      }
+      if (slot >= 32) return make_error("-device " + d.driver + ": PCI bus 0 is full");
+      testdevs_.push_back(std::make_unique<devices::pci::PciTestdev>(std::move(rom)));
+      if (Status s = pci_->add(testdevs_.back().get(), slot++); !s) return s;
+    }
+    return {};
+  }
+
+  // -option-rom F: QEMU hands each to SeaBIOS as fw_cfg file "genroms/" + F's
+  // name; SeaBIOS copies it into the option ROM area (0xC0000-0xDFFFF),
+  // checks its signature and checksum, and calls its initialisation entry.
+  Status add_option_roms(const Config& cfg) {
+    for (const std::string& path : cfg.option_roms) {
+      if (direct_boot_) return make_error("-option-rom: needs a BIOS to run it (not -kernel's direct boot)");
+      auto data = firmware::read_file(path, pc::kOptionRomAreaBytes, "the option ROM area");
+      if (!data) return make_error("-option-rom: " + data.error());
+      const std::string name = "genroms/" + path.substr(path.find_last_of('/') + 1);
+      if (Status s = fw_cfg_->add_file(name, std::move(*data)); !s) return make_error("-option-rom: " + s.error());
+    }
+    return {};
+  }
+
+  // -screendump FILE: the VGA's text screen at exit.
+  void write_screendump() {
+    std::FILE* f = std::fopen(screendump_.c_str(), "w");
+    if (!f) {
+      std::fprintf(stderr, "kiln: -screendump: cannot write '%s'\n", screendump_.c_str());
+      return;
+    }
+    const std::string text = vga_->vga().text_screen();
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  // ---- end of display and option ROMs ----
+
   // PAM or a BAR changed what [base, base + size) means: blocks translated
   // from it and TLB entries over it are stale (nothing ran yet while building).
   void memory_changed(uint64_t base, uint64_t size) {
@@ -569,6 +658,7 @@ class Pc final : public Machine {
     fw_cfg_->reset();
     for (auto& ch : ide_) ch->reset();
     if (pci_) pci_->ide().reset();
+    if (vga_) vga_->vga().reset();
     apply_a20();
   }
 
@@ -686,6 +776,9 @@ class Pc final : public Machine {
   std::unique_ptr<devices::ResetControl> reset_control_;
   devices::PostPort post_port_;
   std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
+  std::unique_ptr<devices::pci::StdVga> vga_;  // on pci_'s bus at 02.0 (if any)
+  std::vector<std::unique_ptr<devices::pci::PciTestdev>> testdevs_;
+  std::string screendump_;
   Chardev serial_;  // before the UART and the console that use it, so closed after them
   std::unique_ptr<devices::IsaSerial> com1_;
   std::deque<uint8_t> pending_input_;

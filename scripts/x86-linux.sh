@@ -44,7 +44,7 @@ if [ ! -f vmlinuz ]; then
   dpkg -x "$pkg"_*.deb root
   cp root/boot/vmlinuz-* vmlinuz
 fi
-if [ ! -f initrd.cpio.gz ] || ! grep -q 'poweroff -f' initramfs/init 2>/dev/null; then
+if [ ! -f initrd.cpio.gz ] || ! grep -q 'cttyhack' initramfs/init 2>/dev/null; then
   [ -x root/bin/busybox ] || { apt-get download "busybox-static$pkg_arch" >/dev/null; dpkg -x busybox-static_*.deb root; }
   rm -rf initramfs && mkdir -p initramfs/bin initramfs/proc initramfs/sys initramfs/dev
   cp root/bin/busybox initramfs/bin/busybox
@@ -53,6 +53,7 @@ if [ ! -f initrd.cpio.gz ] || ! grep -q 'poweroff -f' initramfs/init 2>/dev/null
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev  # the console device for cttyhack (a controlling tty: Ctrl-C)
 echo KILN-X86-LINUX-MARKER
 # Tests boot with kiln.test on the command line: they compare the flags the kernel
 # found with the model's CPUID; an ACPI power-off then ends Kiln (without ACPI a
@@ -63,7 +64,8 @@ if grep -q kiln.test /proc/cmdline; then
   echo KILN-X86-LINUX-DONE
   if [ -d /sys/firmware/acpi ]; then poweroff -f; else reboot -f; fi
 fi
-exec sh
+echo "busybox shell on Kiln's -M pc (Ctrl-A x quits Kiln; poweroff -f powers off)"
+exec setsid cttyhack sh
 INIT
   chmod +x initramfs/init
   (cd initramfs && find . | cpio -o -H newc --quiet | gzip -9) > initrd.cpio.gz

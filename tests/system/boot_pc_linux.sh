@@ -49,7 +49,7 @@ case "$arch/$cpu" in
   *) echo "FAIL: no expected CPU flags for $arch/$cpu"; exit 1 ;;
 esac
 
-if [ ! -f "$cache/vmlinuz" ] || [ ! -f "$cache/initrd.cpio.gz" ] || ! grep -q 'poweroff -f' "$cache/initramfs/init" 2>/dev/null; then
+if [ ! -f "$cache/vmlinuz" ] || [ ! -f "$cache/initrd.cpio.gz" ] || ! grep -q 'cttyhack' "$cache/initramfs/init" 2>/dev/null; then
   echo "SKIP: $cache has no Debian kernel and test initramfs (run $fetch)"
   exit 77
 fi
