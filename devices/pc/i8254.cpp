@@ -99,6 +99,7 @@ void I8254::start(Channel& c, uint64_t t) {
   c.start = t;
   c.frozen = 0;
   c.rises_seen = 0;
+  c.owed = 0;  // a new count: what the old one owed is void
   c.paused = !c.gate && c.mode != 1 && c.mode != 5;
 }
 
@@ -211,7 +212,7 @@ void I8254::set_gate(unsigned n, bool level) {
   update_irq(c);
 }
 
-void I8254::update_irq(Channel& c) {
+void I8254::update_irq(Channel& c, bool catchup) {
   if (!c.irq) return;
   if (c.timer_armed) {
     clock_.cancel(c.timer);
@@ -221,21 +222,32 @@ void I8254::update_irq(Channel& c) {
   const bool level = out_at(c, t);
   const uint64_t d = elapsed(c, t);
   const uint64_t rises = c.running ? rises_upto(c, d) : 0;
-  if (rises > c.rises_seen) {  // an edge the level alone would not show: pulse it
+  const bool edge = rises > c.rises_seen;  // an edge the level alone would not show
+  if (edge && (c.mode == 2 || c.mode == 3)) owe(c, rises - c.rises_seen - 1);
+  const bool pay = !edge && catchup && c.owed > 0;
+  if (edge || pay) {  // pulse it
     c.irq->set_level(false);
     c.irq->set_level(true);
   }
+  if (pay) c.owed--;
   c.rises_seen = rises;
   c.irq->set_level(level);
   if (!c.running || c.paused) return;
   const uint64_t next = next_rise(c, d);
   if (next == kNever) return;
-  const uint64_t deadline = std::max(tick_ns(c.start + next), clock_.now_ns() + kMinTimerNs);
+  uint64_t deadline = std::max(tick_ns(c.start + next), clock_.now_ns() + kMinTimerNs);
+  if (c.owed) deadline = std::min(deadline, clock_.now_ns() + std::min(kCatchupNs, tick_ns(period(c)) / 2));
   c.timer = clock_.schedule(deadline, [this, &c] {
     c.timer_armed = false;
-    update_irq(c);
+    update_irq(c, true);
   });
   c.timer_armed = true;
+}
+
+void I8254::owe(Channel& c, uint64_t edges) {
+  const uint64_t period_ns = tick_ns(period(c));
+  if (period_ns < kMinOwedPeriodNs) return;
+  c.owed = std::min(c.owed + edges, kNsPerSecond / period_ns);
 }
 
 // ---- port 0x61

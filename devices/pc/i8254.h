@@ -32,6 +32,14 @@ class I8254 final : public mem::PortDevice {
   static constexpr uint64_t kRefreshNs = 15'085;  // half a period of port B's bit 4
   // Timers for IRQ0 no closer than this: a count of a few ticks cannot flood the host.
   static constexpr uint64_t kMinTimerNs = 10'000;
+  // Periodic IRQ0 edges (modes 2 and 3) that fell due while Kiln's thread did
+  // not run (the host busy elsewhere, so one late timer saw several) are owed,
+  // not dropped: they follow one at a time kCatchupNs apart (at most half a
+  // period), as KVM's PIT reinjects lost ticks. A guest counting ticks (Linux's
+  // jiffies before it has a better clocksource) then keeps time with the TSC
+  // and the ACPI PM timer, which read the clock. At most a second's worth is
+  // owed, and only for periods of kMinOwedPeriodNs or more (a tick rate).
+  static constexpr uint64_t kCatchupNs = 200'000, kMinOwedPeriodNs = 100'000;
 
   I8254(Clock& clock, IrqLine& irq0);
   ~I8254() override;
@@ -71,6 +79,7 @@ class I8254 final : public mem::PortDevice {
     // IRQ0 only
     IrqLine* irq = nullptr;
     uint64_t rises_seen = 0;
+    uint64_t owed = 0;  // periodic edges missed by a late timer, still to deliver
     bool timer_armed = false;
     Clock::TimerId timer = 0;
   };
@@ -103,7 +112,9 @@ class I8254 final : public mem::PortDevice {
   uint64_t next_rise(const Channel& c, uint64_t d) const;
   // IRQ0: drives the line to OUT and sets the timer for OUT's next rising
   // edge (IRQ0 is edge triggered: between edges the level matters to nobody).
-  void update_irq(Channel& c);
+  // `catchup`: the timer came to deliver an owed edge (if no edge is due).
+  void update_irq(Channel& c, bool catchup = false);
+  void owe(Channel& c, uint64_t edges);
   uint8_t status_of(const Channel& c, uint64_t t) const;
 
   Clock& clock_;

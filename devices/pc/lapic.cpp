@@ -264,6 +264,7 @@ void LocalApic::cancel_timer() {
 // Sets the clock's timer for the end of the current count (periodic: of the current period).
 void LocalApic::arm_timer() {
   cancel_timer();
+  timer_owed_ = 0;  // reprogrammed: what the old count owed is void
   if (!timer_running_) return;
   const uint64_t period = uint64_t(initial_count_) * divide();
   uint64_t end = timer_start_ns_ + period;
@@ -276,20 +277,31 @@ void LocalApic::arm_timer() {
   timer_armed_ = true;
 }
 
-void LocalApic::timer_fired() {
+void LocalApic::timer_fired(bool catchup) {
   const uint64_t period = uint64_t(initial_count_) * divide(), now = clock_.now_ns();
-  local_deliver(kTimer);  // a late timer delivers once: the IRR is a latch
-  if (lvt_[kTimer] & kTimerPeriodic) {
-    timer_start_ns_ += (now - timer_start_ns_) / period * period;  // the period running now began here
-    const uint64_t next = timer_start_ns_ + period;
-    timer_ = clock_.schedule(std::max(next, now + kMinTimerNs), [this] {
-      timer_armed_ = false;
-      timer_fired();
-    });
-    timer_armed_ = true;
-  } else {
+  if (!(lvt_[kTimer] & kTimerPeriodic)) {
+    local_deliver(kTimer);
     timer_running_ = false;
+    return;
   }
+  const uint64_t ended = (now - timer_start_ns_) / period;  // periods ended since the current one began
+  const uint8_t vector = uint8_t(lvt_[kTimer]);
+  if (ended > 0) {
+    local_deliver(kTimer);  // the IRR is a latch: one interrupt however late
+    if (!(lvt_[kTimer] & kLvtMasked) && period >= kMinOwedPeriodNs)
+      timer_owed_ = std::min(timer_owed_ + ended - 1, 1'000'000'000 / period);
+    timer_start_ns_ += ended * period;  // the period running now began here
+  } else if (catchup && timer_owed_ && !(irr_[vector >> 5] >> (vector & 31) & 1)) {
+    local_deliver(kTimer);
+    timer_owed_--;
+  }
+  uint64_t next = std::max(timer_start_ns_ + period, now + kMinTimerNs);
+  if (timer_owed_) next = std::min(next, now + std::max(kMinTimerNs, std::min(kCatchupNs, period / 2)));
+  timer_ = clock_.schedule(next, [this] {
+    timer_armed_ = false;
+    timer_fired(true);
+  });
+  timer_armed_ = true;
 }
 
 // ---- registers

@@ -80,6 +80,13 @@ class LocalApic final : public mem::MmioDevice {
   static constexpr uint32_t kVersionValue = 0x00050014;  // version 0x14, max LVT entry 5
   // Timers no closer than this (a periodic count of a few ns cannot flood the host).
   static constexpr uint64_t kMinTimerNs = 10'000;
+  // Periods of the periodic timer that ended while Kiln's thread did not run
+  // (one late timer saw several) are owed, not dropped: delivered one at a
+  // time once the last has left the IRR, kCatchupNs apart (at most half a
+  // period), as the 8254 does (devices/pc/i8254.h): Linux counts jiffies on
+  // this timer until it has a clocksource. At most a second's worth, and
+  // only for periods of kMinOwedPeriodNs or more.
+  static constexpr uint64_t kCatchupNs = 200'000, kMinOwedPeriodNs = 100'000;
 
   // `intr`: the CPU's INTR pin. `bus`: where IPIs go (nullptr: only to itself).
   LocalApic(Clock& clock, IrqLine& intr, uint8_t id, bool bsp, ApicBus* bus = nullptr);
@@ -161,7 +168,8 @@ class LocalApic final : public mem::MmioDevice {
   uint64_t divide() const;
   uint32_t current_count() const;
   void arm_timer();
-  void timer_fired();
+  // `catchup`: the timer came to deliver an owed period (if none ended).
+  void timer_fired(bool catchup = false);
   void cancel_timer();
 
   Clock& clock_;
@@ -182,6 +190,7 @@ class LocalApic final : public mem::MmioDevice {
   std::array<uint32_t, kLvtCount> lvt_{};
   Bits isr_{}, tmr_{}, irr_{};
   uint32_t initial_count_ = 0, divide_conf_ = 0;
+  uint64_t timer_owed_ = 0;  // periodic interrupts a late timer missed, still to deliver
   uint64_t timer_start_ns_ = 0;  // when the count was loaded (periodic: the current period's start)
   bool timer_running_ = false, timer_armed_ = false;
   Clock::TimerId timer_ = 0;

@@ -45,6 +45,10 @@ class FakeClock final : public Clock {
     for (auto& fn : posted) fn();
   }
   void advance(uint64_t dt) { advance_to(now_ + dt); }
+  // Time passes with no timer run (Kiln's thread not scheduled): the due ones run late, at the next advance.
+  void jump_to(uint64_t t) {
+    if (t > now_) now_ = t;
+  }
 
   size_t pending_timers() const { return timers_.size(); }
   std::optional<uint64_t> next_deadline() const {

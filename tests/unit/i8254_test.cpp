@@ -245,6 +245,45 @@ TEST_CASE("i8254 gate low pauses modes 0 and 4 (channel 2)", "[i8254]") {
   CHECK(r.pit.out(2));
 }
 
+TEST_CASE("i8254 periodic IRQ0 edges a late timer missed are owed and delivered, not dropped", "[i8254]") {
+  Rig r;
+  r.control(0x34);  // mode 2
+  r.count(0, 1193);  // about 1 ms (1000 Hz)
+  const int rises = r.irq0.rises;
+  r.at(1193);
+  CHECK(r.irq0.rises == rises + 1);
+  r.clock.jump_to(ns(6 * 1193 + 50));  // Kiln did not run for 5 periods
+  r.clock.advance(0);
+  CHECK(r.irq0.rises == rises + 2);  // the late timer: one edge now, four owed
+  r.clock.advance(devices::I8254::kCatchupNs - 1);
+  CHECK(r.irq0.rises == rises + 2);
+  r.clock.advance(1);
+  CHECK(r.irq0.rises == rises + 3);  // then one each kCatchupNs
+  r.at(7 * 1193 - 1);
+  CHECK(r.irq0.rises == rises + 6);
+  r.at(7 * 1193);
+  CHECK(r.irq0.rises == rises + 7);  // every period has its edge
+  r.at(9 * 1193);
+  CHECK(r.irq0.rises == rises + 9);  // and then one a period again
+  SECTION("a new count voids the debt") {
+    r.clock.jump_to(ns(20 * 1193 + 50));
+    r.clock.advance(0);
+    CHECK(r.irq0.rises == rises + 10);
+    r.count(0, 1193);
+    const int now = r.irq0.rises;
+    r.clock.advance(devices::I8254::kCatchupNs * 4);
+    CHECK(r.irq0.rises == now);
+  }
+  SECTION("at most a second's worth is owed") {
+    r.clock.jump_to(ns(9 * 1193) + 5'000'000'000);
+    r.clock.advance(0);
+    const int now = r.irq0.rises;
+    r.clock.advance(2'000'000'000);  // 2000 periods pass while the owed are paid
+    CHECK(r.irq0.rises - now >= 1000 + 2000 - 1);  // the owed 1000 (not all 5000) and the 2000
+    CHECK(r.irq0.rises - now <= 1000 + 2000 + 1);
+  }
+}
+
 TEST_CASE("i8254 IRQ0 timers come no closer than kMinTimerNs", "[i8254]") {
   Rig r;
   r.control(0x34);

@@ -232,6 +232,40 @@ TEST_CASE("lapic timer: one-shot, periodic, divide, current count, mask", "[lapi
     CHECK(r.clock.pending_timers() == 0);
     CHECK(r.rd(LocalApic::kCurrentCount) == 0);
   }
+  SECTION("periodic: periods a late timer missed are owed and delivered as the IRR empties") {
+    r.wr(LocalApic::kLvtTimer, 0x20032);
+    r.wr(LocalApic::kInitialCount, 1'000'000);  // 1 ms
+    const uint64_t t0 = r.clock.now_ns();
+    r.clock.jump_to(t0 + 5'000'000 + 100);  // Kiln did not run for 5 periods
+    r.clock.advance(0);
+    int ticks = 0;
+    auto take = [&] {
+      if (!r.intr.level) return;
+      ticks++;
+      CHECK(r.apic.acknowledge() == 0x32);
+      r.wr(LocalApic::kEoi, 0);
+    };
+    take();
+    CHECK(ticks == 1);  // one at once, four owed
+    r.clock.advance(LocalApic::kCatchupNs);
+    r.clock.advance(LocalApic::kCatchupNs);  // not taken: the IRR holds it, the next waits
+    CHECK(r.intr.level);
+    take();
+    CHECK(ticks == 2);
+    for (int i = 0; i < 10; i++) {  // to t0 + 5.9 ms: two more, 200 us apart
+      r.clock.advance(LocalApic::kCatchupNs / 4);
+      take();
+    }
+    CHECK(ticks == 4);
+    r.clock.advance_to(t0 + 6'000'000);
+    take();
+    CHECK(ticks == 5);  // the next period's own
+    r.clock.advance(LocalApic::kCatchupNs);
+    take();
+    CHECK(ticks == 6);  // and the last owed: none lost
+    r.clock.advance(LocalApic::kCatchupNs * 2);
+    CHECK(!r.intr.level);
+  }
   SECTION("masked: counts without interrupting") {
     r.wr(LocalApic::kLvtTimer, 0x10030);
     r.wr(LocalApic::kInitialCount, 500);
