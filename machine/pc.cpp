@@ -459,7 +459,8 @@ class Pc final : public Machine {
    public:
     explicit CpuApicLink(devices::LocalApic& apic) : apic_(apic) {}
     uint64_t base_msr() const override { return apic_.base_msr(); }
-    bool write_base_msr(uint64_t v) override { return apic_.write_base_msr(v); }
+    bool read_msr(uint32_t msr, uint64_t* v) override { return apic_.read_msr(msr, v); }
+    bool write_msr(uint32_t msr, uint64_t v) override { return apic_.write_msr(msr, v); }
     uint8_t cr8() const override { return apic_.cr8(); }
     void write_cr8(uint8_t v) override { apic_.write_cr8(v); }
     uint8_t id() const override { return apic_.initial_id(); }

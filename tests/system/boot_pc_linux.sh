@@ -45,7 +45,7 @@ case "$arch/$cpu" in
   i386/pentium3) expected="$p6_flags cpuid" ;;
   i386/qemu64) expected="$p6_flags sse2 syscall nx rdtscp lm cpuid pni ssse3 cx16 popcnt abm" ;;
   amd64/qemu64) expected="$p6_flags sse2 syscall nx rdtscp lm rep_good nopl cpuid pni ssse3 cx16 popcnt abm pti" ;;
-  amd64/max) expected="$p6_flags sse2 syscall nx rdtscp lm rep_good nopl cpuid pni ssse3 cx16 movbe popcnt abm pti" ;;
+  amd64/max) expected="$p6_flags sse2 syscall nx rdtscp lm rep_good nopl cpuid pni ssse3 cx16 x2apic movbe popcnt abm pti" ;;
   *) echo "FAIL: no expected CPU flags for $arch/$cpu"; exit 1 ;;
 esac
 
