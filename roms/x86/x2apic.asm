@@ -15,6 +15,11 @@
 ;  R  the 64-bit ICR (0x830) to APIC 0, physical, delivers 0x40 and reads back.
 ;  T  the timer through MSRs (divide 0x83E, LVT 0x832, initial 0x838,
 ;     current 0x839) wakes HLT once, one-shot.
+;  A  (-smp 2 and more, by fw_cfg's CPU count) INIT and SIPI to all but
+;     itself through the 64-bit ICR start AP 1 at F100:0000 (this ROM's
+;     second page); it enters x2APIC mode and records its ID by MSR (1);
+;     a fixed IPI to physical destination 1 and one to logical cluster 0
+;     bit 1, both through MSR 0x830, each reach it.
 ;  D  disabled, then xAPIC mode: the MMIO page answers again.
 ; Each phase prints its letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit with 0 (Kiln's status 1). A failed check
@@ -36,6 +41,10 @@ cpu 686
 %define RESUME (VARS + 12)
 %define IPIS (VARS + 16)
 %define TIMER_TICKS (VARS + 20)
+%define AP_STARTED (VARS + 24)
+%define AP_ID (VARS + 28)
+%define AP_IPIS (VARS + 32)
+%define AP_STACK 0x8000
 %define STACK 0x9000
 
 %define KCODE32 0x08
@@ -44,6 +53,8 @@ cpu 686
 %define APIC 0xfee00000
 %define IPI_VECTOR 0x40
 %define TIMER_VECTOR 0x30
+%define AP_VECTOR 0x42
+%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 %define BASE_X2APIC 0xfee00c00  ; EN | EXTD at the default base (the BSP bit is read-only)
 
 section main start=0 vstart=0
@@ -75,6 +86,18 @@ gdtr: dw gdt_end - gdt - 1
 start:
   real_to_pm32 pm32
 
+; ---- AP 1's start: CS = F100 (SIPI vector 0xF1), IP = 0
+  times 0x1000 - ($ - $$) db 0xff
+ap_start:
+  cli
+  o32 lgdt [cs:ap_gdtr - ap_start]  ; the GDT the BSP copied to RAM
+  mov eax, cr0
+  or al, 1
+  mov cr0, eax
+  jmp dword KCODE32:LIN(ap32)
+ap_gdtr: dw gdt_end - gdt - 1
+         dd GDT_RAM
+
 bits 32
 report_routines
 
@@ -94,10 +117,42 @@ handler 13, 1
 %endmacro
 ipi_handler: counting_handler IPIS
 timer_handler: counting_handler TIMER_TICKS
+ap_handler: counting_handler AP_IPIS
+
+ap32:
+  flat_data32
+  mov esp, AP_STACK
+  lidt [LIN(idtr32)]
+  wr 0x1b, BASE_X2APIC, 0
+  wr 0x80f, 0x1ff, 0
+  rd 0x802
+  mov [AP_ID], eax
+  lock inc dword [AP_STARTED]
+.sleep:
+  sti
+  hlt
+  jmp .sleep
+
+; Waits, interrupts on, until the dword at EDI is EDX (check EBX if it never is).
+wait_for:
+  mov ecx, WAIT_LOOPS
+.poll:
+  sti
+  cmp [edi], edx
+  je .done
+  pause
+  dec ecx
+  jnz .poll
+  cli
+  jmp fail32
+.done:
+  cli
+  ret
 
 handlers: dd 13, LIN(handler_13)
           dd IPI_VECTOR, LIN(ipi_handler)
           dd TIMER_VECTOR, LIN(timer_handler)
+          dd AP_VECTOR, LIN(ap_handler)
 handlers_end:
 
 idtr32: dw 256 * 8 - 1
@@ -113,6 +168,9 @@ pm32:
   xor eax, eax
   mov [IPIS], eax
   mov [TIMER_TICKS], eax
+  mov [AP_STARTED], eax
+  mov [AP_IPIS], eax
+  mov dword [AP_ID], -1
   mov al, 0xff                      ; both 8259As masked
   out 0x21, al
   out 0xa1, al
@@ -240,6 +298,38 @@ pm32:
   fail_unless z, 82
   mov al, 'T'
   out DEBUGCON, al
+
+  ; ---------------------------------------------------------------- AP 1 (-smp 2 on)
+  mov dx, 0x510
+  mov ax, 0x05                      ; fw_cfg: FW_CFG_NB_CPUS, 16-bit little-endian
+  out dx, ax
+  mov dx, 0x511
+  in al, dx
+  cmp al, 2
+  jb .one_cpu
+  wr 0x830, 0xc4500, 0              ; INIT, assert, to all but self
+  wr 0x830, 0xc4600 | 0xf1, 0       ; SIPI: F100:0000
+  mov edx, 1
+  mov edi, AP_STARTED
+  mov ebx, 84
+  call wait_for
+  cmp dword [AP_ID], 1
+  fail_unless e, 85
+  wr 0x830, 0x4000 | AP_VECTOR, 1   ; fixed, physical, destination APIC 1
+  mov edx, 1
+  mov edi, AP_IPIS
+  mov ebx, 86
+  call wait_for
+  wr 0x830, 0x4800 | AP_VECTOR, 2   ; fixed, logical: cluster 0, bit 1
+  mov edx, 2
+  mov edi, AP_IPIS
+  mov ebx, 87
+  call wait_for
+  cmp dword [IPIS], 2               ; none of them reached the BSP
+  fail_unless e, 88
+  mov al, 'A'
+  out DEBUGCON, al
+.one_cpu:
 
   ; ---------------------------------------------------------------- out through disabled
   wr 0x1b, 0xfee00000, 0
