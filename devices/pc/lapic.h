@@ -26,8 +26,8 @@
 // only, the LDR derived from it (cluster << 16 | 1 << (ID & 15)), no DFR,
 // APR or ICR high half (one 64-bit ICR, a 32-bit destination), SELF IPI at
 // 0x83F; the MMIO page reads all ones and drops writes. Transitions go
-// disabled <-> xAPIC -> x2APIC -> disabled; the others, and EXTD without EN,
-// are #GP.
+// disabled <-> xAPIC, xAPIC or disabled -> x2APIC -> disabled (as QEMU);
+// x2APIC -> xAPIC, and EXTD without EN, are #GP.
 //
 // Not modelled: the TSC-deadline timer mode (CPUID does not report
 // it), SMI (no SMM), relocating the register page (the base MSR keeps the new
