@@ -382,6 +382,8 @@ With no options, runs a built-in RISC-V demo guest.
   -serial null|none|file:PATH|pty|unix:PATH[,server=on]
                         output dropped, to a file, a new pseudo-terminal, or a Unix socket
   -device pci-testdev[,romfile=F]              (pc) a PCI device carrying expansion ROM F
+  -device pc-testdev    (pc) QEMU's test ports for kvm-unit-tests: scratch at 0xE0/0xE8, IRQ lines at
+                        0x2000+n, 64 KiB of MMIO scratch at 0xFF000000
   -option-rom FILE      (pc) an ISA option ROM the BIOS runs (fw_cfg's genroms/FILE's name)
   -vga std|none         (pc) QEMU's standard VGA with Bochs VBE and Debian's SeaVGABIOS as its ROM
                         (the default when a BIOS boots; none with -kernel)
@@ -389,6 +391,7 @@ With no options, runs a built-in RISC-V demo guest.
   -nodefaults           no default devices: no VGA, and the serial port is unconnected unless -serial names one
   -monitor none         accepted (Kiln has no monitor)
   -display none         accepted (no display window yet; see -screendump)
+  -vnc none             accepted (Kiln has no VNC server)
   -no-reboot            exit instead of rebooting
   -rtc base=utc|localtime|DATE   (pc) the RTC's start: the host's time in UTC (the default) or
                         local time, or a date such as 2006-06-17T16:01:21
@@ -483,10 +486,14 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
         if (Status s = parse_isa_device(v, &o.machine); !s) return make_error(s.error());
       } else if (name == "pci-testdev") {
         if (Status s = parse_pci_device(v, &o.machine); !s) return make_error(s.error());
+      } else if (name == "pc-testdev") {
+        if (v != name && v.rfind("pc-testdev,id=", 0) != 0) return make_error("-device pc-testdev: it takes no options (but id=)");
+        if (o.machine.pc_testdev) return make_error("-device pc-testdev: given twice (its ports are fixed)");
+        o.machine.pc_testdev = true;
       } else if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
       else if (name == "virtconsole") {
         // QEMU attaches a console port to a virtio-serial-device; Kiln's has one port already.
-      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon, pci-testdev)");
+      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon, pci-testdev, pc-testdev)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (serial_given) return make_error("-serial: given twice, and the board has one serial port");
@@ -506,6 +513,9 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-monitor") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (v != "none") return make_error("-monitor: Kiln has no monitor (only '-monitor none' is accepted)");
+    } else if (opt == "-vnc") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "none") return make_error("-vnc: only 'none' is available (Kiln has no VNC server)");
     } else if (opt == "-display") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (v != "none") return make_error("-display: only 'none' is available (Kiln has no display yet)");
@@ -555,6 +565,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     if (!o.machine.vga.empty() && o.machine.vga != "none") return make_error("-vga std: a VGA is for -M pc (not -M " + o.machine.board + ")");
     if (!o.machine.screendump.empty()) return make_error("-screendump: the text screen is -M pc's VGA (not -M " + o.machine.board + ")");
     if (!o.machine.option_roms.empty()) return make_error("-option-rom: option ROMs are for -M pc's BIOS (not -M " + o.machine.board + ")");
+    if (o.machine.pc_testdev) return make_error("-device pc-testdev: an ISA device, for -M pc (not -M " + o.machine.board + ")");
     if (!o.machine.pci_devices.empty()) return make_error("-device " + o.machine.pci_devices.front().driver + ": a PCI device, for -M pc (not -M " + o.machine.board + ")");
   }
   if (rtc_given && o.machine.board != "pc") return make_error("-rtc: only -M pc has an MC146818 RTC to set");

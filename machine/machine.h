@@ -64,6 +64,7 @@ struct Config {
   std::vector<std::string> virtio_devices;
   std::vector<IsaDevice> isa_devices;  // -M pc, in command-line order
   std::vector<PciDevice> pci_devices;  // -M pc, in slots from 03 on, in command-line order
+  bool pc_testdev = false;             // -M pc: -device pc-testdev (devices/pc/pc_testdev.h)
   // -vga std|none (-M pc): "" is the board's default (std when a BIOS boots,
   // none for -kernel's direct boot; -nodefaults makes it none).
   std::string vga;

@@ -21,6 +21,7 @@
 #include "devices/pc/lapic.h"
 #include "devices/pc/ide.h"
 #include "devices/pc/isa_debug_exit.h"
+#include "devices/pc/pc_testdev.h"
 #include "devices/pc/isa_debugcon.h"
 #include "devices/pc/isa_serial.h"
 #include "devices/pc/mc146818.h"
@@ -110,6 +111,8 @@ class Pc final : public Machine {
     }
     for (const IsaDevice& d : cfg.isa_devices)
       if (Status s = add_device(cfg, d); !s) return s;
+    if (cfg.pc_testdev)
+      if (Status s = add_pc_testdev(); !s) return s;
     return {};
   }
 
@@ -395,6 +398,22 @@ class Pc final : public Machine {
     return {};
   }
 
+  // -device pc-testdev: its ports and 64 KiB of MMIO scratch; IRQ lines 0-15 as ISA devices drive them, 16-23 the IOAPIC's.
+  Status add_pc_testdev() {
+    std::array<devices::IrqLine*, devices::PcTestdev::kIrqLines> irqs{};
+    for (unsigned n = 0; n < irqs.size(); n++) irqs[n] = n < 16 ? &isa_irq(n) : ioapic_ ? &ioapic_->pin(n) : nullptr;
+    pc_testdev_ = std::make_unique<devices::PcTestdev>(irqs);
+    using T = devices::PcTestdev;
+    const struct { uint32_t base, count; mem::PortDevice* dev; } windows[] = {
+        {T::kDataPort, 4, &pc_testdev_->data()}, {T::kFlushPort, 4, &pc_testdev_->flush()},
+        {T::kDataBytePort, 4, &pc_testdev_->data()}, {T::kIrqPorts, T::kIrqLines, &pc_testdev_->irq()}};
+    for (const auto& w : windows)
+      if (Status s = ports_.add("pc-testdev", w.base, w.count, w.dev); !s) return make_error("-device " + s.error());
+    if (Status s = map_.add_mmio("pc-testdev", T::kIomemBase, T::kIomemSize, &pc_testdev_->iomem()); !s)
+      return make_error("-device pc-testdev: " + s.error());
+    return {};
+  }
+
   // The host side of chardev `id`, opened once however many devices share it.
   Result<std::FILE*> chardev_output(const Config& cfg, const std::string& id) {
     if (auto open = chardevs_.find(id); open != chardevs_.end()) return open->second.out();
@@ -459,7 +478,8 @@ class Pc final : public Machine {
    public:
     explicit CpuApicLink(devices::LocalApic& apic) : apic_(apic) {}
     uint64_t base_msr() const override { return apic_.base_msr(); }
-    bool write_base_msr(uint64_t v) override { return apic_.write_base_msr(v); }
+    bool read_msr(uint32_t msr, uint64_t* v) override { return apic_.read_msr(msr, v); }
+    bool write_msr(uint32_t msr, uint64_t v) override { return apic_.write_msr(msr, v); }
     uint8_t cr8() const override { return apic_.cr8(); }
     void write_cr8(uint8_t v) override { apic_.write_cr8(v); }
     uint8_t id() const override { return apic_.initial_id(); }
@@ -769,6 +789,7 @@ class Pc final : public Machine {
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;
+  std::unique_ptr<devices::PcTestdev> pc_testdev_;
   std::unique_ptr<devices::Mc146818> rtc_;  // after events_: it cancels its timer there
   std::unique_ptr<devices::FwCfg> fw_cfg_;
   std::unique_ptr<devices::I8042> kbc_;

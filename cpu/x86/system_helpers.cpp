@@ -194,10 +194,12 @@ uint64_t descriptor_query(void* env, uint64_t kind, uint64_t sel64, uint64_t) {
 uint64_t cpuid_helper(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
   CpuidResult r = cpuid(s->model, uint32_t(s->gpr[AX]), uint32_t(s->gpr[CX]));
-  // The local APIC: its ID, and the APIC bit while IA32_APIC_BASE enables it (as the SDM says).
+  // The local APIC: its ID, the APIC bit while IA32_APIC_BASE enables it (as the SDM says), x2APIC
+  // where the model has it. Without a local APIC, neither bit.
   if (uint32_t(s->gpr[AX]) == 1 && s->apic) {
     r.ebx = (r.ebx & 0x00ffffff) | uint32_t(s->apic->id()) << 24;
     if (s->apic->base_msr() & (1u << 11)) r.edx |= feature::kApic;
+    if (has_x2apic(s->model)) r.ecx |= feature::kEcxX2apic;
   }
   s->gpr[AX] = r.eax;
   s->gpr[BX] = r.ebx;
@@ -247,6 +249,12 @@ uint64_t* msr_slot(X86State* s, uint32_t msr) {
   return nullptr;
 }
 
+// Whether `msr` is the local APIC's (cpu/x86/apic_link.h), which says what it means.
+bool apic_msr(const X86State* s, uint32_t msr) {
+  if (!s->apic) return false;
+  return msr == ApicLink::kBaseMsr || (has_x2apic(s->model) && msr >= ApicLink::kX2apicFirst && msr <= ApicLink::kX2apicLast);
+}
+
 uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
   const uint32_t msr = uint32_t(s->gpr[CX]);
@@ -256,7 +264,9 @@ uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   else if (msr == 0x8b && s->model >= Model::Pentium3) v = 0;  // BIOS_SIGN_ID: microcode revision 0 (none loaded)
   else if (msr == 0x17 && s->model >= Model::Pentium3) v = 0;  // PLATFORM_ID (read-only): platform 0
   else if (msr == 0xc0000080 && s->model >= Model::X64) v = s->efer;
-  else if (msr == 0x1b && s->apic) v = s->apic->base_msr();
+  else if (apic_msr(s, msr)) {
+    if (!s->apic->read_msr(msr, &v)) return gp(s);
+  }
   else if (uint64_t* p = msr_slot(s, msr)) v = *p;
   else return gp(s);
   s->gpr[AX] = uint32_t(v);
@@ -283,7 +293,10 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
     if ((old ^ s->efer) & efer::NXE) flush_all_translations(*s);
     return 0;
   }
-  if (msr == 0x1b && s->apic) return s->apic->write_base_msr(v) ? 0 : gp(s);
+  if (apic_msr(s, msr)) {
+    if (msr == ApicLink::kBaseMsr && (v & ApicLink::kBaseX2apic) && !has_x2apic(s->model)) return gp(s);
+    return s->apic->write_msr(msr, v) ? 0 : gp(s);
+  }
   // BIOS_SIGN_ID: software writes 0 before CPUID to read the revision back; there is nothing to load.
   if (msr == 0x8b && s->model >= Model::Pentium3) return 0;
   uint64_t* p = msr_slot(s, msr);

@@ -31,12 +31,12 @@ void ApicBus::send(const ApicMessage& m, const LocalApic* except) {
   if (m.mode == ApicDelivery::Lowest) {  // the matching APIC with the lowest PPR (the first attached, the lowest index, on a tie)
     LocalApic* pick = nullptr;
     for (LocalApic* a : apics_)
-      if (a != except && a->matches(m.dest, m.logical) && (!pick || a->ppr() < pick->ppr())) pick = a;
+      if (a != except && a->matches(m) && (!pick || a->ppr() < pick->ppr())) pick = a;
     if (pick) pick->accept(m.mode, m.vector, m.level);
     return;
   }
   for (LocalApic* a : apics_)
-    if (a != except && a->matches(m.dest, m.logical)) a->accept(m.mode, m.vector, m.level);
+    if (a != except && a->matches(m)) a->accept(m.mode, m.vector, m.level);
 }
 
 void ApicBus::broadcast_eoi(uint8_t vector) {
@@ -75,7 +75,12 @@ void LocalApic::init() {
 }
 
 bool LocalApic::write_base_msr(uint64_t v) {
-  if (v & ~(kBaseAddressMask | kBaseBsp | kBaseEnable)) return false;  // x2APIC (bit 10) included: not modelled
+  if (v & ~(kBaseAddressMask | kBaseBsp | kBaseEnable | kBaseX2apic)) return false;
+  // SDM §11.12.5: EXTD without EN is invalid, and x2APIC mode is left only for disabled.
+  const bool to_x2apic = (v & kBaseX2apic) != 0, to_enabled = (v & kBaseEnable) != 0;
+  if (to_x2apic && !to_enabled) return false;
+  if (x2apic() && to_enabled && !to_x2apic) return false;
+  if (to_x2apic && !x2apic()) id_ = initial_id_;  // the x2APIC ID is the initial one, read-only
   base_msr_ = (v & ~kBaseBsp) | (base_msr_ & kBaseBsp);
   if (!enabled()) svr_ &= ~kSvrEnable;  // re-enabling finds the APIC software-disabled
   update();
@@ -143,9 +148,15 @@ uint8_t LocalApic::acknowledge() {
   return uint8_t(irrv);
 }
 
-bool LocalApic::matches(uint8_t dest, bool logical) const {
-  if (dest == 0xff) return true;
-  if (!logical) return dest == id_;
+bool LocalApic::matches(const ApicMessage& m) const {
+  if (m.dest == (m.x2apic ? 0xffffffffu : 0xffu)) return true;
+  if (x2apic()) {  // cluster in bits 31:16, a bit per APIC in 15:0
+    if (!m.logical) return m.dest == id_;
+    const uint32_t ldr = x2apic_ldr();
+    return (m.dest >> 16) == (ldr >> 16) && (m.dest & ldr & 0xffff);
+  }
+  const uint8_t dest = uint8_t(m.dest);
+  if (!m.logical) return dest == id_;
   const uint8_t ldr = uint8_t(ldr_ >> 24);
   if ((dfr_ >> 28) == 0xf) return ldr & dest;  // flat model: a bit per APIC
   return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);  // cluster model
@@ -218,8 +229,9 @@ void LocalApic::eoi() {
 }
 
 void LocalApic::send_ipi() {
-  ApicMessage m{.dest = uint8_t(icr_high_ >> 24), .logical = bool(icr_low_ & (1u << 11)), .mode = delivery_of(icr_low_),
-                .vector = uint8_t(icr_low_), .level = bool(icr_low_ & kLvtLevel)};
+  ApicMessage m{.dest = x2apic() ? icr_high_ : icr_high_ >> 24, .logical = bool(icr_low_ & (1u << 11)),
+                .x2apic = x2apic(), .mode = delivery_of(icr_low_), .vector = uint8_t(icr_low_),
+                .level = bool(icr_low_ & kLvtLevel)};
   if ((m.mode == ApicDelivery::Fixed || m.mode == ApicDelivery::Lowest) && m.vector < 16) {
     error(kEsrSendIllegalVector);
     return;
@@ -229,15 +241,15 @@ void LocalApic::send_ipi() {
   switch ((icr_low_ >> 18) & 3) {
     case 1: accept(m.mode, m.vector, m.level); return;  // self
     case 2:  // all including self
-      m.dest = 0xff, m.logical = false;
+      m.dest = 0xff, m.logical = false, m.x2apic = false;
       if (bus_) bus_->send(m); else accept(m.mode, m.vector, m.level);
       return;
     case 3:  // all excluding self
-      m.dest = 0xff, m.logical = false;
+      m.dest = 0xff, m.logical = false, m.x2apic = false;
       if (bus_) bus_->send(m, this);
       return;
     default:
-      if (bus_) bus_->send(m); else if (matches(m.dest, m.logical)) accept(m.mode, m.vector, m.level);
+      if (bus_) bus_->send(m); else if (matches(m)) accept(m.mode, m.vector, m.level);
       return;
   }
 }
@@ -312,7 +324,7 @@ uint32_t LocalApic::read_reg(uint32_t reg) {
   if (reg >= kIrr && reg < kIrr + 0x80) return irr_[(reg - kIrr) >> 4];
   if (reg >= kLvtTimer && reg <= kLvtError) return lvt_[(reg - kLvtTimer) >> 4];
   switch (reg) {
-    case kId: return uint32_t(id_) << 24;
+    case kId: return x2apic() ? id_ : uint32_t(id_) << 24;
     case kVersion: return kVersionValue;
     case kTpr: return tpr_;
     case kApr: {
@@ -321,7 +333,7 @@ uint32_t LocalApic::read_reg(uint32_t reg) {
       return (tpr_ & 0xf0) >= uint32_t(top) ? tpr_ : uint32_t(top);
     }
     case kPpr: return ppr();
-    case kLdr: return ldr_;
+    case kLdr: return x2apic() ? x2apic_ldr() : ldr_;
     case kDfr: return dfr_ | 0x0fffffff;
     case kSvr: return svr_;
     case kEsr: return esr_;
@@ -387,13 +399,67 @@ void LocalApic::write_reg(uint32_t reg, uint32_t v) {
   }
 }
 
+// ---- x2APIC MSRs (SDM Vol. 3 Table 11-6)
+
+namespace {
+enum class X2Access { None, ReadOnly, WriteOnly, ReadWrite };
+// The access an x2APIC MSR allows, by its xAPIC register offset: no APR, RRD, DFR or ICR high half, no CMCI LVT.
+X2Access x2apic_access(uint32_t reg) {
+  using R = LocalApic::Reg;
+  if (reg >= R::kIsr && reg < R::kIrr + 0x80) return X2Access::ReadOnly;  // ISR, TMR, IRR
+  if (reg >= R::kLvtTimer && reg <= R::kLvtError) return X2Access::ReadWrite;
+  switch (reg) {
+    case R::kId: case R::kVersion: case R::kPpr: case R::kLdr: case R::kCurrentCount: return X2Access::ReadOnly;
+    case R::kEoi: case 0x3f0: return X2Access::WriteOnly;  // 0x3F0: SELF IPI
+    case R::kTpr: case R::kSvr: case R::kEsr: case R::kIcrLow: case R::kInitialCount: case R::kDivide:
+      return X2Access::ReadWrite;
+    default: return X2Access::None;
+  }
+}
+}  // namespace
+
+bool LocalApic::read_msr(uint32_t msr, uint64_t* v) {
+  if (msr == kBaseMsr) {
+    *v = base_msr_;
+    return true;
+  }
+  const uint32_t reg = (msr - kX2apicMsrs) << 4;
+  if (!x2apic() || msr < kX2apicMsrs || reg >= kSize) return false;
+  const X2Access a = x2apic_access(reg);
+  if (a != X2Access::ReadOnly && a != X2Access::ReadWrite) return false;
+  *v = read_reg(reg);
+  if (reg == kIcrLow) *v |= uint64_t(icr_high_) << 32;
+  return true;
+}
+
+bool LocalApic::write_msr(uint32_t msr, uint64_t v) {
+  if (msr == kBaseMsr) return write_base_msr(v);
+  const uint32_t reg = (msr - kX2apicMsrs) << 4;
+  if (!x2apic() || msr < kX2apicMsrs || reg >= kSize) return false;
+  const X2Access a = x2apic_access(reg);
+  if (a != X2Access::WriteOnly && a != X2Access::ReadWrite) return false;
+  if (reg != kIcrLow && (v >> 32)) return false;  // bits 63:32 are reserved but in the ICR
+  if ((reg == kEoi || reg == kEsr) && v) return false;  // EOI and ESR take only 0
+  if (msr == kSelfIpiMsr) {
+    if (v >> 8) return false;  // bits 31:8 reserved
+    if (v < 16) error(kEsrSendIllegalVector);
+    else accept(ApicDelivery::Fixed, uint8_t(v), false);  // a fixed, edge IPI to itself
+    return true;
+  }
+  if (reg == kIcrLow) icr_high_ = uint32_t(v >> 32);  // before the low half sends
+  write_reg(reg, uint32_t(v));
+  return true;
+}
+
 uint64_t LocalApic::read(uint64_t offset, unsigned size) {
+  if (x2apic()) return size == 4 ? 0xffffffffu : (1ull << (8 * size)) - 1;  // the page is not decoded: open bus
   if ((offset & 0xf) + size > 4) return 0;  // beyond a register's dword
   const uint64_t v = read_reg(uint32_t(offset & 0xff0)) >> (8 * (offset & 3));
   return size == 4 ? v : v & ((1ull << (8 * size)) - 1);
 }
 
 void LocalApic::write(uint64_t offset, unsigned size, uint64_t value) {
+  if (x2apic()) return;  // the page is not decoded in x2APIC mode
   if (size == 4 && (offset & 0xf) == 0) write_reg(uint32_t(offset & 0xff0), uint32_t(value));
 }
 

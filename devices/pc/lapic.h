@@ -20,7 +20,16 @@
 // Lowest priority goes to the matching APIC with the lowest PPR, the lowest
 // index (APIC ID) on a tie; no focus processor.
 //
-// Not modelled: x2APIC, the TSC-deadline timer mode (CPUID does not report
+// x2APIC mode (SDM §11.12), on models whose CPU lets IA32_APIC_BASE.EXTD be
+// set (cpu/x86/cpuid.h has_x2apic): the registers as MSRs 0x800-0x8FF (MSR
+// = 0x800 + offset / 16), the ID the full 32-bit initial APIC ID and read-
+// only, the LDR derived from it (cluster << 16 | 1 << (ID & 15)), no DFR,
+// APR or ICR high half (one 64-bit ICR, a 32-bit destination), SELF IPI at
+// 0x83F; the MMIO page reads all ones and drops writes. Transitions go
+// disabled <-> xAPIC, xAPIC or disabled -> x2APIC -> disabled (as QEMU);
+// x2APIC -> xAPIC, and EXTD without EN, are #GP.
+//
+// Not modelled: the TSC-deadline timer mode (CPUID does not report
 // it), SMI (no SMM), relocating the register page (the base MSR keeps the new
 // base, the registers stay at 0xFEE00000).
 #pragma once
@@ -42,8 +51,9 @@ enum class ApicDelivery : uint8_t { Fixed = 0, Lowest = 1, Smi = 2, Nmi = 4, Ini
 
 // One interrupt message on the APIC bus.
 struct ApicMessage {
-  uint8_t dest = 0;      // APIC ID (physical) or MDA (logical); 0xFF: all
+  uint32_t dest = 0;     // APIC ID (physical) or MDA (logical); 0xFF (x2APIC format: 0xFFFFFFFF): all
   bool logical = false;  // destination mode
+  bool x2apic = false;   // the destination is in x2APIC format (32 bits; from an x2APIC-mode ICR)
   ApicDelivery mode = ApicDelivery::Fixed;
   uint8_t vector = 0;
   bool level = false;    // trigger mode: level (the EOI is broadcast back)
@@ -68,7 +78,8 @@ class ApicBus {
 class LocalApic final : public mem::MmioDevice {
  public:
   static constexpr uint64_t kDefaultBase = 0xfee00000, kSize = 0x1000;
-  static constexpr uint64_t kBaseBsp = 1u << 8, kBaseEnable = 1u << 11;
+  static constexpr uint64_t kBaseBsp = 1u << 8, kBaseX2apic = 1u << 10, kBaseEnable = 1u << 11;
+  static constexpr uint32_t kBaseMsr = 0x1b, kX2apicMsrs = 0x800, kSelfIpiMsr = 0x83f;
   // Registers (offsets in the page).
   enum Reg : uint32_t {
     kId = 0x20, kVersion = 0x30, kTpr = 0x80, kApr = 0x90, kPpr = 0xa0, kEoi = 0xb0, kRrd = 0xc0, kLdr = 0xd0,
@@ -113,12 +124,17 @@ class LocalApic final : public mem::MmioDevice {
   uint8_t acknowledge();
   // A message from the bus for this APIC (the bus matched the destination).
   void accept(ApicDelivery mode, uint8_t vector, bool level);
-  bool matches(uint8_t dest, bool logical) const;
+  bool matches(const ApicMessage& m) const;
 
-  // IA32_APIC_BASE. write_base_msr is false for reserved bits set (#GP).
+  // IA32_APIC_BASE. write_base_msr is false for reserved bits set or a transition the SDM forbids (#GP).
   uint64_t base_msr() const { return base_msr_; }
   bool write_base_msr(uint64_t v);
   bool enabled() const { return base_msr_ & kBaseEnable; }
+  bool x2apic() const { return base_msr_ & kBaseX2apic; }
+  // The APIC's MSRs: IA32_APIC_BASE and the x2APIC registers (0x800-0x8FF,
+  // x2APIC mode only). False: the access raises #GP.
+  bool read_msr(uint32_t msr, uint64_t* v);
+  bool write_msr(uint32_t msr, uint64_t v);
   // CR8: TPR bits 7:4.
   uint8_t cr8() const { return uint8_t(tpr_ >> 4); }
   void write_cr8(uint8_t v);
@@ -151,6 +167,7 @@ class LocalApic final : public mem::MmioDevice {
   enum Lvt { kTimer, kThermal, kPerf, kLint0, kLint1, kError, kLvtCount };
 
   uint32_t read_reg(uint32_t reg);
+  uint32_t x2apic_ldr() const { return uint32_t(id_ >> 4) << 16 | 1u << (id_ & 15); }
   void write_reg(uint32_t reg, uint32_t v);
   void set_lint(unsigned n, bool level);
   // An LVT entry fires (the timer, LINT in fixed mode, an error).
@@ -186,7 +203,8 @@ class LocalApic final : public mem::MmioDevice {
 
   uint64_t base_msr_ = 0;
   uint8_t id_ = 0;
-  uint32_t tpr_ = 0, ldr_ = 0, dfr_ = 0, svr_ = 0, esr_ = 0, esr_pending_ = 0, icr_low_ = 0, icr_high_ = 0;
+  uint32_t tpr_ = 0, ldr_ = 0, dfr_ = 0, svr_ = 0, esr_ = 0, esr_pending_ = 0, icr_low_ = 0;
+  uint32_t icr_high_ = 0;  // xAPIC: the destination in bits 31:24; x2APIC: all 32 bits
   std::array<uint32_t, kLvtCount> lvt_{};
   Bits isr_{}, tmr_{}, irr_{};
   uint32_t initial_count_ = 0, divide_conf_ = 0;

@@ -48,16 +48,6 @@ gdtr: dw gdt_end - gdt - 1
 %define RECORDING_HANDLERS
 %include "common.inc"
 
-; RDMSR or WRMSR (%1) of MSR %2 that must raise #GP(0) at the instruction; checks %3..%3+2.
-%macro expect_gp 3
-  mov ecx, %2
-  mov dword [RESUME], LIN(%%after)
-%%insn:
-  %1
-%%after:
-  expect 13, 0, LIN(%%insn), %3
-%endmacro
-
 start:
   real_to_pm32 pm32
 

@@ -94,7 +94,7 @@ TEST_CASE("lapic ExtINT: LINT0 passes the 8259A's INTR and INTA through", "[lapi
 
 TEST_CASE("lapic base MSR: reserved bits refused, BSP read-only, disabling clears SVR enable", "[lapic]") {
   Rig r;
-  CHECK(!r.apic.write_base_msr(0xfee00000 | 1u << 10));  // x2APIC
+  CHECK(!r.apic.write_base_msr(0xfee00000 | 1u << 10));  // EXTD without EN
   CHECK(!r.apic.write_base_msr(0xfee00001));
   CHECK(r.apic.write_base_msr(0xfee00800));  // the BSP bit stays
   CHECK(r.apic.base_msr() == 0xfee00900);
@@ -102,6 +102,49 @@ TEST_CASE("lapic base MSR: reserved bits refused, BSP read-only, disabling clear
   CHECK(r.apic.write_base_msr(0xfee00100));
   CHECK(!r.apic.enabled());
   CHECK((r.rd(LocalApic::kSvr) & LocalApic::kSvrEnable) == 0);
+}
+
+TEST_CASE("lapic x2APIC: transitions, MSR registers, #GP cases, MMIO off, 32-bit destinations", "[lapic]") {
+  Rig r;
+  uint64_t v = 0;
+  const uint64_t x2 = 0xfee00000 | LocalApic::kBaseEnable | LocalApic::kBaseX2apic;
+  CHECK(!r.apic.read_msr(0x802, &v));  // xAPIC mode: no x2APIC MSRs
+  CHECK(!r.apic.write_msr(0x808, 0));
+  REQUIRE(r.apic.write_msr(0x1b, x2));
+  CHECK(r.apic.base_msr() == (x2 | LocalApic::kBaseBsp));
+  CHECK(!r.apic.write_msr(0x1b, 0xfee00800));  // x2APIC -> xAPIC: only through disabled
+  REQUIRE(r.apic.read_msr(0x802, &v));
+  CHECK(v == 0);  // the full ID
+  REQUIRE(r.apic.read_msr(0x803, &v));
+  CHECK(v == LocalApic::kVersionValue);
+  REQUIRE(r.apic.read_msr(0x80d, &v));
+  CHECK(v == 1);  // cluster 0, bit 0
+  CHECK(!r.apic.write_msr(0x802, 5));      // ID read-only
+  CHECK(!r.apic.write_msr(0x80d, 5));      // LDR read-only
+  CHECK(!r.apic.read_msr(0x80e, &v));      // no DFR
+  CHECK(!r.apic.read_msr(0x831, &v));      // no ICR high half
+  CHECK(!r.apic.read_msr(0x80b, &v));      // EOI write-only
+  CHECK(!r.apic.write_msr(0x80b, 1));      // EOI takes only 0
+  CHECK(!r.apic.write_msr(0x80f, 1ull << 32));  // reserved upper half
+  CHECK(r.rd(LocalApic::kVersion) == 0xffffffff);  // MMIO off
+  r.wr(LocalApic::kSvr, 0x1ff);
+  REQUIRE(r.apic.read_msr(0x80f, &v));
+  CHECK(v == 0xff);  // the MMIO write went nowhere
+  REQUIRE(r.apic.write_msr(0x80f, 0x1ff));
+  REQUIRE(r.apic.write_msr(0x83f, 0x51));  // SELF IPI
+  CHECK(r.apic.acknowledge() == 0x51);
+  REQUIRE(r.apic.write_msr(0x80b, 0));
+  REQUIRE(r.apic.write_msr(0x830, 0x0000000000004052ull));  // physical, to APIC 0
+  CHECK(r.apic.acknowledge() == 0x52);
+  REQUIRE(r.apic.read_msr(0x830, &v));
+  CHECK(v == 0x4052);
+  CHECK(r.apic.matches({.dest = 0xffffffff, .x2apic = true}));
+  CHECK(!r.apic.matches({.dest = 0x100, .x2apic = true}));
+  CHECK(r.apic.matches({.dest = 0x00000001, .logical = true, .x2apic = true}));
+  CHECK(!r.apic.matches({.dest = 0x00010001, .logical = true, .x2apic = true}));
+  REQUIRE(r.apic.write_msr(0x1b, 0xfee00000));  // -> disabled
+  CHECK(r.apic.write_msr(0x1b, 0xfee00800));    // -> xAPIC
+  CHECK(r.rd(LocalApic::kVersion) == LocalApic::kVersionValue);
 }
 
 TEST_CASE("lapic priorities: the highest IRR above the PPR class, TPR and ISR nesting, EOI", "[lapic]") {
@@ -185,12 +228,12 @@ TEST_CASE("lapic IPIs by destination: physical, flat and cluster logical, all-bu
   r.wr(LocalApic::kIcrLow, 3u << 18 | 0x43);  // all excluding self
   CHECK(!r.intr.level);
   CHECK(ap.acknowledge() == 0x43);
-  CHECK(!ap.matches(0x11, true));  // flat: LDR bit 1 only
+  CHECK(!ap.matches({.dest = 0x11, .logical = true}));  // flat: LDR bit 1 only
   ap.write(LocalApic::kDfr, 4, 0x0fffffff);  // cluster model
   ap.write(LocalApic::kLdr, 4, 0x12000000);
-  CHECK(ap.matches(0x12, true));
-  CHECK(ap.matches(0x13, true));
-  CHECK(!ap.matches(0x22, true));
+  CHECK(ap.matches({.dest = 0x12, .logical = true}));
+  CHECK(ap.matches({.dest = 0x13, .logical = true}));
+  CHECK(!ap.matches({.dest = 0x22, .logical = true}));
 }
 
 TEST_CASE("lapic timer: one-shot, periodic, divide, current count, mask", "[lapic][timer]") {

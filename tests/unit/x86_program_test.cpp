@@ -79,7 +79,13 @@ namespace {
 class FakeApic final : public ApicLink {
  public:
   uint64_t base_msr() const override { return base; }
-  bool write_base_msr(uint64_t v) override {
+  bool read_msr(uint32_t msr, uint64_t* v) override {
+    if (msr != kBaseMsr) return false;
+    *v = base;
+    return true;
+  }
+  bool write_msr(uint32_t msr, uint64_t v) override {
+    if (msr != kBaseMsr) return false;
     writes.push_back(v);
     base = v;
     return true;
