@@ -366,7 +366,7 @@ class Pc final : public Machine {
   Status add_floppy(const Config& cfg) {
     using devices::FloppyController;
     isa_dma_ = std::make_unique<devices::I8237Pair>(map_, engine_.get());
-    fdc_ = std::make_unique<FloppyController>(isa_irq(FloppyController::kIrq), *isa_dma_);
+    fdc_ = std::make_unique<FloppyController>(isa_irq(FloppyController::kIrq), *isa_dma_, events_);
     std::array<const Drive*, FloppyController::kDrives> at{};
     for (const Drive& d : cfg.drives) {
       if (d.iface != "floppy") continue;

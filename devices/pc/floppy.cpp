@@ -23,7 +23,7 @@ constexpr uint8_t kOverwrite = 0x80;    // PERPENDICULAR MODE's OW: the drive bi
 // CONFIGURE's bits.
 constexpr uint8_t kConfigEis = 0x40, kConfigFifoOff = 0x20, kConfigNoPoll = 0x10, kConfigThreshold = 0x0f;
 constexpr uint8_t kConfigDefault = kConfigFifoOff;
-constexpr uint8_t kSt1Overrun = 0x10, kSt1DataError = 0x20;
+constexpr uint8_t kSt1Overrun = 0x10, kSt1DataError = 0x20;  // the host stopped serving; the image file failed
 constexpr uint8_t kSizeCode512 = 2;  // N for 512-byte sectors, the only size the images hold
 
 }  // namespace
@@ -52,8 +52,13 @@ const FloppyController::CommandShape* FloppyController::find_command(uint8_t fir
   return nullptr;
 }
 
-FloppyController::FloppyController(IrqLine& irq, I8237Pair& dma) : irq_(irq), dma_(dma) {
+FloppyController::FloppyController(IrqLine& irq, I8237Pair& dma, Clock& clock) : irq_(irq), dma_(dma), clock_(clock) {
   dma_.connect(kDmaChannel, [this] { dma_service(); });
+}
+
+FloppyController::~FloppyController() {
+  cancel_overrun();
+  dma_.connect(kDmaChannel, nullptr);
 }
 
 void FloppyController::attach(unsigned unit, std::unique_ptr<block::DiskImage> image) {
@@ -121,7 +126,9 @@ uint8_t FloppyController::msr() const {
   if (!(dor_ & kDorNotReset)) return 0;
   switch (phase_) {
     case Phase::Command: return uint8_t(kMsrRqm | (cmd_.empty() ? 0 : kMsrBusy) | busy_drives_);
-    case Phase::Execution: return uint8_t(kMsrBusy | busy_drives_);
+    case Phase::Execution:
+      if (pio_) return uint8_t(kMsrRqm | kMsrNdma | (op_ == Op::Read ? kMsrDio : 0) | kMsrBusy | busy_drives_);
+      return uint8_t(kMsrBusy | busy_drives_);
     case Phase::Result: return uint8_t(kMsrRqm | kMsrDio | kMsrBusy | busy_drives_);
   }
   return 0;
@@ -146,7 +153,8 @@ void FloppyController::soft_reset() {
   cmd_.clear();
   reply_.clear();
   reply_pos_ = 0;
-  dreq_ = irq_pending_ = reply_irq_ = false;
+  dreq_ = irq_pending_ = reply_irq_ = pio_ = false;
+  cancel_overrun();
   sense_ = {};
   busy_drives_ = 0;
   if (lock_) {
@@ -187,6 +195,7 @@ void FloppyController::lower_irq() {
 // ---- Command and result phases ----
 
 void FloppyController::fifo_write(uint8_t v) {
+  if ((dor_ & kDorNotReset) && phase_ == Phase::Execution && pio_) return pio_write(v);
   if (!(dor_ & kDorNotReset) || phase_ != Phase::Command) return;  // not asking for a byte: dropped
   if (cmd_.empty()) {
     command_ = find_command(v);
@@ -197,6 +206,7 @@ void FloppyController::fifo_write(uint8_t v) {
 }
 
 uint8_t FloppyController::fifo_read() {
+  if ((dor_ & kDorNotReset) && phase_ == Phase::Execution && pio_) return pio_read();
   if (!(dor_ & kDorNotReset) || phase_ != Phase::Result) return 0;
   const uint8_t v = reply_[reply_pos_++];
   if (reply_pos_ == 1 && reply_irq_) lower_irq();
@@ -205,7 +215,10 @@ uint8_t FloppyController::fifo_read() {
 }
 
 void FloppyController::result(std::vector<uint8_t> bytes, bool irq) {
+  if (pio_ && irq_pending_) lower_irq();  // the non-DMA data request ends: the result is an interrupt of its own
   cmd_.clear();
+  pio_ = false;
+  cancel_overrun();
   reply_ = std::move(bytes);
   reply_pos_ = 0;
   reply_irq_ = irq;
@@ -359,8 +372,17 @@ void FloppyController::start_transfer(Op op) {
     st0_seek_ = kSt0SeekEnd;
   }
   if (op != Op::Read && d.image->read_only()) return end_transfer(kSt0Abnormal, kSt1NotWritable, 0);
-  if (specify2_ & kSpecifyNoDma) return end_transfer(kSt0Abnormal, kSt1Overrun, 0);  // nobody moves the bytes
   phase_ = Phase::Execution;
+  pio_ = specify2_ & kSpecifyNoDma;
+  if (pio_) {  // the guest moves the bytes through the FIFO
+    buf_pos_ = formatted_ = 0;
+    if (op == Op::Format && format_sectors_ == 0) return end_transfer(0, 0, 0);
+    if (op != Op::Format && !load_sector()) return;
+    last_pio_ns_ = clock_.now_ns();
+    arm_overrun(last_pio_ns_ + kOverrunNs);
+    raise_irq();
+    return;
+  }
   dreq_ = true;
   update_lines();  // the DMA runs the transfer now if it can, else when the guest lets it
 }
@@ -385,62 +407,156 @@ uint16_t FloppyController::sector_error(const Drive& d, unsigned c, unsigned h, 
 // chip an EOT past the last sector runs into "no data", but SeaBIOS's INT 13h
 // asks for EOT = first sector + count - 1 and relies on the wrap (as QEMU has it).
 void FloppyController::transfer_sectors() {
-  Drive& d = drive_[unit_];
-  std::array<uint8_t, kSectorSize> buf;
   for (;;) {
-    if (uint16_t e = sector_error(d, c_, h_, r_, n_)) return end_transfer(kSt0Abnormal, uint8_t(e), uint8_t(e >> 8));
-    const uint64_t pos = image_offset(d, c_, h_, r_);
+    if (!load_sector()) return;
     I8237Pair::Moved m;
     if (op_ == Op::Read) {
-      if (!d.image->read(pos, buf.data(), buf.size())) return end_transfer(kSt0Abnormal, kSt1DataError, 0);
-      m = dma_.to_memory(kDmaChannel, buf.data(), buf.size());
+      m = dma_.to_memory(kDmaChannel, buf_.data(), buf_.size());
     } else {
-      buf.fill(0);  // TC inside the sector: the rest is written as zeros
-      m = dma_.from_memory(kDmaChannel, buf.data(), buf.size());
-      if (!d.image->write(pos, buf.data(), buf.size())) return end_transfer(kSt0Abnormal, kSt1DataError, 0);
+      m = dma_.from_memory(kDmaChannel, buf_.data(), buf_.size());  // TC inside the sector: the rest stays zeros
+      if (!store_sector()) return;
     }
-    d.next_sector = uint8_t(r_ % d.format->sectors + 1);
-    bool track_end = false;
-    if (r_ != eot_ && r_ != d.format->sectors) {
-      r_++;
-    } else if (multi_track_ && head_ == 0) {  // on to head 1's first sector
-      r_ = 1;
-      h_ ^= 1;
-      head_ = 1;
-    } else {
-      r_ = 1;
-      c_++;
-      if (multi_track_) h_ ^= 1;
-      track_end = true;
-    }
+    const bool track_end = next_sector();
     if (m.tc) return end_transfer(0, 0, 0);
-    if (m.bytes < buf.size()) return end_transfer(kSt0Abnormal, kSt1Overrun, 0);  // the channel stopped serving
+    if (m.bytes < buf_.size()) return end_transfer(kSt0Abnormal, kSt1Overrun, 0);  // the channel stopped serving
     if (track_end) return end_transfer(kSt0Abnormal, kSt1EndOfCylinder, 0);
   }
 }
 
-// FORMAT TRACK: four ID bytes per sector from the DMA; a sector whose ID
-// fits the medium's layout gets the fill byte (an image holds no other layout).
-void FloppyController::format_track() {
+// The sector at (c_, h_, r_) into buf_ (a read), or buf_ cleared for one to
+// be written; false, with the result phase entered, if it cannot be reached.
+bool FloppyController::load_sector() {
   Drive& d = drive_[unit_];
-  const FloppyFormat& f = *d.format;
-  if (d.cylinder >= f.cylinders) return end_transfer(kSt0Abnormal, kSt1MissingAm, 0);
-  std::array<uint8_t, kSectorSize> fill;
-  fill.fill(format_fill_);
+  buf_pos_ = 0;
+  if (uint16_t e = sector_error(d, c_, h_, r_, n_)) {
+    end_transfer(kSt0Abnormal, uint8_t(e), uint8_t(e >> 8));
+    return false;
+  }
+  if (op_ != Op::Read) {
+    buf_.fill(0);
+    return true;
+  }
+  if (d.image->read(image_offset(d, c_, h_, r_), buf_.data(), buf_.size())) return true;
+  end_transfer(kSt0Abnormal, kSt1DataError, 0);
+  return false;
+}
+
+bool FloppyController::store_sector() {
+  Drive& d = drive_[unit_];
+  if (d.image->write(image_offset(d, c_, h_, r_), buf_.data(), buf_.size())) return true;
+  end_transfer(kSt0Abnormal, kSt1DataError, 0);
+  return false;
+}
+
+// After a sector moved: on to the next one (head 1's first with MT at the
+// end of head 0). True if it was the last of the track (of the cylinder with MT).
+bool FloppyController::next_sector() {
+  Drive& d = drive_[unit_];
+  d.next_sector = uint8_t(r_ % d.format->sectors + 1);
+  if (r_ != eot_ && r_ != d.format->sectors) {
+    r_++;
+    return false;
+  }
+  r_ = 1;
+  if (multi_track_ && head_ == 0) {
+    h_ ^= 1;
+    head_ = 1;
+    return false;
+  }
+  c_++;
+  if (multi_track_) h_ ^= 1;
+  return true;
+}
+
+// ---- Non-DMA mode: the execution phase's bytes through the FIFO, MSR
+// showing RQM and NDMA (and DIO for a read) while the controller wants one.
+
+uint8_t FloppyController::pio_read() {
+  if (op_ != Op::Read) return 0;
+  const uint8_t v = buf_[buf_pos_++];
+  if (buf_pos_ == buf_.size()) {
+    if (next_sector()) {
+      end_transfer(kSt0Abnormal, kSt1EndOfCylinder, 0);
+      return v;
+    }
+    if (!load_sector()) return v;
+  }
+  pio_byte_done();
+  return v;
+}
+
+void FloppyController::pio_write(uint8_t v) {
+  if (op_ == Op::Read) return;
+  buf_[buf_pos_++] = v;
+  if (op_ == Op::Format) {
+    if (buf_pos_ == 4) {
+      buf_pos_ = 0;
+      if (!format_sector({buf_[0], buf_[1], buf_[2], buf_[3]})) return;
+      if (++formatted_ == format_sectors_) return end_transfer(0, 0, 0);
+    }
+  } else if (buf_pos_ == buf_.size()) {
+    if (!store_sector()) return;
+    if (next_sector()) return end_transfer(kSt0Abnormal, kSt1EndOfCylinder, 0);
+    if (!load_sector()) return;
+  }
+  pio_byte_done();
+}
+
+// The byte is taken: the request drops and rises again for the next one (a new edge).
+void FloppyController::pio_byte_done() {
+  last_pio_ns_ = clock_.now_ns();
+  lower_irq();
+  raise_irq();
+}
+
+// The overrun check: one timer, moved on to kOverrunNs after the last byte until the guest has been idle that long.
+void FloppyController::arm_overrun(uint64_t deadline_ns) {
+  overrun_timer_ = clock_.schedule(deadline_ns, [this] {
+    overrun_timer_ = 0;
+    if (phase_ != Phase::Execution || !pio_) return;
+    const uint64_t due = last_pio_ns_ + kOverrunNs;
+    if (clock_.now_ns() >= due) end_transfer(kSt0Abnormal, kSt1Overrun, 0);
+    else arm_overrun(due);
+  });
+}
+
+void FloppyController::cancel_overrun() {
+  if (overrun_timer_) clock_.cancel(overrun_timer_);
+  overrun_timer_ = 0;
+}
+
+// FORMAT TRACK by DMA: four ID bytes per sector.
+void FloppyController::format_track() {
   for (unsigned i = 0; i < format_sectors_; i++) {
     std::array<uint8_t, 4> id{};
     const I8237Pair::Moved m = dma_.from_memory(kDmaChannel, id.data(), id.size());
     if (m.bytes < id.size()) break;
-    c_ = id[0];
-    h_ = id[1];
-    r_ = id[2];
-    n_ = id[3];
-    if (id[0] == d.cylinder && id[1] == head_ && n_ == kSizeCode512 && r_ >= 1 && r_ <= f.sectors)
-      if (!d.image->write(image_offset(d, c_, head_, r_), fill.data(), fill.size()))
-        return end_transfer(kSt0Abnormal, kSt1DataError, 0);
+    if (!format_sector(id)) return;
     if (m.tc) break;
   }
   end_transfer(0, 0, 0);
+}
+
+// One sector's ID (C, H, R, N) of FORMAT TRACK: the sector gets the fill
+// byte if the ID fits the medium's layout (an image holds no other layout);
+// false, with the result phase entered, on an error.
+bool FloppyController::format_sector(const std::array<uint8_t, 4>& id) {
+  Drive& d = drive_[unit_];
+  const FloppyFormat& f = *d.format;
+  if (d.cylinder >= f.cylinders) {
+    end_transfer(kSt0Abnormal, kSt1MissingAm, 0);
+    return false;
+  }
+  c_ = id[0];
+  h_ = id[1];
+  r_ = id[2];
+  n_ = id[3];
+  if (c_ != d.cylinder || h_ != head_ || n_ != kSizeCode512 || r_ < 1 || r_ > f.sectors) return true;
+  std::array<uint8_t, kSectorSize> fill;
+  fill.fill(format_fill_);
+  if (d.image->write(image_offset(d, c_, head_, r_), fill.data(), fill.size())) return true;
+  end_transfer(kSt0Abnormal, kSt1DataError, 0);
+  return false;
 }
 
 // The result phase of a data command or READ ID, with its interrupt.

@@ -14,8 +14,15 @@
 // SEEK, SENSE INTERRUPT STATUS, SENSE DRIVE STATUS, SPECIFY, CONFIGURE,
 // VERSION, DUMPREG, LOCK/UNLOCK, PERPENDICULAR MODE; anything else is an
 // invalid command (ST0 0x80 as the one result byte), which is how Linux tells
-// a post-1991 82077AA (PART ID is invalid on it). Data moves by DMA only: the
-// non-DMA mode SPECIFY can ask for is not modelled (a data command then fails).
+// a post-1991 82077AA (PART ID is invalid on it). Data moves by DMA, or in
+// the non-DMA mode SPECIFY's ND selects through the FIFO.
+//
+// In non-DMA mode INT is the data request: raised when the execution phase
+// starts and again after each byte the guest moves, so a guest may take one
+// interrupt per byte or poll MSR. Without TC the transfer runs on to the end
+// of the track (ST1 EN), or ends in an overrun (ST1 OR) when the guest stops
+// moving bytes for kOverrunNs (Linux's pseudo-DMA stops after the sectors it
+// wants and reads how far the controller got from the result).
 //
 // Timing: heads settle at once. A seek or recalibrate interrupts as its last
 // command byte is written; a data command's execution phase raises DREQ and
@@ -38,6 +45,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/clock.h"
 #include "devices/block/disk_image.h"
 #include "devices/irq.h"
 #include "devices/pc/i8237.h"
@@ -81,7 +89,11 @@ class FloppyController {
   // "737280 (720K), ..." for an error message.
   static const char* sizes_text();
 
-  FloppyController(IrqLine& irq, I8237Pair& dma);
+  // A non-DMA transfer the guest stops serving ends this long after its last byte (ST1 OR).
+  static constexpr uint64_t kOverrunNs = 10'000'000;
+
+  FloppyController(IrqLine& irq, I8237Pair& dma, Clock& clock);
+  ~FloppyController();
   FloppyController(const FloppyController&) = delete;
   FloppyController& operator=(const FloppyController&) = delete;
 
@@ -167,6 +179,16 @@ class FloppyController {
   void dma_service();
   void transfer_sectors();
   void format_track();
+  bool format_sector(const std::array<uint8_t, 4>& id);
+  bool load_sector();
+  bool store_sector();
+  bool next_sector();
+  // Non-DMA mode: the data through the FIFO, and the overrun when the guest stops moving it.
+  uint8_t pio_read();
+  void pio_write(uint8_t v);
+  void pio_byte_done();
+  void arm_overrun(uint64_t deadline_ns);
+  void cancel_overrun();
   // The sector (cylinder c, head h, sector r) of drive d's medium can be read; else the ST1/ST2 bits saying why.
   uint16_t sector_error(const Drive& d, unsigned c, unsigned h, unsigned r, unsigned n) const;
   void end_transfer(uint8_t st0, uint8_t st1, uint8_t st2);
@@ -178,6 +200,7 @@ class FloppyController {
 
   IrqLine& irq_;
   I8237Pair& dma_;
+  Clock& clock_;
   LowPorts low_{*this};
   DirPort dir_{*this};
   std::array<Drive, kDrives> drive_;
@@ -208,6 +231,12 @@ class FloppyController {
   bool multi_track_ = false;
   uint8_t st0_seek_ = 0;            // SE when an implied seek ran
   uint8_t format_sectors_ = 0, format_fill_ = 0;
+  std::array<uint8_t, kSectorSize> buf_{};  // the sector being moved
+  size_t buf_pos_ = 0;
+  bool pio_ = false;                // non-DMA mode (SPECIFY's ND): the bytes go through the FIFO
+  unsigned formatted_ = 0;          // non-DMA FORMAT TRACK: IDs taken so far
+  uint64_t last_pio_ns_ = 0;        // when the guest last moved a byte in non-DMA mode
+  Clock::TimerId overrun_timer_ = 0;  // 0: none armed
 };
 
 }  // namespace kiln::devices

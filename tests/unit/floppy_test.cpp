@@ -5,7 +5,8 @@
 // disk-change line, SENSE DRIVE STATUS, the configuration commands Linux
 // probes with, READ DATA (multi-track, TC, end of track, implied seek, data
 // rate and cylinder checks), WRITE DATA into the file (read-only and snapshot
-// images), the DMA set up after the command, READ ID and FORMAT TRACK.
+// images), the DMA set up after the command, READ ID, FORMAT TRACK, the
+// non-DMA mode, and random port traffic.
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -26,6 +27,7 @@ constexpr unsigned kSpt = 18;
 
 struct Rig {
   mem::PhysMap map;
+  test::FakeClock clock;
   test::RecordingIrq irq;
   std::unique_ptr<I8237Pair> dma;
   std::unique_ptr<FloppyController> fdc;
@@ -33,7 +35,7 @@ struct Rig {
   explicit Rig(devices::block::DiskOptions b_options = {.read_only = true}) {
     REQUIRE(map.add_ram("ram", 0, 1 << 20));
     dma = std::make_unique<I8237Pair>(map, nullptr);
-    fdc = std::make_unique<FloppyController>(irq, *dma);
+    fdc = std::make_unique<FloppyController>(irq, *dma, clock);
     auto ia = devices::block::DiskImage::open(a.path);
     auto ib = devices::block::DiskImage::open(b.path, b_options);
     REQUIRE(ia);
@@ -249,9 +251,53 @@ TEST_CASE("82077AA: READ DATA errors: end of track, data rate, cylinder, sector;
   CHECK(r.run({0x46, 0x04, 40, 1, 9, 2, 9, 0x1b, 0xff}) == Bytes{0x24, 0, 0, 41, 1, 1, 2});
   CHECK(r.ram(0x30000, 512) == pattern_sectors(lba(40, 1, 9), 1));
   CHECK(r.run({0x0e})[0] == 40);
-  // Non-DMA mode (SPECIFY ND) is not modelled: the data command overruns.
-  r.cmd({0x03, 0xaf, 0x03});
-  CHECK(r.run({0x46, 0x00, 40, 0, 1, 2, 1, 0x1b, 0xff})[1] == 0x10);
+}
+
+TEST_CASE("82077AA: non-DMA mode moves the data through the FIFO", "[floppy]") {
+  Rig r;
+  r.ready(4);
+  r.cmd({0x03, 0xaf, 0x03});  // SPECIFY: ND
+  r.irq.rises = 0;
+  r.cmd({0xc6, 0x00, 4, 0, 18, 2, 18, 0x1b, 0xff});  // MT read from C4 H0 R18: to the cylinder's end
+  CHECK(r.irq.rises == 1);
+  CHECK(r.msr() == 0xf0);  // RQM, DIO, NDMA, busy
+  Bytes got;
+  while (r.msr() == 0xf0) got.push_back(r.in(FloppyController::kFifo));
+  CHECK(got == pattern_sectors(lba(4, 0, 18), 19));  // head 0's last sector, then all of head 1
+  CHECK(r.irq.rises == int(got.size()) + 1);  // the start, a new request after each byte but the last, the result
+  CHECK(r.irq.level);
+  CHECK(r.results() == Bytes{0x44, 0x80, 0, 5, 0, 1, 2});  // no TC without the DMA: end of cylinder
+  CHECK_FALSE(r.irq.level);
+  // A write: MSR asks for bytes (DIO clear) until the track's end.
+  r.cmd({0x45, 0x00, 4, 0, 17, 2, 18, 0x1b, 0xff});
+  CHECK(r.msr() == 0xb0);
+  Bytes data(1024);
+  for (size_t i = 0; i < data.size(); i++) data[i] = uint8_t(i * 7 + 3);
+  for (uint8_t b : data) r.out(FloppyController::kFifo, b);
+  CHECK(r.results() == Bytes{0x40, 0x80, 0, 5, 0, 1, 2});
+  CHECK(r.a.read(lba(4, 0, 17) * 512, 1024) == data);
+  // FORMAT TRACK: four ID bytes a sector through the FIFO.
+  r.cmd({0x4d, 0x00, 2, 2, 0x6c, 0x5a});
+  for (uint8_t b : {4, 0, 1, 2, 4, 0, 2, 2}) {
+    CHECK(r.msr() == 0xb0);
+    r.out(FloppyController::kFifo, b);
+  }
+  CHECK(r.results()[0] == 0x00);
+  CHECK(r.a.read(lba(4, 0, 1) * 512, 1024) == Bytes(1024, 0x5a));
+  CHECK(r.a.read(lba(4, 0, 3) * 512, 512) == pattern_sectors(lba(4, 0, 3), 1));
+  // A guest that stops after the sectors it wants: kOverrunNs later, an overrun with how far it got.
+  r.cmd({0xc6, 0x00, 4, 0, 1, 2, 18, 0x1b, 0xff});
+  for (int i = 0; i < 2 * 512; i++) r.in(FloppyController::kFifo);
+  r.clock.advance(FloppyController::kOverrunNs / 2);
+  CHECK(r.msr() == 0xf0);
+  r.in(FloppyController::kFifo);  // one more byte: the wait starts again
+  r.clock.advance(FloppyController::kOverrunNs - 1);
+  CHECK(r.msr() == 0xf0);
+  r.irq.rises = 0;
+  r.clock.advance(1);
+  CHECK(r.irq.rises == 1);
+  CHECK(r.results() == Bytes{0x40, 0x10, 0, 4, 0, 3, 2});
+  CHECK(r.clock.pending_timers() == 0);
 }
 
 TEST_CASE("82077AA: WRITE DATA into the image; read-only and snapshot images", "[floppy]") {
@@ -343,4 +389,30 @@ TEST_CASE("82077AA: image sizes and CMOS types", "[floppy]") {
   CHECK(FloppyController::format_for_size(2949120)->cmos_type == 5);
   CHECK(FloppyController::format_for_size(1474560 + 512) == nullptr);
   CHECK(FloppyController::format_for_size(0) == nullptr);
+}
+
+TEST_CASE("82077AA and 8237: random guest port traffic never crashes", "[floppy][i8237]") {
+  Rig r({.snapshot = true});
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  static constexpr uint32_t kDmaPorts[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
+                                           0x0c, 0x0d, 0x0e, 0x0f, 0x81, 0x82, 0x87, 0x8f, 0xc4, 0xd0, 0xd4, 0xd6, 0xda};
+  for (int i = 0; i < 200000; i++) {
+    const uint64_t v = next();
+    const uint8_t byte = uint8_t(v >> 8);
+    switch (v % 8) {
+      case 0: r.dma_out(kDmaPorts[(v >> 16) % std::size(kDmaPorts)], byte); break;
+      case 1: r.out(FloppyController::kDor, uint8_t(byte | 0x04)); break;  // mostly out of reset
+      case 2: r.out(unsigned((v >> 16) % 8), byte); break;
+      case 3: r.in(unsigned((v >> 16) % 8)); break;
+      default: r.out(FloppyController::kFifo, byte); break;  // command bytes, mostly
+    }
+    if (v % 4096 == 0) r.fdc->reset();
+  }
+  SUCCEED("no crash");
 }
