@@ -1,16 +1,20 @@
-; A 1.44 MB floppy image for the firmware boot path from drive A: (issue 14):
-; SeaBIOS reads the boot sector to 0000:7C00 and jumps to it with DL = 0. The
-; boot sector then goes back to the floppy through SeaBIOS's INT 13h (and so
-; through its 82077AA and 8237 code): a read of four sectors from cylinder 0,
-; head 0, sector 17 (running on into head 1: a multi-track read), a read from
-; cylinder 1, head 0, sector 18, and a write of a sector on cylinder 2, head 1
-; read back. Every sector s from 1 on holds its LBA in its first and last words
+; A floppy image for the firmware boot path from drive A: (issue 14), 1.44 MB
+; (18 sectors a track) unless SPT says otherwise (9: 720K, 15: 1.2M, 36:
+; 2.88M; 80 cylinders, 2 heads). SeaBIOS reads the boot sector to 0000:7C00
+; and jumps to it with DL = 0. The boot sector then goes back to the floppy
+; through SeaBIOS's INT 13h (and so through its 82077AA and 8237 code, and
+; its media sense by data rate): a read of four sectors from cylinder 0, head
+; 0, the track's second-to-last sector (running on into head 1: a
+; multi-track read), a read of cylinder 1, head 0's last sector, and a write
+; of a sector on cylinder 2, head 1 read back. Every sector s from 1 on holds its LBA in its first and last words
 ; (the last inverted), so a sector from the wrong place shows. It prints
 ; "BOOTED FROM FLOPPY" on debugcon (0xE9), or "FLOPPY FAIL n", and ends the
 ; run through isa-debug-exit (0xF4; status 1, or 3 on a failure).
 bits 16
 org 0x7c00
+%ifndef SPT
 %define SPT 18
+%endif
 %define HEADS 2
 %define LBA(c, h, s) (((c) * HEADS + (h)) * SPT + (s) - 1)
 %define BUF 0x1000
@@ -22,23 +26,23 @@ org 0x7c00
   mov ss, ax
   mov sp, 0x7c00
   mov [drive], dl
-  ; Four sectors from C0 H0 S17: LBA 16-19.
+  ; Four sectors from C0 H0 S(SPT - 1): two on head 0, two on head 1.
   mov ax, 0x0204
-  mov cx, 0x0011
+  mov cx, SPT - 1
   mov dh, 0
   mov bx, BUF
   call disk
-  mov ax, LBA(0, 0, 17)
+  mov ax, LBA(0, 0, SPT - 1)
   mov cx, 4
   mov bl, 1
   call check
-  ; One sector from C1 H0 S18.
+  ; One sector from C1 H0 S(SPT).
   mov ax, 0x0201
-  mov cx, 0x0112
+  mov cx, 0x0100 | SPT
   mov dh, 0
   mov bx, BUF
   call disk
-  mov ax, LBA(1, 0, 18)
+  mov ax, LBA(1, 0, SPT)
   mov cx, 1
   mov bl, 2
   call check
@@ -119,7 +123,7 @@ failmsg: db "FLOPPY FAIL ", 0
 times 510 - ($ - $$) db 0
 dw 0xaa55
 
-; The other 2879 sectors: each one's LBA in its first word, inverted in its last.
+; The other sectors: each one's LBA in its first word, inverted in its last.
 %assign lba 1
 %rep 80 * HEADS * SPT - 1
   dw lba
