@@ -125,17 +125,14 @@ void I8237Pair::set_dreq(unsigned ch, bool high) {
   if (high) run_requests();
 }
 
+// Each waiting channel's service runs once: a device moves all it can in
+// one call, so one that still asks afterwards waits for the next change (a
+// service that never lowered DREQ must not hang the guest here).
 void I8237Pair::run_requests() {
-  if (running_) return;  // the outer loop looks again
+  if (running_) return;  // a service's own DREQ or register changes: the loop below is already running
   running_ = true;
-  for (bool again = true; again;) {
-    again = false;
-    for (unsigned ch = 0; ch < kChannels; ch++) {
-      if (ch == kCascadeChannel || !chan(ch).dreq || !may_run(ch) || !service_[ch]) continue;
-      service_[ch]();
-      again = again || (chan(ch).dreq && may_run(ch));  // still asking and still allowed: serve it again
-    }
-  }
+  for (unsigned ch = 0; ch < kChannels; ch++)
+    if (ch != kCascadeChannel && chan(ch).dreq && may_run(ch) && service_[ch]) service_[ch]();
   running_ = false;
 }
 
