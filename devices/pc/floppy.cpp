@@ -375,11 +375,11 @@ void FloppyController::start_transfer(Op op) {
   phase_ = Phase::Execution;
   pio_ = specify2_ & kSpecifyNoDma;
   if (pio_) {  // the guest moves the bytes through the FIFO
-    buf_pos_ = formatted_ = 0;
+    buf_pos_ = pio_units_ = 0;
     if (op == Op::Format && format_sectors_ == 0) return end_transfer(0, 0, 0);
     if (op != Op::Format && !load_sector()) return;
     last_pio_ns_ = clock_.now_ns();
-    arm_overrun(last_pio_ns_ + kOverrunNs);
+    arm_overrun(last_pio_ns_ + overrun_limit());
     raise_irq();
     return;
   }
@@ -475,6 +475,7 @@ uint8_t FloppyController::pio_read() {
   if (op_ != Op::Read) return 0;
   const uint8_t v = buf_[buf_pos_++];
   if (buf_pos_ == buf_.size()) {
+    pio_units_++;
     if (next_sector()) {
       end_transfer(kSt0Abnormal, kSt1EndOfCylinder, 0);
       return v;
@@ -492,9 +493,10 @@ void FloppyController::pio_write(uint8_t v) {
     if (buf_pos_ == 4) {
       buf_pos_ = 0;
       if (!format_sector({buf_[0], buf_[1], buf_[2], buf_[3]})) return;
-      if (++formatted_ == format_sectors_) return end_transfer(0, 0, 0);
+      if (++pio_units_ == format_sectors_) return end_transfer(0, 0, 0);
     }
   } else if (buf_pos_ == buf_.size()) {
+    pio_units_++;
     if (!store_sector()) return;
     if (next_sector()) return end_transfer(kSt0Abnormal, kSt1EndOfCylinder, 0);
     if (!load_sector()) return;
@@ -502,19 +504,24 @@ void FloppyController::pio_write(uint8_t v) {
   pio_byte_done();
 }
 
-// The byte is taken: the request drops and rises again for the next one (a new edge).
+// The byte is taken: the request drops and rises again for the next one (a
+// new edge). A sector's end brings the overrun check in to the shorter wait.
 void FloppyController::pio_byte_done() {
   last_pio_ns_ = clock_.now_ns();
+  if (buf_pos_ == 0) {
+    cancel_overrun();
+    arm_overrun(last_pio_ns_ + overrun_limit());
+  }
   lower_irq();
   raise_irq();
 }
 
-// The overrun check: one timer, moved on to kOverrunNs after the last byte until the guest has been idle that long.
+// The overrun check: one timer, moved on until the guest has moved no byte for overrun_limit().
 void FloppyController::arm_overrun(uint64_t deadline_ns) {
   overrun_timer_ = clock_.schedule(deadline_ns, [this] {
     overrun_timer_ = 0;
     if (phase_ != Phase::Execution || !pio_) return;
-    const uint64_t due = last_pio_ns_ + kOverrunNs;
+    const uint64_t due = last_pio_ns_ + overrun_limit();
     if (clock_.now_ns() >= due) end_transfer(kSt0Abnormal, kSt1Overrun, 0);
     else arm_overrun(due);
   });

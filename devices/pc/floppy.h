@@ -21,8 +21,10 @@
 // starts and again after each byte the guest moves, so a guest may take one
 // interrupt per byte or poll MSR. Without TC the transfer runs on to the end
 // of the track (ST1 EN), or ends in an overrun (ST1 OR) when the guest stops
-// moving bytes for kOverrunNs (Linux's pseudo-DMA stops after the sectors it
-// wants and reads how far the controller got from the result).
+// moving bytes: for kOverrunNs after a whole sector (Linux's pseudo-DMA stops
+// after the sectors it wants and reads how far the controller got from the
+// result), for kStallNs inside one. The clock is the host's by default, so
+// the wait inside a sector is long enough for a JIT compile to pass unseen.
 //
 // Timing: heads settle at once. A seek or recalibrate interrupts as its last
 // command byte is written; a data command's execution phase raises DREQ and
@@ -89,8 +91,9 @@ class FloppyController {
   // "737280 (720K), ..." for an error message.
   static const char* sizes_text();
 
-  // A non-DMA transfer the guest stops serving ends this long after its last byte (ST1 OR).
-  static constexpr uint64_t kOverrunNs = 10'000'000;
+  // A non-DMA transfer the guest stops serving ends this long after its last
+  // byte (ST1 OR): after a whole sector (or format ID), and inside one.
+  static constexpr uint64_t kOverrunNs = 20'000'000, kStallNs = 2'000'000'000;
 
   FloppyController(IrqLine& irq, I8237Pair& dma, Clock& clock);
   ~FloppyController();
@@ -187,6 +190,7 @@ class FloppyController {
   uint8_t pio_read();
   void pio_write(uint8_t v);
   void pio_byte_done();
+  uint64_t overrun_limit() const { return buf_pos_ == 0 && pio_units_ > 0 ? kOverrunNs : kStallNs; }
   void arm_overrun(uint64_t deadline_ns);
   void cancel_overrun();
   // The sector (cylinder c, head h, sector r) of drive d's medium can be read; else the ST1/ST2 bits saying why.
@@ -234,7 +238,7 @@ class FloppyController {
   std::array<uint8_t, kSectorSize> buf_{};  // the sector being moved
   size_t buf_pos_ = 0;
   bool pio_ = false;                // non-DMA mode (SPECIFY's ND): the bytes go through the FIFO
-  unsigned formatted_ = 0;          // non-DMA FORMAT TRACK: IDs taken so far
+  unsigned pio_units_ = 0;          // non-DMA: sectors (FORMAT TRACK: IDs) moved so far
   uint64_t last_pio_ns_ = 0;        // when the guest last moved a byte in non-DMA mode
   Clock::TimerId overrun_timer_ = 0;  // 0: none armed
 };

@@ -20,6 +20,8 @@
 ;   A  an auto-initialising DMA channel serves two reads unchanged
 ;   E  CONFIGURE's implied seek: a read from cylinder 20 without a SEEK
 ;   F  FORMAT TRACK of C20 H1 (LBA 738-755) with the fill byte 0xE5, read back
+;   N  non-DMA mode (SPECIFY ND): READ DATA of C20 H0 R2 through the FIFO,
+;      polling MSR (RQM, DIO, NDMA) for each byte; no TC, so it ends with EN
 ; then PASS on the debugcon at 0xE9 and exit 0 through isa-debug-exit at
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
@@ -308,6 +310,24 @@ start:
   mov al, 0xe5
   repe scasb
   fail_unless e, 89
+
+  ; N: non-DMA mode.
+  print 'N'
+  fdc 0x03, 0xaf, 0x03       ; SPECIFY: ND
+  fdc_irq 90, 0x46, 0x00, 20, 0, 2, 2, 2, 0x1b, 0xff
+  mov di, 0x8000
+  mov cx, 512
+.pio:
+  inb MSR
+  cmp al, 0xf0               ; RQM, DIO, NDMA, busy: a byte to take
+  fail_unless e, 91
+  mov dx, FIFO
+  in al, dx
+  stosb
+  loop .pio
+  expect_result 92, 0x40, 0x80, 0, 21, 0, 1, 2
+  check_sectors 0x8000, 721, 1, 93
+  fdc 0x03, 0xaf, 0x02
   jmp pass32
 
 irq6:
@@ -349,7 +369,7 @@ send_inline:
   je .ready
   dec bx
   jnz .poll
-  mov ebx, 90
+  mov ebx, 99
   jmp fail32
 .ready:
   cs lodsb

@@ -35,7 +35,7 @@ def main():
   cmd = [a.kiln, "-M", "pc", "-accel", a.accel, "-bios", a.rom, *drive_a,
          "-drive", "file=%s,format=raw,if=floppy,index=1,readonly=on" % path_b,
          "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-  ok = pc_rom_run.run(cmd, "DCSVKRIWPAEF\nPASS\n")
+  ok = pc_rom_run.run(cmd, "DCSVKRIWPAEFN\nPASS\n")
   expected = bytearray(orig_a)
   if not a.snapshot:
     expected[200 * SECTOR:202 * SECTOR] = bytes((3 * j + 1) & 0xFF for j in range(2 * SECTOR))

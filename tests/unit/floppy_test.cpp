@@ -286,11 +286,14 @@ TEST_CASE("82077AA: non-DMA mode moves the data through the FIFO", "[floppy]") {
   CHECK(r.a.read(lba(4, 0, 1) * 512, 1024) == Bytes(1024, 0x5a));
   CHECK(r.a.read(lba(4, 0, 3) * 512, 512) == pattern_sectors(lba(4, 0, 3), 1));
   // A guest that stops after the sectors it wants: kOverrunNs later, an overrun with how far it got.
+  // Before the first byte and inside a sector the wait is kStallNs (a JIT compile must not end it).
   r.cmd({0xc6, 0x00, 4, 0, 1, 2, 18, 0x1b, 0xff});
-  for (int i = 0; i < 2 * 512; i++) r.in(FloppyController::kFifo);
-  r.clock.advance(FloppyController::kOverrunNs / 2);
+  r.clock.advance(FloppyController::kStallNs - 1);
   CHECK(r.msr() == 0xf0);
-  r.in(FloppyController::kFifo);  // one more byte: the wait starts again
+  for (int i = 0; i < 2 * 512 - 1; i++) r.in(FloppyController::kFifo);
+  r.clock.advance(FloppyController::kStallNs - 1);
+  CHECK(r.msr() == 0xf0);
+  r.in(FloppyController::kFifo);  // the second sector's last byte
   r.clock.advance(FloppyController::kOverrunNs - 1);
   CHECK(r.msr() == 0xf0);
   r.irq.rises = 0;
@@ -298,6 +301,13 @@ TEST_CASE("82077AA: non-DMA mode moves the data through the FIFO", "[floppy]") {
   CHECK(r.irq.rises == 1);
   CHECK(r.results() == Bytes{0x40, 0x10, 0, 4, 0, 3, 2});
   CHECK(r.clock.pending_timers() == 0);
+  // Stopping inside a sector: kStallNs.
+  r.cmd({0xc6, 0x00, 4, 0, 1, 2, 18, 0x1b, 0xff});
+  for (int i = 0; i < 100; i++) r.in(FloppyController::kFifo);
+  r.clock.advance(FloppyController::kStallNs - 1);
+  CHECK(r.msr() == 0xf0);
+  r.clock.advance(1);
+  CHECK(r.results() == Bytes{0x40, 0x10, 0, 4, 0, 1, 2});
 }
 
 TEST_CASE("82077AA: WRITE DATA into the image; read-only and snapshot images", "[floppy]") {
