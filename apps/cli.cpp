@@ -336,6 +336,23 @@ Status parse_isa_device(const std::string& v, machine::Config* m) {
   return {};
 }
 
+// -device pci-testdev[,romfile=F] (-M pc).
+Status parse_pci_device(const std::string& v, machine::Config* m) {
+  std::vector<OptionPart> parts = split_options(v);
+  machine::PciDevice d{parts[0].key, ""};
+  for (size_t i = 1; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    if (p.key == "romfile") {
+      if (p.value.empty()) return make_error("-device " + d.driver + ": romfile= needs a file");
+      d.romfile = p.value;
+    } else if (p.key != "id") {
+      return make_error("-device " + d.driver + ": unknown option '" + p.key + "'");
+    }
+  }
+  m->pci_devices.push_back(d);
+  return {};
+}
+
 // -debugcon stdio|null|none|file:PATH: an isa-debugcon at 0xE9 on a chardev of its own.
 Status parse_debugcon(const std::string& v, machine::Config* m) {
   if (m->chardevs.count("debugcon")) return make_error("-debugcon: given twice (or a -chardev has the id 'debugcon')");
@@ -403,9 +420,14 @@ With no options, runs a built-in RISC-V demo guest.
   -serial stdio|mon:stdio   the UART on the terminal (the default; Ctrl-A x quits)
   -serial null|none|file:PATH|pty|unix:PATH[,server=on]
                         output dropped, to a file, a new pseudo-terminal, or a Unix socket
-  -nodefaults           no default devices: the serial port is unconnected unless -serial names one
+  -device pci-testdev[,romfile=F]              (pc) a PCI device carrying expansion ROM F
+  -option-rom FILE      (pc) an ISA option ROM the BIOS runs (fw_cfg's genroms/FILE's name)
+  -vga std|none         (pc) QEMU's standard VGA with Bochs VBE and Debian's SeaVGABIOS as its ROM
+                        (the default when a BIOS boots; none with -kernel)
+  -screendump FILE      (pc) at exit, write the VGA's text screen to FILE (one line a row)
+  -nodefaults           no default devices: no VGA, and the serial port is unconnected unless -serial names one
   -monitor none         accepted (Kiln has no monitor)
-  -display none         accepted (no display yet)
+  -display none         accepted (no display window yet; see -screendump)
   -no-reboot            exit instead of rebooting
   -rtc base=utc|localtime|DATE   (pc) the RTC's start: the host's time in UTC (the default) or
                         local time, or a date such as 2006-06-17T16:01:21
@@ -504,15 +526,26 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       std::string name = v.substr(0, v.find(','));
       if (name == "isa-debug-exit" || name == "isa-debugcon") {
         if (Status s = parse_isa_device(v, &o.machine); !s) return make_error(s.error());
+      } else if (name == "pci-testdev") {
+        if (Status s = parse_pci_device(v, &o.machine); !s) return make_error(s.error());
       } else if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
       else if (name == "virtconsole") {
         // QEMU attaches a console port to a virtio-serial-device; Kiln's has one port already.
-      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon)");
+      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon, pci-testdev)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (serial_given) return make_error("-serial: given twice, and the board has one serial port");
       if (Status s = parse_serial(v, &o.machine); !s) return make_error(s.error());
       serial_given = true;
+    } else if (opt == "-vga") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "std" && v != "none") return make_error("-vga: unknown type '" + v + "' (available: std, none)");
+      o.machine.vga = v;
+    } else if (opt == "-screendump") {
+      if (Status s = value_nonempty(&o.machine.screendump); !s) return make_error(s.error());
+    } else if (opt == "-option-rom") {
+      if (Status s = value_nonempty(&v); !s) return make_error(s.error());
+      o.machine.option_roms.push_back(v);
     } else if (opt == "-nodefaults") {
       nodefaults = true;  // no default devices: the serial port stays unconnected unless -serial names one
     } else if (opt == "-monitor") {
@@ -562,6 +595,13 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     }
   }
   if (nodefaults && !serial_given) o.machine.serial = "null";
+  if (nodefaults && o.machine.vga.empty()) o.machine.vga = "none";
+  if (o.machine.board != "pc") {
+    if (!o.machine.vga.empty() && o.machine.vga != "none") return make_error("-vga std: a VGA is for -M pc (not -M " + o.machine.board + ")");
+    if (!o.machine.screendump.empty()) return make_error("-screendump: the text screen is -M pc's VGA (not -M " + o.machine.board + ")");
+    if (!o.machine.option_roms.empty()) return make_error("-option-rom: option ROMs are for -M pc's BIOS (not -M " + o.machine.board + ")");
+    if (!o.machine.pci_devices.empty()) return make_error("-device " + o.machine.pci_devices.front().driver + ": a PCI device, for -M pc (not -M " + o.machine.board + ")");
+  }
   if (rtc_given && o.machine.board != "pc") return make_error("-rtc: only -M pc has an MC146818 RTC to set");
   if (!o.machine.boot_order.empty() && o.machine.board != "pc") return make_error("-boot: only -M pc has firmware that takes a boot order");
   if (Status s = check_isa_devices(o); !s) return make_error(s.error());

@@ -2,6 +2,7 @@
 // triggered: the device states the level it drives; the receiver decides what
 // a change means. Lines are driven on the CPU thread only (see common/clock.h).
 #pragma once
+#include <vector>
 
 namespace kiln::devices {
 
@@ -33,6 +34,18 @@ class IrqSplitter final : public IrqLine {
  private:
   IrqLine& a_;
   IrqLine& b_;
+};
+
+// One line driving any number of receivers: the 8259A's INT reaches every CPU's LINT0.
+class IrqFanout final : public IrqLine {
+ public:
+  void add(IrqLine& line) { lines_.push_back(&line); }
+  void set_level(bool high) override {
+    for (IrqLine* l : lines_) l->set_level(high);
+  }
+
+ private:
+  std::vector<IrqLine*> lines_;
 };
 
 }  // namespace kiln::devices

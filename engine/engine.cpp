@@ -585,7 +585,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
     }
     st.insns_retired += x.insns;
     st.pc = x.next_pc;
-    bool idle = false;
+    bool idle = false, yield = false;
     switch (x.reason) {
       case ir::ExitReason::None:
         break;
@@ -617,6 +617,9 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       case ir::ExitReason::Wfi:
         idle = !cpu_.wakeup_pending();
         cpu_.take_interrupt();
+        // A wait that is over at once (an x86 PAUSE, a WFI with its interrupt pending) still ends a
+        // shared slice: the CPU spins on something another CPU must do.
+        if (!idle && max_blocks) yield = true;
         break;
       case ir::ExitReason::Halt:
         request_stop(0);
@@ -626,6 +629,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
       why = SliceEnd::Idle;
       break;
     }
+    if (yield) break;  // (Budget)
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stats_.seconds += seconds;

@@ -63,6 +63,7 @@ std::vector<uint8_t> make_boot_params(const BzImage& img, const BootParamsInput&
   put_le(z, bp::kRamdiskImage, in.initrd_addr, 4);
   put_le(z, bp::kRamdiskSize, in.initrd_bytes, 4);
   put_le(z, bp::kCmdLinePtr, in.cmdline_addr, 4);
+  put_le(z, bp::kAcpiRsdpAddr, in.acpi_rsdp_addr, 8);
   uint64_t ext_kib = 0;  // RAM right above 1 MiB, for kernels that look at alt_mem_k
   for (const E820Range& r : in.e820)
     if (r.type == 1 && r.base == 0x100000) ext_kib = r.size / 1024;

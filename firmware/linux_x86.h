@@ -47,6 +47,7 @@ struct BootParamsInput {
   uint64_t code32_start = 0;
   uint64_t cmdline_addr = 0;
   uint64_t initrd_addr = 0, initrd_bytes = 0;
+  uint64_t acpi_rsdp_addr = 0;  // where the RSDP is (0: none), so the kernel need not scan for it
   std::vector<E820Range> e820;
 };
 constexpr uint64_t kBootParamsBytes = 4096;
@@ -54,7 +55,7 @@ std::vector<uint8_t> make_boot_params(const BzImage& img, const BootParamsInput&
 
 // boot_params offsets a loader (and a test) uses.
 namespace bp {
-constexpr unsigned kAltMemK = 0x1e0, kE820Entries = 0x1e8, kSetupSects = 0x1f1, kBootFlag = 0x1fe, kJump = 0x200,
+constexpr unsigned kAcpiRsdpAddr = 0x070, kAltMemK = 0x1e0, kE820Entries = 0x1e8, kSetupSects = 0x1f1, kBootFlag = 0x1fe, kJump = 0x200,
                    kHeader = 0x202, kVersion = 0x206, kTypeOfLoader = 0x210, kLoadflags = 0x211,
                    kCode32Start = 0x214, kRamdiskImage = 0x218, kRamdiskSize = 0x21c, kCmdLinePtr = 0x228,
                    kInitrdAddrMax = 0x22c, kRelocatable = 0x234, kCmdlineSize = 0x238, kPayloadOffset = 0x248,

@@ -73,6 +73,7 @@ cpu::StopEvent MachineDebug::watch_stop(unsigned i) {
   state_.watch.hit = false;
   if (harts_[i].target->description().watch_stops_before_access) return ev;
   state_.watch.suppressed = true;
+  if (enter_hart_) enter_hart_(i);
   harts_[i].engine->step(false);
   state_.watch.suppressed = false;
   if (harts_[i].engine->stop_requested()) return {cpu::StopEvent::Exited, i, 0, {}, harts_[i].engine->stop_code()};
@@ -98,6 +99,7 @@ cpu::StopEvent MachineDebug::resume() {
     for (unsigned i = 0; i < harts_.size(); i++) {
       DebugHart& h = harts_[i];
       if (idle[i] && !h.cpu->wakeup_pending() && !state_.interrupt && !h.engine->stop_requested()) continue;
+      if (enter_hart_) enter_hart_(i);
       engine::Engine::SliceEnd e = h.engine->run_for(slice);
       if (e == engine::Engine::SliceEnd::Stopped) return {cpu::StopEvent::Exited, i, 0, {}, h.engine->stop_code()};
       if (e == engine::Engine::SliceEnd::Debug) return stopped(i);
@@ -124,6 +126,7 @@ cpu::StopEvent MachineDebug::resume() {
 cpu::StopEvent MachineDebug::step(unsigned i) {
   DebugHart& h = harts_[i];
   state_.watch.hit = false;
+  if (enter_hart_) enter_hart_(i);
   engine::DebugStop r = h.engine->step(step_interrupts_);
   if (h.engine->stop_requested()) return {cpu::StopEvent::Exited, i, 0, {}, h.engine->stop_code()};
   if (r == engine::DebugStop::Watchpoint) return watch_stop(i);

@@ -29,6 +29,10 @@ class MachineDebug final : public cpu::DebugSystem {
                std::function<void(unsigned)> switch_hart, std::function<int()> all_idle = nullptr);
   ~MachineDebug() override;
 
+  // `enter(i)` runs before hart i runs or steps (a board whose devices serve
+  // the running hart, as the x86 local APIC page, sets which one that is).
+  void set_enter_hart(std::function<void(unsigned)> enter) { enter_hart_ = std::move(enter); }
+
   unsigned cpu_count() const override { return unsigned(harts_.size()); }
   cpu::DebugTarget& cpu(unsigned index) override { return *harts_[index].target; }
   Status insert_breakpoint(uint64_t addr) override;
@@ -53,6 +57,7 @@ class MachineDebug final : public cpu::DebugSystem {
   const jit::Jit* jit_;
   std::function<void(unsigned)> switch_hart_;
   std::function<int()> all_idle_;
+  std::function<void(unsigned)> enter_hart_;
   engine::DebugState state_;
   bool step_interrupts_ = false;
 };

@@ -34,6 +34,12 @@ struct IsaDevice {
   std::string chardev;  // isa-debugcon: the id of its host side in Config::chardevs
 };
 
+// A PCI device named with -device (-M pc): "pci-testdev", its ROM from romfile=.
+struct PciDevice {
+  std::string driver;
+  std::string romfile;  // empty: no expansion ROM
+};
+
 struct Config {
   std::string board = "spike";
   uint64_t ram_bytes = 128ull << 20;
@@ -59,6 +65,12 @@ struct Config {
   // Other virtio devices, after the drives: "virtio-rng-device", "virtio-serial-device".
   std::vector<std::string> virtio_devices;
   std::vector<IsaDevice> isa_devices;  // -M pc, in command-line order
+  std::vector<PciDevice> pci_devices;  // -M pc, in slots from 03 on, in command-line order
+  // -vga std|none (-M pc): "" is the board's default (std when a BIOS boots,
+  // none for -kernel's direct boot; -nodefaults makes it none).
+  std::string vga;
+  std::string screendump;  // -screendump FILE: the VGA's text screen written there at exit
+  std::vector<std::string> option_roms;  // -option-rom FILE (-M pc): fw_cfg's genroms/NAME
   // Host character devices for the ISA devices (-chardev stdio|file, -debugcon):
   // id -> a machine/chardev.h spec ("stdio", "null", "file:PATH").
   std::map<std::string, std::string> chardevs;

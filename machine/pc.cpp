@@ -1,7 +1,8 @@
-// The `pc` board (-M pc): one x86 CPU from the reset vector, RAM, a -bios ROM
-// image (machine/pc.h has the map), the 8259A PICs and the 8254 PIT, and the
-// ISA debugging devices on the I/O port space. A CPU that halts with nothing
-// left to wake it ends the run with one line and pc::kExitHalted.
+// The `pc` board (-M pc): x86 CPUs (-smp N: the BSP from the reset vector,
+// the APs waiting for a Startup IPI), RAM, a -bios ROM image (machine/pc.h has
+// the map), the 8259A PICs and the 8254 PIT, the APICs, and the ISA devices
+// on the I/O port space. CPUs that halt with nothing left to wake them end the
+// run with one line and pc::kExitHalted.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -28,10 +29,15 @@
 #include "devices/pc/port92.h"
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
+#include "devices/pc/vga.h"
+#include "devices/pci/pci_testdev.h"
+#include "devices/pci/std_vga.h"
 #include "engine/events.h"
+#include "firmware/acpi.h"
 #include "firmware/elf.h"
 #include "firmware/placement.h"
 #include "machine/chardev.h"
+#include "machine/code_watchers.h"
 #include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
@@ -80,21 +86,28 @@ class Pc final : public Machine {
       model = found->model;
     }
     no_reboot_ = cfg.no_reboot;
-    cpu_ = std::make_unique<x86::X86Cpu>(map_, model);
-    cpu_->set_log(&log_);  // -d int
-    cpu_->s().ports = &ports_;
-    engine_ = std::make_unique<engine::Engine>(*cpu_, map_, log_,
-                                               engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
-                                                               cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
-    engine_->set_events(&events_);
+    if (cfg.smp < 1 || cfg.smp > kMaxCpus) return make_error("-smp: -M pc supports 1 to " + std::to_string(kMaxCpus) + " CPUs");
+    if (cfg.smp > 1 && model < x86::Model::Pentium)
+      return make_error("-smp " + std::to_string(cfg.smp) + ": -cpu " + cfg.cpu_model + " has no local APIC to start other CPUs (use pentium or later)");
+    for (unsigned i = 0; i < cfg.smp; i++) add_cpu(cfg, model);
     if (Status s = add_interrupt_devices(); !s) return s;
     if (Status s = add_ide(cfg); !s) return s;
     if (Status s = add_floppy(cfg); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
+    if (Status s = add_vga(cfg); !s) return s;
+    if (Status s = add_pci_devices(cfg); !s) return s;
+    if (Status s = add_option_roms(cfg); !s) return s;
     if (Status s = add_serial(cfg); !s) return s;
     if (direct_boot_) {
-      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_);
+      // What firmware would have set up for the kernel (the PIIX4 PM registers,
+      // the PIRQ routes, shadow RAM at 0xF0000), and the ACPI tables there.
+      pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
+      const firmware::AcpiTables acpi =
+          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
+      pc::AcpiImage acpi_image{.rsdp_addr = pc::kAcpiRsdpAddr, .tables_addr = pc::kAcpiTablesAddr, .rsdp = {}, .tables = {}};
+      acpi.link(acpi_image.tables_addr, acpi_image.tables, acpi_image.rsdp);
+      Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_, acpi_image);
       if (!entry) return make_error(entry.error());
       enter_protected32(*entry);
     }
@@ -104,12 +117,89 @@ class Pc final : public Machine {
   }
 
   int run() override {
+    const int code = cores_.size() > 1 ? run_cores() : run_one();
+    if (!screendump_.empty()) write_screendump();
+    return code;
+  }
+  void request_stop(int code) override {
+    events_.post([this, code] { stop_all(code); });
+  }
+  // The CPUs under gdb (cpu/x86/debug.h), a thread each, made on first use.
+  // CPUs halted for good end the run as they do without gdb (gdb sees the
+  // exit status).
+  cpu::DebugSystem* debug() override {
+    if (!debug_) {
+      std::vector<DebugHart> harts;
+      for (Core& c : cores_) harts.push_back({c.cpu.get(), c.engine.get(), std::make_unique<x86::X86DebugTarget>(*c.cpu)});
+      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr, [this] { return halted(); });
+      debug_->set_enter_hart([this](unsigned i) { current_ = i; });
+    }
+    return debug_.get();
+  }
+  RunStats stats() const override {
+    RunStats r{0, {}, jit_ ? jit_->stats() : jit::Stats{}, jit_ != nullptr};
+    for (const Core& c : cores_) {
+      r.guest_insns += c.cpu->s().insns_retired;
+      r.engine.add(c.engine->stats());
+    }
+    if (cores_.size() > 1) r.engine.seconds = seconds_;  // the CPUs took turns: the run's time, not their sum
+    return r;
+  }
+
+ private:
+  // ---- The CPUs (-smp N, issue 14): CPU i has APIC ID i; CPU 0 is the BSP ----
+  // Each CPU has its engine (one JIT between them) and its INTR pin; a store
+  // into translated code reaches every engine, and marking a code page
+  // protects it in every CPU's TLB, as on virt.
+  static constexpr unsigned kMaxCpus = 64;  // the command line's limit; xAPIC IDs go to 254
+  class IntrPin final : public devices::IrqLine {
+   public:
+    explicit IntrPin(x86::X86Cpu& cpu) : cpu_(cpu) {}
+    void set_level(bool high) override { cpu_.set_intr(high); }
+
+   private:
+    x86::X86Cpu& cpu_;
+  };
+  class CpuApicLink;
+  struct Core {
+    std::unique_ptr<x86::X86Cpu> cpu;
+    std::unique_ptr<engine::Engine> engine;
+    std::unique_ptr<IntrPin> intr_pin;
+    std::unique_ptr<devices::LocalApic> lapic;  // none before the Pentium
+    std::unique_ptr<CpuApicLink> apic_link;
+  };
+
+  void add_cpu(const Config& cfg, x86::Model model) {
+    Core c;
+    c.cpu = std::make_unique<x86::X86Cpu>(map_, model);
+    c.cpu->set_log(&log_);  // -d int
+    c.cpu->s().ports = &ports_;
+    c.engine = std::make_unique<engine::Engine>(*c.cpu, map_, log_,
+                                                engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
+                                                                cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
+    c.engine->set_events(&events_);
+    c.intr_pin = std::make_unique<IntrPin>(*c.cpu);
+    code_watchers_.add(c.engine.get());
+    c.cpu->s().mem.code_watcher = &code_watchers_;
+    for (Core& other : cores_) {
+      other.engine->add_peer_tlb(&c.cpu->s().mem);
+      c.engine->add_peer_tlb(&other.cpu->s().mem);
+    }
+    if (!cores_.empty()) c.cpu->wait_for_sipi();  // an AP
+    cores_.push_back(std::move(c));
+  }
+  void stop_all(int code) {
+    for (Core& c : cores_) c.engine->request_stop(code);
+  }
+
+  int run_one() {
+    engine::Engine& engine = *cores_[0].engine;
     for (;;) {
-      switch (engine_->run_for(0)) {
+      switch (engine.run_for(0)) {
         case engine::Engine::SliceEnd::Stopped:
-          return engine_->stop_code();
+          return engine.stop_code();
         case engine::Engine::SliceEnd::Idle:
-          if (engine_->stop_requested()) break;  // asked to stop before the HLT: the next slice says Stopped
+          if (engine.stop_requested()) break;  // asked to stop before the HLT: the next slice says Stopped
           if (int code = halted(); code >= 0) return code;
           break;
         default:
@@ -117,28 +207,39 @@ class Pc final : public Machine {
       }
     }
   }
-  void request_stop(int code) override {
-    events_.post([this, code] { engine_->request_stop(code); });
-  }
-  // The CPU under gdb (cpu/x86/debug.h), made on first use. A CPU halted for
-  // good ends the run as it does without gdb (gdb sees the exit status).
-  cpu::DebugSystem* debug() override {
-    if (!debug_) {
-      std::vector<DebugHart> harts;
-      harts.push_back({cpu_.get(), engine_.get(), std::make_unique<x86::X86DebugTarget>(*cpu_)});
-      debug_ = std::make_unique<MachineDebug>(std::move(harts), events_, jit_.get(), nullptr, [this] { return halted(); });
-    }
-    return debug_.get();
-  }
-  RunStats stats() const override {
-    return {cpu_->s().insns_retired, engine_->stats(), jit_ ? jit_->stats() : jit::Stats{}, jit_ != nullptr};
-  }
 
- private:
+  // Several CPUs on one host thread, as virt's harts: each runs a slice of
+  // blocks in turn (the one running is the one whose local APIC 0xFEE00000
+  // shows); a CPU waiting (HLT, wait-for-SIPI) is skipped until something is
+  // pending for it, and when every CPU waits the board sleeps on the event
+  // loop or, with nothing left to wake any of them, ends the run.
+  int run_cores() {
+    constexpr uint64_t kSliceBlocks = 2000;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<bool> idle(cores_.size(), false);
+    int code = -1;
+    while (code < 0) {
+      bool all_idle = true;
+      for (size_t i = 0; i < cores_.size() && code < 0; i++) {
+        Core& c = cores_[i];
+        if (idle[i] && !c.cpu->wakeup_pending() && !c.engine->stop_requested()) continue;  // a stop ends the wait too
+        current_ = unsigned(i);
+        const engine::Engine::SliceEnd e = c.engine->run_for(kSliceBlocks);
+        if (e == engine::Engine::SliceEnd::Stopped) code = c.engine->stop_code();
+        else if (c.cpu->shutdown()) code = triple_fault(c);  // the others must not run on
+        idle[i] = e == engine::Engine::SliceEnd::Idle;
+        if (!idle[i]) all_idle = false;
+      }
+      if (code < 0 && all_idle) code = halted();
+      if (code == -1 && all_idle) std::fill(idle.begin(), idle.end(), false);  // look at each again
+    }
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return code;
+  }
+  // ---- end of the CPUs ----
+
   // What this board does not have yet is refused, never silently ignored.
   static Status refuse_unsupported(const Config& cfg) {
-    auto refuse = [](const std::string& what) { return make_error("-M pc does not support " + what + " yet"); };
-    if (cfg.smp != 1) return refuse("-smp " + std::to_string(cfg.smp));
     // QEMU's rules: without a kernel there is nothing to hand a command line or an initrd to.
     if (cfg.kernel.empty() && !cfg.append.empty()) return make_error("-append only allowed with -kernel");
     if (cfg.kernel.empty() && !cfg.initrd.empty()) return make_error("-initrd only allowed with -kernel");
@@ -146,7 +247,7 @@ class Pc final : public Machine {
     if (!cfg.kernel.empty() && !cfg.bios.empty() && !cfg.bios_none)
       return make_error("-M pc does not support -kernel with -bios FILE yet (Kiln's own loader boots -kernel: leave -bios out)");
     if (!cfg.dtb.empty()) return make_error("-M pc does not support -dtb (a device tree is for -M virt)");
-    if (!cfg.virtio_devices.empty()) return refuse("-device " + cfg.virtio_devices.front());
+    if (!cfg.virtio_devices.empty()) return make_error("-M pc does not support -device " + cfg.virtio_devices.front() + " yet");
     if (!cfg.dumpdtb.empty()) return make_error("-M pc does not support dumpdtb (a device tree is for -M virt)");
     return {};
   }
@@ -184,25 +285,108 @@ class Pc final : public Machine {
     std::array<devices::IrqLine*, 16> isa_irqs;
     for (unsigned i = 0; i < isa_irqs.size(); i++) isa_irqs[i] = &isa_irq(i);
     auto p = PcPci::create(map_, ports_, bios, [this](uint64_t base, uint64_t size) { memory_changed(base, size); }, events_,
-                           isa_irqs, reset_control_.get());
+                           isa_irqs, reset_control_.get(), [this] { power_off(); });
     if (!p) return make_error(p.error());
     pci_ = std::move(*p);
-    pci_->ide().connect(ide_[0].get(), ide_[1].get(), engine_.get());  // bus-master DMA for the IDE channels
+    pci_->ide().connect(ide_[0].get(), ide_[1].get(), &code_watchers_);  // bus-master DMA for the IDE channels
     return {};
   }
+  // ---- Display and option ROMs (issue 14, step 5) ----
+  // QEMU's standard VGA at 02.0 (devices/pci/std_vga.h) with Debian's
+  // SeaVGABIOS as its expansion ROM: there by default when a BIOS boots
+  // (-kernel boots without firmware: no VGA unless -vga std), gone with
+  // -vga none or -nodefaults. Without the ROM file the default VGA has no
+  // ROM (nothing sets up a text mode); -vga std asks for it.
+  static constexpr const char* kVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
+  static constexpr unsigned kVgaSlot = 2, kFirstDeviceSlot = 3;
+  static constexpr uint64_t kMaxRomBytes = 1 << 20;
+
+  Status add_vga(const Config& cfg) {
+    if (cfg.vga == "none" || (cfg.vga.empty() && direct_boot_)) {
+      if (!cfg.screendump.empty()) return make_error("-screendump: the board has no VGA (-vga none, -nodefaults or -kernel without -vga std)");
+      return {};
+    }
+    std::vector<uint8_t> rom;
+    if (std::FILE* f = std::fopen(kVgaBios, "rb")) {
+      std::fclose(f);
+      auto data = firmware::read_file(kVgaBios, kMaxRomBytes, "a PCI expansion ROM");
+      if (!data) return make_error("-vga std: " + data.error());
+      rom = std::move(*data);
+    } else if (cfg.vga == "std") {
+      return make_error(std::string("-vga std: the VGA BIOS ") + kVgaBios + " is missing (Debian's seabios package)");
+    }
+    vga_ = std::make_unique<devices::pci::StdVga>(std::move(rom));
+    devices::Vga& v = vga_->vga();
+    if (Status s = pci_->add(vga_.get(), kVgaSlot); !s) return s;
+    if (Status s = ports_.add("vga", devices::Vga::kPortBase, devices::Vga::kPorts, &v.ports()); !s) return s;
+    if (Status s = ports_.add("vbe dispi", devices::Vga::kDispiBase, devices::Vga::kDispiPorts, &v.dispi()); !s) return s;
+    if (Status s = map_.add_mmio("vga window", devices::Vga::kWindowBase, devices::Vga::kWindowBytes, &v.window()); !s) return s;
+    screendump_ = cfg.screendump;
+    return {};
+  }
+
+  // -device pci-testdev[,romfile=F] in slots from 03 on.
+  Status add_pci_devices(const Config& cfg) {
+    unsigned slot = kFirstDeviceSlot;
+    for (const PciDevice& d : cfg.pci_devices) {
+      std::vector<uint8_t> rom;
+      if (!d.romfile.empty()) {
+        auto data = firmware::read_file(d.romfile, kMaxRomBytes, "a PCI expansion ROM");
+        if (!data) return make_error("-device " + d.driver + ",romfile=: " + data.error());
+        rom = std::move(*data);
+      }
+      if (slot >= 32) return make_error("-device " + d.driver + ": PCI bus 0 is full");
+      testdevs_.push_back(std::make_unique<devices::pci::PciTestdev>(std::move(rom)));
+      if (Status s = pci_->add(testdevs_.back().get(), slot++); !s) return s;
+    }
+    return {};
+  }
+
+  // -option-rom F: QEMU hands each to SeaBIOS as fw_cfg file "genroms/" + F's
+  // name; SeaBIOS copies it into the option ROM area (0xC0000-0xDFFFF),
+  // checks its signature and checksum, and calls its initialisation entry.
+  Status add_option_roms(const Config& cfg) {
+    for (const std::string& path : cfg.option_roms) {
+      if (direct_boot_) return make_error("-option-rom: needs a BIOS to run it (not -kernel's direct boot)");
+      auto data = firmware::read_file(path, pc::kOptionRomAreaBytes, "the option ROM area");
+      if (!data) return make_error("-option-rom: " + data.error());
+      const std::string name = "genroms/" + path.substr(path.find_last_of('/') + 1);
+      if (Status s = fw_cfg_->add_file(name, std::move(*data)); !s) return make_error("-option-rom: " + s.error());
+    }
+    return {};
+  }
+
+  // -screendump FILE: the VGA's text screen at exit.
+  void write_screendump() {
+    std::FILE* f = std::fopen(screendump_.c_str(), "w");
+    if (!f) {
+      std::fprintf(stderr, "kiln: -screendump: cannot write '%s'\n", screendump_.c_str());
+      return;
+    }
+    const std::string text = vga_->vga().text_screen();
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  // ---- end of display and option ROMs ----
+
   // PAM or a BAR changed what [base, base + size) means: blocks translated
   // from it and TLB entries over it are stale (nothing ran yet while building).
   void memory_changed(uint64_t base, uint64_t size) {
-    if (!engine_) return;
-    for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) engine_->code_written(page, 1);
-    cpu_->s().mem.flush_tlb();
+    for (uint64_t page = base & mem::kPageMask; page < base + size; page += mem::kPageSize) code_watchers_.code_written(page, 1);
+    for (Core& c : cores_) c.cpu->s().mem.flush_tlb();
+  }
+  // The guest's ACPI soft-off (S5 through the PIIX4's PM1 control): the run
+  // ends with status 0, as QEMU's does. The writing instruction completes first.
+  void power_off() {
+    std::fprintf(stderr, "kiln: guest powered off (ACPI S5)\n");
+    stop_all(0);
   }
   // ---- end PCI ----
 
   Status add_device(const Config& cfg, const IsaDevice& d) {
     mem::PortDevice* dev;
     if (d.driver == "isa-debug-exit") {
-      debug_exits_.push_back(std::make_unique<devices::IsaDebugExit>([this](int status) { engine_->request_stop(status); }));
+      debug_exits_.push_back(std::make_unique<devices::IsaDebugExit>([this](int status) { stop_all(status); }));
       dev = debug_exits_.back().get();
     } else {
       Result<std::FILE*> out = chardev_output(cfg, d.chardev);
@@ -225,24 +409,21 @@ class Pc final : public Machine {
   }
 
   // ---- Interrupts (issue 14): the 8259A pair on the CPU's INTR pin, the 8254 PIT on IRQ0 and port 0x61.
-  class IntrPin final : public devices::IrqLine {
-   public:
-    explicit IntrPin(x86::X86Cpu& cpu) : cpu_(cpu) {}
-    void set_level(bool high) override { cpu_.set_intr(high); }
-
-   private:
-    x86::X86Cpu& cpu_;
-  };
-
+  // With APICs the 8259A's INT reaches every CPU's LINT0 (only the BSP's is
+  // unmasked at reset: the virtual wire), as on QEMU's pc.
   Status add_interrupt_devices() {
-    intr_pin_ = std::make_unique<IntrPin>(*cpu_);
     if (Status s = add_apics(); !s) return s;
-    pic_ = std::make_unique<devices::I8259Pair>(lapic_ ? lapic_->lint0() : *intr_pin_);
-    if (lapic_) {
-      lapic_->set_extint_ack([this] { return pic_->acknowledge(); });
-      cpu_->set_inta([this] { return lapic_->acknowledge(); });
+    Core& bsp = cores_[0];
+    if (bsp.lapic) {
+      for (Core& c : cores_) pic_int_.add(c.lapic->lint0());
+      pic_ = std::make_unique<devices::I8259Pair>(pic_int_);
+      for (Core& c : cores_) {
+        c.lapic->set_extint_ack([this] { return pic_->acknowledge(); });
+        c.cpu->set_inta([&lapic = *c.lapic] { return lapic.acknowledge(); });
+      }
     } else {
-      cpu_->set_inta([this] { return pic_->acknowledge(); });
+      pic_ = std::make_unique<devices::I8259Pair>(*bsp.intr_pin);
+      bsp.cpu->set_inta([this] { return pic_->acknowledge(); });
     }
     for (unsigned n = 0; ioapic_ && n < 16; n++)
       if (n != devices::I8259Pair::kCascadeIrq)
@@ -267,15 +448,16 @@ class Pc final : public Machine {
   // ISA IRQ n as a device drives it: to the 8259A, and with the APICs to the IOAPIC too.
   devices::IrqLine& isa_irq(unsigned n) { return isa_irqs_[n] ? *isa_irqs_[n] : pic_->irq(n); }
   // Whether a halted CPU may still be woken by an interrupt.
-  bool may_interrupt() const {
-    return lapic_ ? lapic_->may_interrupt(pic_->may_interrupt(), ioapic_->may_interrupt()) : pic_->may_interrupt();
+  bool may_interrupt(const Core& c) const {
+    return c.lapic ? c.lapic->may_interrupt(pic_->may_interrupt(), ioapic_->may_interrupt()) : pic_->may_interrupt();
   }
   // ---- end of the interrupt devices
 
   // ---- The APICs (issue 14), on models with one (the Pentium on, as QEMU's CPUID.1:EDX.APIC): the local
   // APIC at 0xFEE00000 drives the CPU's INTR, the 8259A reaching it through LINT0 (virtual wire), and
   // takes IA32_APIC_BASE and CR8; the IOAPIC at 0xFEC00000 receives each ISA IRQ beside the 8259A (IRQ0
-  // on pin 2, QEMU's override; IRQ n on pin n) and delivers over the APIC bus.
+  // on pin 2, QEMU's override; IRQ n on pin n) and delivers over the APIC bus. Each CPU has its local APIC
+  // (APIC ID = its index, CPU 0 the BSP), all at 0xFEE00000: ApicWindow hands an access to the running CPU's.
   class CpuApicLink final : public x86::ApicLink {
    public:
     explicit CpuApicLink(devices::LocalApic& apic) : apic_(apic) {}
@@ -283,25 +465,43 @@ class Pc final : public Machine {
     bool write_base_msr(uint64_t v) override { return apic_.write_base_msr(v); }
     uint8_t cr8() const override { return apic_.cr8(); }
     void write_cr8(uint8_t v) override { apic_.write_cr8(v); }
-    uint8_t id() const override { return apic_.id(); }
+    uint8_t id() const override { return apic_.initial_id(); }
 
    private:
     devices::LocalApic& apic_;
   };
+  class ApicWindow final : public mem::MmioDevice {
+   public:
+    explicit ApicWindow(Pc& pc) : pc_(pc) {}
+    mem::AccessRules rules(uint64_t offset) const override { return pc_.cores_[0].lapic->rules(offset); }
+    uint64_t read(uint64_t offset, unsigned size) override { return running().read(offset, size); }
+    void write(uint64_t offset, unsigned size, uint64_t value) override { running().write(offset, size, value); }
+
+   private:
+    devices::LocalApic& running() { return *pc_.cores_[pc_.current_].lapic; }
+    Pc& pc_;
+  };
 
   Status add_apics() {
-    if (cpu_->model() < x86::Model::Pentium) return {};
+    if (cores_[0].cpu->model() < x86::Model::Pentium) return {};
     apic_bus_ = std::make_unique<devices::ApicBus>();
-    lapic_ = std::make_unique<devices::LocalApic>(events_, *intr_pin_, 0, true, apic_bus_.get());
-    apic_link_ = std::make_unique<CpuApicLink>(*lapic_);
-    cpu_->s().apic = apic_link_.get();
+    for (unsigned i = 0; i < cores_.size(); i++) {
+      Core& c = cores_[i];
+      c.lapic = std::make_unique<devices::LocalApic>(events_, *c.intr_pin, uint8_t(i), i == 0, apic_bus_.get());
+      c.apic_link = std::make_unique<CpuApicLink>(*c.lapic);
+      c.cpu->s().apic = c.apic_link.get();
+      c.lapic->set_cpu_signals({.nmi = [&cpu = *c.cpu] { cpu.nmi(); },
+                                .init = [&cpu = *c.cpu](bool bsp) { cpu.init(bsp); },
+                                .startup = [&cpu = *c.cpu](uint8_t vector) { cpu.startup(vector); }});
+    }
+    apic_window_ = std::make_unique<ApicWindow>(*this);
     ioapic_ = std::make_unique<devices::IoApic>(*apic_bus_);
-    if (Status s = map_.add_mmio("lapic", devices::LocalApic::kDefaultBase, devices::LocalApic::kSize, lapic_.get()); !s) return s;
+    if (Status s = map_.add_mmio("lapic", devices::LocalApic::kDefaultBase, devices::LocalApic::kSize, apic_window_.get()); !s) return s;
     return map_.add_mmio("ioapic", devices::IoApic::kBase, devices::IoApic::kSize, ioapic_.get());
   }
   void reset_apics() {
-    if (!lapic_) return;
-    lapic_->reset();
+    if (!ioapic_) return;
+    for (Core& c : cores_) c.lapic->reset();
     ioapic_->reset();
   }
   // ---- end of the APICs
@@ -365,7 +565,7 @@ class Pc final : public Machine {
   // floppy controller (0x3F0-0x3F5, 0x3F7; IRQ 6, DMA 2) with drives A: and B: (-fda, -fdb, -drive if=floppy) ----
   Status add_floppy(const Config& cfg) {
     using devices::FloppyController;
-    isa_dma_ = std::make_unique<devices::I8237Pair>(map_, engine_.get());
+    isa_dma_ = std::make_unique<devices::I8237Pair>(map_, &code_watchers_);
     fdc_ = std::make_unique<FloppyController>(isa_irq(FloppyController::kIrq), *isa_dma_, events_);
     std::array<const Drive*, FloppyController::kDrives> at{};
     for (const Drive& d : cfg.drives) {
@@ -406,30 +606,44 @@ class Pc final : public Machine {
   }
   // ---- end of the floppy ----
 
-  // HLT with nothing left to wake the CPU ends the run: IF clear (no NMI
-  // source yet), or IF set while the PIC masks every input. Otherwise the
-  // host sleeps until the next event (a timer) and the CPU looks again.
+  // Every CPU waits. HLT with nothing left to wake any CPU ends the run: IF
+  // clear (and no NMI latched), or IF set while the PIC masks every input
+  // (with the APICs: nor does an APIC source remain unmasked); an AP waiting
+  // for SIPI waits for another CPU. Otherwise the host sleeps until the next
+  // event (a timer) and the CPUs look again.
   int halted() {
-    const x86::X86State& s = cpu_->s();
-    if (cpu_->shutdown()) {  // a triple fault: a PC resets (QEMU too), or with -no-reboot Kiln ends
-      std::fprintf(stderr, "kiln: x86 triple fault (shutdown) at %04X:%08llX%s\n", s.seg[x86::CS].selector,
-                   (unsigned long long)cpu_->ip(), no_reboot_ || direct_boot_ ? "" : "; resetting");
-      if (no_reboot_ || direct_boot_) return pc::kExitTripleFault;
-      reset_board();
-      return -1;
+    for (Core& c : cores_)
+      if (c.cpu->shutdown()) return triple_fault(c);
+    for (const Core& c : cores_)
+      if (!c.cpu->waiting_for_sipi() && (c.cpu->s().flags & x86::fl::IF) && may_interrupt(c)) {
+        events_.wait_for_event(kHaltWaitNs);
+        events_.run_due();
+        return -1;
+      }
+    for (const Core& c : cores_) {
+      if (c.cpu->waiting_for_sipi()) continue;
+      const x86::X86State& s = c.cpu->s();
+      const uint16_t cs = s.seg[x86::CS].selector;
+      const unsigned long long hlt_ip = c.cpu->ip() - 1;  // HLT's opcode byte, the last of the instruction
+      const std::string which = cores_.size() > 1 ? "CPU " + std::to_string(&c - cores_.data()) : "CPU";
+      if (s.flags & x86::fl::IF)
+        std::fprintf(stderr, "kiln: %s halted with nothing to wake it at %04X:%04llX (IF=1, but the PIC masks every interrupt)\n",
+                     which.c_str(), cs, hlt_ip);
+      else
+        std::fprintf(stderr, "kiln: %s halted with interrupts disabled at %04X:%04llX\n", which.c_str(), cs, hlt_ip);
+      break;
     }
-    const uint16_t cs = s.seg[x86::CS].selector;
-    const unsigned long long hlt_ip = cpu_->ip() - 1;  // HLT's opcode byte, the last of the instruction
-    if ((s.flags & x86::fl::IF) && may_interrupt()) {
-      events_.wait_for_event(kHaltWaitNs);
-      events_.run_due();
-      return -1;
-    }
-    if (s.flags & x86::fl::IF)  // (with the APICs: nor does an APIC source remain unmasked)
-      std::fprintf(stderr, "kiln: CPU halted with nothing to wake it at %04X:%04llX (IF=1, but the PIC masks every interrupt)\n", cs, hlt_ip);
-    else
-      std::fprintf(stderr, "kiln: CPU halted with interrupts disabled at %04X:%04llX\n", cs, hlt_ip);
     return pc::kExitHalted;
+  }
+  // A triple fault (a shutdown cycle): a PC resets (QEMU too), or with -no-reboot Kiln ends.
+  int triple_fault(Core& c) {
+    const x86::X86State& s = c.cpu->s();
+    const std::string which = cores_.size() > 1 ? " on CPU " + std::to_string(&c - cores_.data()) : "";
+    std::fprintf(stderr, "kiln: x86 triple fault (shutdown)%s at %04X:%08llX%s\n", which.c_str(), s.seg[x86::CS].selector,
+                 (unsigned long long)c.cpu->ip(), no_reboot_ || direct_boot_ ? "" : "; resetting");
+    if (no_reboot_ || direct_boot_) return pc::kExitTripleFault;
+    reset_board();
+    return -1;
   }
 
   // ---- System devices (issue 14: what SeaBIOS reads early) and the board's reset ----
@@ -445,7 +659,7 @@ class Pc final : public Machine {
     rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
-    fw_cfg_->set_code_watcher(engine_.get());
+    fw_cfg_->set_code_watcher(&code_watchers_);
     if (Status s = pc::fill_fw_cfg(*fw_cfg_, facts); !s) return s;
     kbc_ = std::make_unique<devices::I8042>(isa_irq(1), isa_irq(12), devices::I8042::Hooks{[this] { apply_a20(); }, [this] { request_reset(); }});
     port92_ = std::make_unique<devices::Port92>([this] { apply_a20(); }, [this] { request_reset(); });
@@ -473,15 +687,19 @@ class Pc final : public Machine {
   // the run ends instead (status 0, as QEMU's).
   void request_reset() {
     if (no_reboot_ || direct_boot_) {  // a directly booted kernel has no firmware to restart it
-      engine_->request_stop(0);
+      stop_all(0);
       return;
     }
     events_.post([this] { reset_board(); });
   }
 
-  // A system reset: the CPU and the devices, RAM and the CMOS kept.
+  // A system reset: the CPUs (the BSP to the reset vector, the APs waiting
+  // for SIPI) and the devices, RAM and the CMOS kept.
   void reset_board() {
-    cpu_->reset();
+    for (Core& c : cores_) {
+      c.cpu->reset();
+      if (&c != &cores_[0]) c.cpu->wait_for_sipi();
+    }
     reset_apics();
     rtc_->reset();
     kbc_->reset();
@@ -490,6 +708,7 @@ class Pc final : public Machine {
     fw_cfg_->reset();
     for (auto& ch : ide_) ch->reset();
     if (pci_) pci_->ide().reset();
+    if (vga_) vga_->vga().reset();
     reset_floppy();
     apply_a20();
   }
@@ -498,13 +717,15 @@ class Pc final : public Machine {
   // chipset ORs them). Off, the CPU's physical addresses lose bit 20 (the
   // MMU's a20_mask; the 8086 has no bit 20 to lose).
   void apply_a20() {
-    x86::X86State& s = cpu_->s();
-    if (s.model == x86::Model::I8086) return;
-    constexpr uint64_t kBit20 = 1ull << 20;
-    const uint64_t mask = kbc_->a20() || port92_->a20() ? s.a20_mask | kBit20 : s.a20_mask & ~kBit20;
-    if (mask == s.a20_mask) return;
-    s.a20_mask = mask;
-    s.mem.flush_tlb();  // cached translations hold the old physical addresses
+    for (Core& c : cores_) {
+      x86::X86State& s = c.cpu->s();
+      if (s.model == x86::Model::I8086) return;
+      constexpr uint64_t kBit20 = 1ull << 20;
+      const uint64_t mask = kbc_->a20() || port92_->a20() ? s.a20_mask | kBit20 : s.a20_mask & ~kBit20;
+      if (mask == s.a20_mask) continue;
+      s.a20_mask = mask;
+      s.mem.flush_tlb();  // cached translations hold the old physical addresses
+    }
   }
   // ---- end of the system devices ----
 
@@ -550,7 +771,7 @@ class Pc final : public Machine {
   // (paging off, IF clear, A20 on, GPRs zero but those the entry names).
   void enter_protected32(const pc::KernelEntry& entry) {
     using namespace x86;
-    X86State& s = cpu_->s();
+    X86State& s = cores_[0].cpu->s();  // the BSP (APs wait for SIPI, as firmware would leave them)
     s.gdtr = {pc::kBootGdt, sizeof pc::kBootGdtEntries - 1};
     constexpr uint16_t kFlat = attr::kPresent | attr::kS | attr::kAccessed | attr::kDB | attr::kG;
     for (unsigned r = ES; r <= GS; r++) s.seg[r] = Segment{0, 0xffffffff, pc::kBootDs, uint16_t(kFlat | attr::kWritable)};
@@ -581,17 +802,18 @@ class Pc final : public Machine {
   mem::PhysMap map_;
   mem::PortSpace ports_;
   engine::EventLoop events_;
-  std::unique_ptr<jit::Jit> jit_;  // before the engine: it releases its code into it
-  std::unique_ptr<x86::X86Cpu> cpu_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<MachineDebug> debug_;  // after the engine: it detaches from it first
-  std::unique_ptr<IntrPin> intr_pin_;
+  std::unique_ptr<jit::Jit> jit_;  // before the engines: they release their code into it
+  std::vector<Core> cores_;        // after events_: the local APICs cancel their timers there
+  unsigned current_ = 0;           // the CPU running now (whose local APIC 0xFEE00000 shows)
+  CodeWatchers code_watchers_;     // every CPU's engine
+  double seconds_ = 0;             // run_cores()'s time
+  std::unique_ptr<MachineDebug> debug_;  // after the engines: it detaches from them first
+  devices::IrqFanout pic_int_;           // the 8259A's INT to every LINT0
   std::unique_ptr<devices::I8259Pair> pic_;
   std::unique_ptr<devices::I8254> pit_;  // after events_: it cancels its timers there
   // The APICs (none before the Pentium).
   std::unique_ptr<devices::ApicBus> apic_bus_;
-  std::unique_ptr<devices::LocalApic> lapic_;  // after events_: it cancels its timer there
-  std::unique_ptr<CpuApicLink> apic_link_;
+  std::unique_ptr<ApicWindow> apic_window_;
   std::unique_ptr<devices::IoApic> ioapic_;
   std::array<std::unique_ptr<devices::IrqSplitter>, 16> isa_irqs_;
   std::array<std::unique_ptr<devices::IdeChannel>, 2> ide_;  // primary, secondary
@@ -608,6 +830,9 @@ class Pc final : public Machine {
   std::unique_ptr<devices::ResetControl> reset_control_;
   devices::PostPort post_port_;
   std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
+  std::unique_ptr<devices::pci::StdVga> vga_;  // on pci_'s bus at 02.0 (if any)
+  std::vector<std::unique_ptr<devices::pci::PciTestdev>> testdevs_;
+  std::string screendump_;
   Chardev serial_;  // before the UART and the console that use it, so closed after them
   std::unique_ptr<devices::IsaSerial> com1_;
   std::deque<uint8_t> pending_input_;

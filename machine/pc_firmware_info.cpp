@@ -1,9 +1,16 @@
 #include "machine/pc_firmware_info.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
+#include "devices/pc/i8042.h"
+#include "devices/pc/ioapic.h"
+#include "devices/pc/lapic.h"
+#include "devices/pci/piix4_pm.h"
 #include "machine/pc.h"
+#include "machine/pc_pci.h"
 
 namespace kiln::machine::pc {
 
@@ -94,6 +101,28 @@ std::vector<uint8_t> e820_table(uint64_t ram_bytes) {
   return out;
 }
 
+firmware::AcpiDescription acpi_description(const FirmwareFacts& facts) {
+  firmware::AcpiDescription d;
+  d.cpus = facts.cpus;
+  d.lapic_address = uint32_t(devices::LocalApic::kDefaultBase);
+  d.ioapic_id = 0;  // the IOAPIC's ID register at reset
+  d.ioapic_address = uint32_t(devices::IoApic::kBase);
+  d.pm_base = kAcpiPmBase;
+  d.sci_irq = PcPci::kSciIrq;
+  d.reset_port = 0xcf9;  // devices/pc/reset_control.h: 6 is a hard reset (SYS_RST | RST_CPU)
+  d.reset_value = 6;
+  d.rtc_century = devices::Mc146818::kCentury;
+  d.s5_sleep_type = devices::pci::Piix4Pm::kSleepTypeSoftOff;
+  // PCI memory: from the end of RAM below 4 GiB up to the IOAPIC.
+  d.pci_memory_base = uint32_t(ram_below_4g(facts.ram_bytes));
+  d.pci_memory_end = uint32_t(devices::IoApic::kBase - 1);
+  std::copy(std::begin(kPirqIrqs), std::end(kPirqIrqs), d.pirq_irqs.begin());
+  d.kbd_data_port = uint16_t(devices::I8042::kDataPort);
+  d.kbd_command_port = uint16_t(devices::I8042::kCommandPort);
+  d.kbd_irq = 1;  // the board wires the 8042's keyboard to ISA IRQ 1
+  return d;
+}
+
 Status fill_fw_cfg(devices::FwCfg& fw, const FirmwareFacts& facts) {
   using devices::FwCfg;
   fw.add_bytes(FwCfg::kUuid, std::vector<uint8_t>(16, 0));
@@ -107,6 +136,10 @@ Status fill_fw_cfg(devices::FwCfg& fw, const FirmwareFacts& facts) {
   if (Status s = fw.add_file("etc/e820", e820_table(facts.ram_bytes)); !s) return s;
   // How long SeaBIOS waits before rebooting when nothing boots: -1, never (QEMU's default).
   if (Status s = fw.add_file("etc/boot-fail-wait", {0xff, 0xff, 0xff, 0xff}); !s) return s;
+  const firmware::AcpiTables acpi = firmware::build_acpi_tables(acpi_description(facts));
+  for (auto [name, data] : {std::pair{firmware::kAcpiTablesFile, acpi.tables}, {firmware::kAcpiRsdpFile, acpi.rsdp},
+                            {firmware::kTableLoaderFile, acpi.loader_script()}})
+    if (Status s = fw.add_file(name, data); !s) return s;
   // Device paths in boot priority order: none named yet, so the CMOS order rules.
   return fw.add_file("bootorder", {});
 }

@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "devices/pc/fw_cfg.h"
 #include "devices/pc/mc146818.h"
+#include "firmware/acpi.h"
 
 namespace kiln::machine::pc {
 
@@ -64,7 +65,12 @@ constexpr size_t kE820EntryBytes = 20;
 // ram_ranges() as fw_cfg's etc/e820.
 std::vector<uint8_t> e820_table(uint64_t ram_bytes);
 
-// fw_cfg's keys and files for SeaBIOS.
+// The ACPI tables' description of the board (firmware/acpi.h): its CPUs,
+// APICs, PM registers at kAcpiPmBase, SCI, reset register and PCI windows.
+firmware::AcpiDescription acpi_description(const FirmwareFacts& facts);
+
+// fw_cfg's keys and files for SeaBIOS, the ACPI tables among them (the
+// "etc/acpi/tables", "etc/acpi/rsdp" and "etc/table-loader" files).
 Status fill_fw_cfg(devices::FwCfg& fw, const FirmwareFacts& facts);
 
 // -rtc base=utc|localtime|DATE (QEMU's spelling; DATE is 2006-06-17 or

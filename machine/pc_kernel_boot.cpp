@@ -23,7 +23,7 @@ constexpr uint32_t kE820Reserved = 2;
 
 class KernelLoader {
  public:
-  explicit KernelLoader(mem::PhysMap& map) : map_(map) {}
+  KernelLoader(mem::PhysMap& map, const AcpiImage& acpi) : map_(map), acpi_(acpi) {}
 
   Result<KernelEntry> load_kernel(const Config& cfg) {
     auto data = firmware::read_program(cfg.kernel, cfg.ram_bytes, "guest RAM");
@@ -60,9 +60,13 @@ class KernelLoader {
   }
 
  private:
-  firmware::Placement low_ram_placement(const Config& cfg) const {
+  // RAM below 4 GiB, with the ACPI tables already in it: every entry gets them.
+  Result<firmware::Placement> low_ram_placement(const Config& cfg) {
     firmware::Placement placed;
     placed.add_memory("guest RAM", 0, ram_below_4g(cfg.ram_bytes));
+    for (Status s : {place(placed, "ACPI RSDP", acpi_.rsdp_addr, acpi_.rsdp.data(), acpi_.rsdp.size()),
+                     place(placed, "ACPI tables", acpi_.tables_addr, acpi_.tables.data(), acpi_.tables.size())})
+      if (!s) return make_error("-kernel: " + s.error());
     return placed;
   }
 
@@ -78,8 +82,11 @@ class KernelLoader {
                         std::to_string((kernel_end + (1 << 20) - 1) >> 20) + " MiB); -m gives " + firmware::hex(low_end) + " below 4 GiB");
     if (cfg.append.size() > img->cmdline_size)
       return make_error("-append: " + std::to_string(cfg.append.size()) + " bytes; the kernel takes at most " + std::to_string(img->cmdline_size));
-    firmware::Placement placed = low_ram_placement(cfg);
+    Result<firmware::Placement> low = low_ram_placement(cfg);
+    if (!low) return make_error(low.error());
+    firmware::Placement& placed = *low;
     firmware::BootParamsInput in{.code32_start = kKernelLoad, .cmdline_addr = kCmdline, .e820 = e820_map(cfg.ram_bytes)};
+    in.acpi_rsdp_addr = acpi_.rsdp_addr;
     if (!cfg.initrd.empty()) {
       auto initrd = firmware::read_file(cfg.initrd, cfg.ram_bytes, "guest RAM");
       if (!initrd) return make_error("-initrd: " + initrd.error());
@@ -107,7 +114,9 @@ class KernelLoader {
     if (Status s = firmware::check_multiboot1(h); !s) return make_error("-kernel: '" + cfg.kernel + "': " + s.error());
     if (!h.addresses && !firmware::is_elf(data))
       return make_error("-kernel: '" + cfg.kernel + "': its Multiboot header gives no load addresses (flag 16) and it is not an ELF");
-    firmware::Placement placed = low_ram_placement(cfg);
+    Result<firmware::Placement> low = low_ram_placement(cfg);
+    if (!low) return make_error(low.error());
+    firmware::Placement& placed = *low;
     Result<firmware::LoadedImage> img = h.addresses ? load_addressed(data, *h.addresses, h.offset, h.entry_addr, placed)
                                                     : firmware::load_elf_x86(data, map_, "kernel", &placed);
     if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
@@ -126,7 +135,9 @@ class KernelLoader {
     for (uint32_t type : h->required_info)
       if (!firmware::multiboot2_provides(info, type))
         return refuse("the Multiboot2 header requires information tag " + std::to_string(type) + ", which Kiln does not give");
-    firmware::Placement placed = low_ram_placement(cfg);
+    Result<firmware::Placement> low = low_ram_placement(cfg);
+    if (!low) return make_error(low.error());
+    firmware::Placement& placed = *low;
     if (h->addresses && !h->entry_addr) return refuse("the Multiboot2 address tag needs an entry address tag");
     if (!h->addresses && !firmware::is_elf(data)) return refuse("its Multiboot2 header has no address tag and it is not an ELF");
     Result<firmware::LoadedImage> img = h->addresses ? load_addressed(data, *h->addresses, h->offset, *h->entry_addr, placed)
@@ -140,7 +151,9 @@ class KernelLoader {
 
   // A PVH kernel: the ELF's segments, -initrd as its one module.
   Result<KernelEntry> load_pvh(const Config& cfg, const std::vector<uint8_t>& elf, uint64_t entry) {
-    firmware::Placement placed = low_ram_placement(cfg);
+    Result<firmware::Placement> low = low_ram_placement(cfg);
+    if (!low) return make_error(low.error());
+    firmware::Placement& placed = *low;
     Result<firmware::LoadedImage> img = firmware::load_elf_x86(elf, map_, "kernel", &placed);
     if (!img) return make_error("-kernel: '" + cfg.kernel + "': " + img.error());
     img->entry = entry;
@@ -156,9 +169,8 @@ class KernelLoader {
     firmware::BootInfoInput info;
     info.memory_map = e820_map(cfg.ram_bytes);
     info.cmdline = cmdline;
-    // TODO(ACPI): once the board generates ACPI tables, set info.rsdp_addr and
-    // info.rsdp (the RSDP's bytes) here: Multiboot 2 then gets its ACPI tag
-    // and PVH its rsdp_paddr.
+    info.rsdp_addr = acpi_.rsdp_addr;  // Multiboot 2's ACPI tag, PVH's rsdp_paddr
+    info.rsdp = acpi_.rsdp;
     return info;
   }
 
@@ -215,11 +227,14 @@ class KernelLoader {
   }
 
   mem::PhysMap& map_;
+  const AcpiImage& acpi_;
 };
 
 }  // namespace
 
-Result<KernelEntry> load_kernel(const Config& cfg, mem::PhysMap& map) { return KernelLoader(map).load_kernel(cfg); }
+Result<KernelEntry> load_kernel(const Config& cfg, mem::PhysMap& map, const AcpiImage& acpi) {
+  return KernelLoader(map, acpi).load_kernel(cfg);
+}
 
 std::vector<firmware::E820Range> e820_map(uint64_t ram_bytes) {
   std::vector<firmware::E820Range> map;

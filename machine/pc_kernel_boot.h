@@ -35,8 +35,16 @@ struct KernelEntry {
   uint32_t eax = 0, ebx = 0, esi = 0;
 };
 
-// Reads cfg.kernel (and cfg.initrd, cfg.append, cfg.kernel_entry) and loads it into `map`.
-Result<KernelEntry> load_kernel(const Config& cfg, mem::PhysMap& map);
+// The board's ACPI tables, linked for their guest addresses: every loader
+// places them and tells the kernel where the RSDP is (Linux's
+// boot_params.acpi_rsdp_addr, PVH's rsdp_paddr, Multiboot 2's ACPI tag).
+struct AcpiImage {
+  uint64_t rsdp_addr = 0, tables_addr = 0;
+  std::vector<uint8_t> rsdp, tables;
+};
+
+// Reads cfg.kernel (and cfg.initrd, cfg.append, cfg.kernel_entry) and loads it, with `acpi`, into `map`.
+Result<KernelEntry> load_kernel(const Config& cfg, mem::PhysMap& map, const AcpiImage& acpi);
 
 // The board's e820 map: pc::ram_ranges() with the holes a PC's firmware
 // leaves below 1 MiB (the EBDA and the BIOS area).

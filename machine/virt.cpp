@@ -26,6 +26,7 @@
 #include "firmware/placement.h"
 #include "firmware/riscv_image.h"
 #include "machine/chardev.h"
+#include "machine/code_watchers.h"
 #include "machine/console.h"
 #include "machine/debug.h"
 #include "machine/machine.h"
@@ -45,18 +46,6 @@ constexpr uint64_t kFwDynMagic = 0x4942534f, kFwDynVersion = 2, kNextModeS = 1;
 // The device tree's slot: the last 2 MiB-aligned 2 MiB of RAM below 4 GiB.
 constexpr uint64_t kMaxFdtBytes = 2ull << 20;
 
-
-// A store into translated code, by any hart or by DMA, must reach every hart's engine.
-class CodeWatchers final : public mem::CodeWatcher {
- public:
-  void add(mem::CodeWatcher* w) { list_.push_back(w); }
-  void code_written(uint64_t pa, unsigned size) override {
-    for (mem::CodeWatcher* w : list_) w->code_written(pa, size);
-  }
-
- private:
-  std::vector<mem::CodeWatcher*> list_;
-};
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }

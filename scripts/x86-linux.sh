@@ -10,7 +10,8 @@
 #   architecture is added to dpkg (and the lists updated) the first time.
 # Each cache holds vmlinuz and initrd.cpio.gz. With kiln.test in -append (extra
 # args cannot add to it: see tests/system/boot_pc_linux.sh) the init prints the
-# /proc/cpuinfo flags and resets after its markers instead of starting a shell.
+# /proc/cpuinfo flags and its local APIC timer count, then powers off through ACPI
+# (resets if booted with acpi=off) instead of starting a shell.
 set -euo pipefail
 cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/kiln
 arch=amd64
@@ -43,7 +44,7 @@ if [ ! -f vmlinuz ]; then
   dpkg -x "$pkg"_*.deb root
   cp root/boot/vmlinuz-* vmlinuz
 fi
-if [ ! -f initrd.cpio.gz ] || ! grep -q KILN-CPU-FLAGS initramfs/init 2>/dev/null; then
+if [ ! -f initrd.cpio.gz ] || ! grep -q 'cttyhack' initramfs/init 2>/dev/null; then
   [ -x root/bin/busybox ] || { apt-get download "busybox-static$pkg_arch" >/dev/null; dpkg -x busybox-static_*.deb root; }
   rm -rf initramfs && mkdir -p initramfs/bin initramfs/proc initramfs/sys initramfs/dev
   cp root/bin/busybox initramfs/bin/busybox
@@ -52,15 +53,19 @@ if [ ! -f initrd.cpio.gz ] || ! grep -q KILN-CPU-FLAGS initramfs/init 2>/dev/nul
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev  # the console device for cttyhack (a controlling tty: Ctrl-C)
 echo KILN-X86-LINUX-MARKER
 # Tests boot with kiln.test on the command line: they compare the flags the kernel
-# found with the model's CPUID, and a reset then ends Kiln (direct boot has no firmware).
+# found with the model's CPUID; an ACPI power-off then ends Kiln (without ACPI a
+# reset does: direct boot has no firmware to restart).
 if grep -q kiln.test /proc/cmdline; then
   echo "KILN-CPU-FLAGS:$(sed -n 's/^flags[[:space:]]*:\(.*\)$/\1/p' /proc/cpuinfo | head -1):END"
+  grep 'LOC:' /proc/interrupts  # the local APIC timer's count
   echo KILN-X86-LINUX-DONE
-  reboot -f
+  if [ -d /sys/firmware/acpi ]; then poweroff -f; else reboot -f; fi
 fi
-exec sh
+echo "busybox shell on Kiln's -M pc (Ctrl-A x quits Kiln; poweroff -f powers off)"
+exec setsid cttyhack sh
 INIT
   chmod +x initramfs/init
   (cd initramfs && find . | cpio -o -H newc --quiet | gzip -9) > initrd.cpio.gz
@@ -68,4 +73,4 @@ fi
 [ $fetch_only = 1 ] && exit 0
 cd - >/dev/null
 exec "$kiln" -M pc -m 512M -kernel "$cache/vmlinuz" -initrd "$cache/initrd.cpio.gz" \
-  -append "console=ttyS0 earlyprintk=serial,ttyS0 noapic nolapic acpi=off" -nographic "$@"
+  -append "console=ttyS0 earlyprintk=serial,ttyS0" -nographic "$@"

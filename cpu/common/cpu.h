@@ -27,7 +27,8 @@ class Cpu {
   virtual void take_exception() = 0;
   // Takes a pending, enabled interrupt if there is one; true if taken.
   virtual bool take_interrupt() = 0;
-  // True if an interrupt is pending that would wake the CPU from a wait (even if masked).
+  // True if an interrupt is pending that would wake the CPU from a wait (even
+  // if masked), or (x86) the CPU is not waiting at all: a PAUSE's Wfi exit.
   virtual bool wakeup_pending() const = 0;
   // What a debugger's "stop on mode switch" compares (privilege level; x86:
   // real/protected/long mode and CPL). Defaults to the block-cache mode bits.

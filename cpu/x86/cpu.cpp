@@ -54,6 +54,9 @@ void X86Cpu::reset() {
   st.fault = 0;
   st.halted = 0;
   st.irq_shadow_pc = ~0ull;
+  st.nmi_pending = st.nmi_blocked = 0;
+  init_pending_ = wait_sipi_ = false;
+  sipi_vector_ = -1;
   write_flags(st, 0);
   st.pc = st.seg[CS].base + 0xFFF0;
   flush_all_translations(st);

@@ -42,7 +42,8 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   bool take_interrupt() override;
   // DR0-DR3 instruction breakpoints (cpu/x86/debug.cpp).
   bool exec_trigger_fires() override;
-  // INTR with IF set wakes HLT; with IF clear it does not (NMI would).
+  // INTR with IF set wakes HLT; with IF clear it does not (NMI does). A CPU
+  // waiting for SIPI wakes for INIT or SIPI only; one not halted is awake.
   bool wakeup_pending() const override;
 
   // The INTR pin, driven by the board's interrupt controller (the 8259A pair):
@@ -53,6 +54,22 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   void set_inta(std::function<uint8_t()> inta) { inta_ = std::move(inta); }
   // HLT waits for an interrupt (cleared by delivering one, or a reset).
   bool halted() const { return state_->halted != 0; }
+
+  // The signals a local APIC's messages bring (SDM Vol. 3 §9.4, §10.6.1),
+  // from any CPU of the board or a device: each takes effect at this CPU's
+  // next block boundary (never inside a block, which may be this CPU's own
+  // ICR write). INIT: the reset state (RESET's, x87 and SSE included; no
+  // caches or MTRRs to keep), then the BSP runs from the reset vector and an
+  // AP waits for a Startup IPI. Startup (SIPI): a CPU waiting for one runs
+  // in real mode from CS = vector << 8 (base vector << 12), IP 0; anywhere
+  // else it is ignored. NMI: vector 2 whatever IF says, held off from one
+  // NMI's delivery to the next IRET (one more stays latched).
+  void init(bool bsp);
+  void startup(uint8_t vector);
+  void nmi();
+  // An AP's state after RESET or INIT: halted until a SIPI, deaf to INTR and NMI.
+  void wait_for_sipi();
+  bool waiting_for_sipi() const { return wait_sipi_; }
   // Real / protected / long mode and the CPL (what "stop on mode switch" compares).
   uint64_t debug_mode() const override;
   std::string disassemble(uint64_t pc) override;
@@ -92,6 +109,9 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   };
   std::unique_ptr<X86State, StateDeleter> state_;
   bool shutdown_ = false;
+  // INIT, SIPI and wait-for-SIPI (init(), startup()).
+  bool init_pending_ = false, init_bsp_ = false, wait_sipi_ = false;
+  int sipi_vector_ = -1;  // a SIPI to take at the next boundary
   Log* log_ = nullptr;
   std::function<uint8_t()> inta_;
 };

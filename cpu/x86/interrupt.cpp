@@ -221,11 +221,38 @@ void X86Cpu::take_exception() {
 // next boundary, at least one instruction later, takes it.
 bool X86Cpu::take_interrupt() {
   X86State& st = *state_;
+  if (init_pending_) {  // (a SIPI sent right after the INIT, as SeaBIOS does, waits for it)
+    const bool bsp = init_bsp_;
+    const int sipi = sipi_vector_;
+    reset();
+    if (bsp) return true;
+    wait_for_sipi();
+    sipi_vector_ = sipi;
+    if (sipi < 0) return true;
+  }
+  if (sipi_vector_ >= 0) {
+    const uint8_t v = uint8_t(sipi_vector_);
+    sipi_vector_ = -1;
+    if (!wait_sipi_) return false;  // a second SIPI finds the CPU running: ignored
+    wait_sipi_ = false;
+    st.halted = 0;
+    set_cs_ip(uint16_t(v << 8), 0);
+    return true;
+  }
+  if (wait_sipi_) return false;
   if (take_debug_trap()) {
     st.halted = 0;
     return true;
   }
-  if (shutdown_ || !st.intr || !(st.flags & fl::IF)) return false;
+  if (shutdown_) return false;
+  if (st.nmi_pending && !st.nmi_blocked) {
+    st.nmi_pending = 0;
+    st.nmi_blocked = 1;
+    st.halted = 0;
+    interrupt(kNmi, ip());
+    return true;
+  }
+  if (!st.intr || !(st.flags & fl::IF)) return false;
   if (st.pc == st.irq_shadow_pc) {
     st.irq_shadow_pc = ~0ull;
     st.exit_request = 1;
@@ -240,7 +267,37 @@ bool X86Cpu::take_interrupt() {
   return true;
 }
 
-bool X86Cpu::wakeup_pending() const { return !shutdown_ && state_->intr && (state_->flags & fl::IF); }
+bool X86Cpu::wakeup_pending() const {
+  const X86State& st = *state_;
+  if (init_pending_ || (wait_sipi_ && sipi_vector_ >= 0)) return true;
+  if (shutdown_ || wait_sipi_) return false;
+  if (!st.halted) return true;  // running (a PAUSE's wait is over at once)
+  return (st.nmi_pending && !st.nmi_blocked) || (st.intr && (st.flags & fl::IF));
+}
+
+void X86Cpu::init(bool bsp) {
+  init_pending_ = true;
+  init_bsp_ = bsp;
+  state_->exit_request = 1;
+}
+
+void X86Cpu::startup(uint8_t vector) {
+  if (init_pending_ ? init_bsp_ : !wait_sipi_) return;  // a running CPU ignores it; after an INIT, the AP takes it
+  sipi_vector_ = vector;
+  state_->exit_request = 1;
+}
+
+void X86Cpu::nmi() {
+  if (wait_sipi_) return;
+  state_->nmi_pending = 1;
+  state_->exit_request = 1;
+}
+
+void X86Cpu::wait_for_sipi() {
+  X86State& st = *state_;
+  wait_sipi_ = true;
+  st.halted = 1;
+}
 
 void X86Cpu::set_intr(bool level) {
   state_->intr = level;

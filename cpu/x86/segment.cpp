@@ -482,8 +482,17 @@ uint64_t iret_to_vm86(X86State& s, Stack& st, uint64_t ip, uint64_t cs, uint64_t
   return s.seg[CS].base + (ip & 0xffff);
 }
 
+// IRET ends an NMI handler's blocking of NMIs (real-mode IRET calls this alone).
+uint64_t nmi_unblock(void* env, uint64_t, uint64_t, uint64_t) {
+  X86State& s = *xs(env);
+  if (s.nmi_blocked && s.nmi_pending) s.exit_request = 1;  // the latched NMI is taken at the next boundary
+  s.nmi_blocked = 0;
+  return 0;
+}
+
 uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
   X86State& s = *xs(env);
+  nmi_unblock(env, 0, 0, 0);  // even an IRET that faults ends the NMI handler's blocking
   const unsigned opsize = unsigned(info & 0xff), bytes = opsize / 8;
   if (s.flags & fl::NT) {
     if (long_mode(s)) return gp(s, 0), 0;
@@ -523,6 +532,7 @@ uint64_t iret(void* env, uint64_t info, uint64_t, uint64_t) {
 const ir::Helper kFarJump{"x86_far_jump", far_jump, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 3};
 const ir::Helper kFarCall{"x86_far_call", far_call, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 3};
 const ir::Helper kFarReturn{"x86_far_return", far_return, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
+const ir::Helper kNmiUnblock{"x86_nmi_unblock", nmi_unblock, ir::kReadsState | ir::kWritesState, 0};
 const ir::Helper kIret{"x86_iret", iret, ir::kReadsState | ir::kWritesState | ir::kMemRead | ir::kMemWrite | ir::kMayFault | ir::kAccessesRegs, 1};
 
 namespace {

@@ -48,6 +48,7 @@ void invalidate_inner_segments(X86State& s);
 extern const ir::Helper kFarJump;    // (selector, offset, opsize | next ip << 8)
 extern const ir::Helper kFarCall;    // (selector, offset, opsize | next ip << 8)
 extern const ir::Helper kFarReturn;  // (opsize | bytes to release << 8)
+extern const ir::Helper kNmiUnblock;  // IRET in real mode: NMIs may come again
 extern const ir::Helper kIret;       // (opsize | next ip << 8)
 
 // Why a task switch happens: JMP and IRET leave the old task (its busy bit

@@ -157,6 +157,9 @@ struct X86State : cpu::StateHeader {
   // or POP SS (~0: none).
   uint64_t intr = 0, halted = 0;
   uint64_t irq_shadow_pc = ~0ull;
+  // NMI (cpu/x86/interrupt.cpp): one is latched (from the local APIC) and
+  // waits while another's handler runs, from its delivery to the next IRET.
+  uint64_t nmi_pending = 0, nmi_blocked = 0;
   // The softTLB holds an entry of a 4 MiB, 2 MiB or 1 GiB page (its slots
   // do not say which), so INVLPG must flush everything; cleared by full flushes.
   uint64_t tlb_has_large = 0;

@@ -28,7 +28,7 @@ void set(std::array<uint32_t, 8>& b, unsigned v, bool on) {
 // ---- the bus
 
 void ApicBus::send(const ApicMessage& m, const LocalApic* except) {
-  if (m.mode == ApicDelivery::Lowest) {  // the matching APIC with the lowest PPR (the first on a tie)
+  if (m.mode == ApicDelivery::Lowest) {  // the matching APIC with the lowest PPR (the first attached, the lowest index, on a tie)
     LocalApic* pick = nullptr;
     for (LocalApic* a : apics_)
       if (a != except && a->matches(m.dest, m.logical) && (!pick || a->ppr() < pick->ppr())) pick = a;
@@ -55,9 +55,13 @@ LocalApic::LocalApic(Clock& clock, IrqLine& intr, uint8_t id, bool bsp, ApicBus*
 LocalApic::~LocalApic() { cancel_timer(); }
 
 void LocalApic::reset() {
-  cancel_timer();
   base_msr_ = kDefaultBase | kBaseEnable | (bsp_ ? kBaseBsp : 0);
   id_ = initial_id_;
+  init();
+}
+
+void LocalApic::init() {
+  cancel_timer();
   tpr_ = ldr_ = esr_ = esr_pending_ = icr_low_ = icr_high_ = 0;
   dfr_ = 0xf0000000;
   svr_ = 0xff;
@@ -148,6 +152,7 @@ bool LocalApic::matches(uint8_t dest, bool logical) const {
 }
 
 void LocalApic::accept(ApicDelivery mode, uint8_t vector, bool level) {
+  if (!enabled() && mode != ApicDelivery::ExtInt) return;  // globally disabled: a wire for the 8259A only
   switch (mode) {
     case ApicDelivery::Fixed:
     case ApicDelivery::Lowest:
@@ -157,7 +162,17 @@ void LocalApic::accept(ApicDelivery mode, uint8_t vector, bool level) {
       extint_message_ = true;
       update();
       break;
-    default:  // NMI, SMI, INIT, SIPI: the CPU has none of them yet
+    case ApicDelivery::Nmi:
+      if (signals_.nmi) signals_.nmi();
+      break;
+    case ApicDelivery::Init:
+      init();
+      if (signals_.init) signals_.init(base_msr_ & kBaseBsp);
+      break;
+    case ApicDelivery::Startup:
+      if (signals_.startup) signals_.startup(vector);
+      break;
+    default:  // SMI: no SMM
       break;
   }
 }
@@ -183,7 +198,8 @@ void LocalApic::local_deliver(Lvt n) {
   if (lvt & kLvtMasked) return;
   const bool fixed = n == kTimer || n == kError || delivery_of(lvt) == ApicDelivery::Fixed;
   if (fixed) set_irr(uint8_t(lvt), (n == kLint0 || n == kLint1) && (lvt & kLvtLevel));
-  // ExtINT is extint_pending()'s; NMI, SMI, INIT: nothing to take them yet.
+  else if (delivery_of(lvt) == ApicDelivery::Nmi && signals_.nmi) signals_.nmi();
+  // ExtINT is extint_pending()'s; SMI and INIT through an LVT: not taken.
 }
 
 void LocalApic::set_lint(unsigned n, bool level) {
@@ -208,6 +224,8 @@ void LocalApic::send_ipi() {
     error(kEsrSendIllegalVector);
     return;
   }
+  // INIT level de-assert (level trigger, level bit 14 clear): only synchronises arbitration IDs.
+  if (m.mode == ApicDelivery::Init && m.level && !(icr_low_ & (1u << 14))) return;
   switch ((icr_low_ >> 18) & 3) {
     case 1: accept(m.mode, m.vector, m.level); return;  // self
     case 2:  // all including self

@@ -13,10 +13,16 @@
 // clears the highest ISR bit and, if it was level-triggered, broadcasts the
 // vector (the IOAPIC clears its remote IRR).
 //
+// NMI, INIT and Startup messages (IPIs, LINT in NMI mode) go to the CPU
+// through CpuSignals; INIT also resets this APIC but for its ID. A software-
+// disabled APIC still takes them (SDM §10.4.7.2), a globally disabled one
+// nothing. Messages arrive at once, so the ICR's delivery status reads idle.
+// Lowest priority goes to the matching APIC with the lowest PPR, the lowest
+// index (APIC ID) on a tie; no focus processor.
+//
 // Not modelled: x2APIC, the TSC-deadline timer mode (CPUID does not report
-// it), NMI/SMI/INIT/SIPI delivery (the CPU has no NMI or INIT yet: they are
-// dropped), relocating the register page (the base MSR keeps the new base,
-// the registers stay at 0xFEE00000), focus processor checking.
+// it), SMI (no SMM), relocating the register page (the base MSR keeps the new
+// base, the registers stay at 0xFEE00000).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -81,6 +87,14 @@ class LocalApic final : public mem::MmioDevice {
   LocalApic(const LocalApic&) = delete;
   LocalApic& operator=(const LocalApic&) = delete;
 
+  // What this APIC's CPU does with NMI, INIT (`bsp`: the BSP bit of
+  // IA32_APIC_BASE) and Startup (the vector) messages.
+  struct CpuSignals {
+    std::function<void()> nmi;
+    std::function<void(bool bsp)> init;
+    std::function<void(uint8_t vector)> startup;
+  };
+  void set_cpu_signals(CpuSignals s) { signals_ = std::move(s); }
   // The INTA cycle of an ExtINT interrupt: the 8259A's acknowledge.
   void set_extint_ack(std::function<uint8_t()> ack) { extint_ack_ = std::move(ack); }
   // LINT0 (the 8259A's INTR) and LINT1.
@@ -102,6 +116,7 @@ class LocalApic final : public mem::MmioDevice {
   uint8_t cr8() const { return uint8_t(tpr_ >> 4); }
   void write_cr8(uint8_t v);
   uint8_t id() const { return id_; }
+  uint8_t initial_id() const { return initial_id_; }  // what CPUID reports
   uint8_t ppr() const;
   // Whether an interrupt may still come to wake a halted CPU: ExtINT passes
   // `pic_may` (the 8259A has an unmasked input) through, or the software-enabled
@@ -110,6 +125,8 @@ class LocalApic final : public mem::MmioDevice {
   bool may_interrupt(bool pic_may, bool messages_may) const;
   // Power-on / RESET state (the base MSR too).
   void reset();
+  // INIT: the RESET state but for the ID and IA32_APIC_BASE.
+  void init();
 
   // mem::MmioDevice: dword registers; narrower reads see part of one, other writes are dropped.
   mem::AccessRules rules(uint64_t) const override { return {.min_size = 1, .max_size = 4}; }
@@ -153,6 +170,7 @@ class LocalApic final : public mem::MmioDevice {
   const uint8_t initial_id_;
   const bool bsp_;
   std::function<uint8_t()> extint_ack_;
+  CpuSignals signals_;
   std::array<Lint, 2> lint_;
   bool lint_level_[2] = {};
   bool intr_level_ = false;

@@ -45,18 +45,23 @@ void Device::attach(Bus* bus, uint8_t devfn) {
 const AddressSpaces& Device::spaces() const { return bus_->spaces(); }
 
 void Device::add_io_bar(unsigned index, uint32_t size, mem::PortDevice* target) {
-  bars_[index] = {BarKind::Io, size, target, false, 0};
+  bars_[index] = {BarKind::Io, size, target, nullptr, false, 0};
   cfg_.set(reg::kBar0 + 4 * index, 4, kBarIo);
   cfg_.set_writable(reg::kBar0 + 4 * index, 4, ~(size - 1) & ~3u);
 }
 
 void Device::add_memory_bar(unsigned index, uint64_t size, mem::MmioDevice* target, bool is64, bool prefetchable) {
   const unsigned at = reg::kBar0 + 4 * index;
-  bars_[index] = {is64 ? BarKind::Memory64 : BarKind::Memory32, size, target, false, 0};
+  bars_[index] = {is64 ? BarKind::Memory64 : BarKind::Memory32, size, target, nullptr, false, 0};
   cfg_.set(at, 4, (is64 ? kBarMem64 : 0) | (prefetchable ? kBarPrefetch : 0));
   const uint64_t mask = ~(size - 1);
   cfg_.set_writable(at, 4, uint32_t(mask) & ~0xfu);
   if (is64) cfg_.set_writable(at + 4, 4, uint32_t(mask >> 32));
+}
+
+void Device::add_ram_bar(unsigned index, uint64_t size, uint8_t* memory, bool prefetchable) {
+  add_memory_bar(index, size, nullptr, false, prefetchable);
+  bars_[index].memory = memory;
 }
 
 void Device::set_rom(std::vector<uint8_t> image) {
@@ -98,7 +103,7 @@ uint64_t Device::bar_address(unsigned index) const {
 void Device::update_mappings() {
   for (unsigned i = 0; i < kBarCount; i++) {
     Bar& b = bars_[i];
-    if (b.kind == BarKind::None || !b.target) continue;
+    if (b.kind == BarKind::None || (!b.target && !b.memory)) continue;
     const uint64_t want = bar_address(i);
     if (b.mapped && b.base != want) unmap_bar(i);
     if (!b.mapped && want != kUnmapped) map_bar(i, want);
@@ -121,6 +126,9 @@ void Device::map_bar(unsigned index, uint64_t base) {
   const std::string region = name_ + " bar" + std::to_string(index);
   if (b.kind == BarKind::Io) {
     b.mapped = as.io && as.io->add(region, uint32_t(base), uint32_t(b.size), b.target);
+  } else if (b.memory) {
+    b.mapped = as.memory && as.memory->add_window(region, base, b.size, b.memory, b.memory);
+    if (b.mapped && as.memory_changed) as.memory_changed(base, b.size);
   } else {
     b.mapped = as.memory && as.memory->add_mmio(region, base, b.size, b.target);
     if (b.mapped && as.memory_changed) as.memory_changed(base, b.size);

@@ -61,6 +61,10 @@ class Device {
   // nothing behind it yet).
   void add_io_bar(unsigned index, uint32_t size, mem::PortDevice* target);
   void add_memory_bar(unsigned index, uint64_t size, mem::MmioDevice* target, bool is64, bool prefetchable);
+  // A 32-bit memory BAR onto `size` bytes of host memory the device owns (a
+  // framebuffer), mapped as a RAM window: the guest's accesses are plain
+  // loads and stores.
+  void add_ram_bar(unsigned index, uint64_t size, uint8_t* memory, bool prefetchable);
   // The expansion ROM (offset 0x30): the image, its BAR sized to the next
   // power of two of at least 4 KiB, the rest of it reading 0xFF.
   void set_rom(std::vector<uint8_t> image);
@@ -87,6 +91,7 @@ class Device {
     BarKind kind = BarKind::None;
     uint64_t size = 0;
     mem::MmioDevice* target = nullptr;
+    uint8_t* memory = nullptr;  // a RAM window instead of a device
     bool mapped = false;
     uint64_t base = 0;
   };

@@ -10,56 +10,13 @@
 ;   I  the initrd's address (page-aligned, as high as 64 MiB allows), size and first bytes
 ;   E  the e820 table: RAM below the EBDA, the EBDA and BIOS holes, RAM from 1 MiB to 64 MiB
 ; A failure prints " F nn" and exits with nn (isa-debug-exit at 0xF4).
-%ifndef VERSION
-%define VERSION 0x020f
-%endif
 %define DEBUGCON 0xe9
 %define DEBUG_EXIT 0xf4
 %include "common.inc"
 %define INITRD_BYTES 5000
 %define RAM_TOP 0x4000000
 
-bits 16
-boot_sector:
-  times 0x1f1 - ($ - $$) db 0
-  db 1                          ; 0x1F1 setup_sects
-  dw 0                          ; root_flags
-  dd 0                          ; syssize
-  dw 0                          ; ram_size
-  dw 0                          ; vid_mode
-  dw 0                          ; root_dev
-  dw 0xaa55                     ; 0x1FE boot_flag
-  jmp short header_end          ; 0x200
-  db "HdrS"                     ; 0x202
-  dw VERSION                    ; 0x206
-  dd 0                          ; realmode_swtch
-  dw 0                          ; start_sys_seg
-  dw 0                          ; kernel_version
-  db 0                          ; 0x210 type_of_loader
-  db 1                          ; 0x211 loadflags: LOADED_HIGH
-  dw 0                          ; setup_move_size
-  dd 0x100000                   ; 0x214 code32_start
-  dd 0, 0                       ; ramdisk_image, ramdisk_size
-  dd 0                          ; bootsect_kludge
-  dw 0                          ; heap_end_ptr
-  db 0, 0                       ; ext_loader_ver, ext_loader_type
-  dd 0                          ; cmd_line_ptr
-  dd 0x37ffffff                 ; 0x22C initrd_addr_max
-  dd 0x200000                   ; kernel_alignment
-  db 0                          ; 0x234 relocatable_kernel
-  db 0                          ; min_alignment
-  dw 0                          ; xloadflags
-  dd 255                        ; 0x238 cmdline_size
-  dd 0                          ; hardware_subarch
-  dq 0                          ; hardware_subarch_data
-  dd 0, 0                       ; payload_offset, payload_length
-  dq 0                          ; setup_data
-  dq 0x100000                   ; 0x258 pref_address
-  dd 0x10000                    ; 0x260 init_size
-  dd 0                          ; handover_offset
-  dd 0                          ; kernel_info_offset
-header_end:
-  times 1024 - ($ - $$) db 0    ; the boot sector and one setup sector
+%include "bzimage.inc"
 
 bits 32
 section kernel vstart=0x100000

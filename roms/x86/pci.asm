@@ -3,7 +3,8 @@
 ; changes PAM: the copy below 1 MiB is what PAM switches) and checks:
 ;   P  configuration mechanism #1: the address register reads back, bus 0's
 ;      functions by dword scan (00.0 i440FX 8086:1237, 01.0 PIIX3 8086:7000,
-;      01.1 IDE 8086:7010, 01.3 PM 8086:7113, nothing elsewhere), byte and
+;      01.1 IDE 8086:7010, 01.3 PM 8086:7113, the default VGA at 02.0
+;      1234:1111 with class 0300, nothing elsewhere), byte and
 ;      word reads at 0xCFD/0xCFE, the PIIX3's multi-function header, a class code
 ;   B  BAR sizing: the IDE's bus-master BAR 4 reads back 0xFFFFFFF1 after all
 ;      ones (16 I/O ports) and then holds an address; PMBA's read-only bits
@@ -41,6 +42,7 @@ cpu 386
 %define IDE (0x09 << 8)           ; 01.1's devfn in address bits 15-8
 %define PIIX3 (0x08 << 8)
 %define PM (0x0b << 8)
+%define VGA (0x10 << 8)
 %define PAM1 0x5a
 
 %include "common.inc"
@@ -116,7 +118,7 @@ pm32:
   out dx, eax
   in eax, dx
   expect_eax ENABLE, 2
-  ; Slots 0-31, function 0: 00.0 and 01.0 answer, the rest read all ones.
+  ; Slots 0-31, function 0: 00.0, 01.0 and 02.0 answer, the rest read all ones.
   xor ecx, ecx                  ; slot
   xor ebx, ebx                  ; functions found
 .scan:
@@ -134,7 +136,7 @@ pm32:
   inc ecx
   cmp ecx, 32
   jb .scan
-  cmp ebx, 2
+  cmp ebx, 3
   fail_unless e, 3
   read32 0x0000
   expect_eax 0x12378086, 4
@@ -146,6 +148,10 @@ pm32:
   expect_eax 0x71138086, 7
   read32 (0x0a << 8)            ; 01.2: nothing
   expect_eax 0xffffffff, 8
+  read32 VGA
+  expect_eax 0x11111234, 14
+  read32 VGA | 0x08             ; VGA-compatible display controller
+  expect_eax 0x03000002, 15
   select 0                      ; byte and word reads inside the dword
   mov dx, CONFIG_DATA + 1
   in al, dx

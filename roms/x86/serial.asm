@@ -23,16 +23,6 @@ cpu 386
 %include "common.inc"
 %define FAIL_LABEL fail_body
 
-%macro expect_in 3  ; port, value, check number
-  mov dx, %1
-  in al, dx
-  cmp al, %2
-  fail_unless e, %3
-%endmacro
-%macro put 1
-  mov al, %1
-  out DEBUGCON, al
-%endmacro
 
   times 0xe000 db 0xff
 start:

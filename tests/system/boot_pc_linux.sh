@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # Boots Debian's x86 kernel with a busybox initramfs on -M pc by the direct
 # kernel boot (scripts/x86-linux.sh fetches both into the cache) and checks
-# the init's markers, the reset that ends the run, and that the flags the
-# kernel lists in /proc/cpuinfo are exactly those Kiln's CPUID gives the
-# model (below). Skips (exit 77) when the cache has not been filled
+# the init's markers, its ACPI power-off that ends the run (ACPI, the IOAPIC
+# and the local APIC timer in use), and that the flags the kernel lists in
+# /proc/cpuinfo are exactly those Kiln's CPUID gives the model (below).
+# Skips (exit 77) when the cache has not been filled
 # (scripts/x86-linux.sh [--arch i386] --fetch-only fills it).
-# usage: boot_pc_linux.sh [--arch amd64|i386] [--cpu MODEL] KILN [extra kiln args...]
+# usage: boot_pc_linux.sh [--arch amd64|i386] [--cpu MODEL] [--smp N] KILN [extra kiln args...]
+# (--smp N: -smp N, and the kernel must bring up all N CPUs.)
 # (-M pc,kernel-entry=pvh among the extra args boots the same kernel through its PVH entry.)
 set -u
 arch=amd64
 cpu=qemu64  # Kiln's default -cpu
 cpu_args=()
+smp=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch=$2; shift 2 ;;
     --cpu) cpu=$2; cpu_args=(-cpu "$2"); shift 2 ;;
+    --smp) smp=$2; cpu_args+=(-smp "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -31,12 +35,12 @@ esac
 # kernel's order. Linux names some bits its own way (pni = SSE3, abm = LZCNT) and
 # adds "cpuid" (the instruction exists) and, on x86-64, "rep_good" (family 6),
 # "nopl" and "pti" (Meltdown page-table isolation: Kiln says GenuineIntel and
-# does not report RDCL_NO). It hides some bits it was given: "apic" (the test
-# boots with nolapic) and "pat" (cleared on family 6 below model 15 for an
+# does not report RDCL_NO). It hides one bit it was given: "pat" (cleared
+# on family 6 below model 15 for an
 # erratum of those CPUs; Kiln's models are 6/6 and 6/7). The i386 kernel adds
 # none of the x86-64 ones. A flag missing here or extra in the kernel's list
 # means CPUID and the implementation disagree.
-p6_flags="fpu pse tsc msr pae cx8 sep mtrr pge cmov pse36 clflush mmx fxsr sse"
+p6_flags="fpu pse tsc msr pae cx8 apic sep mtrr pge cmov pse36 clflush mmx fxsr sse"
 case "$arch/$cpu" in
   i386/pentium3) expected="$p6_flags cpuid" ;;
   i386/qemu64) expected="$p6_flags sse2 syscall nx rdtscp lm cpuid pni ssse3 cx16 popcnt abm" ;;
@@ -45,14 +49,14 @@ case "$arch/$cpu" in
   *) echo "FAIL: no expected CPU flags for $arch/$cpu"; exit 1 ;;
 esac
 
-if [ ! -f "$cache/vmlinuz" ] || [ ! -f "$cache/initrd.cpio.gz" ] || ! grep -q KILN-CPU-FLAGS "$cache/initramfs/init" 2>/dev/null; then
+if [ ! -f "$cache/vmlinuz" ] || [ ! -f "$cache/initrd.cpio.gz" ] || ! grep -q 'cttyhack' "$cache/initramfs/init" 2>/dev/null; then
   echo "SKIP: $cache has no Debian kernel and test initramfs (run $fetch)"
   exit 77
 fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 timeout 600 "$kiln" -M pc "${cpu_args[@]}" -m 512M -nographic -kernel "$cache/vmlinuz" -initrd "$cache/initrd.cpio.gz" \
-  -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
+  -append "console=ttyS0 panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
 rc=$?
 tail -n 15 "$log"
 if ! grep -q "KILN-X86-LINUX-MARKER" "$log"; then echo "FAIL: no KILN-X86-LINUX-MARKER (exit $rc)"; exit 1; fi
@@ -65,5 +69,12 @@ if [ "$flags" != "$expected" ]; then
   exit 1
 fi
 if ! grep -q "KILN-X86-LINUX-DONE" "$log"; then echo "FAIL: init did not reach KILN-X86-LINUX-DONE (exit $rc)"; exit 1; fi
-if [ "$rc" -ne 0 ]; then echo "FAIL: kiln exited with $rc after the markers (expected the reset to end the run, 0)"; exit 1; fi
-echo "PASS: Debian's $arch Linux booted to its busybox init on -cpu $cpu with the expected CPU flags, and reset"
+for line in "ACPI: Using IOAPIC for interrupt routing" "ACPI: PM: (supports S0 S5)" "LOC: *[1-9][0-9]* *Local timer interrupts"; do
+  if ! grep -q "$line" "$log"; then echo "FAIL: no '$line' in the log (ACPI, the IOAPIC or the local APIC timer unused)"; exit 1; fi
+done
+if [ "$smp" -gt 1 ] && ! grep -q "smp: Brought up 1 node, $smp CPUs" "$log"; then
+  echo "FAIL: the kernel did not bring up $smp CPUs"; exit 1
+fi
+if ! grep -q "kiln: guest powered off (ACPI S5)" "$log"; then echo "FAIL: the init did not power off through ACPI (exit $rc)"; exit 1; fi
+if [ "$rc" -ne 0 ]; then echo "FAIL: kiln exited with $rc after the power-off (expected 0)"; exit 1; fi
+echo "PASS: Debian's $arch Linux booted with ACPI and the APICs to its busybox init on -cpu $cpu -smp $smp with the expected CPU flags, and powered off"

@@ -1,4 +1,5 @@
-# cmake -DCMD="kiln;args..." -DCODE=n [-DSTDERR=regex] [-DSTDOUT=regex] [-DSTDERR_LINES=n]
+# cmake -DCMD="kiln;args..." -DCODE=n [-DSTDERR=regex] [-DSTDOUT=regex] [-DSTDERR_LINES=n] [-DTIMEOUT=s (60)]
+#       [-DSCREEN_FILE=file -DSCREEN=regex: the file's text, written by the run, matches]
 #       [-DTRUNCATE_FROM=file -DTRUNCATE_TO=file -DTRUNCATE_BYTES=n] [-DZEROS_TO=file -DZEROS_BYTES=n] -P expect.cmake
 # Runs a command and checks its exit status and output. For bad input Kiln must
 # print exactly one line on stderr (STDERR_LINES: exactly that many lines instead,
@@ -16,7 +17,13 @@ if(ZEROS_TO)
   endif()
 endif()
 string(REPLACE "|" ";" CMD "${CMD}")  # arguments arrive |-separated
-execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+if(NOT TIMEOUT)
+  set(TIMEOUT 60)
+endif()
+if(SCREEN_FILE)
+  file(REMOVE "${SCREEN_FILE}")
+endif()
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT ${TIMEOUT})
 if(NOT rc STREQUAL "${CODE}")
   message(FATAL_ERROR "exit status ${rc}, expected ${CODE}\nstdout: ${out}\nstderr: ${err}")
 endif()
@@ -34,5 +41,14 @@ if(DEFINED STDERR_LINES)
   list(LENGTH newlines n)
   if(NOT n EQUAL STDERR_LINES)
     message(FATAL_ERROR "expected exactly ${STDERR_LINES} lines on stderr, got ${n}:\n${err}")
+  endif()
+endif()
+if(SCREEN_FILE)
+  if(NOT EXISTS "${SCREEN_FILE}")
+    message(FATAL_ERROR "no screen dump '${SCREEN_FILE}'")
+  endif()
+  file(READ "${SCREEN_FILE}" screen)
+  if(NOT screen MATCHES "${SCREEN}")
+    message(FATAL_ERROR "the screen does not match '${SCREEN}':\n${screen}")
   endif()
 endif()

@@ -68,7 +68,7 @@ want_sum=$(md5sum "$work/floppy.img" | cut -c1-32)
 
 log="$work/log"
 timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -fda "$work/floppy.img" -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
+  -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
 rc=$?
 grep -E "DMESG|MARKER|SUM|WROTE|insmod|KILN-FLOPPY" "$log"
 fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }

@@ -302,3 +302,25 @@ TEST_CASE("-rtc base=: -M pc only, base= only", "[cli][pc]") {
   CHECK(mentions(err({"-M", "virt", "-rtc", "base=utc"}), "only -M pc"));
   CHECK(mentions(err({"-M", "pc", "-rtc"}), "needs an argument"));
 }
+
+TEST_CASE("-M pc: -vga, -screendump, -option-rom, -device pci-testdev", "[cli][pc]") {
+  apps::Options o = ok({"-M", "pc", "-bios", "rom.bin", "-vga", "std", "-screendump", "s.txt", "-option-rom", "a.rom",
+                        "-option-rom", "b.rom", "-device", "pci-testdev,romfile=p.rom", "-device", "pci-testdev"});
+  CHECK(o.machine.vga == "std");
+  CHECK(o.machine.screendump == "s.txt");
+  CHECK(o.machine.option_roms == std::vector<std::string>{"a.rom", "b.rom"});
+  REQUIRE(o.machine.pci_devices.size() == 2);
+  CHECK(o.machine.pci_devices[0].driver == "pci-testdev");
+  CHECK(o.machine.pci_devices[0].romfile == "p.rom");
+  CHECK(o.machine.pci_devices[1].romfile.empty());
+  CHECK(ok({"-M", "pc", "-bios", "rom.bin"}).machine.vga.empty());  // the board's default
+  CHECK(ok({"-M", "pc", "-bios", "rom.bin", "-nodefaults"}).machine.vga == "none");
+  CHECK(ok({"-M", "pc", "-bios", "rom.bin", "-nodefaults", "-vga", "std"}).machine.vga == "std");
+  CHECK(mentions(err({"-M", "pc", "-vga", "cirrus"}), "cirrus"));
+  CHECK(mentions(err({"-M", "pc", "-device", "pci-testdev,romfile="}), "romfile="));
+  CHECK(mentions(err({"-M", "pc", "-device", "pci-testdev,bar=1"}), "bar"));
+  CHECK(mentions(err({"-M", "virt", "-vga", "std"}), "-M pc"));
+  CHECK(mentions(err({"-M", "virt", "-screendump", "s.txt"}), "-M pc"));
+  CHECK(mentions(err({"-M", "virt", "-device", "pci-testdev"}), "-M pc"));
+  CHECK(mentions(err({"-screendump", ""}), "-screendump"));
+}

@@ -3,6 +3,9 @@
 // EOI with its broadcast, self IPIs, ExtINT pass-through, the base MSR.
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "devices/pc/lapic.h"
 #include "tests/unit/device_test_util.h"
 
@@ -258,4 +261,60 @@ TEST_CASE("lapic registers: narrow reads, dropped narrow writes, read-only ones"
   CHECK(r.apic.id() == 5);
   r.apic.reset();
   CHECK(r.apic.id() == 0);
+}
+
+TEST_CASE("lapic NMI, INIT, INIT de-assert and Startup IPIs reach the CPU; lowest priority", "[lapic][smp]") {
+  Rig r;
+  test::RecordingIrq intr2, intr3;
+  LocalApic ap{r.clock, intr2, 1, false, &r.bus}, ap2{r.clock, intr3, 2, false, &r.bus};
+  std::vector<std::string> seen;
+  auto signals = [&seen](const std::string& who) {
+    return LocalApic::CpuSignals{.nmi = [&seen, who] { seen.push_back(who + " nmi"); },
+                                 .init = [&seen, who](bool bsp) { seen.push_back(who + " init " + (bsp ? "bsp" : "ap")); },
+                                 .startup = [&seen, who](uint8_t v) { seen.push_back(who + " sipi " + std::to_string(v)); }};
+  };
+  r.apic.set_cpu_signals(signals("bsp"));
+  ap.set_cpu_signals(signals("ap1"));
+  ap2.set_cpu_signals(signals("ap2"));
+  r.enable();
+  // Software-disabled APs (their reset state) take INIT and SIPI; the INIT resets all but the ID.
+  ap.write(LocalApic::kId, 4, 0x05000000);
+  ap.write(LocalApic::kTpr, 4, 0x20);
+  r.wr(LocalApic::kIcrLow, 3u << 18 | 0x4500);  // INIT, all but self
+  CHECK(seen == std::vector<std::string>{"ap1 init ap", "ap2 init ap"});
+  CHECK(uint32_t(ap.read(LocalApic::kId, 4)) == 0x05000000);
+  CHECK(uint32_t(ap.read(LocalApic::kTpr, 4)) == 0);
+  seen.clear();
+  r.wr(LocalApic::kIcrLow, 3u << 18 | 0x8500);  // INIT level de-assert: nothing
+  CHECK(seen.empty());
+  r.wr(LocalApic::kIcrLow, 3u << 18 | 0x4600 | 0x9a);  // Startup
+  CHECK(seen == std::vector<std::string>{"ap1 sipi 154", "ap2 sipi 154"});
+  CHECK((r.rd(LocalApic::kIcrLow) & (1u << 12)) == 0);  // delivery status: idle at once
+  seen.clear();
+  r.wr(LocalApic::kIcrHigh, 0x02000000);
+  r.wr(LocalApic::kIcrLow, 0x400);  // NMI to APIC 2
+  CHECK(seen == std::vector<std::string>{"ap2 nmi"});
+  seen.clear();
+  r.wr(LocalApic::kIcrLow, 1u << 18 | 0x4500);  // INIT to itself: the BSP restarts from the reset vector
+  CHECK(seen == std::vector<std::string>{"bsp init bsp"});
+  // A globally disabled APIC takes nothing.
+  seen.clear();
+  CHECK(ap2.write_base_msr(0xfee00000));
+  r.wr(LocalApic::kIcrLow, 3u << 18 | 0x4500);
+  CHECK(seen == std::vector<std::string>{"ap1 init ap"});
+  // Lowest priority: the lowest PPR, the lowest index on a tie.
+  r.enable();
+  ap.write(LocalApic::kSvr, 4, 0x1ff);
+  CHECK(ap2.write_base_msr(0xfee00800));
+  ap2.write(LocalApic::kSvr, 4, 0x1ff);
+  ap.write(LocalApic::kLdr, 4, 0x02000000);
+  ap2.write(LocalApic::kLdr, 4, 0x04000000);
+  r.wr(LocalApic::kIcrHigh, 0x06000000);
+  r.wr(LocalApic::kIcrLow, 0x800 | 0x100 | 0x50);
+  CHECK(intr2.level);
+  CHECK(!intr3.level);
+  CHECK(ap.acknowledge() == 0x50);  // now in service: AP 1's PPR is 0x50
+  r.wr(LocalApic::kIcrLow, 0x800 | 0x100 | 0x51);
+  CHECK(intr3.level);
+  CHECK(ap2.acknowledge() == 0x51);
 }

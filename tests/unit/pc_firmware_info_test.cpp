@@ -145,6 +145,16 @@ TEST_CASE("pc e820 and fw_cfg items from the board's map", "[pc][fw_cfg]") {
   CHECK(*fw.file("etc/e820") == e);
   CHECK(le(*fw.file("etc/boot-fail-wait"), 0, 4) == 0xffffffffu);
   CHECK(fw.file("bootorder")->empty());
+  // The ACPI tables for SeaBIOS: what build_acpi_tables makes of the board (acpi_test.cpp checks the contents).
+  const firmware::AcpiDescription d = acpi_description({.ram_bytes = 5 * kGiB, .cpus = 2});
+  CHECK(d.cpus == 2);
+  CHECK(d.pm_base == kAcpiPmBase);
+  CHECK(d.pci_memory_base == kLowRamMaxEnd);
+  CHECK(d.pci_memory_end == 0xfebfffffu);
+  const firmware::AcpiTables acpi = firmware::build_acpi_tables(d);
+  CHECK(*fw.file("etc/acpi/tables") == acpi.tables);
+  CHECK(*fw.file("etc/acpi/rsdp") == acpi.rsdp);
+  CHECK(*fw.file("etc/table-loader") == acpi.loader_script());
 }
 
 TEST_CASE("pc -rtc base=: utc, localtime, a date", "[pc][rtc]") {

@@ -386,7 +386,8 @@ TEST_CASE("i440FX SMRAM: D_LCK freezes the register and closes D_OPEN", "[pci][p
 TEST_CASE("PIIX4 PM: PMBA maps the PM timer, counting at 3.579545 MHz in 24 bits", "[pci]") {
   Board b;
   test::FakeClock clock;
-  pci::Piix4Pm pm(clock);
+  devices::NullIrq sci;
+  pci::Piix4Pm pm(clock, sci, [] {});
   const uint8_t fn = pci::devfn(1, 3);
   REQUIRE(b.bus.add(&pm, fn));
   CHECK(b.cfg_read(fn, 0x00, 4) == 0x71138086);
@@ -404,7 +405,7 @@ TEST_CASE("PIIX4 PM: PMBA maps the PM timer, counting at 3.579545 MHz in 24 bits
   CHECK(b.io.read(0xb009, 1) == ((3579545u >> 8) & 0xff));
   clock.advance_to(5000000000ull);  // 17.9 M ticks: wrapped at 24 bits
   CHECK(b.io.read(0xb008, 4) == (uint32_t(5 * 3579545ull) & 0xffffff));
-  CHECK(b.io.read(0xb000, 2) == 0);  // PM1 status: not modelled yet
+  CHECK(b.io.read(0xb000, 2) == 0);  // PM1 status: nothing raised
   b.cfg_write(fn, 0x40, 4, 0x6001);  // moved
   CHECK(b.io.read(0xb008, 4) == 0xffffffff);
   CHECK(b.io.read(0x6008, 4) != 0xffffffff);
@@ -412,4 +413,40 @@ TEST_CASE("PIIX4 PM: PMBA maps the PM timer, counting at 3.579545 MHz in 24 bits
   CHECK(b.io.read(0x6008, 4) == 0xffffffff);
   CHECK(b.cfg_read(fn, 0x90, 4) == 1);
   CHECK(pm.smbus_ports() == 0);  // enabled (QEMU's 0x09) at base 0
+}
+
+namespace {
+struct LevelIrq final : devices::IrqLine {
+  void set_level(bool high) override { level = high; }
+  bool level = false;
+};
+}  // namespace
+
+TEST_CASE("PIIX4 PM: PM1 status, enable and control; SLP_EN with SLP_TYP 0 powers off", "[pci]") {
+  Board b;
+  test::FakeClock clock;
+  LevelIrq sci;
+  int power_offs = 0;
+  pci::Piix4Pm pm(clock, sci, [&] { power_offs++; });
+  const uint8_t fn = pci::devfn(1, 3);
+  REQUIRE(b.bus.add(&pm, fn));
+  b.cfg_write(fn, 0x40, 4, 0xb001);
+  b.cfg_write(fn, 0x80, 1, 1);
+  CHECK(b.io.read(0xb004, 2) == 1);  // SCI_EN: always in ACPI mode
+  b.io.write(0xb002, 2, 0xffff);
+  CHECK(b.io.read(0xb002, 2) == pci::Piix4Pm::kPmEvents);  // only the PIIX4's enable bits stick
+  CHECK(b.io.read(0xb000, 4) == uint32_t(pci::Piix4Pm::kPmEvents) << 16);  // PMSTS and PMEN as one dword
+  b.io.write(0xb000, 2, 0xffff);  // write 1 to clear: nothing was set
+  CHECK(b.io.read(0xb000, 2) == 0);
+  CHECK(!sci.level);
+  b.io.write(0xb00e, 2, 0x0003);
+  CHECK(b.io.read(0xb00c, 4) == 0x00030000);
+  b.io.write(0xb004, 2, 1u << 10);  // SLP_TYP 1 without SLP_EN: kept, no sleep
+  CHECK(b.io.read(0xb004, 2) == (1u << 10 | 1));
+  b.io.write(0xb004, 2, 1u << 10 | 1u << 13);  // SLP_TYP 1 (not soft-off) with SLP_EN: ignored
+  CHECK(power_offs == 0);
+  CHECK(b.io.read(0xb004, 2) == (1u << 10 | 1));  // SLP_EN reads 0
+  b.io.write(0xb004, 2, 0);
+  b.io.write(0xb005, 1, 0x20);  // SLP_EN with SLP_TYP 0, a byte write as some guests do
+  CHECK(power_offs == 1);
 }

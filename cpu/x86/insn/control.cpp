@@ -151,6 +151,7 @@ bool IRET(Ctx& c) {
     return true;
   }
   U64 w[3];  // ip, cs, flags
+  c.b.call(kNmiUnblock);
   top_of_stack(c, w, 3, c.opsize());
   c.set_sp(c.sp_add(c.sp(), int64_t(3 * c.opsize() / 8)));
   // Real mode: everything but VM and RF (and VIF/VIP); a 16-bit IRET keeps the upper half.

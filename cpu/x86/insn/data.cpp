@@ -40,7 +40,13 @@ bool MOV(Ctx& c) {
 
 bool XCHG(Ctx& c) {
   // 0x90 (without REX.B) is NOP, not XCHG EAX, EAX: in 64-bit mode it must not zero RAX's high half.
-  if (c.in.opcode == 0x90 && !(c.in.rex & 1)) return true;
+  // F3 90 is PAUSE, a spin-wait hint: from the Pentium on (the models that run with other CPUs) it ends
+  // the block as a wait that is already over, so the engine lets another CPU run (QEMU's round robin
+  // does the same): a spinning CPU must not hold the others off a lock for its whole slice.
+  if (c.in.opcode == 0x90 && !(c.in.rex & 1)) {
+    if (c.in.rep == 0xF3 && c.model() >= Model::Pentium) c.b.exit(ir::ExitReason::Wfi, c.next_pc());
+    return true;
+  }
   return by_width(c.width(0), [&]<T W>() {
     ir::Val<W> a = c.read<W>(0), x = c.read<W>(1);
     c.prepare_write(0);

@@ -13,7 +13,11 @@ walks the page tables.
 Scenario halt (roms/x86/pc_halt.asm): a CPU halted with interrupts disabled
 ends the run under gdb as without it (status 4), and gdb sees that exit.
 
-usage: gdb_x86_test.py modes|halt --kiln KILN --accel ACCEL --rom ROM.bin --src SRC
+Scenario smp (roms/x86/smp.asm, -smp 2): each CPU is a gdb thread; a
+breakpoint in the APs' 32-bit code stops in thread 2, whose registers are
+its own (the BSP is elsewhere); continuing runs the ROM to its end.
+
+usage: gdb_x86_test.py modes|halt|smp --kiln KILN --accel ACCEL --rom ROM.bin --src SRC
 Exit status 0 on success, 1 on failure.
 """
 import argparse
@@ -32,10 +36,10 @@ from gdb_test import Kiln, expect, fail, run_gdb, wait_for_socket  # noqa: E402
 ROM_BASE = 0xF0000  # modes.asm runs from the mirror below 1 MiB
 
 
-def rom_symbols(src, work):
-    """Linear addresses of modes.asm's labels: nasm's map file of the same source."""
-    asm = os.path.join(src, "roms", "x86", "modes.asm")
-    out = os.path.join(work, "modes.map")
+def rom_symbols(src, work, rom="modes"):
+    """Linear addresses of a ROM's labels: nasm's map file of the same source."""
+    asm = os.path.join(src, "roms", "x86", rom + ".asm")
+    out = os.path.join(work, rom + ".map")
     r = subprocess.run(["nasm", "-f", "bin", "-I", os.path.dirname(asm) + "/", "--before", "[map symbols %s]" % out,
                         "-o", os.path.join(work, "m.bin"), asm],
                        capture_output=True, text=True)
@@ -50,10 +54,10 @@ def rom_symbols(src, work):
     return syms
 
 
-def halted_pc(a, work):
+def halted_pc(a, work, extra=()):
     """Kiln -M pc -S on the ROM, waiting for gdb on a Unix socket."""
     sock = os.path.join(work, "gdb.sock")
-    k = Kiln([a.kiln, "-M", "pc", "-bios", a.rom, "-accel", a.accel, "-no-reboot", "-debugcon", "stdio",
+    k = Kiln([a.kiln, "-M", "pc", *extra, "-bios", a.rom, "-accel", a.accel, "-no-reboot", "-debugcon", "stdio",
               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-S", "-gdb", "unix:" + sock], work)
     wait_for_socket(sock, k)
     return k, sock
@@ -68,6 +72,30 @@ def halt(a, work):
     expect(out, [r"exited with code 04"], "Kiln's output:\n" + kout)
     if code != 4 or "CPU halted with interrupts disabled at F000:FFF5" not in kout:
         fail("a halted CPU did not end the run under gdb (status %s)" % code, out, kout)
+
+
+def smp(a, work):
+    s = rom_symbols(a.src, work, "smp")
+    k, sock = halted_pc(a, work, ["-smp", "2"])
+    script = os.path.join(a.src, "scripts", "gdb", "kiln-x86.py")
+    out = run_gdb(f"""target remote {sock}
+source {script}
+info threads
+break *{s["ap32"]:#x}
+continue
+info threads
+p/x $pc
+thread 1
+p/x $pc
+delete
+continue
+""", work, kiln=k)
+    code = k.wait(60)
+    kout = k.output()
+    expect(out, [r"\* 1\s+Thread 1", r"2\s+Thread 2", r"Thread 2 .*hit Breakpoint 1", r"\* 2\s+Thread 2",
+                 r"\$1 = %#x" % s["ap32"], r"\$2 = 0x(?!%x)" % s["ap32"], r"exited normally"], "Kiln's output:\n" + kout)
+    if code != 0 or "RPNSIFMLAW" not in kout:  # -no-reboot: the ROM's reset ends the run (status 0)
+        fail("the ROM did not reach its reset under gdb (status %s)" % code, out, kout)
 
 
 def modes(a, work):
@@ -197,7 +225,7 @@ continue
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("scenario", choices=["modes", "halt"])
+    ap.add_argument("scenario", choices=["modes", "halt", "smp"])
     ap.add_argument("--kiln", required=True)
     ap.add_argument("--accel", required=True)
     ap.add_argument("--rom", required=True)
@@ -209,7 +237,7 @@ def main():
     work = tempfile.mkdtemp(prefix="kiln-gdb-x86-")  # Unix socket paths are short
     t0 = time.time()
     try:
-        {"modes": modes, "halt": halt}[a.scenario](a, work)
+        {"modes": modes, "halt": halt, "smp": smp}[a.scenario](a, work)
     finally:
         for p in gdb_test.STARTED:
             if p.poll() is None:
