@@ -182,7 +182,7 @@ Status parse_serial(const std::string& v, machine::Config* m) {
   return {};
 }
 
-// -drive file=F,format=raw[,if=virtio|ide][,index=N][,media=disk|cdrom][,snapshot[=on|off]][,readonly[=on|off]]:
+// -drive file=F,format=raw[,if=virtio|ide|floppy][,index=N][,media=disk|cdrom][,snapshot[=on|off]][,readonly[=on|off]]:
 // booleans in QEMU's spellings, a bare key meaning on (a "snapshot" that meant
 // off let the guest's writes land in the image). Without if= the board picks
 // (virt: virtio, pc: ide); the board refuses an interface it does not have.
@@ -194,8 +194,8 @@ Status parse_drive(const std::string& v, machine::Config* m) {
     if (key == "file") d.file = val;
     else if (key == "format" && val != "raw") return make_error("-drive: only format=raw is supported");
     else if (key == "if") {
-      if (val != "virtio" && val != "ide")
-        return make_error("-drive: if=" + val + " is not available (use if=ide on -M pc, if=virtio on -M virt)");
+      if (val != "virtio" && val != "ide" && val != "floppy")
+        return make_error("-drive: if=" + val + " is not available (use if=ide or if=floppy on -M pc, if=virtio on -M virt)");
       d.iface = val;
     } else if (key == "index") {
       std::optional<uint64_t> n = parse_u64(val, 10);
@@ -215,6 +215,8 @@ Status parse_drive(const std::string& v, machine::Config* m) {
   }
   if (d.file.empty()) return make_error("-drive: file= is required");
   if (d.iface == "virtio" && (index_given || d.cdrom)) return make_error("-drive: index= and media=cdrom are for if=ide");
+  if (d.iface == "floppy" && d.cdrom) return make_error("-drive: media=cdrom is for if=ide");
+  if (d.iface == "floppy" && d.index > 1) return make_error("-drive: if=floppy takes index 0 (A:) or 1 (B:)");
   if (d.cdrom) d.read_only = true;
   m->drives.push_back(d);
   return {};
@@ -229,6 +231,38 @@ void add_ide_drive(const std::string& file, int index, bool cdrom, machine::Conf
   d.cdrom = cdrom;
   d.read_only = cdrom;
   m->drives.push_back(d);
+}
+
+// -fda/-fdb F: floppy drive A: or B: (if=floppy at index 0 or 1).
+void add_floppy_drive(const std::string& file, int index, machine::Config* m) {
+  machine::Drive d;
+  d.file = file;
+  d.iface = "floppy";
+  d.index = index;
+  m->drives.push_back(d);
+}
+
+// -boot [order=]DRIVES[,menu=on|off][,strict=on|off]: QEMU's letters, each at most once
+// (a, b: floppy; c: hard disk; d: CD-ROM; n: network). Menus and strictness are accepted and ignored.
+Status parse_boot(const std::string& v, machine::Config* m) {
+  std::vector<OptionPart> parts = split_options(v);
+  std::string order;
+  for (size_t i = 0; i < parts.size(); i++) {
+    const OptionPart& p = parts[i];
+    if (i == 0 && !p.has_value) order = p.key;
+    else if (p.key == "order" && p.has_value) order = p.value;
+    else if ((p.key == "menu" || p.key == "strict") && p.has_value && parse_bool(p.value)) {
+      // accepted for QEMU compatibility
+    } else return make_error("-boot: unknown option '" + p.key + "' (use -boot [order=]DRIVES, e.g. -boot a or -boot order=cd)");
+  }
+  if (order.empty()) return make_error("-boot: no boot drives given (use letters a, b, c, d, n, e.g. -boot order=ac)");
+  for (size_t i = 0; i < order.size(); i++) {
+    if (std::string("abcdn").find(order[i]) == std::string::npos)
+      return make_error("-boot: invalid boot device '" + std::string(1, order[i]) + "' in '" + order + "' (use a, b, c, d or n)");
+    if (order.find(order[i]) != i) return make_error("-boot: boot device '" + std::string(1, order[i]) + "' given twice in '" + order + "'");
+  }
+  m->boot_order = order;
+  return {};
 }
 
 // -chardev socket,id=ID,path=P[,server=on,wait=off] or socket,id=ID,host=H,port=N[,...]:
@@ -373,6 +407,11 @@ With no options, runs a built-in RISC-V demo guest.
   -drive file=F,format=raw,if=ide[,index=N][,media=cdrom][,snapshot=on][,readonly=on]
                         (pc) an IDE disk or ATAPI CD-ROM; index 0-3: primary master/slave, secondary master/slave
   -hda/-hdb/-hdc/-hdd F (pc) an IDE disk at index 0-3;  -cdrom F  (pc) a CD-ROM at index 2
+  -drive file=F,format=raw,if=floppy[,index=0|1][,snapshot=on][,readonly=on]
+                        (pc) a floppy disk in drive A: (index 0) or B: (1): a 720K, 1.2M, 1.44M or 2.88M image
+  -fda/-fdb F           (pc) a floppy disk in drive A: / B:
+  -boot [order=]DRIVES  (pc) the firmware's boot order: a floppy, c hard disk, d CD-ROM, n network
+                        (default cad); e.g. -boot a
   -device virtio-rng-device | virtio-serial-device   an entropy source / a console (hvc0) (virt)
   -device isa-debug-exit[,iobase=N,iosize=N]   (pc) a write of v exits with status (v << 1) | 1
   -device isa-debugcon[,iobase=N],chardev=ID   (pc) bytes written to the port go to chardev ID
@@ -476,6 +515,12 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     } else if (opt == "-drive") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (Status s = parse_drive(v, &o.machine); !s) return make_error(s.error());
+    } else if (opt == "-fda" || opt == "-fdb") {
+      if (Status s = value_nonempty(&v); !s) return make_error(s.error());
+      add_floppy_drive(v, opt == "-fda" ? 0 : 1, &o.machine);
+    } else if (opt == "-boot") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (Status s = parse_boot(v, &o.machine); !s) return make_error(s.error());
     } else if (opt == "-hda" || opt == "-hdb" || opt == "-hdc" || opt == "-hdd" || opt == "-cdrom") {
       if (Status s = value_nonempty(&v); !s) return make_error(s.error());
       add_ide_drive(v, opt == "-cdrom" ? 2 : opt[3] - 'a', opt == "-cdrom", &o.machine);
@@ -569,6 +614,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
     if (!o.machine.pci_devices.empty()) return make_error("-device " + o.machine.pci_devices.front().driver + ": a PCI device, for -M pc (not -M " + o.machine.board + ")");
   }
   if (rtc_given && o.machine.board != "pc") return make_error("-rtc: only -M pc has an MC146818 RTC to set");
+  if (!o.machine.boot_order.empty() && o.machine.board != "pc") return make_error("-boot: only -M pc has firmware that takes a boot order");
   if (Status s = check_isa_devices(o); !s) return make_error(s.error());
   if (!cpu.empty() && o.machine.board == "pc") {  // the board checks the name
     std::vector<OptionPart> parts = split_options(cpu);

@@ -18,10 +18,10 @@ struct Drive {
   std::string file;
   bool snapshot = false;  // writes stay in memory
   bool read_only = false;
-  // if=: "virtio", "ide", or empty for the board's own (virt: virtio, pc: ide; QEMU's defaults).
+  // if=: "virtio", "ide", "floppy", or empty for the board's own (virt: virtio, pc: ide; QEMU's defaults).
   std::string iface;
   // if=ide: the position 0-3 (primary master, primary slave, secondary master,
-  // secondary slave; QEMU's index=), or -1 for the first one free.
+  // secondary slave; QEMU's index=); if=floppy: 0 (A:) or 1 (B:); -1 for the first one free.
   int index = -1;
   bool cdrom = false;  // media=cdrom: an ATAPI CD-ROM (read-only)
 };
@@ -55,6 +55,8 @@ struct Config {
   std::string kernel_entry;
   bool no_reboot = false;  // a guest reset request ends Kiln instead
   std::string rtc_base = "utc";  // -rtc base=utc|localtime|DATE (-M pc's RTC)
+  // -boot [order=]LETTERS (-M pc): a/b floppy, c hard disk, d CD-ROM, n network; empty: the board's default.
+  std::string boot_order;
   std::string cpu_model;   // -cpu NAME (x86 boards; empty: the board's default)
   // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
   // "unix:PATH[,server...]" (machine/chardev.h opens it).

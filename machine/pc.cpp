@@ -13,8 +13,10 @@
 #include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpu.h"
 #include "cpu/x86/debug.h"
+#include "devices/pc/floppy.h"
 #include "devices/pc/fw_cfg.h"
 #include "devices/pc/i8042.h"
+#include "devices/pc/i8237.h"
 #include "devices/pc/i8254.h"
 #include "devices/pc/i8259.h"
 #include "devices/pc/ioapic.h"
@@ -91,6 +93,7 @@ class Pc final : public Machine {
     for (unsigned i = 0; i < cfg.smp; i++) add_cpu(cfg, model);
     if (Status s = add_interrupt_devices(); !s) return s;
     if (Status s = add_ide(cfg); !s) return s;
+    if (Status s = add_floppy(cfg); !s) return s;
     if (Status s = add_system_devices(cfg); !s) return s;
     if (Status s = add_pci(*bios); !s) return s;
     if (Status s = add_vga(cfg); !s) return s;
@@ -531,6 +534,7 @@ class Pc final : public Machine {
     std::array<const Drive*, 4> at{};
     std::vector<const Drive*> unplaced;
     for (const Drive& d : cfg.drives) {
+      if (d.iface == "floppy") continue;  // add_floppy's
       if (d.iface == "virtio") return make_error("-drive: -M pc has no virtio block device yet (use if=ide)");
       if (d.index < 0) {
         unplaced.push_back(&d);
@@ -576,6 +580,51 @@ class Pc final : public Machine {
     return out;
   }
   // ---- end of storage ----
+
+  // ---- Floppy (issue 14): the 8237A DMA pair (0x00-0x0F, 0xC0-0xDF, pages 0x81-0x8F) and the 82077AA
+  // floppy controller (0x3F0-0x3F5, 0x3F7; IRQ 6, DMA 2) with drives A: and B: (-fda, -fdb, -drive if=floppy) ----
+  Status add_floppy(const Config& cfg) {
+    using devices::FloppyController;
+    isa_dma_ = std::make_unique<devices::I8237Pair>(map_, &code_watchers_);
+    fdc_ = std::make_unique<FloppyController>(isa_irq(FloppyController::kIrq), *isa_dma_, events_);
+    std::array<const Drive*, FloppyController::kDrives> at{};
+    for (const Drive& d : cfg.drives) {
+      if (d.iface != "floppy") continue;
+      auto free = d.index >= 0 ? at.begin() + d.index : std::find(at.begin(), at.end(), nullptr);
+      if (free == at.end()) return make_error("-drive: more than 2 floppy drives");
+      if (*free) return make_error("-drive: two floppy drives at index " + std::to_string(d.index));
+      *free = &d;
+    }
+    for (unsigned unit = 0; unit < at.size(); unit++) {
+      if (!at[unit]) continue;
+      auto image = devices::block::DiskImage::open(at[unit]->file, {at[unit]->snapshot, at[unit]->read_only});
+      if (!image) return make_error(image.error());
+      if (!FloppyController::format_for_size((*image)->size_bytes()))
+        return make_error(std::string("floppy ") + char('A' + unit) + ": '" + at[unit]->file + "' is " +
+                          std::to_string((*image)->size_bytes()) + " bytes; a floppy image is " + FloppyController::sizes_text());
+      fdc_->attach(unit, std::move(*image));
+      floppy_types_[unit] = fdc_->cmos_type(unit);
+    }
+    const struct {
+      const char* name;
+      uint32_t base, count;
+      mem::PortDevice* dev;
+    } ports[] = {
+        {"dma1", devices::I8237Pair::kController1Ports, devices::I8237Pair::kController1PortCount, &isa_dma_->controller1()},
+        {"dma2", devices::I8237Pair::kController2Ports, devices::I8237Pair::kController2PortCount, &isa_dma_->controller2()},
+        {"dma pages", devices::I8237Pair::kPagePorts, devices::I8237Pair::kPagePortCount, &isa_dma_->page_registers()},
+        {"fdc", FloppyController::kBase, FloppyController::kLowPorts, &fdc_->low_ports()},
+        {"fdc dir", FloppyController::kDirPort, 1, &fdc_->dir_port()},
+    };
+    for (const auto& p : ports)
+      if (Status s = ports_.add(p.name, p.base, p.count, p.dev); !s) return s;
+    return {};
+  }
+  void reset_floppy() {
+    isa_dma_->reset();
+    fdc_->reset();
+  }
+  // ---- end of the floppy ----
 
   // Every CPU waits. HLT with nothing left to wake any CPU ends the run: IF
   // clear (and no NMI latched), or IF set while the PIC masks every input
@@ -625,7 +674,8 @@ class Pc final : public Machine {
     const auto host_now = std::chrono::system_clock::now().time_since_epoch();
     Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
     if (!start) return make_error(start.error());
-    const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .ide_disks = cmos_disks()};
+    const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .boot_order = cfg.boot_order.empty() ? "cad" : cfg.boot_order,
+                                  .ide_disks = cmos_disks(), .floppy_types = floppy_types_};
     rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
@@ -679,6 +729,7 @@ class Pc final : public Machine {
     for (auto& ch : ide_) ch->reset();
     if (pci_) pci_->ide().reset();
     if (vga_) vga_->vga().reset();
+    reset_floppy();
     apply_a20();
   }
 
@@ -786,6 +837,9 @@ class Pc final : public Machine {
   std::unique_ptr<devices::IoApic> ioapic_;
   std::array<std::unique_ptr<devices::IrqSplitter>, 16> isa_irqs_;
   std::array<std::unique_ptr<devices::IdeChannel>, 2> ide_;  // primary, secondary
+  std::unique_ptr<devices::I8237Pair> isa_dma_;  // the floppy's DMA (issue 14)
+  std::unique_ptr<devices::FloppyController> fdc_;
+  std::array<uint8_t, 2> floppy_types_{};  // CMOS drive types of A: and B:
   std::map<std::string, Chardev> chardevs_;  // before the devices that write to them, so closed after them
   std::vector<std::unique_ptr<devices::IsaDebugExit>> debug_exits_;
   std::vector<std::unique_ptr<devices::IsaDebugcon>> debugcons_;

@@ -42,7 +42,7 @@ uint8_t boot_code(char c) {
 
 void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts) {
   const uint64_t low = ram_below_4g(facts.ram_bytes), high = facts.ram_bytes - low;
-  rtc.set_cmos(cmos::kFloppyTypes, 0);  // no floppy drives yet
+  rtc.set_cmos(cmos::kFloppyTypes, uint8_t(facts.floppy_types[0] << 4 | (facts.floppy_types[1] & 0x0f)));
   // Disks: type 0xF in 0x12's nibble (disk 0 high) sends the BIOS to the extended type, 47, with the geometry.
   uint8_t types = 0;
   for (unsigned i = 0; i < 2; i++) {
@@ -59,7 +59,10 @@ void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts) {
     rtc.set_cmos(p + 8, uint8_t(g->sectors));
   }
   rtc.set_cmos(cmos::kDiskTypes, types);
-  rtc.set_cmos(cmos::kEquipment, 0x02); // a math coprocessor; no floppies, VGA/EGA display (bits 4-5 zero)
+  // A math coprocessor (bit 1), VGA/EGA display (bits 4-5 zero); with floppy
+  // drives, bit 0 and their count less one in bits 6-7.
+  const unsigned floppies = (facts.floppy_types[0] != 0) + (facts.floppy_types[1] != 0);
+  rtc.set_cmos(cmos::kEquipment, uint8_t(0x02 | (floppies ? 0x01 | (floppies - 1) << 6 : 0)));
   set_cmos16(rtc, cmos::kBaseMemLow, std::min<uint64_t>(low / kKiB, 640));
   const uint64_t ext_kib = std::min<uint64_t>(low > kMiB ? (low - kMiB) / kKiB : 0, 0xffff);
   set_cmos16(rtc, cmos::kExtMemLow, ext_kib);

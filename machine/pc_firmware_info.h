@@ -28,6 +28,8 @@ struct FirmwareFacts {
   std::string boot_order = "cad";
   // The primary IDE channel's master and slave, if hard disks (CMOS 0x12, 0x19-0x2C).
   std::array<std::optional<DiskGeometry>, 2> ide_disks{};
+  // The CMOS types of floppy drives A: and B: (0: none; 2 1.2M, 3 720K, 4 1.44M, 5 2.88M).
+  std::array<uint8_t, 2> floppy_types{};
 };
 
 // CMOS bytes (IBM AT layout plus the Bochs/QEMU extensions SeaBIOS reads).
@@ -45,7 +47,7 @@ constexpr uint8_t kDisk0Type = 0x19, kDisk1Type = 0x1a, kDisk0Params = 0x1b, kDi
 constexpr uint8_t kChecksumFirst = 0x10, kChecksumLast = 0x2d;
 }  // namespace cmos
 
-// The memory sizes, disks, equipment, CPU count and boot order, then the checksum.
+// The memory sizes, floppy drives, disks, equipment, CPU count and boot order, then the checksum.
 void fill_cmos(devices::Mc146818& rtc, const FirmwareFacts& facts);
 
 // The board's RAM as e820 sees it: RAM below 4 GiB from 0 (the BIOS carves

@@ -166,6 +166,7 @@ Status Virt::build(const Config& cfg) {
     return make_error("too many virtio devices (at most 8 on -M virt)");
   for (const Drive& d : cfg.drives) {
     if (d.iface == "ide") return make_error("-drive: -M virt has no IDE controller (use if=virtio)");
+    if (d.iface == "floppy") return make_error("-drive: -M virt has no floppy controller (use if=virtio)");
     auto blk = devices::virtio::Blk::open(d.file, {d.snapshot, d.read_only});
     if (!blk) return make_error(blk.error());
     virtio_devs_.push_back(std::move(*blk));

@@ -24,9 +24,8 @@
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
 %include "common.inc"
+%include "ports.inc"
 
 %define STACK 0x7000
 %define IRQS 0x500           ; IRQ14s taken
@@ -37,24 +36,6 @@ cpu 686
 %define S 0x170              ; the secondary channel's
 %define SCTL 0x376
 
-%macro print 1
-  mov al, %1
-  out DEBUGCON, al
-%endmacro
-%macro outb 2                ; port %1 = %2
-  mov dx, %1
-  mov al, %2
-  out dx, al
-%endmacro
-%macro inb 1                 ; AL = port %1
-  mov dx, %1
-  in al, dx
-%endmacro
-%macro expect 3              ; port %1 must read %2, else fail %3
-  inb %1
-  cmp al, %2
-  fail_unless e, %3
-%endmacro
 %macro taskfile 6             ; device/head %1, count %2, sector %3, cylinder low %4, high %5, then command %6
   outb P + 6, %1
   outb P + 2, %2
@@ -94,13 +75,7 @@ cpu 686
 
 section main start=0 vstart=0
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  cld
+  real_mode_start
 
   ; S: soft reset, signatures.
   print 'S'

@@ -25,9 +25,8 @@
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
 %include "common.inc"
+%include "ports.inc"
 
 %define STACK 0x7000
 %define IRQ14S 0x500         ; IRQ14s taken
@@ -40,24 +39,6 @@ cpu 686
 %define BM 0xc000            ; BAR 4: the primary's bus master, the secondary's at +8
 %define IDE_FN 0x80000900    ; configuration address of 00:01.1
 
-%macro print 1
-  mov al, %1
-  out DEBUGCON, al
-%endmacro
-%macro outb 2                ; port %1 = %2
-  mov dx, %1
-  mov al, %2
-  out dx, al
-%endmacro
-%macro inb 1                 ; AL = port %1
-  mov dx, %1
-  in al, dx
-%endmacro
-%macro expect 3              ; port %1 must read %2, else fail %3
-  inb %1
-  cmp al, %2
-  fail_unless e, %3
-%endmacro
 %macro taskfile 6            ; device/head %1, count %2, sector %3, cylinder low %4, high %5, then command %6
   outb P + 6, %1
   outb P + 2, %2
@@ -103,37 +84,14 @@ cpu 686
 
 section main start=0 vstart=0
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  cld
+  real_mode_start
 
   ; PICs: master at 0x20, slave at 0x28 (IRQ14: 0x2E, IRQ15: 0x2F); IRQ14 and 15 only.
   mov word [0x2e * 4], irq14
   mov word [0x2e * 4 + 2], 0xf000
   mov word [0x2f * 4], irq15
   mov word [0x2f * 4 + 2], 0xf000
-  mov al, 0x11
-  out 0x20, al
-  out 0xa0, al
-  mov al, 0x20
-  out 0x21, al
-  mov al, 0x28
-  out 0xa1, al
-  mov al, 0x04
-  out 0x21, al
-  mov al, 0x02
-  out 0xa1, al
-  mov al, 0x01
-  out 0x21, al
-  out 0xa1, al
-  mov al, 0xfb
-  out 0x21, al
-  mov al, 0x3f
-  out 0xa1, al
+  pic_init 0xfb, 0x3f
   mov word [IRQ14S], 0
 
   ; P: the PCI function's bus-master BAR.

@@ -5,10 +5,10 @@ afterwards: the ROM's writes (ide.asm: sector 10; ide_dma.asm: sectors
 1500-1502) are in the file, or with snapshot=on the file is unchanged.
 
 usage: pc_ide.py --kiln K --rom ide.bin --accel A --work DIR [--snapshot] [--hda] [--dma]"""
-import argparse
 import os
-import subprocess
 import sys
+
+import pc_rom_run
 
 SECTOR = 512
 
@@ -18,11 +18,7 @@ def disk_bytes():
 
 
 def main():
-  ap = argparse.ArgumentParser()
-  ap.add_argument("--kiln", required=True)
-  ap.add_argument("--rom", required=True)
-  ap.add_argument("--accel", required=True)
-  ap.add_argument("--work", required=True)
+  ap = pc_rom_run.parser(__doc__)
   ap.add_argument("--snapshot", action="store_true")
   ap.add_argument("--hda", action="store_true", help="attach the disk with -hda instead of -drive")
   ap.add_argument("--dma", action="store_true", help="the bus-master DMA ROM (ide_dma.asm)")
@@ -40,13 +36,7 @@ def main():
   drive = ["-hda", disk] if a.hda else ["-drive", "file=%s,format=raw,if=ide,index=0%s" % (disk, ",snapshot=on" if a.snapshot else "")]
   cmd = [a.kiln, "-M", "pc", "-accel", a.accel, "-bios", a.rom, *drive, "-cdrom", iso,
          "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-  r = subprocess.run(cmd, capture_output=True, timeout=60)
-  out = r.stdout.decode(errors="replace")
-  ok = True
-  want = "PIRWLEA\nPASS\n" if a.dma else "SIRCXMTWQD\nPASS\n"
-  if r.returncode != 1 or out != want or r.stderr:
-    print("FAIL: %s\nexit %d\nstdout %r\nstderr %r" % (" ".join(cmd), r.returncode, out, r.stderr.decode(errors="replace")))
-    ok = False
+  ok = pc_rom_run.run(cmd, "PIRWLEA\nPASS\n" if a.dma else "SIRCXMTWQD\nPASS\n")
   with open(disk, "rb") as f:
     now = f.read()
   expected = bytearray(original)

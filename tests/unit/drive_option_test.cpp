@@ -76,8 +76,34 @@ TEST_CASE("-drive if=ide, -hda..-hdd and -cdrom", "[cli]") {
   }
   CHECK(d[4].index == 2);
   CHECK(d[4].cdrom);
-  CHECK(drive_error("file=d.img,if=scsi") == "-drive: if=scsi is not available (use if=ide on -M pc, if=virtio on -M virt)");
+  CHECK(drive_error("file=d.img,if=scsi") == "-drive: if=scsi is not available (use if=ide or if=floppy on -M pc, if=virtio on -M virt)");
   CHECK(drive_error("file=d.img,if=ide,index=4") == "-drive: index must be 0 to 3 (got '4')");
   CHECK(drive_error("file=d.img,media=tape") == "-drive: media must be disk or cdrom (got 'tape')");
   CHECK(drive_error("file=d.img,if=virtio,media=cdrom") == "-drive: index= and media=cdrom are for if=ide");
+}
+
+TEST_CASE("-drive if=floppy, -fda/-fdb and -boot", "[cli]") {
+  auto parse = [](std::vector<std::string> args) { return apps::parse_args(args); };
+  Result<apps::Options> r = parse({"-M", "pc", "-fda", "a.img", "-fdb", "b.img", "-drive", "file=c.img,if=floppy,readonly=on"});
+  REQUIRE(r.ok());
+  const auto& d = r->machine.drives;
+  REQUIRE(d.size() == 3);
+  CHECK((d[0].iface == "floppy" && d[0].index == 0 && d[0].file == "a.img"));
+  CHECK((d[1].iface == "floppy" && d[1].index == 1));
+  CHECK((d[2].iface == "floppy" && d[2].index == -1 && d[2].read_only));
+  CHECK(drive_error("file=d.img,if=floppy,index=2") == "-drive: if=floppy takes index 0 (A:) or 1 (B:)");
+  CHECK(drive_error("file=d.img,if=floppy,media=cdrom") == "-drive: media=cdrom is for if=ide");
+  for (const char* spec : {"a", "order=a", "order=cda,menu=on", "cad,strict=off"}) {
+    r = parse({"-M", "pc", "-boot", spec});
+    INFO("-boot " << spec);
+    REQUIRE(r.ok());
+  }
+  CHECK(parse({"-M", "pc", "-boot", "order=dc"})->machine.boot_order == "dc");
+  CHECK(parse({"-M", "pc", "-boot", "a"})->machine.boot_order == "a");
+  CHECK(parse({"-M", "pc"})->machine.boot_order.empty());
+  CHECK(parse({"-M", "pc", "-boot", "x"}).error() == "-boot: invalid boot device 'x' in 'x' (use a, b, c, d or n)");
+  CHECK(parse({"-M", "pc", "-boot", "aca"}).error() == "-boot: boot device 'a' given twice in 'aca'");
+  CHECK(parse({"-M", "pc", "-boot", "once=a"}).error() == "-boot: unknown option 'once' (use -boot [order=]DRIVES, e.g. -boot a or -boot order=cd)");
+  CHECK(parse({"-M", "pc", "-boot", "order="}).error() == "-boot: no boot drives given (use letters a, b, c, d, n, e.g. -boot order=ac)");
+  CHECK(parse({"-M", "virt", "-boot", "c"}).error() == "-boot: only -M pc has firmware that takes a boot order");
 }

@@ -80,6 +80,21 @@ TEST_CASE("pc CMOS: boot order nibbles, equipment, checksum over 0x10-0x2D", "[p
   CHECK(n.rtc.cmos(cmos::kBootFlags1) == 0x00);
 }
 
+TEST_CASE("pc CMOS: floppy drive types (0x10) and the equipment byte's floppy bits", "[pc][cmos]") {
+  Cmos none({.ram_bytes = 40 * kMiB});
+  CHECK(none.rtc.cmos(cmos::kFloppyTypes) == 0x00);
+  Cmos a({.ram_bytes = 40 * kMiB, .boot_order = "a", .floppy_types = {4, 0}});
+  CHECK(a.rtc.cmos(cmos::kFloppyTypes) == 0x40);
+  CHECK(a.rtc.cmos(cmos::kEquipment) == 0x03);  // coprocessor, floppies present, one drive
+  CHECK(a.rtc.cmos(cmos::kBootFlags2) == 0x01);
+  Cmos ab({.ram_bytes = 40 * kMiB, .floppy_types = {5, 3}});
+  CHECK(ab.rtc.cmos(cmos::kFloppyTypes) == 0x53);
+  CHECK(ab.rtc.cmos(cmos::kEquipment) == 0x43);  // two drives
+  unsigned sum = 0;
+  for (unsigned i = 0x10; i <= 0x2d; i++) sum += ab.rtc.cmos(i);
+  CHECK(unsigned(ab.rtc.cmos(cmos::kChecksumHigh) << 8 | ab.rtc.cmos(cmos::kChecksumLow)) == sum);
+}
+
 TEST_CASE("pc CMOS: IDE disk types and geometry (0x12, 0x19-0x2C)", "[pc][cmos]") {
   Cmos none({.ram_bytes = 40 * kMiB});
   CHECK(none.rtc.cmos(cmos::kDiskTypes) == 0);
