@@ -102,8 +102,9 @@ class Pc final : public Machine {
     if (Status s = add_serial(cfg); !s) return s;
     if (direct_boot_) {
       // What firmware would have set up for the kernel (the PIIX4 PM registers,
-      // the PIRQ routes, shadow RAM at 0xF0000), and the ACPI tables there.
+      // the PIRQ routes, shadow RAM at 0xF0000, the ISA DMA cascade), and the ACPI tables there.
       pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
+      isa_dma_->set_up_cascade();
       const firmware::AcpiTables acpi =
           firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
       pc::AcpiImage acpi_image{.rsdp_addr = pc::kAcpiRsdpAddr, .tables_addr = pc::kAcpiTablesAddr, .rsdp = {}, .tables = {}};

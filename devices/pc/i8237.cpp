@@ -26,6 +26,11 @@ constexpr uint8_t kModeAutoInit = 0x10, kModeDecrement = 0x20;
 
 I8237Pair::I8237Pair(mem::PhysMap& map, mem::CodeWatcher* watcher) : map_(map), watcher_(watcher) {}
 
+void I8237Pair::set_up_cascade() {
+  ctl_[1].write(kMode << 1, 1, 0xc0);  // controller 2's registers are a word apart
+  ctl_[1].write(kSingleMask << 1, 1, 0x00);
+}
+
 int I8237Pair::Controller::reg(uint64_t offset) const {
   if (index_ == 0) return int(offset);
   return offset & 1 ? -1 : int(offset >> 1);

@@ -79,6 +79,10 @@ class I8237Pair {
   // A hardware reset: both controllers master-cleared (the address, count and
   // mode registers and the page registers keep their values, as on the chip).
   void reset();
+  // What firmware does before any ISA DMA (SeaBIOS's dma_setup), for a kernel
+  // booted without it: channel 4 in cascade mode and unmasked, so controller
+  // 1's channels (the floppy's) reach memory.
+  void set_up_cascade();
 
  private:
   struct Channel {

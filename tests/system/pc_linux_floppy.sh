@@ -5,9 +5,9 @@
 # (checksum and markers on both heads) and writes a sector (checked in the
 # file afterwards). Debian builds floppy as a module, so the test makes its
 # own initramfs (busybox and floppy.ko from the cache's linux-image tree,
-# which scripts/x86-linux.sh fills). Direct boot runs no firmware, so init
-# first unmasks the DMA cascade (channel 4) through /dev/port as SeaBIOS's
-# dma_setup does. With --nodma the driver runs the controller in its non-DMA
+# which scripts/x86-linux.sh fills). Direct boot runs no firmware: Kiln's
+# loader sets up the DMA cascade (channel 4) as SeaBIOS's dma_setup would,
+# and the init checks it did (/dev/port). With --nodma the driver runs the controller in its non-DMA
 # mode instead (floppy=nodma: Linux's pseudo-DMA, bytes through the FIFO in
 # the interrupt handler). Skips (exit 77) when the cache has not been filled.
 # usage: pc_linux_floppy.sh KILN [--nodma] [extra kiln args...]
@@ -37,9 +37,8 @@ cat > "$work/root/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-# What SeaBIOS's dma_setup does: channel 4 in cascade mode (0xD6 = 0xC0), unmasked (0xD4 = 0).
-printf '\300' | dd of=/dev/port bs=1 seek=214 conv=notrunc 2>/dev/null
-printf '\000' | dd of=/dev/port bs=1 seek=212 conv=notrunc 2>/dev/null
+# The DMA cascade the loader set up: controller 2's mask register (0xDE, as the PIIX3 reads it back) has channel 4's bit clear.
+echo "DMA2-MASK: $(dd if=/dev/port bs=1 skip=222 count=1 2>/dev/null | od -An -tx1 | tr -d ' ')"
 insmod /modules/floppy.ko @MODULE_ARGS@ || echo "insmod floppy failed"
 i=0
 while [ ! -b /dev/fd0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -70,9 +69,10 @@ log="$work/log"
 timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
   -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
 rc=$?
-grep -E "DMESG|MARKER|SUM|WROTE|insmod|KILN-FLOPPY" "$log"
+grep -E "DMESG|MARKER|SUM|WROTE|insmod|KILN-FLOPPY|DMA2-MASK" "$log"
 fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }
 grep -q "KILN-FLOPPY-DONE" "$log" || fail "init did not reach KILN-FLOPPY-DONE"
+grep -qE "DMA2-MASK: f[02468ace]" "$log" || fail "the loader left the DMA cascade (channel 4) masked"
 grep -q "DMESG: .*FDC 0 is a post-1991 82077" "$log" || fail "the floppy driver did not find a post-1991 82077"
 grep -q "DMESG: .*fd0 is 1.44M" "$log" || fail "fd0 is not a 1.44M drive"
 [ -z "$module_args" ] || grep -q "DMESG: .*floppy0: nodma=1" "$log" || fail "the driver did not take floppy=nodma"
