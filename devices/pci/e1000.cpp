@@ -12,7 +12,7 @@ namespace {
 constexpr uint32_t kCtrlReset = 1u << 26, kCtrlDefault = 0x00000240;  // SLU, 1000 Mb/s
 constexpr uint32_t kStatusFullDuplex = 1 << 0, kStatusLinkUp = 1 << 1, kStatusSpeed1000 = 2 << 6;
 constexpr uint32_t kEecdSk = 1 << 0, kEecdCs = 1 << 1, kEecdDi = 1 << 2, kEecdDo = 1 << 3, kEecdReq = 1 << 6,
-                   kEecdGnt = 1 << 7, kEecdPresent = 1 << 8, kEecdWritable = 0x7f;  // SK, CS, DI, FWE, REQ
+                   kEecdGnt = 1 << 7, kEecdPresent = 1 << 8, kEecdWritable = 0x77;  // SK, CS, DI, FWE, REQ (not DO)
 constexpr uint32_t kEerdStart = 1 << 0, kEerdDone = 1 << 4;
 constexpr uint32_t kMdicOpWrite = 1, kMdicOpRead = 2, kMdicReady = 1u << 28, kMdicInterrupt = 1u << 29,
                    kMdicError = 1u << 30;
@@ -216,7 +216,7 @@ void E1000::transmit() {
     moved = true;
   }
   reg(kTdh) = head;
-  if (moved) raise(kTxdw | (head == tail ? kTxqe : 0));
+  if (moved) raise(kTxdw | (head == tail ? uint32_t(kTxqe) : 0u));
 }
 
 bool E1000::transmit_one(uint64_t desc_pa) {

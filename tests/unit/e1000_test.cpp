@@ -69,23 +69,53 @@ struct Rig {
     wr(E1000::kTdt, 0);
     wr(E1000::kTctl, 0x2);  // EN
   }
-  // A Microwire READ of `word`, bit by bit through EECD as Linux's e1000 does it.
-  uint16_t microwire_read(unsigned word) {
-    auto clock = [&](uint32_t eecd) {
-      wr(E1000::kEecd, eecd);
-      wr(E1000::kEecd, eecd | 1);  // SK up
-      const uint32_t v = rd(E1000::kEecd);
-      wr(E1000::kEecd, eecd);      // SK down
-      return v;
+  // Microwire READs of `n` words from `word` on, bit by bit through EECD in
+  // the order Linux's e1000 uses (acquire, per word the command, 16 bits in
+  // and a standby, release), always writing back what EECD read.
+  std::vector<uint16_t> microwire_read(unsigned word, unsigned n) {
+    uint32_t e = rd(E1000::kEecd) | 0x40;  // REQ
+    wr(E1000::kEecd, e);
+    e = rd(E1000::kEecd);
+    REQUIRE((e & 0x80) != 0);  // GNT
+    e &= ~5u;                  // DI, SK low
+    wr(E1000::kEecd, e);
+    e |= 2;                    // CS
+    wr(E1000::kEecd, e);
+    auto raise = [&] { wr(E1000::kEecd, e |= 1); };
+    auto lower = [&] { wr(E1000::kEecd, e &= ~1u); };
+    auto shift_out = [&](uint32_t data, unsigned bits) {
+      e = rd(E1000::kEecd) & ~8u;
+      for (uint32_t mask = 1u << (bits - 1); mask; mask >>= 1) {
+        e = (data & mask) ? e | 4 : e & ~4u;
+        wr(E1000::kEecd, e);
+        raise();
+        lower();
+      }
+      wr(E1000::kEecd, e &= ~4u);
     };
-    wr(E1000::kEecd, 0x40);  // REQ
-    REQUIRE((rd(E1000::kEecd) & 0x80) != 0);  // GNT
-    const uint32_t command = 0b110u << 6 | word;
-    for (int b = 8; b >= 0; b--) clock(0x42 | ((command >> b & 1) ? 4 : 0));
-    uint16_t v = 0;
-    for (int b = 0; b < 16; b++) v = uint16_t(v << 1 | ((clock(0x42) >> 3) & 1));
-    wr(E1000::kEecd, 0x40);  // CS down
-    return v;
+    std::vector<uint16_t> out;
+    for (unsigned i = 0; i < n; i++) {
+      shift_out(0b110, 3);
+      shift_out(word + i, 6);
+      e = rd(E1000::kEecd) & ~0xcu;
+      uint16_t v = 0;
+      for (int b = 0; b < 16; b++) {
+        raise();
+        e = rd(E1000::kEecd) & ~4u;
+        v = uint16_t(v << 1 | ((e >> 3) & 1));
+        lower();
+      }
+      out.push_back(v);
+      wr(E1000::kEecd, e &= ~3u);  // standby: CS and SK low, SK high, CS high, SK low
+      wr(E1000::kEecd, e |= 1);
+      wr(E1000::kEecd, e |= 2);
+      wr(E1000::kEecd, e &= ~1u);
+    }
+    wr(E1000::kEecd, e &= ~6u);  // release: CS and DI low, a clock, REQ off
+    wr(E1000::kEecd, e |= 1);
+    wr(E1000::kEecd, e &= ~1u);
+    wr(E1000::kEecd, e &= ~0x40u);
+    return out;
   }
 };
 
@@ -116,7 +146,10 @@ TEST_CASE("e1000: EEPROM words, checksum, EERD and Microwire", "[pci][e1000]") {
   r.wr(E1000::kEerd, 2 << 8 | 1);
   CHECK(r.rd(E1000::kEerd) == (0xefcdu << 16 | 2 << 8 | 0x10));
   CHECK((r.rd(E1000::kEecd) & 0x100) != 0);  // EEPROM present
-  for (unsigned w : {0u, 1u, 2u, 0x3fu}) CHECK(r.microwire_read(w) == r.nic.eeprom_word(w));
+  std::vector<uint16_t> all(E1000::kEepromWords);
+  for (unsigned i = 0; i < all.size(); i++) all[i] = r.nic.eeprom_word(i);
+  CHECK(r.microwire_read(0, E1000::kEepromWords) == all);
+  for (unsigned w : {2u, 0x3fu}) CHECK(r.microwire_read(w, 1)[0] == r.nic.eeprom_word(w));
   // The MAC is in receive address 0, valid, from the start.
   CHECK(r.rd(E1000::kRal0) == 0xab005452);
   CHECK(r.rd(E1000::kRah0) == (0x8000efcdu));
