@@ -1,5 +1,6 @@
 #include "apps/cli.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <algorithm>
@@ -336,15 +337,34 @@ Status parse_isa_device(const std::string& v, machine::Config* m) {
   return {};
 }
 
-// -device pci-testdev[,romfile=F] (-M pc).
+// A MAC address written as six hex bytes with colons (52:54:00:12:34:56).
+bool parse_mac(const std::string& s, std::array<uint8_t, 6>* mac) {
+  if (s.size() != 17) return false;
+  for (unsigned i = 0; i < 6; i++) {
+    if (i < 5 && s[3 * i + 2] != ':') return false;
+    const std::string byte = s.substr(3 * i, 2);
+    if (!std::isxdigit(uint8_t(byte[0])) || !std::isxdigit(uint8_t(byte[1]))) return false;
+    (*mac)[i] = uint8_t(std::stoul(byte, nullptr, 16));
+  }
+  return true;
+}
+
+// -device pci-testdev[,romfile=F] | e1000[,mac=M][,romfile=[F]] (-M pc).
 Status parse_pci_device(const std::string& v, machine::Config* m) {
   std::vector<OptionPart> parts = split_options(v);
   machine::PciDevice d{parts[0].key, ""};
+  const bool nic = d.driver == "e1000";
   for (size_t i = 1; i < parts.size(); i++) {
     const OptionPart& p = parts[i];
     if (p.key == "romfile") {
-      if (p.value.empty()) return make_error("-device " + d.driver + ": romfile= needs a file");
+      if (p.value.empty() && !nic) return make_error("-device " + d.driver + ": romfile= needs a file");
       d.romfile = p.value;
+      d.no_rom = p.value.empty();
+    } else if (nic && p.key == "mac") {
+      if (!parse_mac(p.value, &d.mac)) return make_error("-device e1000: mac= wants six hex bytes like 52:54:00:12:34:56, not '" + p.value + "'");
+      if (d.mac[0] & 1) return make_error("-device e1000: mac= " + p.value + " is a multicast address");
+    } else if (nic && p.key == "netdev") {
+      // QEMU's host side: Kiln's NIC has the null backend only.
     } else if (p.key != "id") {
       return make_error("-device " + d.driver + ": unknown option '" + p.key + "'");
     }
@@ -423,6 +443,9 @@ With no options, runs a built-in RISC-V demo guest.
   -device pci-testdev[,romfile=F]              (pc) a PCI device carrying expansion ROM F
   -device pc-testdev    (pc) QEMU's test ports for kvm-unit-tests: scratch at 0xE0/0xE8, IRQ lines at
                         0x2000+n, 64 KiB of MMIO scratch at 0xFF000000
+  -device e1000[,mac=M][,romfile=[F]]          (pc) an Intel 82540EM NIC on a null network (frames sent are
+                        dropped, none arrive) with iPXE's ROM (Debian's ipxe-qemu; romfile= for none)
+  -nic none | -net none (pc) accepted: Kiln adds no NIC unless -device e1000 asks
   -option-rom FILE      (pc) an ISA option ROM the BIOS runs (fw_cfg's genroms/FILE's name)
   -vga std|none         (pc) QEMU's standard VGA with Bochs VBE and Debian's SeaVGABIOS as its ROM
                         (the default when a BIOS boots; none with -kernel)
@@ -529,7 +552,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       std::string name = v.substr(0, v.find(','));
       if (name == "isa-debug-exit" || name == "isa-debugcon") {
         if (Status s = parse_isa_device(v, &o.machine); !s) return make_error(s.error());
-      } else if (name == "pci-testdev") {
+      } else if (name == "pci-testdev" || name == "e1000") {
         if (Status s = parse_pci_device(v, &o.machine); !s) return make_error(s.error());
       } else if (name == "pc-testdev") {
         if (v != name && v.rfind("pc-testdev,id=", 0) != 0) return make_error("-device pc-testdev: it takes no options (but id=)");
@@ -538,7 +561,7 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       } else if (name == "virtio-rng-device" || name == "virtio-serial-device") o.machine.virtio_devices.push_back(name);
       else if (name == "virtconsole") {
         // QEMU attaches a console port to a virtio-serial-device; Kiln's has one port already.
-      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon, pci-testdev, pc-testdev)");
+      } else return make_error("-device: unknown device '" + name + "' (available: virtio-rng-device, virtio-serial-device, isa-debug-exit, isa-debugcon, pci-testdev, pc-testdev, e1000)");
     } else if (opt == "-serial") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (serial_given) return make_error("-serial: given twice, and the board has one serial port");
@@ -555,6 +578,9 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
       o.machine.option_roms.push_back(v);
     } else if (opt == "-nodefaults") {
       nodefaults = true;  // no default devices: the serial port stays unconnected unless -serial names one
+    } else if (opt == "-nic" || opt == "-net") {
+      if (Status s = value(&v); !s) return make_error(s.error());
+      if (v != "none") return make_error(opt + ": only 'none' is accepted (a NIC: -device e1000)");
     } else if (opt == "-monitor") {
       if (Status s = value(&v); !s) return make_error(s.error());
       if (v != "none") return make_error("-monitor: Kiln has no monitor (only '-monitor none' is accepted)");

@@ -110,6 +110,12 @@ Bytes device(const std::string& n, const Bytes& terms) {
   append(body, terms);
   return with_length({0x5b, 0x82}, body);  // ExtOpPrefix DeviceOp
 }
+Bytes method(const std::string& n, uint8_t args, const Bytes& terms) {  // Method(n, args, NotSerialized) { terms }
+  Bytes body = name(n);
+  body.push_back(uint8_t(args & 7));
+  append(body, terms);
+  return with_length({0x14}, body);
+}
 
 }  // namespace aml
 
@@ -148,6 +154,12 @@ Bytes io(uint16_t base, uint8_t count) {
 }
 // An IRQ descriptor without flags (edge, active high): the IRQ's bit in a 16-bit mask.
 Bytes irq(uint8_t n) { return {0x22, uint8_t(1u << n), uint8_t((1u << n) >> 8)}; }
+// Extended interrupt descriptor: one interrupt, consumer, level-triggered, active high, shared.
+Bytes shared_level_irq(uint32_t n) {
+  Bytes out{0x89, 0x06, 0x00, 0x01 | 0x08, 0x01};
+  put_le(out, n, 4);
+  return out;
+}
 const Bytes kEndTag{0x79, 0x00};
 
 }  // namespace res
@@ -225,13 +237,30 @@ Bytes dsdt(const AcpiDescription& d) {
   append(pci0, aml::name_decl("_ADR", aml::integer(0)));
   append(pci0, aml::name_decl("_UID", aml::integer(0)));
   append(pci0, aml::name_decl("_CRS", aml::buffer(crs)));
-  // _PRT: per slot and pin, Package {address (slot << 16 | 0xFFFF: any function), pin, Zero (no link
-  // device), the GSI}; GSI = ISA IRQ, whose override makes it level, active high.
+  // _PRT: per slot and pin, Package {address (slot << 16 | 0xFFFF: any function), pin, the PIRQ's link
+  // device, Zero}. Through a link (PNP0C0F) whose one possible and current interrupt is its IRQ, level,
+  // active high: a _PRT entry naming a GSI directly is taken by Linux as level, active LOW (the PCI
+  // pins' own polarity) whatever the MADT overrides say, and the PIIX3 drives the IRQ lines high.
+  // _SRS accepts anything (the routes are fixed); _DIS does nothing.
   std::vector<Bytes> routes;
+  Bytes links;
   for (unsigned slot = 0; slot < 32; slot++)
     for (unsigned pin = 0; pin < 4; pin++)
-      if (const uint8_t irq = d.pirq_irqs[(slot + pin + 3) % 4])
-        routes.push_back(aml::package({aml::integer(slot << 16 | 0xffff), aml::integer(pin), aml::integer(0), aml::integer(irq)}));
+      if (const unsigned pirq = (slot + pin + 3) % 4; d.pirq_irqs[pirq])
+        routes.push_back(aml::package({aml::integer(slot << 16 | 0xffff), aml::integer(pin),
+                                       aml::name(std::string("\\_SB_.LNK") + char('A' + pirq)), aml::integer(0)}));
+  for (unsigned pirq = 0; pirq < 4; pirq++) {
+    if (!d.pirq_irqs[pirq]) continue;
+    Bytes irq = res::shared_level_irq(d.pirq_irqs[pirq]);
+    append(irq, res::kEndTag);
+    Bytes link = aml::name_decl("_HID", aml::integer(aml::eisa_id("PNP0C0F")));
+    append(link, aml::name_decl("_UID", aml::integer(pirq + 1)));
+    append(link, aml::name_decl("_PRS", aml::buffer(irq)));
+    append(link, aml::name_decl("_CRS", aml::buffer(irq)));
+    append(link, aml::method("_SRS", 1, {}));
+    append(link, aml::method("_DIS", 0, {}));
+    append(links, aml::device(std::string("LNK") + char('A' + pirq), link));
+  }
   if (!routes.empty()) append(pci0, aml::name_decl("_PRT", aml::package(routes)));
   // The PIIX3's ISA bridge (01.0) and the 8042's keyboard behind it.
   Bytes kbd_crs = res::io(d.kbd_data_port, 1);
@@ -247,7 +276,9 @@ Bytes dsdt(const AcpiDescription& d) {
   // \_S5: SLP_TYPa, SLP_TYPb (no PM1b block), two reserved.
   append(out, aml::name_decl("_S5_", aml::package({aml::integer(d.s5_sleep_type), aml::integer(d.s5_sleep_type),
                                                    aml::integer(0), aml::integer(0)})));
-  append(out, aml::scope("\\_SB_", aml::device("PCI0", pci0)));
+  Bytes sb = aml::device("PCI0", pci0);
+  append(sb, links);
+  append(out, aml::scope("\\_SB_", sb));
   return out;
 }
 

@@ -37,7 +37,8 @@ struct AcpiDescription {
   uint32_t pci_memory_base = 0, pci_memory_end = 0;
   // The ISA IRQ each of PIRQA-D is routed to (0: not routed), where pin p
   // (0-3: INTA-INTD) of slot s goes to PIRQ[(s + p - 1) mod 4], as the PIIX3 has
-  // it: PCI0's _PRT (GSI = IRQ) and a level, active-high override per IRQ.
+  // it: PCI0's _PRT through link devices \\_SB.LNKA-LNKD (level, active high)
+  // and a level, active-high override per IRQ.
   std::array<uint8_t, 4> pirq_irqs{};
   // The 8042's keyboard port, as \_SB.PCI0.ISA.KBD (PNP0303): SeaBIOS looks
   // for it before it sets up the PS/2 keyboard, Linux's i8042 driver too.

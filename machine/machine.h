@@ -1,6 +1,7 @@
 // Boards: the only place CPUs, engine, devices and firmware meet. A board is a
 // constant memory map plus one wiring function; create_machine() picks it.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,10 +35,12 @@ struct IsaDevice {
   std::string chardev;  // isa-debugcon: the id of its host side in Config::chardevs
 };
 
-// A PCI device named with -device (-M pc): "pci-testdev", its ROM from romfile=.
+// A PCI device named with -device (-M pc): "pci-testdev" or "e1000", its ROM from romfile=.
 struct PciDevice {
   std::string driver;
-  std::string romfile;  // empty: no expansion ROM
+  std::string romfile;  // empty: no expansion ROM (e1000: iPXE's unless no_rom)
+  bool no_rom = false;  // e1000's romfile= with no file, as QEMU's
+  std::array<uint8_t, 6> mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};  // e1000's mac=
 };
 
 struct Config {

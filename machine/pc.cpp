@@ -31,6 +31,7 @@
 #include "devices/pc/post_port.h"
 #include "devices/pc/reset_control.h"
 #include "devices/pc/vga.h"
+#include "devices/pci/e1000.h"
 #include "devices/pci/pci_testdev.h"
 #include "devices/pci/std_vga.h"
 #include "engine/events.h"
@@ -329,7 +330,7 @@ class Pc final : public Machine {
     return {};
   }
 
-  // -device pci-testdev[,romfile=F] in slots from 03 on.
+  // -device pci-testdev[,romfile=F] and e1000 in slots from 03 on, in command-line order.
   Status add_pci_devices(const Config& cfg) {
     unsigned slot = kFirstDeviceSlot;
     for (const PciDevice& d : cfg.pci_devices) {
@@ -340,10 +341,34 @@ class Pc final : public Machine {
         rom = std::move(*data);
       }
       if (slot >= 32) return make_error("-device " + d.driver + ": PCI bus 0 is full");
+      if (d.driver == "e1000") {
+        if (Status s = add_e1000(d, std::move(rom), slot++); !s) return s;
+        continue;
+      }
       testdevs_.push_back(std::make_unique<devices::pci::PciTestdev>(std::move(rom)));
       if (Status s = pci_->add(testdevs_.back().get(), slot++); !s) return s;
     }
     return {};
+  }
+
+  // -device e1000 (issue 14): an 82540EM on a null network (devices/pci/e1000.h).
+  // Without romfile= it carries iPXE's ROM from Debian's ipxe-qemu (the file
+  // QEMU uses, legacy and EFI images in one; SeaBIOS runs the legacy one), or
+  // none if the package is missing. Like every -device, only when asked: QEMU's
+  // pc adds one by default, Kiln's does not.
+  static constexpr const char* kE1000Rom = "/usr/lib/ipxe/qemu/efi-e1000.rom";
+  Status add_e1000(const PciDevice& d, std::vector<uint8_t> rom, unsigned slot) {
+    if (rom.empty() && !d.no_rom) {
+      if (std::FILE* f = std::fopen(kE1000Rom, "rb")) {
+        std::fclose(f);
+        auto data = firmware::read_file(kE1000Rom, kMaxRomBytes, "a PCI expansion ROM");
+        if (!data) return make_error("-device e1000: " + data.error());
+        rom = std::move(*data);
+      }
+    }
+    nics_.push_back(std::make_unique<devices::pci::E1000>(d.mac, std::move(rom)));
+    nics_.back()->set_code_watcher(&code_watchers_);
+    return pci_->add(nics_.back().get(), slot);
   }
 
   // -option-rom F: QEMU hands each to SeaBIOS as fw_cfg file "genroms/" + F's
@@ -731,6 +756,7 @@ class Pc final : public Machine {
     if (pci_) pci_->ide().reset();
     if (vga_) vga_->vga().reset();
     reset_floppy();
+    for (auto& nic : nics_) nic->reset();
     apply_a20();
   }
 
@@ -854,6 +880,7 @@ class Pc final : public Machine {
   std::unique_ptr<PcPci> pci_;  // PCI (issue 14)
   std::unique_ptr<devices::pci::StdVga> vga_;  // on pci_'s bus at 02.0 (if any)
   std::vector<std::unique_ptr<devices::pci::PciTestdev>> testdevs_;
+  std::vector<std::unique_ptr<devices::pci::E1000>> nics_;  // -device e1000
   std::string screendump_;
   Chardev serial_;  // before the UART and the console that use it, so closed after them
   std::unique_ptr<devices::IsaSerial> com1_;

@@ -16,6 +16,7 @@ packages=(
   liblzma-dev liblz4-dev libzstd-dev                   # x86: a bzImage's compressed vmlinux for PVH (with zlib)
   clang-19 libclang-rt-19-dev                          # tests: libFuzzer targets (tests/fuzz/run.sh)
   seabios                                              # x86: the PC BIOS (-M pc; /usr/share/seabios)
+  ipxe-qemu                                            # x86: iPXE's ROM for -device e1000 (/usr/lib/ipxe/qemu)
   syslinux syslinux-common isolinux mtools dosfstools  # x86 tests: a syslinux disk image, no root mounts
   fdisk xorriso                                        # x86 tests: its partition table; an El Torito CD image
 )

@@ -8,7 +8,7 @@ Status Bus::add(Device* dev, uint8_t fn) {
   dev->attach(this, fn);
   const uint8_t first = fn & ~7u;
   bool others = false;
-  for (uint8_t f = first + 1; f < first + 8; f++) others |= functions_[f] != nullptr;
+  for (unsigned f = first + 1u; f < first + 8u; f++) others |= functions_[f] != nullptr;  // unsigned: slot 31 ends at 256
   if (others && functions_[first]) functions_[first]->mark_multifunction();
   return {};
 }

@@ -124,9 +124,12 @@ TEST_CASE("ACPI tables linked: checksums, pointers, FADT, MADT per CPU, DSDT", "
     // Device (PCI0) with _HID EISAID("PNP0A03"): Name(_HID, DWordConst 0x030AD041).
     const Bytes hid{0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03};
     CHECK(std::search(tables.begin() + long(dsdt), tables.end(), hid.begin(), hid.end()) != tables.end());
-    // _PRT: slot 1's INTA reaches PIRQA (the PIIX3's rotation), GSI 10: Package {0x0001FFFF, Zero, Zero, 10}.
-    const Bytes route{0x12, 0x0b, 0x04, 0x0c, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x0a};
+    // _PRT: slot 1's INTA reaches PIRQA (the PIIX3's rotation): Package {0x0001FFFF, Zero, \_SB_.LNKA, Zero}.
+    const Bytes route{0x12, 0x13, 0x04, 0x0c, 0xff, 0xff, 0x01, 0x00, 0x00, '\\', 0x2e, '_', 'S', 'B', '_', 'L', 'N', 'K', 'A', 0x00};
     CHECK(std::search(tables.begin() + long(dsdt), tables.end(), route.begin(), route.end()) != tables.end());
+    // LNKA's current (and only possible) interrupt: 10, consumer, level, active high, shared.
+    const Bytes lnka_crs{0x08, '_', 'C', 'R', 'S', 0x11, 0x0e, 0x0a, 0x0b, 0x89, 0x06, 0x00, 0x09, 0x01, 0x0a, 0, 0, 0, 0x79, 0x00};
+    CHECK(std::search(tables.begin() + long(dsdt), tables.end(), lnka_crs.begin(), lnka_crs.end()) != tables.end());
     // MADT: one enabled local APIC per CPU, IDs 0.., then the IOAPIC, two overrides, the LINT1 NMI.
     size_t e = madt + 44, lapics = 0;
     const size_t end = madt + get(tables, madt + 4, 4);

@@ -324,3 +324,21 @@ TEST_CASE("-M pc: -vga, -screendump, -option-rom, -device pci-testdev", "[cli][p
   CHECK(mentions(err({"-M", "virt", "-device", "pci-testdev"}), "-M pc"));
   CHECK(mentions(err({"-screendump", ""}), "-screendump"));
 }
+
+TEST_CASE("-M pc: -device e1000, -nic none", "[cli][pc]") {
+  apps::Options o = ok({"-M", "pc", "-bios", "rom.bin", "-nic", "none", "-device", "e1000",
+                        "-device", "e1000,mac=02:aB:cd:00:01:ff,romfile=", "-device", "e1000,id=n,netdev=x,romfile=i.rom"});
+  REQUIRE(o.machine.pci_devices.size() == 3);
+  CHECK(o.machine.pci_devices[0].driver == "e1000");
+  CHECK(o.machine.pci_devices[0].mac == std::array<uint8_t, 6>{0x52, 0x54, 0x00, 0x12, 0x34, 0x56});
+  CHECK_FALSE(o.machine.pci_devices[0].no_rom);
+  CHECK(o.machine.pci_devices[1].mac == std::array<uint8_t, 6>{0x02, 0xab, 0xcd, 0x00, 0x01, 0xff});
+  CHECK(o.machine.pci_devices[1].no_rom);
+  CHECK(o.machine.pci_devices[2].romfile == "i.rom");
+  for (const char* bad : {"e1000,mac=52:54:00:12:34", "e1000,mac=52-54-00-12-34-56", "e1000,mac=52:54:00:12:34:5g"})
+    CHECK(mentions(err({"-M", "pc", "-device", bad}), "mac="));
+  CHECK(mentions(err({"-M", "pc", "-device", "e1000,mac=01:00:5e:00:00:01"}), "multicast"));
+  CHECK(mentions(err({"-M", "pc", "-device", "e1000,model=x"}), "model"));
+  CHECK(mentions(err({"-M", "pc", "-nic", "user"}), "-device e1000"));
+  CHECK(mentions(err({"-M", "virt", "-device", "e1000"}), "-M pc"));
+}

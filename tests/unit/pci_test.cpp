@@ -153,6 +153,11 @@ TEST_CASE("PCI multi-function header type", "[pci]") {
   REQUIRE(b.bus.add(&f2, pci::devfn(1, 2)));
   CHECK(b.cfg_read(pci::devfn(1, 0), 0x0e, 1) == 0x80);
   CHECK_FALSE(b.bus.add(&f2, pci::devfn(1, 2)));
+  // Slot 31, the last: its functions end at 256 (a byte-sized counter never got there).
+  TestDevice g0, g7;
+  REQUIRE(b.bus.add(&g0, pci::devfn(31, 0)));
+  REQUIRE(b.bus.add(&g7, pci::devfn(31, 7)));
+  CHECK(b.cfg_read(pci::devfn(31, 0), 0x0e, 1) == 0x80);
 }
 
 TEST_CASE("PCI BAR sizing: all ones read back the size mask", "[pci]") {
