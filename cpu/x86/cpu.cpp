@@ -83,7 +83,21 @@ uint64_t X86Cpu::debug_mode() const {
 
 unsigned X86Cpu::code_mmu() const { return data_mmu(*state_); }
 
-bool X86Cpu::code_address(uint64_t pc, uint64_t* pa) { return mem::code_ptr(state_->mem, pc, code_mmu(), pa) != nullptr; }
+// A halted CPU (HLT, wait-for-SIPI, shutdown) runs a block that only waits
+// and fetches nothing, so its pc need not be fetchable: an AP waits for SIPI
+// at the reset vector, where a directly booted kernel has no ROM. A fetch
+// fault there was taken as the AP's exception, which ended its wait and ran
+// it through an empty IVT into low memory. Such a block is keyed by
+// kNoCodeAddress, which no region holds (no code page is marked for it).
+bool X86Cpu::code_address(uint64_t pc, uint64_t* pa) {
+  X86State& st = *state_;
+  if (!st.halted) return mem::code_ptr(st.mem, pc, code_mmu(), pa) != nullptr;
+  const uint32_t fault = st.fault;
+  if (mem::code_ptr(st.mem, pc, code_mmu(), pa)) return true;
+  st.fault = fault;
+  *pa = kNoCodeAddress;
+  return true;
+}
 
 size_t X86Cpu::fetch(uint64_t pc, uint8_t* out) {
   X86State& st = *state_;

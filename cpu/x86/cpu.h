@@ -34,6 +34,7 @@ class X86Cpu final : public cpu::Cpu, public mem::Translator {
   // cpu/x86/mode.h: model, code size, CPL, stack size, MMU index, flat segments, CS base.
   uint64_t mode_bits() const override;
   bool code_address(uint64_t pc, uint64_t* pa) override;
+  static constexpr uint64_t kNoCodeAddress = ~uint64_t(0xfff);  // a halted CPU's unfetchable pc (code_address)
   void translate_block(ir::Block& out, unsigned max_insns) override;
   void take_exception() override;
   // The debug traps of the instruction just done (cpu/x86/debug_traps.cpp),

@@ -605,3 +605,22 @@ TEST_CASE("x86 programs: EFLAGS.AC is writable from the 486 on; real mode's near
     }
   }
 }
+
+TEST_CASE("x86 wait-for-SIPI at an unfetchable reset vector: waits, then the SIPI starts it", "[x86][smp]") {
+  // An AP of a directly booted machine waits at F000:FFF0 with no ROM there: its
+  // wait must not fetch (a fetch fault taken as its exception once ran it into low memory).
+  for (bool use_jit : {false, true}) {
+    Machine m(use_jit, Model::X64);
+    m.put(0x10000, {0xb8, 0x34, 0x12, 0xf4});  // mov ax, 0x1234; hlt
+    m.cpu->wait_for_sipi();
+    const uint64_t pc = m.cpu->s().pc;
+    CHECK(m.engine->run_for(10) == engine::Engine::SliceEnd::Idle);
+    CHECK(m.cpu->waiting_for_sipi());
+    CHECK(m.cpu->s().pc == pc);
+    CHECK(m.cpu->s().fault == 0);
+    m.cpu->startup(0x10);  // CS = 0x1000, IP = 0
+    m.run_on(10);
+    CHECK(m.reg(AX) == 0x1234);
+    CHECK(!m.cpu->waiting_for_sipi());
+  }
+}
