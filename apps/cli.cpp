@@ -418,7 +418,8 @@ With no options, runs a built-in RISC-V demo guest.
   -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
                         harts (virt: 1 to 8, run in turn on one host thread)
   -bios FILE|none       firmware (virt default: Debian's OpenSBI fw_dynamic.bin;
-                        pc: a 64 KiB to 256 KiB ROM image, required unless -kernel)
+                        pc: a 64 KiB to 256 KiB ROM image, default Debian's SeaBIOS
+                        bios-256k.bin; none with -kernel)
   -kernel FILE          program or kernel (ELF, RISC-V Linux Image, or raw binary; -M pc: an x86 bzImage)
   -initrd FILE          initial ramdisk (virt, pc)
   -append STRING        kernel command line (virt, pc)

@@ -257,13 +257,21 @@ class Pc final : public Machine {
     return {};
   }
 
+  // Without -bios, Debian's SeaBIOS (package seabios), as QEMU's pc takes its own SeaBIOS.
+  static constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+
   static Result<std::vector<uint8_t>> read_bios(const Config& cfg) {
-    if (cfg.bios.empty() || cfg.bios_none)
-      return make_error("-M pc needs -bios FILE: a ROM image of 64 KiB to 256 KiB (Debian's SeaBIOS becomes the default later)");
-    Result<std::vector<uint8_t>> data = firmware::read_file(cfg.bios, pc::kBiosMaxBytes, "the largest PC BIOS image");
+    if (cfg.bios_none)
+      return make_error("-M pc: -bios none leaves nothing to run (give -bios FILE, leave -bios out for SeaBIOS, or boot a kernel with -kernel)");
+    const std::string path = cfg.bios.empty() ? kDefaultBios : cfg.bios;
+    if (cfg.bios.empty())
+      if (std::FILE* f = std::fopen(path.c_str(), "rb")) std::fclose(f);
+      else return make_error(std::string("-M pc: no -bios given, and the default, Debian's SeaBIOS (") + kDefaultBios +
+                             ", package seabios), is missing");
+    Result<std::vector<uint8_t>> data = firmware::read_file(path, pc::kBiosMaxBytes, "the largest PC BIOS image");
     if (!data) return make_error("-bios: " + data.error());
     if (data->empty() || data->size() % pc::kBiosUnit != 0)
-      return make_error("-bios: '" + cfg.bios + "' is " + std::to_string(data->size()) +
+      return make_error("-bios: '" + path + "' is " + std::to_string(data->size()) +
                         " bytes; a PC BIOS image is 64, 128, 192 or 256 KiB");
     return data;
   }
