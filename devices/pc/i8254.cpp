@@ -223,7 +223,7 @@ void I8254::update_irq(Channel& c, bool catchup) {
   const uint64_t d = elapsed(c, t);
   const uint64_t rises = c.running ? rises_upto(c, d) : 0;
   const bool edge = rises > c.rises_seen;  // an edge the level alone would not show
-  if (edge && (c.mode == 2 || c.mode == 3)) owe(c, rises - c.rises_seen - 1);
+  if (edge && (c.mode == 2 || c.mode == 3)) c.owed = lost_ticks::owe(c.owed, rises - c.rises_seen - 1, tick_ns(period(c)));
   const bool pay = !edge && catchup && c.owed > 0;
   if (edge || pay) {  // pulse it
     c.irq->set_level(false);
@@ -236,18 +236,12 @@ void I8254::update_irq(Channel& c, bool catchup) {
   const uint64_t next = next_rise(c, d);
   if (next == kNever) return;
   uint64_t deadline = std::max(tick_ns(c.start + next), clock_.now_ns() + kMinTimerNs);
-  if (c.owed) deadline = std::min(deadline, clock_.now_ns() + std::min(kCatchupNs, tick_ns(period(c)) / 2));
+  if (c.owed) deadline = std::min(deadline, clock_.now_ns() + lost_ticks::catchup_ns(tick_ns(period(c))));
   c.timer = clock_.schedule(deadline, [this, &c] {
     c.timer_armed = false;
     update_irq(c, true);
   });
   c.timer_armed = true;
-}
-
-void I8254::owe(Channel& c, uint64_t edges) {
-  const uint64_t period_ns = tick_ns(period(c));
-  if (period_ns < kMinOwedPeriodNs) return;
-  c.owed = std::min(c.owed + edges, kNsPerSecond / period_ns);
 }
 
 // ---- port 0x61

@@ -16,6 +16,7 @@
 // a count write and its load, and a new count in modes 2/3 waiting for the end
 // of the current period (it restarts at once, as in QEMU).
 #pragma once
+#include "devices/pc/lost_ticks.h"
 #include <array>
 #include <cstdint>
 
@@ -32,14 +33,8 @@ class I8254 final : public mem::PortDevice {
   static constexpr uint64_t kRefreshNs = 15'085;  // half a period of port B's bit 4
   // Timers for IRQ0 no closer than this: a count of a few ticks cannot flood the host.
   static constexpr uint64_t kMinTimerNs = 10'000;
-  // Periodic IRQ0 edges (modes 2 and 3) that fell due while Kiln's thread did
-  // not run (the host busy elsewhere, so one late timer saw several) are owed,
-  // not dropped: they follow one at a time kCatchupNs apart (at most half a
-  // period), as KVM's PIT reinjects lost ticks. A guest counting ticks (Linux's
-  // jiffies before it has a better clocksource) then keeps time with the TSC
-  // and the ACPI PM timer, which read the clock. At most a second's worth is
-  // owed, and only for periods of kMinOwedPeriodNs or more (a tick rate).
-  static constexpr uint64_t kCatchupNs = 200'000, kMinOwedPeriodNs = 100'000;
+  // Periodic IRQ0 edges (modes 2 and 3) a late timer missed are owed (lost_ticks.h).
+  static constexpr uint64_t kCatchupNs = lost_ticks::kCatchupNs;
 
   I8254(Clock& clock, IrqLine& irq0);
   ~I8254() override;
@@ -114,7 +109,6 @@ class I8254 final : public mem::PortDevice {
   // edge (IRQ0 is edge triggered: between edges the level matters to nobody).
   // `catchup`: the timer came to deliver an owed edge (if no edge is due).
   void update_irq(Channel& c, bool catchup = false);
-  void owe(Channel& c, uint64_t edges);
   uint8_t status_of(const Channel& c, uint64_t t) const;
 
   Clock& clock_;

@@ -300,15 +300,14 @@ void LocalApic::timer_fired(bool catchup) {
   const uint8_t vector = uint8_t(lvt_[kTimer]);
   if (ended > 0) {
     local_deliver(kTimer);  // the IRR is a latch: one interrupt however late
-    if (!(lvt_[kTimer] & kLvtMasked) && period >= kMinOwedPeriodNs)
-      timer_owed_ = std::min(timer_owed_ + ended - 1, 1'000'000'000 / period);
+    if (!(lvt_[kTimer] & kLvtMasked)) timer_owed_ = lost_ticks::owe(timer_owed_, ended - 1, period);
     timer_start_ns_ += ended * period;  // the period running now began here
   } else if (catchup && timer_owed_ && !(irr_[vector >> 5] >> (vector & 31) & 1)) {
     local_deliver(kTimer);
     timer_owed_--;
   }
   uint64_t next = std::max(timer_start_ns_ + period, now + kMinTimerNs);
-  if (timer_owed_) next = std::min(next, now + std::max(kMinTimerNs, std::min(kCatchupNs, period / 2)));
+  if (timer_owed_) next = std::min(next, now + std::max(kMinTimerNs, lost_ticks::catchup_ns(period)));
   timer_ = clock_.schedule(next, [this] {
     timer_armed_ = false;
     timer_fired(true);

@@ -33,6 +33,7 @@
 // it), SMI (no SMM), relocating the register page (the base MSR keeps the new
 // base, the registers stay at 0xFEE00000).
 #pragma once
+#include "devices/pc/lost_ticks.h"
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -91,13 +92,9 @@ class LocalApic final : public mem::MmioDevice {
   static constexpr uint32_t kVersionValue = 0x00050014;  // version 0x14, max LVT entry 5
   // Timers no closer than this (a periodic count of a few ns cannot flood the host).
   static constexpr uint64_t kMinTimerNs = 10'000;
-  // Periods of the periodic timer that ended while Kiln's thread did not run
-  // (one late timer saw several) are owed, not dropped: delivered one at a
-  // time once the last has left the IRR, kCatchupNs apart (at most half a
-  // period), as the 8254 does (devices/pc/i8254.h): Linux counts jiffies on
-  // this timer until it has a clocksource. At most a second's worth, and
-  // only for periods of kMinOwedPeriodNs or more.
-  static constexpr uint64_t kCatchupNs = 200'000, kMinOwedPeriodNs = 100'000;
+  // Periods of the periodic timer a late timer missed are owed (lost_ticks.h),
+  // each delivered once the last has left the IRR.
+  static constexpr uint64_t kCatchupNs = lost_ticks::kCatchupNs;
 
   // `intr`: the CPU's INTR pin. `bus`: where IPIs go (nullptr: only to itself).
   LocalApic(Clock& clock, IrqLine& intr, uint8_t id, bool bsp, ApicBus* bus = nullptr);
