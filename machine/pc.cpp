@@ -147,7 +147,8 @@ class Pc final : public Machine {
       r.guest_insns += c.cpu->s().insns_retired;
       r.engine.add(c.engine->stats());
     }
-    if (cores_.size() > 1) r.engine.seconds = seconds_;  // the CPUs took turns: the run's time, not their sum
+    // One CPU: its engine's time (add() leaves seconds out); several took turns: the run's time, not their sum.
+    r.engine.seconds = cores_.size() > 1 ? seconds_ : cores_.empty() ? 0 : cores_[0].engine->stats().seconds;
     return r;
   }
 
