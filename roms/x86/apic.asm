@@ -41,13 +41,9 @@ cpu 686
 
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
 pm32_start
-
-bits 32
-report_routines
 
 ; Handlers: count, and send the EOI (but IPI_NO_EOI_VECTOR's).
 %macro counting_handler 2

@@ -26,13 +26,9 @@ bits 16
 %define RECORDING_HANDLERS
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
 pm32_start
-
-bits 32
-report_routines
 
 handler 13, 1
 handlers: dd 13, LIN(handler_13)

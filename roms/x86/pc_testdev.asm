@@ -32,13 +32,9 @@ cpu 686
 
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
 pm32_start
-
-bits 32
-report_routines
 
 %macro counting_handler 1
   inc dword [%1]

@@ -38,8 +38,7 @@ cpu 486
 
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
 ; Copies the ROM bytes from %1 up to %2 to the RAM at %3.
 %macro copy_to_ram 3
@@ -56,9 +55,6 @@ pm32_gdt_end
 %endmacro
 
 pm32_start
-
-bits 32
-report_routines
 
 ; Handlers: record vector, error code, return EIP and CR2; continue at [RESUME].
 %macro handler 2

@@ -54,15 +54,11 @@ cpu 686
 
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
-pm32_start
+; The BSP's start, and the APs' at CS = F100 (SIPI vector 0xF1), IP = 0.
+pm32_start ap32
 
-; ---- The APs' start: CS = F100 (SIPI vector 0xF1), IP = 0
-ap_trampoline ap32
-
-bits 32
 ap32:
   mov ax, KDATA
   mov ds, ax
@@ -124,8 +120,6 @@ handlers:
 handlers_end:
 
 pm32_idtr
-
-report_routines
 
 ; Waits until the dword at EDI is EDX, interrupts on (check 90 if it never is).
 wait_for:

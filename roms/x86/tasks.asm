@@ -10,20 +10,12 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_MAIN_RAM 0x3000
 %define TSS_B_RAM 0x3100
 %define TSS_C_RAM 0x3200
 %define TSS16_RAM 0x3300
 %define LDT_RAM 0x3400
 %define TSS_D_RAM 0x3500
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESULT (VARS + 16)
@@ -32,12 +24,9 @@ cpu 686
 %define STACK_B 0x7000
 %define STACK_C 0x7800
 %define STACK16 0x8000
-%define STACK 0x9000
 %define PD_A 0x10000
 %define PD_B 0x11000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define TSS_MAIN 0x28
 %define TSS_B 0x30
 %define TSS_C 0x38
@@ -49,12 +38,9 @@ cpu 686
 %define KDATA16 0x68
 %define LDT_DATA 0x0c             ; index 1 of the LDT, RPL 0
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
+pm32_gdt
   dq 0                    ; 18
   dq 0                    ; 20
   dq 0x0000890030000067   ; 28 main task's TSS
@@ -66,15 +52,11 @@ gdt:
   dq 0x0000890035000067   ; 58 task D: its CS is a data segment
   dq 0x00009a0f0000ffff   ; 60 ring 0 code, 16-bit, base 0xF0000
   dq 0x000092000000ffff   ; 68 ring 0 data, 16-bit
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_gdt_end
 ldt:
   dq 0
   dq 0x00cf92000000ffff   ; 0c flat data
 ldt_end:
-
-%include "common.inc"
 
 start:
   cli
@@ -156,8 +138,7 @@ handler_10:                       ; in task D, whose data segments the switch ne
   mov [FRAME_EIP], eax
   jmp TSS_MAIN:0
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
   mov ax, KDATA

@@ -48,8 +48,7 @@ cpu 686
 %define RECORDING_HANDLERS
 %include "pm32.inc"
 
-pm32_gdt
-pm32_gdt_end
+pm32_flat_gdt
 
 ; EDX:EAX = MSR %1 (clobbers ECX).
 %macro rd 1
@@ -64,13 +63,8 @@ pm32_gdt_end
   wrmsr
 %endmacro
 
-pm32_start
-
-; ---- AP 1's start: CS = F100 (SIPI vector 0xF1), IP = 0
-ap_trampoline ap32
-
-bits 32
-report_routines
+; The BSP's start, and AP 1's at CS = F100 (SIPI vector 0xF1), IP = 0.
+pm32_start ap32
 
 handler 13, 1
 
