@@ -58,28 +58,13 @@ ldt:
   dq 0x00cf92000000ffff   ; 0c flat data
 ldt_end:
 
+; real_to_pm32, with the LDT copied to RAM too.
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  mov si, ldt
-  mov di, LDT_RAM
-  mov cx, ldt_end - ldt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_mode_stack
+  put 'R'
+  copy_rom16 gdt, gdt_end, GDT_RAM
+  copy_rom16 ldt, ldt_end, LDT_RAM
+  enter_pm32 pm32, gdtr
 
 bits 32
 report_routines
