@@ -259,26 +259,8 @@ to_long:
   mov eax, cr0
   and eax, 0x7fffffff
   mov cr0, eax
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x87          ; 0-2M
-  mov dword [PD64 + 8], 0x200087  ; 2M-4M; 4M up: not present
-  mov eax, cr4
-  or eax, 0x20
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080
-  rdmsr
-  or eax, 0x100
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 7, 2           ; 0-4M, user; 4M up: not present
+  enable_long_mode 0x100
   jmp KCODE64:LIN(lm64)
 
 bits 64

@@ -102,15 +102,7 @@ pm32_idtr
 
 ; ---------------------------------------------------------------- 32-bit protected mode, ring 0
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
   mov ecx, 10
   mov eax, LIN(handler_10)
   call set_gate
@@ -289,26 +281,8 @@ home32:
   mov es, ax
 
   ; ---- long mode (identity-mapped 0-4 MiB and the top 1 GiB's ROM is not needed: code runs from the mirror)
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x00000087
-  mov dword [PD64 + 8], 0x00200087
-  mov eax, cr4
-  or eax, 0x20
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080
-  rdmsr
-  or eax, 0x100                   ; LME
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 7, 2
+  enable_long_mode 0x100          ; LME
   jmp KCODE64:LIN(lm64)
 
 ; ---------------------------------------------------------------- 64-bit mode

@@ -94,15 +94,7 @@ pm32_idtr
 
 ; ---------------------------------------------------------------- 32-bit protected mode
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
 
   ; 32-bit arithmetic, flags, addressing
   mov eax, 0x92345678
@@ -364,27 +356,9 @@ back_in_ring0:
   mov eax, cr0
   and eax, 0x7fffffff
   mov cr0, eax
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x00000087                 ; 0-2M, 2 MiB page, user
-  mov dword [PD64 + 8], 0x00200087             ; 2M-4M
-  mov eax, cr4
-  or eax, 0x20                                 ; PAE
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080                          ; EFER
-  rdmsr
-  or eax, 0x901                                ; LME, NXE, SCE
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
-  rdmsr
+  long_mode_tables 7, 2                        ; 0-4M, 2 MiB pages, user
+  enable_long_mode 0x901                       ; EFER: LME, NXE, SCE
+  rdmsr                                        ; EFER again (ECX kept)
   test eax, 0x400                              ; LMA
   fail_unless nz, 60
   jmp KCODE64:LIN(lm64)

@@ -37,25 +37,8 @@ pm32_start
 ; ---------------------------------------------------------------- 32-bit: on to long mode
 pm32:
   flat_data32
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 3
-  mov dword [PDPT], PD64 + 3
-  mov dword [PD64], 0x00000083                 ; 0-2M, 2 MiB page
-  mov eax, cr4
-  or eax, 0x20                                 ; PAE
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080                          ; EFER.LME
-  rdmsr
-  or eax, 0x100
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 3, 1                        ; 0-2M, a 2 MiB page
+  enable_long_mode 0x100                       ; EFER.LME
   jmp KCODE64:LIN(lm64)
 
 ; ---------------------------------------------------------------- 64-bit mode

@@ -126,15 +126,7 @@ handler_10:                       ; in task D, whose data segments the switch ne
 pm32_idtr
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
   mov ecx, 10
   mov eax, LIN(handler_10)
   call set_gate
