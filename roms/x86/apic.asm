@@ -37,7 +37,6 @@ cpu 686
 %define IPI_NO_EOI_VECTOR 0x41  ; its handler does not
 %define PIT_VECTOR 0x50
 %define SPURIOUS_VECTOR 0xff
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 
 %include "pm32.inc"
 

@@ -76,14 +76,7 @@ make_gate:
   mov [edi + 6], ax
   ret
 
-; ECX = vector, EAX = handler (an interrupt gate, DPL 0)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine 0x8e00
 
 ; Faults with an error code: record it, continue at [RESUME] (in the interrupted code segment).
 %macro handler 1

@@ -262,19 +262,7 @@ start:
   mov dx, SCTL
   call wait_drq
   expect S + 2, 1, 40        ; CoD: the command bytes
-  mov dx, S
-  mov ax, 0x0028             ; READ(10)
-  out dx, ax
-  xor ax, ax                 ; LBA bits 31-16
-  out dx, ax
-  mov ax, 0x1000             ; LBA bits 15-0: 16 (big-endian)
-  out dx, ax
-  xor ax, ax
-  out dx, ax
-  mov ax, 0x0001             ; one sector
-  out dx, ax
-  xor ax, ax
-  out dx, ax
+  read10_packet_16 1
   mov dx, SCTL
   call wait_drq
   expect S + 2, 2, 41        ; IO: data to the host

@@ -223,19 +223,7 @@ start:
   call wait_not_busy
   test al, 0x08
   fail_unless nz, 60
-  mov dx, S
-  mov ax, 0x0028             ; READ(10)
-  out dx, ax
-  xor ax, ax                 ; LBA bits 31-16
-  out dx, ax
-  mov ax, 0x1000             ; LBA bits 15-0: 16 (big-endian)
-  out dx, ax
-  xor ax, ax
-  out dx, ax
-  mov ax, 0x0002             ; two sectors
-  out dx, ax
-  xor ax, ax
-  out dx, ax
+  read10_packet_16 2
   expect SCTL, 0x58, 61      ; DRQ: waiting for the bus master
   outb BM + 8, 0x09
   wait_irqs IRQ15S, 1, 62

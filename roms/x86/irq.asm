@@ -21,7 +21,6 @@ cpu 686
 %define NO_EOI (VARS + 6)      ; the handler leaves IRQ0 in service
 
 %define PIT_COUNT 1193         ; 1 kHz
-%define WAIT_LOOPS 200000000   ; bounds every wait (seconds, not milliseconds)
 
 %include "pm32.inc"
 

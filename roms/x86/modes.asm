@@ -49,14 +49,7 @@ pm32_gdt_end
 ; ---------------------------------------------------------------- real mode
 pm32_start
 
-; ECX = vector, EAX = handler, EDX = type and attributes (0x8E00: interrupt gate DPL 0; 0xEE00 DPL 3)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], dx
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine dx
 
 ; Exception handlers: record the vector and error code, then continue at [RESUME].
 %macro handler 2           ; vector, has an error code

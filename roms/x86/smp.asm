@@ -50,7 +50,6 @@ cpu 686
 %define REPLY_VECTOR 0x41       ; to the BSP: counts the answer
 %define SPURIOUS_VECTOR 0xff
 %define RESET_MARK 0x52534554
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 
 %include "pm32.inc"
 
@@ -121,22 +120,7 @@ handlers_end:
 
 pm32_idtr
 
-; Waits until the dword at EDI is EDX, interrupts on (check 90 if it never is).
-wait_for:
-  mov ecx, WAIT_LOOPS
-.poll:
-  sti
-  cmp [edi], edx
-  je .done
-  pause
-  dec ecx
-  jnz .poll
-  cli
-  mov ebx, 90
-  jmp fail32
-.done:
-  cli
-  ret
+wait_for_routine 90
 
 ; Lets the interrupts already sent come in.
 quiet:

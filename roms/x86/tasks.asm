@@ -91,14 +91,7 @@ init_tss:
   mov word [edi + 0x66], 0x68
   ret
 
-; ECX = vector, EAX = handler: an interrupt gate, DPL 0
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine 0x8e00
 ; ECX = vector: a task gate to task C, DPL 0
 set_task_gate:
   mov dword [IDT_RAM + ecx * 8], TSS_C << 16

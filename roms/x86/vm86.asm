@@ -34,14 +34,7 @@ pm32_gdt_end
 
 pm32_start
 
-; ECX = vector, EAX = handler, EDX = attributes (0x8e00: interrupt gate DPL 0; 0xee00: DPL 3)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], dx
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine dx
 
 ; The monitor: #GP from virtual-8086 mode. The frame: error, EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS.
 handler_13:

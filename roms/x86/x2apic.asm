@@ -42,7 +42,6 @@ cpu 686
 %define IPI_VECTOR 0x40
 %define TIMER_VECTOR 0x30
 %define AP_VECTOR 0x42
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 %define BASE_X2APIC 0xfee00c00  ; EN | EXTD at the default base (the BSP bit is read-only)
 
 %define RECORDING_HANDLERS
@@ -98,21 +97,7 @@ ap32:
   hlt
   jmp .sleep
 
-; Waits, interrupts on, until the dword at EDI is EDX (check EBX if it never is).
-wait_for:
-  mov ecx, WAIT_LOOPS
-.poll:
-  sti
-  cmp [edi], edx
-  je .done
-  pause
-  dec ecx
-  jnz .poll
-  cli
-  jmp fail32
-.done:
-  cli
-  ret
+wait_for_routine
 
 handlers: dd 13, LIN(handler_13)
           dd IPI_VECTOR, LIN(ipi_handler)
