@@ -12,6 +12,9 @@
 #       in the initramfs); skips the test (exit 77) without them.
 #   initramfs_init  the init's commands on stdin (after busybox's links and
 #       the proc, sysfs and devtmpfs mounts); writes $work/initrd.cpio.gz.
+#   boot_kernel KILN MEMORY ARGS...  runs KILN -M pc -m MEMORY on the cache's
+#       kernel and $work's initramfs with ARGS (timeout 600 s, no input), all
+#       output to $log; sets rc to its exit status.
 #   fail MESSAGE  the log's tail, FAIL: MESSAGE (exit $rc), exit 1.
 #   sector_holds IMAGE N TEXT  whether 512-byte sector N of IMAGE holds TEXT,
 #       zero-padded (what the guest wrote there with dd conv=sync).
@@ -45,6 +48,14 @@ initramfs_init() {
   } > "$work/root/init"
   chmod +x "$work/root/init"
   (cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.cpio.gz"
+}
+
+boot_kernel() {
+  local kiln=$1 memory=$2
+  shift 2
+  timeout 600 "$kiln" -M pc -m "$memory" -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
+    "$@" </dev/null >"$log" 2>&1
+  rc=$?
 }
 
 fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }

@@ -28,9 +28,7 @@ echo KILN-E1000-DONE
 poweroff -f
 INIT
 
-timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -device e1000,mac=52:54:00:12:34:57 -append "console=ttyS0 panic=-1" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 256M -device e1000,mac=52:54:00:12:34:57 -append "console=ttyS0 panic=-1" "$@"
 grep -E "^(NIC|TX|IRQ|DMESG):|insmod" "$log"
 grep -q "KILN-E1000-DONE" "$log" || fail "init did not reach KILN-E1000-DONE"
 grep -q "DMESG: .*e1000 0000:00:03.0 eth0: (PCI:33MHz:32-bit) 52:54:00:12:34:57" "$log" || fail "e1000 did not find the NIC with its MAC"

@@ -47,9 +47,7 @@ open(sys.argv[1], "wb").write(data)
 PY
 want_sum=$(md5sum "$work/floppy.img" | cut -c1-32)
 
-timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 256M -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@"
 grep -E "DMESG|MARKER|SUM|WROTE|insmod|KILN-FLOPPY|DMA2-MASK" "$log"
 grep -q "KILN-FLOPPY-DONE" "$log" || fail "init did not reach KILN-FLOPPY-DONE"
 grep -qE "DMA2-MASK: f[02468ace]" "$log" || fail "the loader left the DMA cascade (channel 4) masked"

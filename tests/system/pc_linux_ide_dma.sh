@@ -55,10 +55,8 @@ PY
 want_sum=$(md5sum "$work/disk.img" | cut -c1-32)
 want_cdsum=$(md5sum "$work/cd.iso" | cut -c1-32)
 
-timeout 600 "$kiln" -M pc -m 512M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -drive file="$work/disk.img",format=raw,if=ide -cdrom "$work/cd.iso" \
-  -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 512M -drive file="$work/disk.img",format=raw,if=ide -cdrom "$work/cd.iso" \
+  -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@"
 grep -E "DMESG|XFER|MARKER|SUM|WROTE|insmod|KILN-IDE" "$log"
 grep -q "KILN-IDE-DMA-DONE" "$log" || fail "init did not reach KILN-IDE-DMA-DONE"
 grep -qE "DMESG: .*ata1: PATA max (MW|U)DMA[0-9].* bmdma 0x[1-9a-f]" "$log" || fail "ata_piix did not find the bus master"
