@@ -11,21 +11,9 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define TIMER_TICKS (VARS + 0)
 %define IPIS (VARS + 4)
 %define PIT_TICKS (VARS + 8)
-%define STACK 0x9000
-
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define APIC 0xfee00000
 %define APIC_VERSION (APIC + 0x30)
@@ -49,25 +37,12 @@ cpu 686
 %define IPI_NO_EOI_VECTOR 0x41  ; its handler does not
 %define PIT_VECTOR 0x50
 %define SPURIOUS_VECTOR 0xff
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_flat_gdt
 
-%include "common.inc"
-
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 ; Handlers: count, and send the EOI (but IPI_NO_EOI_VECTOR's).
 %macro counting_handler 2
@@ -108,17 +83,10 @@ wait_change:
 .done:
   ret
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   mov al, TIMER_VECTOR
   mov esi, LIN(timer_handler)
   call set_gate

@@ -13,41 +13,17 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define COUNT (VARS + 0)          ; #DB taken
 %define DR6_OR (VARS + 4)         ; DR6 as the handlers saw it, ORed
 %define HITS (VARS + 8)           ; runs of the breakpointed subroutine
 %define LOG (VARS + 16)           ; each #DB's return EIP
 %define DATA_VAR (VARS + 0x100)   ; watched by the data breakpoints
-%define STACK 0x9000
 
-%define KCODE32 0x08
-%define KDATA 0x10
+%include "pm32.inc"
 
-section main start=0 vstart=0
+pm32_flat_gdt
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
-
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 ; #DB: log the return EIP and DR6 (then clear it); for an instruction breakpoint set RF in the frame.
 handler_1:
@@ -71,8 +47,7 @@ handler_1:
   pop eax
   iretd
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; ECX = the number of #DB expected; then the log must hold the EIPs at [ESI]
 check_log:
@@ -94,13 +69,7 @@ check_log:
   ret
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   mov eax, LIN(handler_1)
   mov word [IDT_RAM + 8], ax
   mov word [IDT_RAM + 8 + 2], KCODE32

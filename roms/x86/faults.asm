@@ -16,22 +16,13 @@
 bits 16
 cpu x64
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_RAM 0x3000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 4)
 %define FRAME_EIP (VARS + 8)
 %define RESUME (VARS + 12)
 %define STACK0 0x7000
 %define STACK3 0x8000
-%define STACK 0x9000
 %define PD 0x10000
 %define IDT64 0x12000
 %define IST1_TOP 0x6000
@@ -40,8 +31,6 @@ cpu x64
 %define PDPT 0x21000
 %define PD64 0x22000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define UCODE32 0x1b
 %define UDATA 0x23
 %define TSS_SEL 0x28
@@ -52,12 +41,10 @@ cpu x64
 %define KCODE64 0x48
 %define TSS64_SEL 0x50
 
-section main start=0 vstart=0
+%define RECORDING_HANDLERS
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
+pm32_gdt
   dq 0x00cffa000000ffff   ; 18 ring 3 code
   dq 0x00cff2000000ffff   ; 20 ring 3 data
   dq 0x0000890030000067   ; 28 TSS
@@ -67,18 +54,9 @@ gdt:
   dq 0x00af9a000000ffff   ; 48 ring 0 code, 64-bit
   dq 0x0000890030000067   ; 50 64-bit TSS (same memory: RSP0 at +4, IST1 at +0x24)
   dq 0                    ; 58
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_gdt_end
 
-%define RECORDING_HANDLERS
-%include "common.inc"
-
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 handler 0, 0
 handler 3, 0
@@ -94,18 +72,11 @@ handlers: dd 0, LIN(handler_0), 3, LIN(handler_3), 4, LIN(handler_4), 5, LIN(han
           dd 8, LIN(handler_8), 11, LIN(handler_11), 12, LIN(handler_12), 13, LIN(handler_13), 14, LIN(handler_14)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 bounds: dd 0, 3
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   install_handlers
   mov dword [IDT_RAM + 0x41 * 8 + 4], 0x0e00   ; vector 0x41: an interrupt gate, not present
   mov dword [IDT_RAM + 0x42 * 8 + 4], 0x8e00   ; vector 0x42: DPL 0 (offset 0: never reached)
@@ -284,34 +255,12 @@ ring3:
 
 ; ---------------------------------------------------------------- long mode
 to_long:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
   mov eax, cr0
   and eax, 0x7fffffff
   mov cr0, eax
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x87          ; 0-2M
-  mov dword [PD64 + 8], 0x200087  ; 2M-4M; 4M up: not present
-  mov eax, cr4
-  or eax, 0x20
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080
-  rdmsr
-  or eax, 0x100
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 7, 2           ; 0-4M, user; 4M up: not present
+  enable_long_mode 0x100
   jmp KCODE64:LIN(lm64)
 
 bits 64

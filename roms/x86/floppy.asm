@@ -26,10 +26,8 @@
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%include "common.inc"
 %include "ports.inc"
 
-%define STACK 0x7000
 %define IRQ6S 0x500          ; IRQ 6s taken
 %define RESN 0x501           ; result bytes read by `results`
 %define RES 0x510            ; and the bytes

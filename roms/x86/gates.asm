@@ -13,27 +13,16 @@
 bits 16
 cpu x64
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_RAM 0x3000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESUME (VARS + 16)
 %define STACK0 0x7000             ; ring 0 stack (TSS ESP0 / RSP0)
 %define STACK3 0x8000             ; ring 3 stack
-%define STACK 0x9000              ; the boot stack
 %define PML4 0x20000
 %define PDPT 0x21000
 %define PD64 0x22000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define UCODE_ROM 0x1b            ; ring 3, 32-bit, base 0xF0000: offsets are ROM offsets
 %define UDATA 0x23
 %define UCODE64 0x2b
@@ -50,12 +39,9 @@ cpu x64
 %define TSS64_SEL 0xa0            ; 16 bytes
 %define KDATA16 0xb0              ; base 0, limit 0xFFFF: what real mode expects in the caches
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
+pm32_gdt
   dq 0x00cffa0f0000ffff   ; 18 ring 3 code, 32-bit, base 0xF0000
   dq 0x00cff2000000ffff   ; 20 ring 3 data, flat
   dq 0x00affa000000ffff   ; 28 ring 3 code, 64-bit
@@ -74,21 +60,13 @@ gdt:
   dq 0x0000890030000067   ; a0 64-bit TSS at 0x3000 (loaded in long mode)
   dq 0                    ; a8
   dq 0x000092000000ffff   ; b0 data, 16-bit, limit 0xFFFF
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_gdt_end
 
 ; ---------------------------------------------------------------- real mode
-start:
-  real_to_pm32 pm32
+; fail32 and pass32 (EBX = the check's number) are position-independent: they run from ring 0 and from ring 3 (IOPL 3).
+pm32_start
 
 ; ---------------------------------------------------------------- 32-bit helpers
-bits 32
-; EBX = the check's number. Position-independent: runs from ring 0 and from ring 3 (IOPL 3).
-report_routines
-
 ; EDI = descriptor address, EAX = offset, ECX = selector, EDX = attribute word (P DPL type, parameter count)
 make_gate:
   mov [edi], ax
@@ -98,14 +76,7 @@ make_gate:
   mov [edi + 6], ax
   ret
 
-; ECX = vector, EAX = handler (an interrupt gate, DPL 0)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine 0x8e00
 
 ; Faults with an error code: record it, continue at [RESUME] (in the interrupted code segment).
 %macro handler 1
@@ -120,20 +91,11 @@ handler 10
 handler 11
 handler 13
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; ---------------------------------------------------------------- 32-bit protected mode, ring 0
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
   mov ecx, 10
   mov eax, LIN(handler_10)
   call set_gate
@@ -312,26 +274,8 @@ home32:
   mov es, ax
 
   ; ---- long mode (identity-mapped 0-4 MiB and the top 1 GiB's ROM is not needed: code runs from the mirror)
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x00000087
-  mov dword [PD64 + 8], 0x00200087
-  mov eax, cr4
-  or eax, 0x20
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080
-  rdmsr
-  or eax, 0x100                   ; LME
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 7, 2
+  enable_long_mode 0x100          ; LME
   jmp KCODE64:LIN(lm64)
 
 ; ---------------------------------------------------------------- 64-bit mode

@@ -24,41 +24,12 @@
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%include "common.inc"
 %include "ports.inc"
+%include "ide.inc"
 
-%define STACK 0x7000
 %define IRQS 0x500           ; IRQ14s taken
 %define BUF 0x2000
 %define RAM_CODE 0x3000       ; T's routine, and its data 0x800 above it
-%define P 0x1f0              ; the primary channel's command block
-%define PCTL 0x3f6           ; its device control / alternate status
-%define S 0x170              ; the secondary channel's
-%define SCTL 0x376
-
-%macro taskfile 6             ; device/head %1, count %2, sector %3, cylinder low %4, high %5, then command %6
-  outb P + 6, %1
-  outb P + 2, %2
-  outb P + 3, %3
-  outb P + 4, %4
-  outb P + 5, %5
-  outb P + 7, %6
-%endmacro
-; Waits (IF set) until IRQ14 has been taken %1 times in all, else fail %2.
-%macro wait_irqs 2
-  mov ecx, 100000
-  sti
-%%poll:
-  cmp byte [IRQS], %1
-  je %%ok
-  dec ecx
-  jnz %%poll
-  cli
-  mov ebx, %2
-  jmp fail32
-%%ok:
-  cli
-%endmacro
 %macro read_words 2          ; %2 16-bit words from port %1 into BUF
   mov dx, %1
   mov di, BUF
@@ -239,26 +210,7 @@ start:
   mov byte [IRQS], 0
   mov word [0x2e * 4], irq14
   mov word [0x2e * 4 + 2], 0xf000
-  mov al, 0x11
-  out 0x20, al
-  mov al, 0x20
-  out 0x21, al
-  mov al, 0x04
-  out 0x21, al
-  mov al, 0x01
-  out 0x21, al
-  mov al, 0x11
-  out 0xa0, al
-  mov al, 0x28
-  out 0xa1, al
-  mov al, 0x02
-  out 0xa1, al
-  mov al, 0x01
-  out 0xa1, al
-  mov al, 0xfb               ; the master: the cascade only
-  out 0x21, al
-  mov al, 0xbf               ; the slave: IRQ14 only
-  out 0xa1, al
+  pic_init 0xfb, 0xbf        ; the master: the cascade only; the slave: IRQ14 only
   outb PCTL, 0x00            ; nIEN clear
   taskfile 0xe0, 1, 10, 0, 0, 0x30  ; sector 10 again, the same bytes: no IRQ until the data is in
   mov dx, PCTL
@@ -269,12 +221,12 @@ start:
   mov si, BUF
   mov cx, 256
   rep outsw
-  wait_irqs 1, 51
+  wait_irqs IRQS, 1, 51
   taskfile 0xe0, 2, 30, 0, 0, 0x20  ; two sectors: an IRQ before each
-  wait_irqs 2, 52
+  wait_irqs IRQS, 2, 52
   read_words P, 256
   check_sector 30, 0, 53
-  wait_irqs 3, 54
+  wait_irqs IRQS, 3, 54
   read_words P, 256
   check_sector 31, 0, 53
   mov dx, PCTL
@@ -310,19 +262,7 @@ start:
   mov dx, SCTL
   call wait_drq
   expect S + 2, 1, 40        ; CoD: the command bytes
-  mov dx, S
-  mov ax, 0x0028             ; READ(10)
-  out dx, ax
-  xor ax, ax                 ; LBA bits 31-16
-  out dx, ax
-  mov ax, 0x1000             ; LBA bits 15-0: 16 (big-endian)
-  out dx, ax
-  xor ax, ax
-  out dx, ax
-  mov ax, 0x0001             ; one sector
-  out dx, ax
-  xor ax, ax
-  out dx, ax
+  read10_packet_16 1
   mov dx, SCTL
   call wait_drq
   expect S + 2, 2, 41        ; IO: data to the host
@@ -358,19 +298,8 @@ start:
   call wait_done
   jmp pass32
 
-; IRQ14: counts, reads the status (acknowledging the device's INTRQ), EOIs both PICs.
 irq14:
-  push ax
-  push dx
-  inc byte [IRQS]
-  mov dx, P + 7
-  in al, dx
-  mov al, 0x20
-  out 0xa0, al
-  out 0x20, al
-  pop dx
-  pop ax
-  iret
+  ide_irq_handler IRQS, P
 
 ; Waits for BSY to clear at the alternate status port DX; then DRQ must be set, ERR clear.
 wait_drq:
@@ -388,18 +317,7 @@ wait_done:
   fail_unless e, 93
   ret
 
-wait_not_busy:
-  mov ecx, 100000
-.poll:
-  in al, dx
-  test al, 0x80
-  jz .ready
-  dec ecx
-  jnz .poll
-  mov ebx, 90
-  jmp fail32
-.ready:
-  ret
+wait_not_busy_routine 90
 
 ; Copied to RAM_CODE for T: CX words from port DX to ES:DI, a far return.
 ram_insw:
@@ -407,18 +325,7 @@ ram_insw:
   retf
 ram_insw_end:
 
-; ZF set if the 512 bytes at SI count up from AL (wrapping).
-check_pattern:
-  mov cx, 512
-.next:
-  cmp [si], al
-  jne .done
-  inc al
-  inc si
-  loop .next
-  cmp al, al
-.done:
-  ret
+check_pattern_routine
 
 report_routines
 reset_vector start

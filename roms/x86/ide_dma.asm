@@ -25,28 +25,15 @@
 ; 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%include "common.inc"
 %include "ports.inc"
+%include "ide.inc"
 
-%define STACK 0x7000
 %define IRQ14S 0x500         ; IRQ14s taken
 %define IRQ15S 0x501         ; IRQ15s taken
 %define PRD 0x600            ; the PRD table (dword-aligned)
-%define P 0x1f0              ; the primary channel's command block
-%define PCTL 0x3f6
-%define S 0x170              ; the secondary channel's
-%define SCTL 0x376
 %define BM 0xc000            ; BAR 4: the primary's bus master, the secondary's at +8
 %define IDE_FN 0x80000900    ; configuration address of 00:01.1
 
-%macro taskfile 6            ; device/head %1, count %2, sector %3, cylinder low %4, high %5, then command %6
-  outb P + 6, %1
-  outb P + 2, %2
-  outb P + 3, %3
-  outb P + 4, %4
-  outb P + 5, %5
-  outb P + 7, %6
-%endmacro
 %macro prd 4                 ; entry %1 of the table: address %2, byte count %3 (0: 64 KiB), EOT if %4
   mov dword [PRD + 8 * %1], %2
   mov dword [PRD + 8 * %1 + 4], %3 | (%4 << 31)
@@ -58,21 +45,6 @@ cpu 686
   mov dx, 0xcfc
   mov eax, %2
   out dx, eax
-%endmacro
-; Waits (IF set) until the count at %1 reaches %2, else fail %3.
-%macro wait_irqs 3
-  mov ecx, 100000
-  sti
-%%poll:
-  cmp byte [%1], %2
-  je %%ok
-  dec ecx
-  jnz %%poll
-  cli
-  mov ebx, %3
-  jmp fail32
-%%ok:
-  cli
 %endmacro
 ; Disk sectors %1 .. %1 + %2 - 1 at %3 (a linear address below 1 MiB, 512-aligned), else fail %4.
 %macro check_disk 4
@@ -251,19 +223,7 @@ start:
   call wait_not_busy
   test al, 0x08
   fail_unless nz, 60
-  mov dx, S
-  mov ax, 0x0028             ; READ(10)
-  out dx, ax
-  xor ax, ax                 ; LBA bits 31-16
-  out dx, ax
-  mov ax, 0x1000             ; LBA bits 15-0: 16 (big-endian)
-  out dx, ax
-  xor ax, ax
-  out dx, ax
-  mov ax, 0x0002             ; two sectors
-  out dx, ax
-  xor ax, ax
-  out dx, ax
+  read10_packet_16 2
   expect SCTL, 0x58, 61      ; DRQ: waiting for the bus master
   outb BM + 8, 0x09
   wait_irqs IRQ15S, 1, 62
@@ -290,26 +250,10 @@ start:
   fail_unless e, 67
   jmp pass32
 
-; IRQ14/15: count, read the status (acknowledging the device's INTRQ), EOI both PICs.
 irq14:
-  push ax
-  push dx
-  inc byte [IRQ14S]
-  mov dx, P + 7
-  jmp irq_end
+  ide_irq_handler IRQ14S, P
 irq15:
-  push ax
-  push dx
-  inc byte [IRQ15S]
-  mov dx, S + 7
-irq_end:
-  in al, dx
-  mov al, 0x20
-  out 0xa0, al
-  out 0x20, al
-  pop dx
-  pop ax
-  iret
+  ide_irq_handler IRQ15S, S
 
 ; IDENTIFY DEVICE into 0x2000 (PIO), with its IRQ.
 identify:
@@ -345,18 +289,7 @@ spin:
   cli
   ret
 
-wait_not_busy:
-  mov ecx, 100000
-.poll:
-  in al, dx
-  test al, 0x80
-  jz .ready
-  dec ecx
-  jnz .poll
-  mov ebx, 92
-  jmp fail32
-.ready:
-  ret
+wait_not_busy_routine 92
 
 ; Disk sectors BX .. BX + BP - 1 at linear EAX (below 1 MiB, 512-aligned);
 ; fails with EBX's high word as the number. Clobbers DS (restored to 0).
@@ -387,18 +320,7 @@ check_disk_sectors:
   shr ebx, 16
   jmp fail32
 
-; ZF set if the 512 bytes at DS:SI count up from AL (wrapping); SI moves past them.
-check_pattern:
-  mov cx, 512
-.next:
-  cmp [si], al
-  jne .done
-  inc al
-  inc si
-  loop .next
-  cmp al, al
-.done:
-  ret
+check_pattern_routine
 
 report_routines
 reset_vector start

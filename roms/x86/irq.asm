@@ -15,37 +15,16 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define TICKS (VARS + 0)       ; timer interrupts taken (dword)
 %define X (VARS + 4)           ; written around STI
 %define SEEN_X (VARS + 5)      ; X as the first handler run saw it (0xFF: not yet)
 %define NO_EOI (VARS + 6)      ; the handler leaves IRQ0 in service
-%define STACK 0x9000
-
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define PIT_COUNT 1193         ; 1 kHz
-%define WAIT_LOOPS 200000000   ; bounds every wait (seconds, not milliseconds)
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_flat_gdt
 
 %define FAIL_LABEL fail16
 
@@ -108,12 +87,7 @@ wait_tick:
   ret
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
+  real_mode_stack
   mov word [0x20 * 4], irq0_real
   mov word [0x20 * 4 + 2], 0xf000
   mov dword [TICKS], 0
@@ -323,17 +297,10 @@ irq0_pm:
 wait_irr0_32:
   wait_irr0_routine
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   mov eax, LIN(irq0_pm)         ; vector 0x20: a 32-bit interrupt gate
   mov word [IDT_RAM + 0x20 * 8], ax
   mov word [IDT_RAM + 0x20 * 8 + 2], KCODE32

@@ -21,15 +21,7 @@
 ; and exits with n.
 bits 16
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_RAM 0x3000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 4)
 %define FRAME_EIP (VARS + 8)
@@ -37,7 +29,6 @@ bits 16
 %define DATA (VARS + 0x40)        ; 64 bytes the checks read and write
 %define STACK0 0x7000
 %define STACK3 0x8000
-%define STACK 0x9000
 %define PD 0x10000
 %define PT0 0x11000               ; 0-4 MiB, identity, 4 KiB pages
 %define PT1 0x12000               ; 4-8 MiB: the pages under test
@@ -48,8 +39,6 @@ bits 16
 %define FRAME_E 0x504000
 %define FRAME_F 0x505000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define UCODE32 0x1b
 %define UDATA 0x23
 %define TSS_SEL 0x28
@@ -59,29 +48,18 @@ bits 16
 %define AC_FLAG 0x40000
 %define CR0_AM 0x40000
 
-section main start=0 vstart=0
+%define RECORDING_HANDLERS
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
+pm32_gdt
   dq 0x00cffa000000ffff   ; 18 ring 3 code
   dq 0x00cff2000000ffff   ; 20 ring 3 data
   dq 0x0000890030000067   ; 28 TSS
   dq 0                    ; 30 limited 32-bit code
   dq 0                    ; 38 limited 16-bit code
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_gdt_end
 
-%define RECORDING_HANDLERS
-%include "common.inc"
-
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 handler 6, 0
 handler 13, 1
@@ -98,17 +76,10 @@ clear_am:
   pop eax
   iretd
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   install_handlers
   set_gate 0x80, LIN(after_ring3), 0xee00     ; ring 3 is done
   set_gate 0x81, LIN(clear_am), 0xee00
@@ -251,11 +222,7 @@ ring3:
   int 0x80
 
 after_ring3:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
 
   ; ---------------------------------------------------------------- near branches and CS's limit
   mov eax, LIN(lim_end) - 1         ; LIMCODE32: base 0, byte-granular limit, 32-bit, ring 0

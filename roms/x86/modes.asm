@@ -10,16 +10,8 @@
 bits 16
 cpu x64
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000         ; the mirror below 1 MiB (the last 64 KiB of the image)
-%define LIN(x) (ROM_BASE + (x))   ; linear address of a label (the section starts at 0)
-
-; RAM layout
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
+; RAM layout (with pm32.inc's: the handler results from VARS, the boot stack at STACK)
 %define TSS_RAM 0x3000
-%define VARS 0x4000               ; handler results
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESUME (VARS + 16)
@@ -27,15 +19,12 @@ cpu x64
 %define SCRATCH 0x5000            ; the limited segment's base
 %define STACK0 0x7000             ; ring 0 stack (TSS ESP0)
 %define STACK3 0x8000             ; ring 3 stack
-%define STACK 0x9000              ; the boot stack
 %define PD32 0x10000              ; 32-bit page directory
 %define PML4 0x20000
 %define PDPT 0x21000
 %define PD64 0x22000
 
 ; Selectors
-%define KCODE32 0x08
-%define KDATA 0x10
 %define UCODE32 0x1b
 %define UDATA 0x23
 %define UCODE64 0x2b
@@ -44,12 +33,9 @@ cpu x64
 %define TSS_SEL 0x40
 %define LIMITED 0x50
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
+pm32_gdt
   dq 0x00cffa000000ffff   ; 18 ring 3 code, 32-bit
   dq 0x00cff2000000ffff   ; 20 ring 3 data
   dq 0x00affa000000ffff   ; 28 ring 3 code, 64-bit
@@ -58,28 +44,12 @@ gdt:
   dq 0x0000890030000067   ; 40 TSS at 0x3000, limit 0x67 (available 32-bit TSS)
   dq 0                    ; 48 (the 64-bit TSS descriptor's upper half)
   dq 0x00009200500000ff   ; 50 data, base 0x5000, limit 0xFF, byte granular
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_gdt_end
 
 ; ---------------------------------------------------------------- real mode
-start:
-  real_to_pm32 pm32
+pm32_start
 
-; ---------------------------------------------------------------- fail/pass (32-bit)
-bits 32
-report_routines
-
-; ECX = vector, EAX = handler, EDX = type and attributes (0x8E00: interrupt gate DPL 0; 0xEE00 DPL 3)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], dx
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine dx
 
 ; Exception handlers: record the vector and error code, then continue at [RESUME].
 %macro handler 2           ; vector, has an error code
@@ -113,20 +83,11 @@ handler_80:
   mov esp, STACK
   jmp [RESUME]
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; ---------------------------------------------------------------- 32-bit protected mode
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
 
   ; 32-bit arithmetic, flags, addressing
   mov eax, 0x92345678
@@ -388,27 +349,9 @@ back_in_ring0:
   mov eax, cr0
   and eax, 0x7fffffff
   mov cr0, eax
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 7
-  mov dword [PDPT], PD64 + 7
-  mov dword [PD64], 0x00000087                 ; 0-2M, 2 MiB page, user
-  mov dword [PD64 + 8], 0x00200087             ; 2M-4M
-  mov eax, cr4
-  or eax, 0x20                                 ; PAE
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080                          ; EFER
-  rdmsr
-  or eax, 0x901                                ; LME, NXE, SCE
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
-  rdmsr
+  long_mode_tables 7, 2                        ; 0-4M, 2 MiB pages, user
+  enable_long_mode 0x901                       ; EFER: LME, NXE, SCE
+  rdmsr                                        ; EFER again (ECX kept)
   test eax, 0x400                              ; LMA
   fail_unless nz, 60
   jmp KCODE64:LIN(lm64)

@@ -16,57 +16,29 @@
 ; prints " F n" and exits with n.
 bits 16
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 4)
 %define FRAME_EIP (VARS + 8)
 %define RESUME (VARS + 12)
 %define FAMILY (VARS + 16)
 %define MTRR_BIT (VARS + 20)
-%define STACK 0x9000
-
-%define KCODE32 0x08
-%define KDATA 0x10
-
-section main start=0 vstart=0
-
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
 
 %define RECORDING_HANDLERS
-%include "common.inc"
+%include "pm32.inc"
 
-start:
-  real_to_pm32 pm32
+pm32_flat_gdt
 
-bits 32
-report_routines
+pm32_start
 
 handler 13, 1
 handlers: dd 13, LIN(handler_13)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  flat_data32
-  mov al, 'P'
-  out DEBUGCON, al
-  install_handlers
-  lidt [LIN(idtr32)]
+  pm32_entry
+  pm32_idt
   mov dword [LAST_VEC], -1
 
   ; ---------------------------------------------------------------- CPUID

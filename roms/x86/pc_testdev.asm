@@ -19,20 +19,10 @@ bits 16
 cpu 686
 
 %define DEBUGCON 0xec
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
 
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define IRQ5_COUNT (VARS + 0)
 %define IRQ17_COUNT (VARS + 4)
 %define BUF (VARS + 0x100)
-%define STACK 0x9000
-
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define IOMEM 0xff000000
 %define APIC_EOI 0xfee000b0
@@ -40,23 +30,11 @@ cpu 686
 %define IOAPIC_SEL 0xfec00000
 %define IOAPIC_WIN 0xfec00010
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_flat_gdt
 
-%include "common.inc"
-
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 %macro counting_handler 1
   inc dword [%1]
@@ -70,8 +48,7 @@ handlers: dd 0x55, LIN(irq5_handler)
           dd 0x61, LIN(irq17_handler)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; IOAPIC pin %1: vector %2, fixed, physical, edge, active high, unmasked, to APIC 0.
 %macro route 2
@@ -96,10 +73,8 @@ idtr32: dw 256 * 8 - 1
 %endmacro
 
 pm32:
-  flat_data32
-  put 'P'
-  install_handlers
-  lidt [LIN(idtr32)]
+  pm32_entry
+  pm32_idt
   xor eax, eax
   mov [IRQ5_COUNT], eax
   mov [IRQ17_COUNT], eax

@@ -25,16 +25,8 @@
 bits 16
 cpu 386
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
 %define ROM_BASE 0xffff0000       ; the 32-bit code runs from the copy below 4 GiB
-%define LIN(x) (ROM_BASE + (x))
 %define LOW(x) (0xf0000 + (x))    ; the same bytes in PAM's F segment
-
-%define GDT_RAM 0x1000
-%define STACK 0x9000
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define CONFIG_ADDRESS 0xcf8
 %define CONFIG_DATA 0xcfc
@@ -45,22 +37,12 @@ cpu 386
 %define VGA (0x10 << 8)
 %define PAM1 0x5a
 
-%include "common.inc"
+%include "pm32.inc"
 
-section main start=0 vstart=0
+pm32_flat_gdt
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_start
 
-start:
-  real_to_pm32 pm32
-
-bits 32
 ; Selects register %1 (ENABLE | devfn << 8 | offset).
 %macro select 1
   mov eax, ENABLE | (%1)
@@ -101,11 +83,7 @@ bits 32
 %endmacro
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
+  flat_data32
   cld
 
   phase 'P'
@@ -263,8 +241,6 @@ marker:                               ; position independent: runs at both addre
 .value:
   dd 0x11111111
   ret
-
-report_routines
 
 bits 16
   times 0xfff0 - ($ - $$) db 0xff

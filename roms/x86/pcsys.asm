@@ -20,9 +20,7 @@
 ; through isa-debug-exit at 0xF4; a failed check prints " F nn" and exits nn.
 bits 16
 cpu 686
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%include "common.inc"
+%include "ports.inc"
 
 %ifndef RAM_MB
 %define RAM_MB 40
@@ -57,7 +55,6 @@ cpu 686
 %define DESC 0x600           ; the FWCfgDmaAccess
 %define PIO_BUF 0x2000
 %define DMA_BUF 0x3000
-%define STACK 0x7000
 
 %macro cmos_read 1           ; AL = CMOS byte %1
   mov al, %1
@@ -70,10 +67,6 @@ cpu 686
   mov al, %2
   out 0x71, al
 %endmacro
-%macro print 1
-  mov al, %1
-  out DEBUGCON, al
-%endmacro
 ; The resetting OUT is the last instruction that may run.
 %macro never_here 0
   print 'X'
@@ -84,13 +77,7 @@ section main start=0 vstart=0
 e820_name: db 'etc/e820', 0
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  cld
+  real_mode_start
   cmos_read STAGE_CMOS
   cmp al, 1
   je stage1

@@ -21,20 +21,11 @@
 bits 16
 cpu 486
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 4)
 %define FRAME_EIP (VARS + 8)
 %define RESUME (VARS + 12)
 %define LAST_CR2 (VARS + 16)
-%define STACK 0x9000
 %define PD 0x10000
 %define PT 0x11000
 %define CODE_A 0x20000            ; the same-block rewrite
@@ -45,20 +36,9 @@ cpu 486
 %define ALT_PAGE 0x33000          ; other bytes that 0x31000 is remapped to
 %define CODE_D 0x26000            ; far jumps through a GDT on its own page
 
-%define KCODE32 0x08
-%define KDATA 0x10
+%include "pm32.inc"
 
-section main start=0 vstart=0
-
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_flat_gdt
 
 ; Copies the ROM bytes from %1 up to %2 to the RAM at %3.
 %macro copy_to_ram 3
@@ -74,11 +54,7 @@ gdtr: dw gdt_end - gdt - 1
   call ebp
 %endmacro
 
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 ; Handlers: record vector, error code, return EIP and CR2; continue at [RESUME].
 %macro handler 2
@@ -106,8 +82,7 @@ handler 13, 1
 handler 14, 1
 handlers: dd 6, LIN(handler_6), 8, LIN(handler_8), 13, LIN(handler_13), 14, LIN(handler_14)
 handlers_end:
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; ---- code copied to RAM
 ; CODE_A: returns 5 - 1 = 4 however often it runs, though its last
@@ -168,11 +143,8 @@ align 8
 gdt_page_end:
 
 pm32:
-  flat_data32
-  mov al, 'P'
-  out DEBUGCON, al
-  install_handlers
-  lidt [LIN(idtr32)]
+  pm32_entry
+  pm32_idt
   mov dword [LAST_VEC], -1
   mov dword [RESUME], LIN(unexpected)
 

@@ -20,14 +20,6 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define STARTED (VARS + 0)      ; APs that have reported (lock inc)
 %define SLOTS (VARS + 4)        ; the next AP stack slot (lock xadd)
 %define REPLIES (VARS + 8)      ; fixed IPIs from the APs to the BSP
@@ -37,11 +29,7 @@ cpu 686
 %define ANSWERS (VARS + 28)     ; IPIs the APs took (several answers to the BSP may meet in its IRR as one)
 %define STAGE (VARS + 24)       ; RESET_MARK after the reset
 %define IDS (VARS + 0x100)      ; per APIC ID n: [IDS + 8n] CPUID's, [IDS + 8n + 4] the register's
-%define STACK 0x9000
 %define AP_STACKS 0x10000       ; 1 KiB each, from here up
-
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define APIC 0xfee00000
 %define APIC_ID (APIC + 0x20)
@@ -62,36 +50,14 @@ cpu 686
 %define REPLY_VECTOR 0x41       ; to the BSP: counts the answer
 %define SPURIOUS_VECTOR 0xff
 %define RESET_MARK 0x52534554
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_flat_gdt
 
-%include "common.inc"
+; The BSP's start, and the APs' at CS = F100 (SIPI vector 0xF1), IP = 0.
+pm32_start ap32
 
-start:
-  real_to_pm32 pm32
-
-; ---- The APs' start: CS = F100 (SIPI vector 0xF1), IP = 0
-  times 0x1000 - ($ - $$) db 0xff
-ap_start:
-  cli
-  o32 lgdt [cs:ap_gdtr - ap_start]  ; the GDT the BSP copied to RAM
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(ap32)
-ap_gdtr: dw gdt_end - gdt - 1
-         dd GDT_RAM
-
-bits 32
 ap32:
   mov ax, KDATA
   mov ds, ax
@@ -152,27 +118,9 @@ handlers:
   dd SPURIOUS_VECTOR, LIN(spurious_handler)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
-report_routines
-
-; Waits until the dword at EDI is EDX, interrupts on (check 90 if it never is).
-wait_for:
-  mov ecx, WAIT_LOOPS
-.poll:
-  sti
-  cmp [edi], edx
-  je .done
-  pause
-  dec ecx
-  jnz .poll
-  cli
-  mov ebx, 90
-  jmp fail32
-.done:
-  cli
-  ret
+wait_for_routine 90
 
 ; Lets the interrupts already sent come in.
 quiet:
@@ -217,11 +165,8 @@ send_ipi:
 %endmacro
 
 pm32:
-  flat_data32
-  mov al, 'P'
-  out DEBUGCON, al
-  install_handlers
-  lidt [LIN(idtr32)]
+  pm32_entry
+  pm32_idt
   mov dword [APIC_SVR], 0x100 | SPURIOUS_VECTOR
   mov al, 0xff                   ; both 8259As masked: only IPIs interrupt
   out 0x21, al

@@ -14,68 +14,31 @@
 bits 16
 cpu x64
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000            ; 256 16-byte gates
-%define VARS 0x4000
+; IDT_RAM (pm32.inc) holds 256 16-byte gates here: the IDT is built for long mode.
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESUME (VARS + 16)
 %define OUT (VARS + 0x100)        ; 16-byte aligned results
-%define STACK 0x9000
 %define PML4 0x20000
 %define PDPT 0x21000
 %define PD64 0x22000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define KCODE64 0x18
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 data, flat
+pm32_gdt
   dq 0x00af9a000000ffff   ; 18 code, 64-bit
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_gdt_end
 
 ; ---------------------------------------------------------------- real mode
-start:
-  real_to_pm32 pm32
+pm32_start
 
 ; ---------------------------------------------------------------- 32-bit: on to long mode
-bits 32
-report_routines
 pm32:
   flat_data32
-  mov edi, PML4
-  xor eax, eax
-  mov ecx, 3 * 1024
-  rep stosd
-  mov dword [PML4], PDPT + 3
-  mov dword [PDPT], PD64 + 3
-  mov dword [PD64], 0x00000083                 ; 0-2M, 2 MiB page
-  mov eax, cr4
-  or eax, 0x20                                 ; PAE
-  mov cr4, eax
-  mov eax, PML4
-  mov cr3, eax
-  mov ecx, 0xc0000080                          ; EFER.LME
-  rdmsr
-  or eax, 0x100
-  wrmsr
-  mov eax, cr0
-  or eax, 0x80000000
-  mov cr0, eax
+  long_mode_tables 3, 1                        ; 0-2M, a 2 MiB page
+  enable_long_mode 0x100                       ; EFER.LME
   jmp KCODE64:LIN(lm64)
 
 ; ---------------------------------------------------------------- 64-bit mode

@@ -10,20 +10,12 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_MAIN_RAM 0x3000
 %define TSS_B_RAM 0x3100
 %define TSS_C_RAM 0x3200
 %define TSS16_RAM 0x3300
 %define LDT_RAM 0x3400
 %define TSS_D_RAM 0x3500
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESULT (VARS + 16)
@@ -32,12 +24,9 @@ cpu 686
 %define STACK_B 0x7000
 %define STACK_C 0x7800
 %define STACK16 0x8000
-%define STACK 0x9000
 %define PD_A 0x10000
 %define PD_B 0x11000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define TSS_MAIN 0x28
 %define TSS_B 0x30
 %define TSS_C 0x38
@@ -49,12 +38,9 @@ cpu 686
 %define KDATA16 0x68
 %define LDT_DATA 0x0c             ; index 1 of the LDT, RPL 0
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
+pm32_gdt
   dq 0                    ; 18
   dq 0                    ; 20
   dq 0x0000890030000067   ; 28 main task's TSS
@@ -66,38 +52,19 @@ gdt:
   dq 0x0000890035000067   ; 58 task D: its CS is a data segment
   dq 0x00009a0f0000ffff   ; 60 ring 0 code, 16-bit, base 0xF0000
   dq 0x000092000000ffff   ; 68 ring 0 data, 16-bit
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_gdt_end
 ldt:
   dq 0
   dq 0x00cf92000000ffff   ; 0c flat data
 ldt_end:
 
-%include "common.inc"
-
+; real_to_pm32, with the LDT copied to RAM too.
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
-  mov al, 'R'
-  out DEBUGCON, al
-  mov si, gdt
-  mov di, GDT_RAM
-  mov cx, gdt_end - gdt
-  cs rep movsb
-  mov si, ldt
-  mov di, LDT_RAM
-  mov cx, ldt_end - ldt
-  cs rep movsb
-  o32 lgdt [cs:gdtr]
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(pm32)
+  real_mode_stack
+  put 'R'
+  copy_rom16 gdt, gdt_end, GDT_RAM
+  copy_rom16 ldt, ldt_end, LDT_RAM
+  enter_pm32 pm32, gdtr
 
 bits 32
 report_routines
@@ -124,14 +91,7 @@ init_tss:
   mov word [edi + 0x66], 0x68
   ret
 
-; ECX = vector, EAX = handler: an interrupt gate, DPL 0
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], 0x8e00
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine 0x8e00
 ; ECX = vector: a task gate to task C, DPL 0
 set_task_gate:
   mov dword [IDT_RAM + ecx * 8], TSS_C << 16
@@ -156,19 +116,10 @@ handler_10:                       ; in task D, whose data segments the switch ne
   mov [FRAME_EIP], eax
   jmp TSS_MAIN:0
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov fs, ax
-  mov gs, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry fs_gs
   mov ecx, 10
   mov eax, LIN(handler_10)
   call set_gate

@@ -12,16 +12,8 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
 %define TSS_RAM 0x3000            ; the monitor's TSS, with an I/O bitmap for ports 0-0xFF
 %define TSS_V86_RAM 0x3100        ; a task in virtual-8086 mode (no bitmap)
-%define VARS 0x4000
 %define GP_COUNT (VARS + 0)
 %define GP_LOG (VARS + 4)         ; the opcode byte of each #GP, in order
 %define DE_SEEN (VARS + 16)
@@ -29,41 +21,20 @@ cpu 686
 %define RESUME (VARS + 24)
 %define V86_DATA 0x5000           ; the program's DS = 0x500
 %define STACK0 0x7000
-%define STACK 0x9000
 
-%define KCODE32 0x08
-%define KDATA 0x10
 %define TSS_SEL 0x18
 %define TSS_V86 0x20
 
-section main start=0 vstart=0
+%include "pm32.inc"
 
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
+pm32_gdt
   dq 0x0000890030000088   ; 18 the monitor's TSS: 0x68 bytes and a 32-byte bitmap with its end byte
   dq 0x0000890031000067   ; 20 the virtual-8086 task
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
+pm32_gdt_end
 
-%include "common.inc"
+pm32_start
 
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
-
-; ECX = vector, EAX = handler, EDX = attributes (0x8e00: interrupt gate DPL 0; 0xee00: DPL 3)
-set_gate:
-  mov word [IDT_RAM + ecx * 8], ax
-  mov word [IDT_RAM + ecx * 8 + 2], KCODE32
-  mov word [IDT_RAM + ecx * 8 + 4], dx
-  shr eax, 16
-  mov word [IDT_RAM + ecx * 8 + 6], ax
-  ret
+set_gate_routine dx
 
 ; The monitor: #GP from virtual-8086 mode. The frame: error, EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS.
 handler_13:
@@ -156,8 +127,7 @@ handler_31:
   mov esp, STACK
   jmp [RESUME]
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; Enters virtual-8086 mode at F000:[ESI] with EFLAGS = EAX (DS 0x500, ES 0x600, FS 0x700, GS 0x800, SS:SP 0x900:0xFFF0)
 enter_v86:
@@ -173,13 +143,7 @@ enter_v86:
   iretd
 
 pm32:
-  mov ax, KDATA
-  mov ds, ax
-  mov es, ax
-  mov ss, ax
-  mov esp, STACK
-  mov al, 'P'
-  out DEBUGCON, al
+  pm32_entry
   mov edx, 0x8e00
   xor ecx, ecx
   mov eax, LIN(handler_0)

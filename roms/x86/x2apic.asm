@@ -27,14 +27,6 @@
 bits 16
 cpu 686
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 4)
 %define FRAME_EIP (VARS + 8)
@@ -45,30 +37,17 @@ cpu 686
 %define AP_ID (VARS + 28)
 %define AP_IPIS (VARS + 32)
 %define AP_STACK 0x8000
-%define STACK 0x9000
-
-%define KCODE32 0x08
-%define KDATA 0x10
 
 %define APIC 0xfee00000
 %define IPI_VECTOR 0x40
 %define TIMER_VECTOR 0x30
 %define AP_VECTOR 0x42
-%define WAIT_LOOPS 200000000    ; bounds every wait (seconds, not milliseconds)
 %define BASE_X2APIC 0xfee00c00  ; EN | EXTD at the default base (the BSP bit is read-only)
 
-section main start=0 vstart=0
-
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code
-  dq 0x00cf92000000ffff   ; 10 ring 0 data
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
 %define RECORDING_HANDLERS
-%include "common.inc"
+%include "pm32.inc"
+
+pm32_flat_gdt
 
 ; EDX:EAX = MSR %1 (clobbers ECX).
 %macro rd 1
@@ -83,23 +62,8 @@ gdtr: dw gdt_end - gdt - 1
   wrmsr
 %endmacro
 
-start:
-  real_to_pm32 pm32
-
-; ---- AP 1's start: CS = F100 (SIPI vector 0xF1), IP = 0
-  times 0x1000 - ($ - $$) db 0xff
-ap_start:
-  cli
-  o32 lgdt [cs:ap_gdtr - ap_start]  ; the GDT the BSP copied to RAM
-  mov eax, cr0
-  or al, 1
-  mov cr0, eax
-  jmp dword KCODE32:LIN(ap32)
-ap_gdtr: dw gdt_end - gdt - 1
-         dd GDT_RAM
-
-bits 32
-report_routines
+; The BSP's start, and AP 1's at CS = F100 (SIPI vector 0xF1), IP = 0.
+pm32_start ap32
 
 handler 13, 1
 
@@ -133,21 +97,7 @@ ap32:
   hlt
   jmp .sleep
 
-; Waits, interrupts on, until the dword at EDI is EDX (check EBX if it never is).
-wait_for:
-  mov ecx, WAIT_LOOPS
-.poll:
-  sti
-  cmp [edi], edx
-  je .done
-  pause
-  dec ecx
-  jnz .poll
-  cli
-  jmp fail32
-.done:
-  cli
-  ret
+wait_for_routine
 
 handlers: dd 13, LIN(handler_13)
           dd IPI_VECTOR, LIN(ipi_handler)
@@ -155,15 +105,11 @@ handlers: dd 13, LIN(handler_13)
           dd AP_VECTOR, LIN(ap_handler)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 pm32:
-  flat_data32
-  mov al, 'P'
-  out DEBUGCON, al
-  install_handlers
-  lidt [LIN(idtr32)]
+  pm32_entry
+  pm32_idt
   mov dword [LAST_VEC], -1
   xor eax, eax
   mov [IPIS], eax

@@ -20,36 +20,16 @@
 bits 16
 cpu x64
 
-%define DEBUGCON 0xe9
-%define DEBUG_EXIT 0xf4
-%define ROM_BASE 0xf0000
-%define LIN(x) (ROM_BASE + (x))
-
-%define GDT_RAM 0x1000
-%define IDT_RAM 0x2000
-%define VARS 0x4000
 %define LAST_VEC (VARS + 0)
 %define LAST_ERR (VARS + 8)
 %define RESUME (VARS + 16)
 %define FAULT_EIP (VARS + 24)
 %define BUF 0x5000                ; 16-byte aligned scratch
 %define AREA 0x6000               ; FSAVE / FXSAVE area (16-byte aligned)
-%define STACK 0x9000
 
-%define KCODE32 0x08
-%define KDATA 0x10
+%include "pm32.inc"
 
-section main start=0 vstart=0
-
-gdt:
-  dq 0
-  dq 0x00cf9a000000ffff   ; 08 ring 0 code, 32-bit, flat
-  dq 0x00cf92000000ffff   ; 10 ring 0 data, flat
-gdt_end:
-gdtr: dw gdt_end - gdt - 1
-      dd GDT_RAM
-
-%include "common.inc"
+pm32_flat_gdt
 
 ; [address] == value (dword), else fail n
 %macro expect32 3
@@ -85,11 +65,7 @@ gdtr: dw gdt_end - gdt - 1
 %endmacro
 
 ; ---------------------------------------------------------------- real mode
-start:
-  real_to_pm32 pm32
-
-bits 32
-report_routines
+pm32_start
 
 ; Fault handlers: record the vector, the error code and the faulting EIP; continue at [RESUME].
 %macro handler 2
@@ -116,8 +92,7 @@ handler 16, 0
 handlers: dd 6, LIN(handler_6), 7, LIN(handler_7), 13, LIN(handler_13), 16, LIN(handler_16)
 handlers_end:
 
-idtr32: dw 256 * 8 - 1
-        dd IDT_RAM
+pm32_idtr
 
 ; Constants
 align 16

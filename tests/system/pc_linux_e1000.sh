@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian's amd64 kernel (direct boot, ACPI and the IOAPIC on) loads e1000.ko
-# (from the linux-image package unpacked in the cache, as pc_linux_ide_dma.sh
-# does for ata_piix) for -device e1000: the EEPROM's checksum and MAC (the
+# (from the linux-image package unpacked in the cache, by
+# linux_module_initramfs.sh as pc_linux_ide_dma.sh does for ata_piix) for -device e1000: the EEPROM's checksum and MAC (the
 # driver bit-bangs the 82540's Microwire EEPROM), the PHY's link at 1000 Mb/s
 # full duplex, INTA# through \_SB.LNKC at IRQ 11 (level, active high: no
 # interrupt storm), and frames sent through the transmit ring (pings on the
@@ -11,25 +11,10 @@
 set -u
 kiln=$1
 shift
-cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
-moddir=$(ls -d "$cache"/root/lib/modules/*/kernel 2>/dev/null | head -1)
-module=$moddir/drivers/net/ethernet/intel/e1000/e1000.ko
-if [ ! -f "$cache/vmlinuz" ] || [ ! -x "$cache/root/bin/busybox" ] || [ -z "$moddir" ] || [ ! -f "$module" ]; then
-  echo "SKIP: $cache has no Debian kernel, e1000.ko and busybox (run scripts/x86-linux.sh --fetch-only)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys" "$work/root/dev"
-cp "$cache/root/bin/busybox" "$work/root/bin/busybox"
-cp "$module" "$work/root/e1000.ko"
-cat > "$work/root/init" <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-insmod /e1000.ko || echo "insmod e1000 failed"
+. "$(dirname "$0")/linux_module_initramfs.sh"
+initramfs_modules drivers/net/ethernet/intel/e1000/e1000
+initramfs_init <<'INIT'
+insmod /modules/e1000.ko || echo "insmod e1000 failed"
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 i=0
@@ -42,15 +27,9 @@ dmesg | grep -E 'e1000|LNK|nobody cared|Disabling IRQ' | sed 's/^/DMESG: /'
 echo KILN-E1000-DONE
 poweroff -f
 INIT
-chmod +x "$work/root/init"
-(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.cpio.gz"
 
-log="$work/log"
-timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -device e1000,mac=52:54:00:12:34:57 -append "console=ttyS0 panic=-1" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 256M -device e1000,mac=52:54:00:12:34:57 -append "console=ttyS0 panic=-1" "$@"
 grep -E "^(NIC|TX|IRQ|DMESG):|insmod" "$log"
-fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }
 grep -q "KILN-E1000-DONE" "$log" || fail "init did not reach KILN-E1000-DONE"
 grep -q "DMESG: .*e1000 0000:00:03.0 eth0: (PCI:33MHz:32-bit) 52:54:00:12:34:57" "$log" || fail "e1000 did not find the NIC with its MAC"
 grep -qE "DMESG: .*(EEPROM Checksum|Invalid MAC)" "$log" && fail "e1000 rejected the EEPROM"

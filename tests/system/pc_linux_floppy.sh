@@ -4,8 +4,8 @@
 # fd0 as 1.44M (the CMOS type), reads the whole disk through DMA channel 2
 # (checksum and markers on both heads) and writes a sector (checked in the
 # file afterwards). Debian builds floppy as a module, so the test makes its
-# own initramfs (busybox and floppy.ko from the cache's linux-image tree,
-# which scripts/x86-linux.sh fills). Direct boot runs no firmware: Kiln's
+# own initramfs (busybox and floppy.ko from the cache's linux-image tree:
+# linux_module_initramfs.sh). Direct boot runs no firmware: Kiln's
 # loader sets up the DMA cascade (channel 4) as SeaBIOS's dma_setup would,
 # and the init checks it did (/dev/port). With --nodma the driver runs the controller in its non-DMA
 # mode instead (floppy=nodma: Linux's pseudo-DMA, bytes through the FIFO in
@@ -19,24 +19,9 @@ if [ "${1:-}" = --nodma ]; then
   module_args=floppy=nodma
   shift
 fi
-cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
-moddir=$(ls -d "$cache"/root/lib/modules/*/kernel 2>/dev/null | head -1)
-if [ ! -f "$cache/vmlinuz" ] || [ ! -x "$cache/root/bin/busybox" ] || [ -z "$moddir" ] || [ ! -f "$moddir/drivers/block/floppy.ko" ]; then
-  echo "SKIP: $cache has no Debian kernel, floppy.ko and busybox (run scripts/x86-linux.sh --fetch-only)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys" "$work/root/dev" "$work/root/modules"
-cp "$cache/root/bin/busybox" "$work/root/bin/busybox"
-cp "$moddir/drivers/block/floppy.ko" "$work/root/modules/"
-cat > "$work/root/init" <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+. "$(dirname "$0")/linux_module_initramfs.sh"
+initramfs_modules drivers/block/floppy
+sed "s/@MODULE_ARGS@/$module_args/" <<'INIT' | initramfs_init
 # The DMA cascade the loader set up: controller 2's mask register (0xDE, as the PIIX3 reads it back) has channel 4's bit clear.
 echo "DMA2-MASK: $(dd if=/dev/port bs=1 skip=222 count=1 2>/dev/null | od -An -tx1 | tr -d ' ')"
 insmod /modules/floppy.ko @MODULE_ARGS@ || echo "insmod floppy failed"
@@ -50,9 +35,6 @@ printf KILN-LINUX-WROTE-FLOPPY-SECTOR-100 | dd of=/dev/fd0 bs=512 seek=100 conv=
 echo KILN-FLOPPY-DONE
 reboot -f
 INIT
-sed -i "s/@MODULE_ARGS@/$module_args/" "$work/root/init"
-chmod +x "$work/root/init"
-(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.cpio.gz"
 
 # A 1.44 MB disk of pseudo-random bytes with markers in sectors 0 and 1000 (cylinder 27, head 1).
 python3 - "$work/floppy.img" <<'PY'
@@ -65,12 +47,8 @@ open(sys.argv[1], "wb").write(data)
 PY
 want_sum=$(md5sum "$work/floppy.img" | cut -c1-32)
 
-log="$work/log"
-timeout 600 "$kiln" -M pc -m 256M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 256M -fda "$work/floppy.img" -append "console=ttyS0 panic=-1 kiln.test" "$@"
 grep -E "DMESG|MARKER|SUM|WROTE|insmod|KILN-FLOPPY|DMA2-MASK" "$log"
-fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }
 grep -q "KILN-FLOPPY-DONE" "$log" || fail "init did not reach KILN-FLOPPY-DONE"
 grep -qE "DMA2-MASK: f[02468ace]" "$log" || fail "the loader left the DMA cascade (channel 4) masked"
 grep -q "DMESG: .*FDC 0 is a post-1991 82077" "$log" || fail "the floppy driver did not find a post-1991 82077"
@@ -80,11 +58,7 @@ grep -q "MARKER1: KILN-FLOPPY-SECTOR-00000" "$log" || fail "sector 0's marker wa
 grep -q "MARKER2: KILN-FLOPPY-SECTOR-01000" "$log" || fail "sector 1000's marker was not read"
 grep -q "^SUM: $want_sum" "$log" || fail "the disk's checksum as read differs from the image's ($want_sum)"
 grep -q "^WROTE" "$log" || fail "the write to sector 100 failed"
-python3 - "$work/floppy.img" <<'PY' || fail "sector 100 of the image does not hold what Linux wrote"
-import sys
-d = open(sys.argv[1], "rb").read()
-sys.exit(0 if d[100 * 512:101 * 512] == b"KILN-LINUX-WROTE-FLOPPY-SECTOR-100".ljust(512, b"\0") else 1)
-PY
+sector_holds "$work/floppy.img" 100 KILN-LINUX-WROTE-FLOPPY-SECTOR-100 || fail "sector 100 of the image does not hold what Linux wrote"
 grep -qiE "DMESG: .*(I/O error|timeout|reset)" "$log" && fail "the floppy driver reported errors"
 [ "$rc" -eq 0 ] || fail "kiln exited with $rc after the markers (expected the reset to end the run, 0)"
 echo "PASS: Debian's Linux read and wrote a 1.44 MB floppy through its floppy driver (${module_args:-ISA DMA})"

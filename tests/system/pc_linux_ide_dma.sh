@@ -4,39 +4,22 @@
 # in a DMA mode (sysfs's xfer_mode), reads both by bus-master DMA (markers
 # and checksums) and writes a sector of the disk (checked in the file
 # afterwards). Debian builds libata, ata_piix, sd and sr as modules, so this
-# test makes its own initramfs: busybox and those modules from the
-# linux-image package unpacked in the cache (root/, scripts/x86-linux.sh
-# fills it), and an init that loads them, does the above and resets. Skips
+# test makes its own initramfs (linux_module_initramfs.sh): busybox and those
+# modules from the linux-image package unpacked in the cache, and an init
+# that loads them, does the above and resets. Skips
 # (exit 77) when the cache has not been filled.
 # usage: pc_linux_ide_dma.sh KILN [extra kiln args...]
 set -u
 kiln=$1
 shift
-cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
-moddir=$(ls -d "$cache"/root/lib/modules/*/kernel 2>/dev/null | head -1)
-if [ ! -f "$cache/vmlinuz" ] || [ ! -x "$cache/root/bin/busybox" ] || [ -z "$moddir" ] || [ ! -f "$moddir/drivers/ata/ata_piix.ko" ]; then
-  echo "SKIP: $cache has no Debian kernel, modules and busybox (run scripts/x86-linux.sh --fetch-only)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/linux_module_initramfs.sh"
 
 # The modules ata_piix and sd_mod need, in load order (modinfo's depends= of Debian's 6.1 kernel).
 modules="drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata drivers/ata/ata_piix
   crypto/crct10dif_common crypto/crct10dif_generic lib/crc-t10dif lib/crc64 crypto/crc64_rocksoft_generic
   lib/crc64-rocksoft block/t10-pi drivers/scsi/sd_mod drivers/cdrom/cdrom drivers/scsi/sr_mod"
-mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys" "$work/root/dev" "$work/root/modules"
-cp "$cache/root/bin/busybox" "$work/root/bin/busybox"
-for m in $modules; do
-  [ -f "$moddir/$m.ko" ] || { echo "SKIP: the cache's kernel has no $m.ko"; exit 77; }
-  cp "$moddir/$m.ko" "$work/root/modules/"
-done
-cat > "$work/root/init" <<INIT
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
+initramfs_modules $modules
+initramfs_init <<INIT
 # No firmware ran (direct boot), so do what SeaBIOS does: set the IDETIM
 # decode-enable bits of both channels (config 0x41, 0x43); ata_piix checks them.
 printf '\\200' | dd of=/sys/bus/pci/devices/0000:00:01.1/config bs=1 seek=65 conv=notrunc 2>/dev/null
@@ -55,8 +38,6 @@ printf KILN-LINUX-WROTE-SECTOR-1000 | dd of=/dev/sda bs=512 seek=1000 conv=sync,
 echo KILN-IDE-DMA-DONE
 reboot -f
 INIT
-chmod +x "$work/root/init"
-(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.cpio.gz"
 
 # A 1 MiB disk: a marker in sector 0, another at 800 KiB, pseudo-random bytes
 # elsewhere; a 64 KiB CD image likewise, with a marker in its sector 20.
@@ -74,13 +55,9 @@ PY
 want_sum=$(md5sum "$work/disk.img" | cut -c1-32)
 want_cdsum=$(md5sum "$work/cd.iso" | cut -c1-32)
 
-log="$work/log"
-timeout 600 "$kiln" -M pc -m 512M -nographic -kernel "$cache/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -drive file="$work/disk.img",format=raw,if=ide -cdrom "$work/cd.iso" \
-  -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@" </dev/null >"$log" 2>&1
-rc=$?
+boot_kernel "$kiln" 512M -drive file="$work/disk.img",format=raw,if=ide -cdrom "$work/cd.iso" \
+  -append "console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test" "$@"
 grep -E "DMESG|XFER|MARKER|SUM|WROTE|insmod|KILN-IDE" "$log"
-fail() { tail -n 20 "$log"; echo "FAIL: $1 (exit $rc)"; exit 1; }
 grep -q "KILN-IDE-DMA-DONE" "$log" || fail "init did not reach KILN-IDE-DMA-DONE"
 grep -qE "DMESG: .*ata1: PATA max (MW|U)DMA[0-9].* bmdma 0x[1-9a-f]" "$log" || fail "ata_piix did not find the bus master"
 grep -qE "XFER disk: XFER_(MW_DMA|UDMA)_[0-9] cd: XFER_(MW_DMA|UDMA)_[0-9]" "$log" || fail "the disk and the CD-ROM are not in a DMA mode"
@@ -90,11 +67,7 @@ grep -q "^SUM: $want_sum" "$log" || fail "the disk's checksum as read differs fr
 grep -q "CDMARKER: KILN-IDE-DMA-CD-SECTOR20" "$log" || fail "the CD-ROM's marker was not read"
 grep -q "CDSUM: $want_cdsum" "$log" || fail "the CD-ROM's checksum as read differs from the image's ($want_cdsum)"
 grep -q "^WROTE" "$log" || fail "the write to sector 1000 failed"
-python3 - "$work/disk.img" <<'PY' || fail "sector 1000 of the disk file does not hold what Linux wrote"
-import sys
-d = open(sys.argv[1], "rb").read()
-sys.exit(0 if d[1000 * 512:1001 * 512] == b"KILN-LINUX-WROTE-SECTOR-1000".ljust(512, b"\0") else 1)
-PY
+sector_holds "$work/disk.img" 1000 KILN-LINUX-WROTE-SECTOR-1000 || fail "sector 1000 of the disk file does not hold what Linux wrote"
 grep -qiE "DMESG: .*(failed command|BMDMA stat|exception Emask)" "$log" && fail "libata reported errors"
 [ "$rc" -eq 0 ] || fail "kiln exited with $rc after the markers (expected the reset to end the run, 0)"
 echo "PASS: Debian's Linux read and wrote the IDE disk and read the CD-ROM through ata_piix by bus-master DMA"
