@@ -414,6 +414,8 @@ With no options, runs a built-in RISC-V demo guest.
   -M NAME,accel=A       the same as -accel A
   -cpu MODEL            the CPU model: rv64|max on spike and virt (RV64GC); on -M pc 286, 386, 486,
                         pentium, pentium3, qemu64 (the default) or max
+  -cpu MODEL,+F,-F,F=on|off  -M pc: CPUID features added or removed by QEMU's names (sse, popcnt, nx...);
+                        only features Kiln implements can be added
   -m SIZE               guest RAM (default 128M; suffixes K, M, G)
   -smp [cpus=]N[,maxcpus=M,sockets=S,dies=D,clusters=C,cores=C,threads=T]
                         harts (virt: 1 to 8, run in turn on one host thread)
@@ -643,10 +645,10 @@ Result<Options> parse_args(const std::vector<std::string>& args) {
   if (rtc_given && o.machine.board != "pc") return make_error("-rtc: only -M pc has an MC146818 RTC to set");
   if (!o.machine.boot_order.empty() && o.machine.board != "pc") return make_error("-boot: only -M pc has firmware that takes a boot order");
   if (Status s = check_isa_devices(o); !s) return make_error(s.error());
-  if (!cpu.empty() && o.machine.board == "pc") {  // the board checks the name
-    std::vector<OptionPart> parts = split_options(cpu);
-    if (parts.size() > 1) return make_error("-cpu " + parts[0].key + ": CPU properties are not supported yet ('" + parts[1].key + "')");
-    o.machine.cpu_model = parts[0].key;
+  if (!cpu.empty() && o.machine.board == "pc") {  // the board checks the name and the feature flags
+    const size_t comma = cpu.find(',');
+    o.machine.cpu_model = cpu.substr(0, comma);
+    if (comma != std::string::npos) o.machine.cpu_flags = cpu.substr(comma + 1);
   } else if (!cpu.empty()) {  // both RISC-V boards have one CPU model: RV64GC with the privileged architecture
     std::vector<OptionPart> parts = split_options(cpu);
     if (parts[0].key != "rv64" && parts[0].key != "max")

@@ -61,6 +61,7 @@ struct Config {
   // -boot [order=]LETTERS (-M pc): a/b floppy, c hard disk, d CD-ROM, n network; empty: the board's default.
   std::string boot_order;
   std::string cpu_model;   // -cpu NAME (x86 boards; empty: the board's default)
+  std::string cpu_flags;   // -cpu NAME,FLAGS: FLAGS as written (+feat,-feat,feat=on|off; cpu/x86/cpuid.h)
   // The serial port's host side (-serial): "stdio", "null", "pty", "file:PATH",
   // "unix:PATH[,server...]" (machine/chardev.h opens it).
   std::string serial = "stdio";

@@ -12,6 +12,7 @@
 
 #include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpu.h"
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/debug.h"
 #include "devices/pc/floppy.h"
 #include "devices/pc/fw_cfg.h"
@@ -87,11 +88,17 @@ class Pc final : public Machine {
       if (!found) return make_error("-cpu: unknown CPU model '" + cfg.cpu_model + "' for -M pc (available: " + cpu_model_names() + ")");
       model = found->model;
     }
+    // -cpu NAME,+feat,-feat: the model's CPUID features edited; the CPUs report and run that set.
+    const std::string cpu_name = cfg.cpu_model.empty() ? "qemu64" : cfg.cpu_model;
+    Result<x86::Features> features = x86::apply_cpu_flags(model, cpu_name, cfg.cpu_flags);
+    if (!features) return make_error(features.error());
     no_reboot_ = cfg.no_reboot;
     if (cfg.smp < 1 || cfg.smp > kMaxCpus) return make_error("-smp: -M pc supports 1 to " + std::to_string(kMaxCpus) + " CPUs");
-    if (cfg.smp > 1 && model < x86::Model::Pentium)
-      return make_error("-smp " + std::to_string(cfg.smp) + ": -cpu " + cfg.cpu_model + " has no local APIC to start other CPUs (use pentium or later)");
-    for (unsigned i = 0; i < cfg.smp; i++) add_cpu(cfg, model);
+    if (cfg.smp > 1 && !features->has(x86::Feature::Apic)) {
+      return make_error("-smp " + std::to_string(cfg.smp) + ": -cpu " + cpu_name + (model < x86::Model::Pentium ? "" : ",-apic") +
+                        " has no local APIC to start other CPUs" + (model < x86::Model::Pentium ? " (use pentium or later)" : ""));
+    }
+    for (unsigned i = 0; i < cfg.smp; i++) add_cpu(cfg, model, *features);
     if (Status s = add_interrupt_devices(); !s) return s;
     if (Status s = add_ide(cfg); !s) return s;
     if (Status s = add_floppy(cfg); !s) return s;
@@ -171,13 +178,13 @@ class Pc final : public Machine {
     std::unique_ptr<x86::X86Cpu> cpu;
     std::unique_ptr<engine::Engine> engine;
     std::unique_ptr<IntrPin> intr_pin;
-    std::unique_ptr<devices::LocalApic> lapic;  // none before the Pentium
+    std::unique_ptr<devices::LocalApic> lapic;  // none without CPUID.APIC
     std::unique_ptr<CpuApicLink> apic_link;
   };
 
-  void add_cpu(const Config& cfg, x86::Model model) {
+  void add_cpu(const Config& cfg, x86::Model model, const x86::Features& features) {
     Core c;
-    c.cpu = std::make_unique<x86::X86Cpu>(map_, model);
+    c.cpu = std::make_unique<x86::X86Cpu>(map_, model, features);
     c.cpu->set_log(&log_);  // -d int
     c.cpu->s().ports = &ports_;
     c.engine = std::make_unique<engine::Engine>(*c.cpu, map_, log_,
@@ -507,7 +514,7 @@ class Pc final : public Machine {
   }
   // ---- end of the interrupt devices
 
-  // ---- The APICs (issue 14), on models with one (the Pentium on, as QEMU's CPUID.1:EDX.APIC): the local
+  // ---- The APICs (issue 14), on CPUs with one (CPUID.1:EDX.APIC: the Pentium on, unless -cpu ...,-apic): the local
   // APIC at 0xFEE00000 drives the CPU's INTR, the 8259A reaching it through LINT0 (virtual wire), and
   // takes IA32_APIC_BASE and CR8; the IOAPIC at 0xFEC00000 receives each ISA IRQ beside the 8259A (IRQ0
   // on pin 2, QEMU's override; IRQ n on pin n) and delivers over the APIC bus. Each CPU has its local APIC
@@ -538,7 +545,7 @@ class Pc final : public Machine {
   };
 
   Status add_apics() {
-    if (cores_[0].cpu->model() < x86::Model::Pentium) return {};
+    if (!cores_[0].cpu->s().features.has(x86::Feature::Apic)) return {};  // the 486, or -cpu ...,-apic
     apic_bus_ = std::make_unique<devices::ApicBus>();
     for (unsigned i = 0; i < cores_.size(); i++) {
       Core& c = cores_[i];
@@ -867,7 +874,7 @@ class Pc final : public Machine {
   devices::IrqFanout pic_int_;           // the 8259A's INT to every LINT0
   std::unique_ptr<devices::I8259Pair> pic_;
   std::unique_ptr<devices::I8254> pit_;  // after events_: it cancels its timers there
-  // The APICs (none before the Pentium).
+  // The APICs (none without CPUID.APIC: before the Pentium, or -cpu ...,-apic).
   std::unique_ptr<devices::ApicBus> apic_bus_;
   std::unique_ptr<ApicWindow> apic_window_;
   std::unique_ptr<devices::IoApic> ioapic_;

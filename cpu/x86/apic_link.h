@@ -13,7 +13,7 @@ class ApicLink {
   // IA32_APIC_BASE, for CPUID's APIC bit.
   virtual uint64_t base_msr() const = 0;
   // The APIC's MSRs: IA32_APIC_BASE (0x1B) and, on models with x2APIC
-  // (cpuid.h has_x2apic; the CPU checks), 0x800-0x8FF. The APIC says what
+  // (CPUID.X2APIC in the CPU's features; the CPU checks), 0x800-0x8FF. The APIC says what
   // each means; false: RDMSR/WRMSR raise #GP.
   static constexpr uint32_t kBaseMsr = 0x1b, kX2apicFirst = 0x800, kX2apicLast = 0x8ff;
   static constexpr uint64_t kBaseX2apic = 1u << 10;  // IA32_APIC_BASE.EXTD

@@ -23,12 +23,15 @@ void X86Cpu::StateDeleter::operator()(X86State* p) const {
   ::operator delete(p, std::align_val_t(64));
 }
 
-X86Cpu::X86Cpu(mem::PhysMap& map, Model model)
+X86Cpu::X86Cpu(mem::PhysMap& map, Model model) : X86Cpu(map, model, model_features(model)) {}
+
+X86Cpu::X86Cpu(mem::PhysMap& map, Model model, const Features& features)
     : state_(new (::operator new(sizeof(X86State), std::align_val_t(64))) X86State()) {
   X86State& st = *state_;
   st.mem.map = &map;
   st.mem.translator = this;
   st.model = model;
+  st.features = features;
   reset();
 }
 
@@ -167,7 +170,7 @@ void X86Cpu::translate_block(ir::Block& out, unsigned max_insns) {
     const uint64_t pc = m.code == CodeSize::Long64 ? ip : (m.cs_base + ip) & 0xffffffffull;
     size_t avail = fetch(pc, bytes);
     Insn in;
-    bool ok = decode(st.model, m.code, bytes, avail, &in);
+    bool ok = decode(st.model, st.features, m.code, bytes, avail, &in);
     b.insn_start(pc, ok ? in.len : 1);
     Ctx ctx{b, in, m, ip, flags};
     const bool shadow = m.tf && n == 0 && ok && shadows_next(in);

@@ -15,7 +15,8 @@ namespace kiln::x86 {
 
 class X86Cpu final : public cpu::Cpu, public mem::Translator {
  public:
-  X86Cpu(mem::PhysMap& map, Model model);
+  X86Cpu(mem::PhysMap& map, Model model);  // the model's own features
+  X86Cpu(mem::PhysMap& map, Model model, const Features& features);  // -cpu MODEL,+feat,-feat
 
   X86State& s() { return *state_; }
   Model model() const { return state_->model; }

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/insn/insns.h"
 
 namespace kiln::x86 {
@@ -63,9 +64,12 @@ const std::vector<OpcodeRow>& opcode_map() {
   static const std::vector<OpcodeRow> rows = [] {
     std::vector<OpcodeRow> v = {
 #define ROW(op, reg, NAME, ops, flags) OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}},
-#define ROWP(op, reg, pfx, NAME, ops, flags, model) \
-  OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}, pfx, model},
+#define ROWP(op, reg, pfx, NAME, ops, flags, need) \
+  OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}, pfx, Feature::need},
+#define ROWF(op, reg, NAME, ops, flags, need) \
+  OpcodeRow{uint16_t(op), int8_t(reg), #NAME, ops, uint8_t(flags), NAME, {}, kPfxAny, Feature::need},
 #include "cpu/x86/opcodes.inc"
+#undef ROWF
 #undef ROWP
 #undef ROW
     };
@@ -76,13 +80,13 @@ const std::vector<OpcodeRow>& opcode_map() {
 }
 
 namespace {
-bool row_valid_for(const OpcodeRow& r, Model model) {
+bool row_valid_for(const OpcodeRow& r, Model model, const Features& features) {
   if ((r.flags & kOnly86) && model != Model::I8086) return false;
   if ((r.flags & kFrom186) && model == Model::I8086) return false;
   if ((r.flags & kFrom386) && model < Model::I386) return false;
   if ((r.flags & kFrom486) && model < Model::I486) return false;
   if ((r.flags & kFromP5) && model < Model::Pentium) return false;
-  return model >= r.min_model;
+  return features.has(r.needs);
 }
 // Index: the rows of each opcode (one-byte, 0F, 0F 38 and 0F 3A maps).
 const std::vector<const OpcodeRow*>& rows_of(uint16_t opcode) {
@@ -95,10 +99,10 @@ const std::vector<const OpcodeRow*>& rows_of(uint16_t opcode) {
 }
 }  // namespace
 
-const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, uint8_t prefix) {
+const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, const Features& features, uint8_t prefix) {
   for (const OpcodeRow* r : rows_of(opcode))
     if ((r->reg < 0 || unsigned(r->reg) == reg) && (r->prefix == kPfxAny || r->prefix == prefix) &&
-        row_valid_for(*r, model))
+        row_valid_for(*r, model, features))
       return r;
   return nullptr;
 }
@@ -110,7 +114,7 @@ bool alias_8086(uint8_t* op, size_t n, Insn* d) {
   const uint8_t b = op[0];
   if (b == 0x0F) {
     d->opcode = 0x0F;
-    d->row = find_row(0x0F, 0, Model::I8086);
+    d->row = find_row(0x0F, 0, Model::I8086, Features{});
     return false;
   }
   if (b >= 0x60 && b <= 0x6F) op[0] = b + 0x10;  // Jcc
@@ -121,6 +125,10 @@ bool alias_8086(uint8_t* op, size_t n, Insn* d) {
 }
 
 bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out) {
+  return decode(model, model_features(model), size, bytes, n, out);
+}
+
+bool decode(Model model, const Features& features, CodeSize size, const uint8_t* bytes, size_t n, Insn* out) {
   // Our own prefix scan: segment overrides (the last one counts), operand
   // and address size, REP/REPNE and LOCK. LOCK is taken out before Zydis sees
   // the bytes, because Zydis rejects it where the 386 would raise #UD and
@@ -227,7 +235,7 @@ bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* ou
     const uint8_t v = z.raw.prefixes[k].value;
     mandatory = v == 0xF3 ? kPfxF3 : v == 0xF2 ? kPfxF2 : v == 0x66 ? kPfx66 : mandatory;
   }
-  d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model, mandatory);
+  d.row = find_row(d.opcode, d.has_modrm ? z.raw.modrm.reg : 0, model, features, mandatory);
   if (!d.row) return false;
   // LOCK (386 and later): only on the rows that allow it, with a memory destination; else #UD.
   // The 8086 and 286 ignore a misplaced LOCK.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/x86/features.h"
 #include "cpu/x86/state.h"
 
 namespace kiln::x86 {
@@ -80,15 +81,15 @@ struct OpcodeRow {
   InsnFn fn;
   OperandSpec ops[3];    // parsed from `operands` when the table is built
   uint8_t prefix = kPfxAny;  // kPfx*: SSE/MMX rows (ROWP in opcodes.inc)
-  Model min_model = Model::I8086;  // ROWP: the first model with the instruction
+  Feature needs = Feature::None;  // ROWP, ROWF: the CPU feature the instruction comes with (CPUID says)
 };
 
 // The opcode map: every row, parsed. Checked by tests (no overlaps).
 const std::vector<OpcodeRow>& opcode_map();
 // Parses operand notation ("Eb,Gb"); false if a name is unknown.
 bool parse_operands(const char* text, OperandSpec out[3]);
-// The row for (opcode, ModR/M reg) under `model`, or nullptr.
-const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, uint8_t prefix = kPfxNone);
+// The row for (opcode, ModR/M reg) under `model` with `features`, or nullptr.
+const OpcodeRow* find_row(uint16_t opcode, unsigned reg, Model model, const Features& features, uint8_t prefix = kPfxNone);
 
 // One decoded instruction.
 struct Insn {
@@ -113,8 +114,10 @@ struct Insn {
 enum class CodeSize : uint8_t { Real16, Prot16, Prot32, Long64 };
 
 // Decodes the instruction in `bytes` (n of them available). False if the
-// bytes are not a valid instruction for `model` (then #UD), or longer than 15
+// bytes are not a valid instruction for `model` with `features` (then #UD), or longer than 15
 // bytes with its prefixes (out->too_long: #GP(0); not on the 8086, which has no limit).
+bool decode(Model model, const Features& features, CodeSize size, const uint8_t* bytes, size_t n, Insn* out);
+// The same with the model's own features (cpuid.h model_features).
 bool decode(Model model, CodeSize size, const uint8_t* bytes, size_t n, Insn* out);
 
 }  // namespace kiln::x86

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 
+#include "cpu/x86/cpuid.h"
 #include "cpu/x86/decode.h"
 #include "cpu/x86/state.h"
 
@@ -14,6 +15,7 @@ namespace kiln::x86 {
 
 struct TransMode {
   Model model = Model::I8086;
+  Features features;   // X86State::features: fixed for the CPU, so not in pack()
   CodeSize code = CodeSize::Real16;
   bool pe = false;     // protected mode (CR0.PE), vm86 included
   bool vm86 = false;   // virtual-8086 mode
@@ -45,6 +47,7 @@ struct TransMode {
   static TransMode real(Model model) {
     TransMode m;
     m.model = model;
+    m.features = model_features(model);
     return m;
   }
   uint64_t pack() const;
@@ -53,6 +56,7 @@ struct TransMode {
 inline TransMode TransMode::of(const X86State& s) {
   TransMode m;
   m.model = s.model;
+  m.features = s.features;
   m.pe = protected_mode(s);
   m.vm86 = x86::vm86(s);
   m.lma = long_mode(s);

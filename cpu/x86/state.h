@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "cpu/common/state.h"
+#include "cpu/x86/features.h"
 
 namespace kiln::mem {
 class PortSpace;
@@ -164,6 +165,9 @@ struct X86State : cpu::StateHeader {
   // do not say which), so INVLPG must flush everything; cleared by full flushes.
   uint64_t tlb_has_large = 0;
   Model model = Model::I8086;
+  // What the CPU has (features.h): the model's set as -cpu edited it. Fixed for the CPU's life, so
+  // blocks may bake it in (it is not part of the mode bits).
+  Features features;
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
   // The board's local APIC (IA32_APIC_BASE, CR8, CPUID's APIC bit and ID); none: apic_base is a plain MSR.
   ApicLink* apic = nullptr;

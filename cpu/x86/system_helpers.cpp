@@ -54,7 +54,7 @@ uint64_t write_cr(void* env, uint64_t n, uint64_t v, uint64_t) {
       const uint64_t allowed = cr4::VME | cr4::PVI | cr4::TSD | cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE |
                                cr4::PGE | cr4::PCE | cr4::OSFXSR | cr4::OSXMMEXCPT;
       if (v & ~allowed) return gp(s);
-      if ((v & cr4::PGE) && s->model < Model::Pentium3) return gp(s);  // global pages: P6 and later
+      if ((v & cr4::PGE) && !s->features.has(Feature::Pge)) return gp(s);  // global pages: CPUID.PGE
       if (long_mode(*s) && !(v & cr4::PAE)) return gp(s);
       s->cr4 = v;
       if ((old ^ v) & (cr4::PSE | cr4::PAE | cr4::PGE)) flush_all_translations(*s);
@@ -193,13 +193,13 @@ uint64_t descriptor_query(void* env, uint64_t kind, uint64_t sel64, uint64_t) {
 
 uint64_t cpuid_helper(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
-  CpuidResult r = cpuid(s->model, uint32_t(s->gpr[AX]), uint32_t(s->gpr[CX]));
-  // The local APIC: its ID, the APIC bit while IA32_APIC_BASE enables it (as the SDM says), x2APIC
-  // where the model has it. Without a local APIC, neither bit.
+  const uint32_t apic_id = s->apic ? uint32_t(s->apic->id()) : 0;
+  CpuidResult r = cpuid(s->model, s->features, uint32_t(s->gpr[AX]), uint32_t(s->gpr[CX]), apic_id);
+  // The local APIC: the APIC bit while IA32_APIC_BASE enables it (as the SDM says), x2APIC where the
+  // CPU has it. Without a local APIC, neither bit.
   if (uint32_t(s->gpr[AX]) == 1 && s->apic) {
-    r.ebx = (r.ebx & 0x00ffffff) | uint32_t(s->apic->id()) << 24;
-    if (s->apic->base_msr() & (1u << 11)) r.edx |= feature::kApic;
-    if (has_x2apic(s->model)) r.ecx |= feature::kEcxX2apic;
+    if (s->apic->base_msr() & (1u << 11)) r.edx |= mask_of(Feature::Apic);
+    if (s->features.has(Feature::X2apic)) r.ecx |= mask_of(Feature::X2apic);
   }
   s->gpr[AX] = r.eax;
   s->gpr[BX] = r.ebx;
@@ -226,14 +226,15 @@ uint64_t rdtsc(void* env, uint64_t with_aux, uint64_t, uint64_t) {
 // The MSR's storage, or nullptr if the model has no such MSR.
 uint64_t* msr_slot(X86State* s, uint32_t msr) {
   const bool x64 = s->model >= Model::X64, p6 = s->model >= Model::Pentium3;
+  const bool sep = s->features.has(Feature::Sep), mtrr = s->features.has(Feature::Mtrr);
   switch (msr) {
     case 0x1b: return p6 && !s->apic ? &s->apic_base : nullptr;  // with a local APIC: rdmsr/wrmsr ask it
-    case 0x174: return p6 ? &s->sysenter_cs : nullptr;
-    case 0x175: return p6 ? &s->sysenter_esp : nullptr;
-    case 0x176: return p6 ? &s->sysenter_eip : nullptr;
+    case 0x174: return sep ? &s->sysenter_cs : nullptr;
+    case 0x175: return sep ? &s->sysenter_esp : nullptr;
+    case 0x176: return sep ? &s->sysenter_eip : nullptr;
     case 0x1a0: return p6 ? &s->misc_enable : nullptr;
-    case 0x277: return p6 ? &s->pat : nullptr;
-    case 0x2ff: return p6 ? &s->mtrr_def_type : nullptr;
+    case 0x277: return s->features.has(Feature::Pat) ? &s->pat : nullptr;
+    case 0x2ff: return mtrr ? &s->mtrr_def_type : nullptr;
     case 0xc0000081: return x64 ? &s->star : nullptr;
     case 0xc0000082: return x64 ? &s->lstar : nullptr;
     case 0xc0000083: return x64 ? &s->cstar : nullptr;
@@ -241,26 +242,27 @@ uint64_t* msr_slot(X86State* s, uint32_t msr) {
     case 0xc0000100: return x64 ? &s->seg[FS].base : nullptr;
     case 0xc0000101: return x64 ? &s->seg[GS].base : nullptr;
     case 0xc0000102: return x64 ? &s->kernel_gs_base : nullptr;
-    case 0xc0000103: return x64 ? &s->tsc_aux : nullptr;
+    case 0xc0000103: return s->features.has(Feature::Rdtscp) ? &s->tsc_aux : nullptr;
   }
-  if (p6 && msr >= 0x200 && msr < 0x210) return &s->mtrr_var[msr - 0x200];
-  if (p6 && (msr == 0x250 || msr == 0x258 || msr == 0x259)) return &s->mtrr_fixed[msr == 0x250 ? 0 : msr - 0x257];
-  if (p6 && msr >= 0x268 && msr < 0x270) return &s->mtrr_fixed[3 + msr - 0x268];
+  if (mtrr && msr >= 0x200 && msr < 0x210) return &s->mtrr_var[msr - 0x200];
+  if (mtrr && (msr == 0x250 || msr == 0x258 || msr == 0x259)) return &s->mtrr_fixed[msr == 0x250 ? 0 : msr - 0x257];
+  if (mtrr && msr >= 0x268 && msr < 0x270) return &s->mtrr_fixed[3 + msr - 0x268];
   return nullptr;
 }
 
 // Whether `msr` is the local APIC's (cpu/x86/apic_link.h), which says what it means.
 bool apic_msr(const X86State* s, uint32_t msr) {
   if (!s->apic) return false;
-  return msr == ApicLink::kBaseMsr || (has_x2apic(s->model) && msr >= ApicLink::kX2apicFirst && msr <= ApicLink::kX2apicLast);
+  return msr == ApicLink::kBaseMsr ||
+         (s->features.has(Feature::X2apic) && msr >= ApicLink::kX2apicFirst && msr <= ApicLink::kX2apicLast);
 }
 
 uint64_t rdmsr(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
   const uint32_t msr = uint32_t(s->gpr[CX]);
   uint64_t v;
-  if (msr == 0x10 && s->model >= Model::Pentium) v = tsc(s);
-  else if (msr == 0xfe && s->model >= Model::Pentium3) v = 0x508;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
+  if (msr == 0x10 && s->features.has(Feature::Tsc)) v = tsc(s);
+  else if (msr == 0xfe && s->features.has(Feature::Mtrr)) v = 0x508;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
   else if (msr == 0x8b && s->model >= Model::Pentium3) v = 0;  // BIOS_SIGN_ID: microcode revision 0 (none loaded)
   else if (msr == 0x17 && s->model >= Model::Pentium3) v = 0;  // PLATFORM_ID (read-only): platform 0
   else if (msr == 0xc0000080 && s->model >= Model::X64) v = s->efer;
@@ -280,12 +282,14 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
   X86State* s = xs(env);
   const uint32_t msr = uint32_t(s->gpr[CX]);
   const uint64_t v = uint32_t(s->gpr[AX]) | s->gpr[DX] << 32;
-  if (msr == 0x10 && s->model >= Model::Pentium) {
+  if (msr == 0x10 && s->features.has(Feature::Tsc)) {
     s->tsc_offset += v - tsc(s);
     return 0;
   }
   if (msr == 0xc0000080 && s->model >= Model::X64) {
-    const uint64_t writable = efer::SCE | efer::LME | efer::NXE;
+    // Each bit with its feature: SYSCALL, long mode, NX (-cpu qemu64,-nx makes NXE reserved).
+    const uint64_t writable = (s->features.has(Feature::Syscall) ? efer::SCE : 0) |
+                              (s->features.has(Feature::Lm) ? efer::LME : 0) | (s->features.has(Feature::Nx) ? efer::NXE : 0);
     if (v & ~(writable | efer::LMA)) return gp(s);
     if (((v ^ s->efer) & efer::LME) && (s->cr0 & cr0::PG)) return gp(s);
     const uint64_t old = s->efer;
@@ -294,7 +298,7 @@ uint64_t wrmsr(void* env, uint64_t, uint64_t, uint64_t) {
     return 0;
   }
   if (apic_msr(s, msr)) {
-    if (msr == ApicLink::kBaseMsr && (v & ApicLink::kBaseX2apic) && !has_x2apic(s->model)) return gp(s);
+    if (msr == ApicLink::kBaseMsr && (v & ApicLink::kBaseX2apic) && !s->features.has(Feature::X2apic)) return gp(s);
     return s->apic->write_msr(msr, v) ? 0 : gp(s);
   }
   // BIOS_SIGN_ID: software writes 0 before CPUID to read the revision back; there is nothing to load.

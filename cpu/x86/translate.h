@@ -72,6 +72,7 @@ struct Ctx {
   bool mode_changed = false;
 
   Model model() const { return m.model; }
+  bool has(Feature f) const { return m.features.has(f); }  // what CPUID reports (features.h)
   bool is_8086() const { return m.model == Model::I8086; }
   bool is64() const { return m.code == CodeSize::Long64; }
   bool real_or_vm86() const { return !m.pe || m.vm86; }

@@ -21,7 +21,7 @@
 // index (APIC ID) on a tie; no focus processor.
 //
 // x2APIC mode (SDM §11.12), on models whose CPU lets IA32_APIC_BASE.EXTD be
-// set (cpu/x86/cpuid.h has_x2apic): the registers as MSRs 0x800-0x8FF (MSR
+// set (CPUID.X2APIC, cpu/x86/features.h): the registers as MSRs 0x800-0x8FF (MSR
 // = 0x800 + offset / 16), the ID the full 32-bit initial APIC ID and read-
 // only, the LDR derived from it (cluster << 16 | 1 << (ID & 15)), no DFR,
 // APR or ICR high half (one 64-bit ICR, a 32-bit destination), SELF IPI at

@@ -1,7 +1,13 @@
 ; A -M pc test ROM for the local APIC's x2APIC mode (SDM Vol. 3 §11.12),
 ; checking itself like msr.asm, in 32-bit protected mode:
-;  C  CPUID.1:ECX.x2APIC (bit 21). Without it (every model but max): EXTD
-;     in IA32_APIC_BASE and MSR 0x802 are #GP(0); "N", then PASS.
+;  C  CPUID.1:ECX.x2APIC (bit 21). Without it (every model but max): no
+;     leaf 0xB (the highest basic leaf below it), EXTD in IA32_APIC_BASE and
+;     MSR 0x802 are #GP(0); "N", then PASS. With it: the highest basic leaf
+;     is 0xB, the extended topology (SDM Vol. 3 §9.9.1: every CPU a package of
+;     one core of one thread): subleaf 0 the SMT level (EAX shift 0, EBX 1,
+;     ECX type 1), subleaf 1 the core level (0, 1, type 2), subleaf 2 past
+;     the last level (EBX 0, ECX 2), EDX the x2APIC ID 0; CPUID.1:EBX[31:16]
+;     is 0 (initial APIC ID 0, no logical-processor count) and HTT clear.
 ;  X  in xAPIC mode MSR 0x802 is #GP(0), and so is EXTD without EN; EN|EXTD
 ;     enters x2APIC mode and IA32_APIC_BASE reads it back.
 ;  I  ID (0x802) is the full APIC ID 0, version (0x803) 0x50014, LDR (0x80D)
@@ -17,7 +23,8 @@
 ;     current 0x839) wakes HLT once, one-shot.
 ;  A  (-smp 2 and more, by fw_cfg's CPU count) INIT and SIPI to all but
 ;     itself through the 64-bit ICR start AP 1 at F100:0000 (this ROM's
-;     second page); it enters x2APIC mode and records its ID by MSR (1);
+;     second page); it enters x2APIC mode and records its ID by MSR (1),
+;     and CPUID's: leaf 0xB's EDX and CPUID.1:EBX[31:24] are 1 there too;
 ;     a fixed IPI to physical destination 1 and one to logical cluster 0
 ;     bit 1, both through MSR 0x830, each reach it.
 ;  D  disabled, then xAPIC mode: the MMIO page answers again.
@@ -36,6 +43,8 @@ cpu 686
 %define AP_STARTED (VARS + 24)
 %define AP_ID (VARS + 28)
 %define AP_IPIS (VARS + 32)
+%define AP_X2APIC_ID (VARS + 36)  ; the AP's CPUID.0Bh:EDX
+%define AP_APIC_ID (VARS + 40)    ; the AP's CPUID.1:EBX[31:24]
 %define AP_STACK 0x8000
 
 %define APIC 0xfee00000
@@ -79,6 +88,21 @@ handler 13, 1
   pop eax
   iretd
 %endmacro
+; CPUID leaf %1 subleaf %2 returns EAX %3, EBX %4, ECX %5, EDX %6; checks %7..%7+3.
+%macro cpuid_is 7
+  mov eax, %1
+  mov ecx, %2
+  cpuid
+  cmp eax, %3
+  fail_unless e, %7
+  cmp ebx, %4
+  fail_unless e, %7 + 1
+  cmp ecx, %5
+  fail_unless e, %7 + 2
+  cmp edx, %6
+  fail_unless e, %7 + 3
+%endmacro
+
 ipi_handler: counting_handler IPIS
 timer_handler: counting_handler TIMER_TICKS
 ap_handler: counting_handler AP_IPIS
@@ -91,6 +115,14 @@ ap32:
   wr 0x80f, 0x1ff, 0
   rd 0x802
   mov [AP_ID], eax
+  mov eax, 0xb
+  xor ecx, ecx
+  cpuid
+  mov [AP_X2APIC_ID], edx
+  mov eax, 1
+  cpuid
+  shr ebx, 24
+  mov [AP_APIC_ID], ebx
   lock inc dword [AP_STARTED]
 .sleep:
   sti
@@ -117,6 +149,8 @@ pm32:
   mov [AP_STARTED], eax
   mov [AP_IPIS], eax
   mov dword [AP_ID], -1
+  mov dword [AP_X2APIC_ID], -1
+  mov dword [AP_APIC_ID], -1
   mov al, 0xff                      ; both 8259As masked
   out 0x21, al
   out 0xa1, al
@@ -126,6 +160,10 @@ pm32:
   cpuid
   test ecx, 1 << 21
   jnz .has_x2apic
+  xor eax, eax
+  cpuid
+  cmp eax, 0xb                      ; no leaf 0xB without x2APIC
+  fail_unless b, 27
   mov al, 'C'
   out DEBUGCON, al
   mov eax, BASE_X2APIC
@@ -139,6 +177,19 @@ pm32:
   out DEBUGCON, al
   jmp pass32
 .has_x2apic:
+  xor eax, eax
+  cpuid
+  cmp eax, 0xb                      ; the highest basic leaf
+  fail_unless e, 24
+  mov eax, 1
+  cpuid
+  shr ebx, 16                       ; initial APIC ID 0, no logical-processor count
+  fail_unless z, 25
+  test edx, 1 << 28                 ; HTT
+  fail_unless z, 26
+  cpuid_is 0xb, 0, 0, 1, 0x100, 0, 32   ; SMT level
+  cpuid_is 0xb, 1, 0, 1, 0x201, 0, 36   ; core level
+  cpuid_is 0xb, 2, 0, 0, 2, 0, 64       ; past the last level
   mov al, 'C'
   out DEBUGCON, al
 
@@ -261,6 +312,10 @@ pm32:
   call wait_for
   cmp dword [AP_ID], 1
   fail_unless e, 85
+  cmp dword [AP_X2APIC_ID], 1
+  fail_unless e, 94
+  cmp dword [AP_APIC_ID], 1
+  fail_unless e, 95
   wr 0x830, 0x4000 | AP_VECTOR, 1   ; fixed, physical, destination APIC 1
   mov edx, 1
   mov edi, AP_IPIS

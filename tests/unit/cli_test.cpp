@@ -200,7 +200,12 @@ TEST_CASE("-M pc: -bios, -chardev stdio|file, -device isa-debug-exit|isa-debugco
   CHECK(mentions(err({"-M", "pc", "-chardev", "stdio,id=a", "-chardev", "file,id=a,path=x"}), "duplicate id 'a'"));
   CHECK(mentions(err({"-M", "pc", "-debugcon", "stdio", "-debugcon", "stdio"}), "-debugcon: given twice"));
   CHECK(mentions(err({"-M", "pc", "-debugcon", "vc"}), "unsupported device 'vc'"));
-  CHECK(mentions(err({"-M", "pc", "-cpu", "pentium,+sse"}), "-cpu pentium: CPU properties are not supported yet"));
+  {  // -cpu NAME,FLAGS: the board applies the flags (cpu/x86/cpuid.h apply_cpu_flags)
+    const apps::Options o = ok({"-M", "pc", "-cpu", "pentium,+sse,fxsr=on"});
+    CHECK(o.machine.cpu_model == "pentium");
+    CHECK(o.machine.cpu_flags == "+sse,fxsr=on");
+    CHECK(ok({"-M", "pc", "-cpu", "max"}).machine.cpu_flags.empty());
+  }
   CHECK(ok({"-M", "pc", "-s", "-S"}).gdb);  // x86 under gdb (cpu/x86/debug.h)
   // ISA devices and their chardevs are -M pc's.
   CHECK(mentions(err({"-M", "virt", "-device", "isa-debug-exit"}), "an ISA device, for -M pc (not -M virt)"));

@@ -457,7 +457,8 @@ TEST_CASE("x86 RCPPS/RSQRTPS/RCPSS/RSQRTSS: within the hardware's error bound of
 
 TEST_CASE("x86 CPUID: MMX and SSE from the Pentium III, SSE2-SSSE3 on x86-64, none on the Pentium (P54C)", "[x86][sse]") {
   using namespace kiln::x86;
-  using namespace kiln::x86::feature;
+  const uint32_t kMmx = mask_of(Feature::Mmx), kSse = mask_of(Feature::Sse), kSse2 = mask_of(Feature::Sse2);
+  const uint32_t kEcxSse3 = mask_of(Feature::Pni), kEcxSsse3 = mask_of(Feature::Ssse3);
   const CpuidResult p5 = cpuid(Model::Pentium, 1, 0), p3 = cpuid(Model::Pentium3, 1, 0), x64 = cpuid(Model::X64, 1, 0);
   CHECK((p5.edx & (kMmx | kSse | kSse2)) == 0);
   CHECK((p3.edx & (kMmx | kSse | kSse2)) == (kMmx | kSse));

@@ -382,3 +382,82 @@ TEST_CASE("x86 decode: MOVBE on -cpu max only, memory forms only, not with F2", 
   CHECK((cpuid(Model::Pentium, 1, 0).edx >> 13 & 1) == 0);
   CHECK(cpuid(Model::Max, 1, 0).eax == cpuid(Model::X64, 1, 0).eax);
 }
+
+TEST_CASE("x86 -cpu flags: QEMU's spellings, its precedence, and one error line for what Kiln lacks", "[x86]") {
+  auto flags = [](Model m, const char* f) { return apply_cpu_flags(m, "m", f); };
+  auto has = [&](Model m, const char* f, Feature x) {
+    Result<Features> r = flags(m, f);
+    REQUIRE(r.ok());
+    return r->has(x);
+  };
+  CHECK(flags(Model::X64, "").value() == model_features(Model::X64));
+  CHECK(!has(Model::Pentium3, "-sse", Feature::Sse));
+  CHECK(has(Model::Pentium3, "-sse", Feature::Mmx));
+  CHECK(!has(Model::Pentium3, "sse=off", Feature::Sse));
+  CHECK(!has(Model::Pentium3, "sse=no", Feature::Sse));
+  CHECK(has(Model::X64, "+movbe", Feature::Movbe));
+  CHECK(has(Model::X64, "movbe", Feature::Movbe));  // a bare name is =on
+  CHECK(has(Model::X64, "movbe=on", Feature::Movbe));
+  CHECK(!has(Model::X64, "-popcnt", Feature::Popcnt));
+  CHECK(!has(Model::X64, "-sse3", Feature::Pni));  // aliases: sse3 = pni, lzcnt = abm, xd = nx, i64 = lm
+  CHECK(!has(Model::X64, "-lzcnt", Feature::Abm));
+  CHECK(!has(Model::X64, "-xd", Feature::Nx));
+  // QEMU's order: feat=on|off in turn, then +feat, then -feat.
+  CHECK(!has(Model::X64, "-popcnt,+popcnt", Feature::Popcnt));
+  CHECK(has(Model::X64, "popcnt=off,+popcnt", Feature::Popcnt));
+  CHECK(!has(Model::X64, "popcnt=on,popcnt=off", Feature::Popcnt));
+  CHECK(has(Model::X64, "-avx", Feature::Sse2));  // a QEMU feature Kiln lacks: removing it changes nothing
+  CHECK(flags(Model::X64, "-avx").value() == model_features(Model::X64));
+  CHECK(!has(Model::Max, "-apic", Feature::X2apic));  // no APIC, so no x2APIC
+  CHECK(has(Model::I486, "+tsc", Feature::Tsc));
+  auto error = [&](Model m, const char* f) {
+    Result<Features> r = flags(m, f);
+    REQUIRE(!r.ok());
+    return r.error();
+  };
+  CHECK(error(Model::X64, "+avx") == "-cpu m: CPU feature 'avx' is not implemented by Kiln");
+  CHECK(error(Model::X64, "avx=on") == "-cpu m: CPU feature 'avx' is not implemented by Kiln");
+  CHECK(error(Model::X64, "-bogus") == "-cpu m: unknown CPU feature or property 'bogus'");
+  CHECK(error(Model::X64, "vendor=AuthenticAMD") == "-cpu m: unknown CPU feature or property 'vendor'");
+  CHECK(error(Model::X64, "+") == "-cpu m: empty CPU feature name");
+  CHECK(error(Model::X64, "sse=2") == "-cpu m: 'sse=2': on or off expected");
+  CHECK(error(Model::Pentium3, "+lm") == "-cpu m: CPU feature 'lm' needs an x86-64 model (qemu64 or max)");
+  CHECK(error(Model::I386, "-fpu") == "-cpu m: no CPUID, so no CPU features to change (486 and later have them)");
+  CHECK(error(Model::X64, "-apic,+x2apic") == "-cpu m: x2apic needs apic");
+}
+
+TEST_CASE("x86 -cpu flags reach CPUID and the decoder", "[x86]") {
+  Features p3 = apply_cpu_flags(Model::Pentium3, "pentium3", "-sse").value();
+  CHECK((cpuid(Model::Pentium3, p3, 1, 0).edx >> 25 & 1) == 0);
+  CHECK((cpuid(Model::Pentium3, p3, 1, 0).edx >> 23 & 1) == 1);  // MMX stays
+  Insn in;
+  const uint8_t xorps[] = {0x0F, 0x57, 0xC0};      // xorps xmm0, xmm0
+  const uint8_t pminub[] = {0x0F, 0xDA, 0xC1};     // pminub mm0, mm1: an SSE addition to MMX
+  const uint8_t paddb[] = {0x0F, 0xFC, 0xC1};      // paddb mm0, mm1: MMX
+  const uint8_t popcnt[] = {0xF3, 0x0F, 0xB8, 0xC3};
+  CHECK(decode(Model::Pentium3, CodeSize::Prot32, xorps, sizeof xorps, &in));
+  CHECK(!decode(Model::Pentium3, p3, CodeSize::Prot32, xorps, sizeof xorps, &in));
+  CHECK(!decode(Model::Pentium3, p3, CodeSize::Prot32, pminub, sizeof pminub, &in));
+  CHECK(decode(Model::Pentium3, p3, CodeSize::Prot32, paddb, sizeof paddb, &in));
+  const Features q = apply_cpu_flags(Model::X64, "qemu64", "-popcnt,-nx").value();
+  CHECK(!decode(Model::X64, q, CodeSize::Long64, popcnt, sizeof popcnt, &in));
+  CHECK(decode(Model::X64, CodeSize::Long64, popcnt, sizeof popcnt, &in));
+  CHECK((cpuid(Model::X64, q, 1, 0).ecx >> 23 & 1) == 0);
+  CHECK((cpuid(Model::X64, q, 0x80000001, 0).edx >> 20 & 1) == 0);
+  CHECK((cpuid(Model::X64, 0x80000001, 0).edx >> 20 & 1) == 1);
+}
+
+TEST_CASE("x86 CPUID leaf 0xB: the x2APIC topology where the CPU has x2APIC", "[x86]") {
+  const Features max = model_features(Model::Max);
+  CHECK(cpuid(Model::Max, max, 0, 0, 1).eax == 0xb);
+  CHECK(cpuid(Model::X64, 0, 0).eax == 2);
+  CHECK(cpuid(Model::Pentium, 0, 0).eax == 1);
+  const CpuidResult smt = cpuid(Model::Max, max, 0xb, 0, 3), core = cpuid(Model::Max, max, 0xb, 1, 3),
+                    past = cpuid(Model::Max, max, 0xb, 2, 3);
+  CHECK((smt.eax == 0 && smt.ebx == 1 && smt.ecx == 0x100 && smt.edx == 3));
+  CHECK((core.eax == 0 && core.ebx == 1 && core.ecx == 0x201 && core.edx == 3));
+  CHECK((past.eax == 0 && past.ebx == 0 && past.ecx == 2 && past.edx == 3));
+  CHECK(cpuid(Model::Max, max, 1, 0, 3).ebx == (3u << 24 | 8u << 8));  // initial APIC ID, CLFLUSH size, no count
+  // Past the highest basic leaf: the highest one's data (Intel).
+  CHECK(cpuid(Model::Max, max, 0x20, 1, 3).ecx == 0x201);
+}

@@ -51,8 +51,8 @@ bool BTR(Ctx& c) { return gen_bt(c, Bt::Reset); }
 bool BTC(Ctx& c) { return gen_bt(c, Bt::Complement); }
 
 namespace {
-// F3 0F BC/BD are TZCNT/LZCNT where the model has them (BMI1/ABM); elsewhere BSF/BSR.
-bool has_lzcnt(const Ctx& c) { return c.model() >= Model::X64; }
+// F3 0F BC/BD are TZCNT/LZCNT where the CPU has them (BMI1/ABM); elsewhere BSF/BSR.
+bool has_lzcnt(const Ctx& c) { return c.has(Feature::Abm); }
 
 bool gen_bit_scan(Ctx& c, bool forward) {
   const bool count = c.in.rep == 0xF3 && has_lzcnt(c);
@@ -90,7 +90,7 @@ bool BSR(Ctx& c) { return gen_bit_scan(c, false); }
 
 // POPCNT (F3 0F B8): ZF = source 0; CF, OF, SF, AF, PF cleared.
 bool POPCNT(Ctx& c) {
-  if (c.in.rep != 0xF3 || c.model() < Model::X64) return false;
+  if (c.in.rep != 0xF3) return false;  // (the row needs CPUID.POPCNT)
   return by_width(c.width(0), [&]<T W>() {
     ir::Builder& b = c.b;
     ir::Val<W> src = c.read<W>(1);
@@ -207,7 +207,7 @@ bool SETcc(Ctx& c) {
 // CMOVcc: the source is read (and may fault) whatever the condition; a
 // 32-bit destination is written (zero-extended) even when it is false.
 bool CMOVcc(Ctx& c) {
-  if (c.model() < Model::Pentium3) return false;
+  if (!c.has(Feature::Cmov)) return false;
   return by_width(c.width(0), [&]<T W>() {
     ir::Val<W> src = c.read<W>(1);
     ir::Val<W> dst = c.read<W>(0);
@@ -260,6 +260,7 @@ const ir::Helper kCheckAligned16{"x86_check_aligned16", check_aligned16, ir::kWr
 // ZF = 1 and memory = ECX:EBX; else ZF = 0 and EDX:EAX = memory.
 bool CMPXCHG8B(Ctx& c) {
   const unsigned half = (c.in.rex & 8) ? 64 : 32;
+  if (half == 64 && !c.has(Feature::Cx16)) return false;
   if (half == 64) c.b.call(kCheckAligned16, c.ea());
   return by_width(half, [&]<T W>() {
     ir::Builder& b = c.b;

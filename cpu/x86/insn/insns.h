@@ -6,8 +6,10 @@
 namespace kiln::x86 {
 
 #define ROW(op, reg, NAME, ops, flags) bool NAME(Ctx&);
-#define ROWP(op, reg, pfx, NAME, ops, flags, model) bool NAME(Ctx&);
+#define ROWP(op, reg, pfx, NAME, ops, flags, need) bool NAME(Ctx&);
+#define ROWF(op, reg, NAME, ops, flags, need) bool NAME(Ctx&);
 #include "cpu/x86/opcodes.inc"
+#undef ROWF
 #undef ROWP
 #undef ROW
 

@@ -172,7 +172,7 @@ bool INVLPG(Ctx& c) {
       b.set(offsetof(X86State, kernel_gs_base), gs);
       return true;
     }
-    if (c.in.rm == 1 && c.model() >= Model::X64) {
+    if (c.in.rm == 1 && c.has(Feature::Rdtscp)) {
       c.b.call(kRdtsc, c.b.c64(1));
       return true;
     }

@@ -15,9 +15,9 @@ namespace kiln::x86 {
 namespace {
 using namespace x87::code;
 
-bool has_fpu(const Ctx& c) { return c.model() >= Model::I386; }
-bool p6(const Ctx& c) { return c.model() >= Model::Pentium3; }  // FCMOVcc, FCOMI, FXSAVE
-bool sse3(const Ctx& c) { return c.model() >= Model::X64; }     // FISTTP
+bool has_fpu(const Ctx& c) { return c.has(Feature::Fpu); }  // the 386 model too, as with a 387
+bool p6(const Ctx& c) { return c.has(Feature::Cmov); }       // FCMOVcc, FCOMI (CPUID: CMOV and FPU)
+bool sse3(const Ctx& c) { return c.has(Feature::Pni); }      // FISTTP
 
 // The memory operand of escape `esc` with ModR/M reg `reg`: its size in
 // bytes (0: no such instruction) and whether it is written.
@@ -157,7 +157,7 @@ bool escape(Ctx& c, unsigned esc) {
 }
 
 bool group15(Ctx& c) {
-  if (!p6(c) || c.in.mod == 3) return false;
+  if (c.in.mod == 3) return false;  // (the rows need FXSR or SSE)
   emit(c, kGroup15);
   return true;
 }
