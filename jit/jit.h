@@ -117,8 +117,11 @@ struct LinkSlots {
 // again, optimised, once they have run long in native code. Loops above all,
 // but not only: a switch-dispatched guest interpreter's handlers are short
 // regions without a loop, each entered by an indirect jump, and quick code
-// (every value through the stack) runs them at half the speed.
-constexpr unsigned kMaxOptimizedRegion = 96;
+// (every value through the stack) runs them at half the speed. That holds
+// for every region the engine builds (at most 160 guest instructions): at 96,
+// the i386 kernel's multi-precision loops (100-130 instructions, the hottest
+// code of its boot) stayed quick code for good, and the boot took 10% longer.
+constexpr unsigned kMaxOptimizedRegion = 160;
 inline bool region_worth_optimizing(std::span<const ir::Block* const> blocks) {
   unsigned insns = 0;
   for (const ir::Block* b : blocks) insns += b->guest_insns;
