@@ -109,7 +109,7 @@ bool X86Cpu::translate(uint64_t va, unsigned, mem::AccessType type, unsigned mmu
     *prot = mem::kProtRead | (may_write ? mem::kProtWrite : 0) | (nx ? 0 : mem::kProtExec);
     // A global page (G in the leaf, CR4.PGE) keeps its entries across CR3 loads.
     if ((e & G) && (st.cr4 & cr4::PGE)) *prot |= mem::kProtGlobal;
-    if (large) st.tlb_has_large = 1;
+    if (large) st.tlb_large.add(va & ~offset_mask, offset_mask + 1);
     return true;
   }
   return fail(0);

@@ -99,6 +99,39 @@ struct TableReg {
   uint32_t limit = 0xffff;
 };
 
+// The virtual ranges covering the large pages the softTLB has cached (QEMU
+// keeps one such range; a few keep a kernel's large-page direct map and text
+// from covering user space and vmalloc, whose pages INVLPG flushes one by one:
+// the amd64 kernel's boot flushed its whole TLB 70000 times with one).
+struct LargePageRanges {
+  static constexpr unsigned kRanges = 4;
+  uint64_t lo[kRanges] = {}, hi[kRanges] = {};  // [lo, hi)
+  unsigned count = 0;
+  bool covers(uint64_t va) const {
+    for (unsigned i = 0; i < count; i++)
+      if (va >= lo[i] && va < hi[i]) return true;
+    return false;
+  }
+  // A large page at `base` of `size` bytes: widens the nearest range (or one it touches) or starts one.
+  void add(uint64_t base, uint64_t size) {
+    const uint64_t end = base + size;
+    unsigned best = 0;
+    uint64_t best_gap = ~0ull;
+    for (unsigned i = 0; i < count; i++) {
+      const uint64_t gap = end < lo[i] ? lo[i] - end : base > hi[i] ? base - hi[i] : 0;
+      if (gap < best_gap) best = i, best_gap = gap;
+    }
+    if (best_gap != 0 && count < kRanges) {
+      lo[count] = base, hi[count] = end;
+      count++;
+      return;
+    }
+    if (base < lo[best]) lo[best] = base;
+    if (end > hi[best]) hi[best] = end;
+  }
+  void clear() { count = 0; }
+};
+
 struct X86State : cpu::StateHeader {
   uint64_t gpr[16] = {};
   // Lazy arithmetic flags
@@ -161,9 +194,10 @@ struct X86State : cpu::StateHeader {
   // NMI (cpu/x86/interrupt.cpp): one is latched (from the local APIC) and
   // waits while another's handler runs, from its delivery to the next IRET.
   uint64_t nmi_pending = 0, nmi_blocked = 0;
-  // The softTLB holds an entry of a 4 MiB, 2 MiB or 1 GiB page (its slots
-  // do not say which), so INVLPG must flush everything; cleared by full flushes.
-  uint64_t tlb_has_large = 0;
+  // Where the softTLB may hold entries of 4 MiB, 2 MiB or 1 GiB pages (its
+  // slots do not say which): INVLPG of an address there flushes everything,
+  // elsewhere only its 4 KiB page; cleared by full flushes.
+  LargePageRanges tlb_large;
   Model model = Model::I8086;
   // What the CPU has (features.h): the model's set as -cpu edited it. Fixed for the CPU's life, so
   // blocks may bake it in (it is not part of the mode bits).
@@ -201,17 +235,17 @@ inline void record_fault(X86State* s, unsigned vector, uint64_t error = kNoError
 
 // Translation flushes (Intel SDM Vol. 3 §4.10.4): everything, global pages
 // included (CR0.PG, CR4.PGE/PAE/PSE changes); a CR3 load (global pages stay
-// while CR4.PGE is set); INVLPG (the page, or everything while a large page is cached).
+// while CR4.PGE is set); INVLPG (the page, or everything if a cached large page may hold it).
 inline void flush_all_translations(X86State& s) {
   s.mem.flush_tlb();
-  s.tlb_has_large = 0;
+  s.tlb_large.clear();
 }
 inline void flush_for_cr3(X86State& s) {
   if (s.cr4 & cr4::PGE) s.mem.flush_non_global();
   else flush_all_translations(s);
 }
 inline void flush_page_translation(X86State& s, uint64_t linear) {
-  if (s.tlb_has_large) flush_all_translations(s);
+  if (s.tlb_large.covers(linear)) flush_all_translations(s);
   else s.mem.flush_page(linear);
 }
 
