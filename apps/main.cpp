@@ -103,13 +103,17 @@ static int run_kiln(int argc, char** argv) {
                  "kiln: guest instructions: %llu\n"
                  "kiln: blocks translated: %llu\n"
                  "kiln: blocks executed: %llu\n"
-                 "kiln: code invalidations: %llu\n"
-                 "kiln: translation flushes: %llu (block lookups past the vPC table: %llu)\n"
+                 "kiln: code invalidations: %llu (%llu blocks dropped)\n"
+                 "kiln: translation flushes: %llu (block lookups past the vPC table: %llu; softTLB flushes: %llu full, "
+                 "%llu non-global, %llu single-page)\n"
                  "kiln: time: %.3f s\n"
                  "kiln: guest MIPS: %.1f\n",
                  (unsigned long long)s.guest_insns, (unsigned long long)s.engine.blocks_translated,
                  (unsigned long long)s.engine.blocks_executed, (unsigned long long)s.engine.invalidations,
-                 (unsigned long long)s.engine.tlb_flushes, (unsigned long long)s.engine.table_lookups, s.engine.seconds, mips);
+                 (unsigned long long)s.engine.blocks_invalidated, (unsigned long long)s.engine.tlb_flushes,
+                 (unsigned long long)s.engine.table_lookups, (unsigned long long)s.engine.tlb_flush_kinds.full,
+                 (unsigned long long)s.engine.tlb_flush_kinds.non_global,
+                 (unsigned long long)s.engine.tlb_flush_kinds.page, s.engine.seconds, mips);
     if (s.jit_on)
       std::fprintf(stderr,
                    "kiln: regions compiled: %llu (%llu optimised; %llu guest blocks; %llu failed, %llu dropped, %llu requested)\n"

@@ -353,6 +353,47 @@ void Engine::invalidate_page(uint64_t page) {
   for (CachedBlock* b : blocks) drop_block(b);  // also off the other page's list if it spans two
   forget_vpc();
   stats_.invalidations++;
+  stats_.blocks_invalidated += blocks.size();
+}
+
+// The bytes a block was translated from: its instructions, and what the
+// decoder may have read past the last one (an x86 instruction it could not
+// decode: up to 15 bytes). A block crossing into its second page covers that
+// page's first bytes.
+bool Engine::block_covers(const CachedBlock& b, uint64_t pa, unsigned size) {
+  constexpr uint64_t kDecodeSlack = 15;
+  const uint64_t page = pa & mem::kPageMask, lo = pa & ~mem::kPageMask, hi = lo + size;
+  const uint64_t start = b.phys_pc & ~mem::kPageMask, end = start + b.guest_bytes + kDecodeSlack;  // end: past the page maybe
+  if (page == b.first_page && lo < end && hi > start) return true;
+  const bool crosses = start + b.guest_bytes > mem::kPageSize;
+  return crosses && page == b.last_page && lo < end - mem::kPageSize;
+}
+
+bool Engine::covers_code(uint64_t pa, unsigned size) {
+  auto it = page_blocks_.find(pa & mem::kPageMask);
+  if (it == page_blocks_.end()) return false;
+  for (const CachedBlock* b : it->second)
+    if (block_covers(*b, pa, size)) return true;
+  return false;
+}
+
+void Engine::code_stored(uint64_t pa, unsigned size) {
+  const uint64_t page = pa & mem::kPageMask;
+  auto it = page_blocks_.find(page);
+  if (it == page_blocks_.end()) return;
+  if (!covers_code(pa, size)) return;
+  // A region's native code holds its members', all on its head's page (and a
+  // compile on its way, their IR): with any block there going, every block
+  // there with native code, or code coming, goes too.
+  std::vector<CachedBlock*> drop;
+  for (CachedBlock* b : it->second)
+    if (block_covers(*b, pa, size) || b->native || b->ticket || b->optimizing || b->code_owner) drop.push_back(b);
+  // Off both pages' lists; an emptied list goes (and the page's mark with the
+  // store's slow path, once no engine has code there: mem::store_slow).
+  for (CachedBlock* b : drop) drop_block(b);
+  forget_vpc();
+  stats_.invalidations++;
+  stats_.blocks_invalidated += drop.size();
 }
 
 void Engine::code_written(uint64_t pa, unsigned size) {
@@ -633,6 +674,7 @@ Engine::SliceEnd Engine::run_for(uint64_t max_blocks) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stats_.seconds += seconds;
+  stats_.tlb_flush_kinds = st.mem.flush_counts;
   if (const uint64_t ticks = opts_.time_native ? host_ticks() - ticks0 : 0)
     stats_.native_seconds += seconds * double(native_ticks) / double(ticks);
   free_retired();

@@ -27,9 +27,11 @@ struct Stats {
   uint64_t blocks_executed = 0;
   uint64_t native_executed = 0;  // of blocks_executed, how many ran as JIT code
   double native_seconds = 0;     // with Options::time_native
-  uint64_t invalidations = 0;
+  uint64_t invalidations = 0;      // stores (or DMA, remappings) into translated code that dropped blocks
+  uint64_t blocks_invalidated = 0;  // the blocks they dropped
   uint64_t exceptions = 0;
   uint64_t tlb_flushes = 0;       // translation changes the block lookup saw (each empties the vPC table)
+  mem::MemContext::FlushCounts tlb_flush_kinds;  // the softTLB's flushes, by kind (MemContext::flush_counts)
   uint64_t table_lookups = 0;     // block lookups the vPC table missed (a hash-table search)
   double seconds = 0;
   // Sums another hart's counts in (seconds are the machine's, not summed).
@@ -39,8 +41,12 @@ struct Stats {
     native_executed += o.native_executed;
     native_seconds += o.native_seconds;
     invalidations += o.invalidations;
+    blocks_invalidated += o.blocks_invalidated;
     exceptions += o.exceptions;
     tlb_flushes += o.tlb_flushes;
+    tlb_flush_kinds.full += o.tlb_flush_kinds.full;
+    tlb_flush_kinds.non_global += o.tlb_flush_kinds.non_global;
+    tlb_flush_kinds.page += o.tlb_flush_kinds.page;
     table_lookups += o.table_lookups;
   }
 };
@@ -96,6 +102,10 @@ class Engine : public mem::CodeWatcher {
   // Drops every translated block (RISC-V fence.i, tests).
   void flush_all();
   void code_written(uint64_t pa, unsigned size) override;
+  // A store drops only the blocks translated from the bytes it changes (and
+  // native code holding them): the rest of the page's code stays.
+  bool covers_code(uint64_t pa, unsigned size) override;
+  void code_stored(uint64_t pa, unsigned size) override;
 
   const Stats& stats() const { return stats_; }
   size_t cached_blocks() const { return cache_.size(); }
@@ -203,6 +213,8 @@ class Engine : public mem::CodeWatcher {
   // The physical page the code at `va` is fetched from now; false (no guest fault left recorded) if none.
   bool code_page(uint64_t va, uint64_t* page);
   void invalidate_page(uint64_t page);
+  // Was `b` translated from any of the bytes [pa, pa + size) (on one page)?
+  static bool block_covers(const CachedBlock& b, uint64_t pa, unsigned size);
   void retire(CachedBlock* b);
   void free_retired();
   void collect_compiled();

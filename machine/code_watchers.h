@@ -14,6 +14,14 @@ class CodeWatchers final : public mem::CodeWatcher {
   void code_written(uint64_t pa, unsigned size) override {
     for (mem::CodeWatcher* w : list_) w->code_written(pa, size);
   }
+  bool covers_code(uint64_t pa, unsigned size) override {
+    for (mem::CodeWatcher* w : list_)
+      if (w->covers_code(pa, size)) return true;
+    return false;
+  }
+  void code_stored(uint64_t pa, unsigned size) override {
+    for (mem::CodeWatcher* w : list_) w->code_stored(pa, size);
+  }
 
  private:
   std::vector<mem::CodeWatcher*> list_;

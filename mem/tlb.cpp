@@ -49,7 +49,8 @@ void MemContext::flush_non_global() {
     keep[kept++] = GlobalFill{g.slot, now};
     std::memset(&now, 0xff, sizeof now);
   }
-  flush_tlb();
+  flush_counts.non_global++;
+  drop_entries();
   for (uint32_t i = 0; i < kept; i++) {
     const GlobalFill& g = keep[i];
     globals[i] = g;
@@ -61,6 +62,7 @@ void MemContext::flush_non_global() {
 }
 
 void MemContext::flush_page(uint64_t va) {
+  flush_counts.page++;
   const uint64_t page = va & kPageMask;
   for (unsigned mode = 0; mode < kMmuModes; mode++) {
     TlbEntry& e = tlb_entry(*this, mode, va);
@@ -217,13 +219,19 @@ bool store_slow(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx, boo
     return true;
   }
   if (r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher) {
-    if (m.in_block && !m.single_insn) {
-      m.rerun_alone = true;
-      return false;
+    if (m.code_watcher->covers_code(pa, size)) {
+      if (m.in_block && !m.single_insn) {
+        m.rerun_alone = true;
+        return false;
+      }
+      m.code_watcher->code_stored(pa, size);
     }
-    m.code_watcher->code_written(pa, size);
-    // The watcher cleared the page's code bit; let the next access refill fast.
-    tlb_entry(m, mmu_idx, va).addr_write = kTlbInvalid | kTlbSlow;
+    // A page left without code (by this store or earlier ones) takes fast
+    // stores again: the next access refills the entry without the mark.
+    if (!m.code_watcher->covers_code(pa & kPageMask, unsigned(kPageSize))) {
+      m.map->set_code_page(pa, false);
+      tlb_entry(m, mmu_idx, va).addr_write = kTlbInvalid | kTlbSlow;
+    }
   }
   host_store(r->host + (pa - r->base), size, value);
   return true;
@@ -240,7 +248,8 @@ bool probe_store(MemContext& m, uint64_t va, unsigned size, unsigned mmu_idx) {
   if (!access_allowed(*m.map, *r, pa, size, false)) return access_fault(m, va, AccessType::Write);
   // The two stores store_slow abandons for a rerun of the instruction by itself.
   const bool abandoned = r->kind == RegionKind::Mmio ? r->device->rules(pa - r->base).write_may_stop
-                         : r->kind == RegionKind::Ram ? r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher && m.in_block
+                         : r->kind == RegionKind::Ram ? r->code_pages[(pa - r->base) >> kPageBits] && m.code_watcher && m.in_block &&
+                                                            m.code_watcher->covers_code(pa, size)
                                                       : false;
   if (abandoned && !m.single_insn) {
     m.rerun_alone = true;

@@ -70,7 +70,20 @@ class Translator {
 class CodeWatcher {
  public:
   virtual ~CodeWatcher() = default;
+  // Something (DMA, the debugger, a board remapping memory) is about to change
+  // [pa, pa + size): the code translated from the page(s) it touches goes.
   virtual void code_written(uint64_t pa, unsigned size) = 0;
+  // A CPU store into a page holding code, of the bytes [pa, pa + size) (on
+  // that page). Does translated code cover any of them? If not, the store goes
+  // ahead and the page's code stays: a page may hold code and data, which the
+  // guest keeps writing. (By default: yes, as if the page were all code.)
+  virtual bool covers_code(uint64_t pa, unsigned size) {
+    (void)pa, (void)size;
+    return true;
+  }
+  // Such a store, into code (covers_code): the code over those bytes goes (by
+  // default, all of the page's).
+  virtual void code_stored(uint64_t pa, unsigned size) { code_written(pa, size); }
 };
 
 // Debugger watchpoints (gdb's Z2-Z4) on virtual ranges of any size and
@@ -133,7 +146,16 @@ struct MemContext {
   uint32_t global_count = 0;
   GlobalFill globals[kTlbGlobals];
 
+  // Flushes by kind, for --stats: everything, all but global entries, one page.
+  struct FlushCounts {
+    uint64_t full = 0, non_global = 0, page = 0;
+  } flush_counts;
+
   void flush_tlb() {
+    flush_counts.full++;
+    drop_entries();
+  }
+  void drop_entries() {
     if (fill_count > kTlbFillLog) {
       std::memset(tlb, 0xff, sizeof tlb);
     } else {

@@ -14,7 +14,10 @@
 ;   G  code whose GDT lies on its own page far-jumps through a descriptor whose
 ;      accessed bit is clear: the CPU's store of that bit (from a helper) goes
 ;      into the running block's code page and must not lose the jump (Debian's
-;      memtest86+ starts this way).
+;      memtest86+ starts this way);
+;   B  code and data on one page: a function counts its calls in a word beside
+;      its code (stores that leave the code as it is), then a function on that
+;      page rewrites an immediate of the first, which must take effect at once.
 ; Each phase prints its letter on the debugcon at 0xE9; the end prints "PASS"
 ; and exits through isa-debug-exit with 0 (Kiln's status 1). A failed check
 ; prints " F n" and exits with n.
@@ -35,6 +38,7 @@ cpu 486
 %define STRADDLE_NP (0x32000 - 3) ; 0x31FFD: the rest on 0x32000, not present at first
 %define ALT_PAGE 0x33000          ; other bytes that 0x31000 is remapped to
 %define CODE_D 0x26000            ; far jumps through a GDT on its own page
+%define CODE_E 0x28000            ; code and data on one page
 
 %include "pm32.inc"
 
@@ -141,6 +145,22 @@ align 8
 .gdtr: dw 31
        dd IN_D(.gdt)
 gdt_page_end:
+
+; CODE_E: returns its call count (kept beside its code) plus an immediate;
+; .patch, on the same page, writes ECX into that immediate.
+%define IN_E(x) (CODE_E + (x) - mixed)
+mixed:
+  inc dword [IN_E(.count)]
+  mov eax, [IN_E(.count)]
+.add:
+  add eax, strict dword 0x100
+  ret
+.patch:
+  mov [IN_E(.add) + 1], ecx
+  ret
+align 4
+.count: dd 0
+mixed_end:
 
 pm32:
   pm32_entry
@@ -283,6 +303,25 @@ pm32:
   dec edx
   jnz .gdt
   mov al, 'G'
+  out DEBUGCON, al
+
+  ; ---- B: code and data on one page
+  copy_to_ram mixed, mixed_end, CODE_E
+  mov edx, 1
+.beside:                                 ; the count grows, the code stays
+  call_abs CODE_E
+  lea ebx, [edx + 0x100]
+  cmp eax, ebx
+  fail_unless e, 22
+  inc edx
+  cmp edx, 6
+  jb .beside
+  mov ecx, 0x200
+  call_abs IN_E(mixed.patch)
+  call_abs CODE_E
+  cmp eax, 6 + 0x200
+  fail_unless e, 23
+  mov al, 'B'
   out DEBUGCON, al
   jmp pass32
 

@@ -50,9 +50,12 @@ TEST_CASE("x86 INVLPG: a full flush only inside a cached large page", "[x86][tlb
   flush_all_translations(s);
   uint64_t v = 0;
   for (uint64_t va : {0xc0001000ull, 0x08000000ull}) REQUIRE(mem::load(s.mem, va, 4, kMmuSuper, false, &v));
+  const mem::MemContext::FlushCounts before = s.mem.flush_counts;
   flush_page_translation(s, 0x08000000);  // a 4 KiB page: its entry alone
-  CHECK(mem::tlb_entry(s.mem, kMmuSuper, 0x08000000).addr_read != 0x08000000);
+  CHECK(s.mem.flush_counts.page == before.page + 1);
+  CHECK(s.mem.flush_counts.full == before.full);
   CHECK(mem::tlb_entry(s.mem, kMmuSuper, 0xc0001000).addr_read == 0xc0001000);  // the large page's entry stays
   flush_page_translation(s, 0xc03ff000);  // inside the large page: everything
+  CHECK(s.mem.flush_counts.full == before.full + 1);
   CHECK(mem::tlb_entry(s.mem, kMmuSuper, 0xc0001000).addr_read != 0xc0001000);
 }
