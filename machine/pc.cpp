@@ -179,6 +179,7 @@ class Pc final : public Machine {
     c.cpu = std::make_unique<x86::X86Cpu>(map_, model);
     c.cpu->set_log(&log_);  // -d int
     c.cpu->s().ports = &ports_;
+    c.cpu->s().clock = &events_;  // the TSC counts the time the devices count
     c.engine = std::make_unique<engine::Engine>(*c.cpu, map_, log_,
                                                 engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
                                                                 cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});

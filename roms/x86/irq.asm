@@ -108,12 +108,7 @@ wait_tick:
   ret
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
+  real_mode_flat
   mov word [0x20 * 4], irq0_real
   mov word [0x20 * 4 + 2], 0xf000
   mov dword [TICKS], 0

@@ -84,12 +84,7 @@ section main start=0 vstart=0
 e820_name: db 'etc/e820', 0
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
+  real_mode_flat
   cld
   cmos_read STAGE_CMOS
   cmp al, 1

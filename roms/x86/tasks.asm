@@ -77,12 +77,7 @@ ldt_end:
 %include "common.inc"
 
 start:
-  cli
-  xor ax, ax
-  mov ss, ax
-  mov sp, STACK
-  mov ds, ax
-  mov es, ax
+  real_mode_flat
   mov al, 'R'
   out DEBUGCON, al
   mov si, gdt

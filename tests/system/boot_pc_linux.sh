@@ -2,7 +2,8 @@
 # Boots Debian's x86 kernel with a busybox initramfs on -M pc by the direct
 # kernel boot (scripts/x86-linux.sh fetches both into the cache) and checks
 # the init's markers, its ACPI power-off that ends the run (ACPI, the IOAPIC
-# and the local APIC timer in use), and that the flags the kernel lists in
+# and the local APIC timer in use), the TSC calibrated against the PIT, and
+# that the flags the kernel lists in
 # /proc/cpuinfo are exactly those Kiln's CPUID gives the model (below).
 # Skips (exit 77) when the cache has not been filled
 # (scripts/x86-linux.sh [--arch i386] --fetch-only fills it).
@@ -72,6 +73,9 @@ if ! grep -q "KILN-X86-LINUX-DONE" "$log"; then echo "FAIL: init did not reach K
 for line in "ACPI: Using IOAPIC for interrupt routing" "ACPI: PM: (supports S0 S5)" "LOC:\( *[1-9][0-9]*\)\{1,\} *Local timer interrupts"; do
   if ! grep -q "$line" "$log"; then echo "FAIL: no '$line' in the log (ACPI, the IOAPIC or the local APIC timer unused)"; exit 1; fi
 done
+# The TSC calibrated against the PIT (the PIT and the TSC count one clock; the PM timer is the fallback).
+if grep -q "tsc: Unable to calibrate against PIT" "$log"; then echo "FAIL: the kernel could not calibrate the TSC against the PIT"; exit 1; fi
+if ! grep -q "tsc: Detected [0-9.]* MHz processor" "$log"; then echo "FAIL: no 'tsc: Detected ... MHz processor' in the log"; exit 1; fi
 if [ "$smp" -gt 1 ] && ! grep -q "smp: Brought up 1 node, $smp CPUs" "$log"; then
   echo "FAIL: the kernel did not bring up $smp CPUs"; exit 1
 fi
