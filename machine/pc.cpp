@@ -107,7 +107,7 @@ class Pc final : public Machine {
       pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
       isa_dma_->set_up_cascade();
       const firmware::AcpiTables acpi =
-          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
+          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .fdc = fdc_ != nullptr}));
       pc::AcpiImage acpi_image{.rsdp_addr = pc::kAcpiRsdpAddr, .tables_addr = pc::kAcpiTablesAddr, .rsdp = {}, .tables = {}};
       acpi.link(acpi_image.tables_addr, acpi_image.tables, acpi_image.rsdp);
       Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_, acpi_image);
@@ -710,7 +710,7 @@ class Pc final : public Machine {
     Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
     if (!start) return make_error(start.error());
     const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .boot_order = cfg.boot_order.empty() ? "cad" : cfg.boot_order,
-                                  .ide_disks = cmos_disks(), .floppy_types = floppy_types_};
+                                  .ide_disks = cmos_disks(), .floppy_types = floppy_types_, .fdc = fdc_ != nullptr};
     rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);
