@@ -2,7 +2,7 @@
 # Boots Debian's x86 kernel with a busybox initramfs on -M pc by the direct
 # kernel boot (scripts/x86-linux.sh fetches both into the cache) and checks
 # the init's markers, its ACPI power-off that ends the run (ACPI, the IOAPIC
-# and the local APIC timer in use), the TSC calibrated against the PIT, and
+# and the local APIC timer in use), the TSC's frequency found, and
 # that the flags the kernel lists in
 # /proc/cpuinfo are exactly those Kiln's CPUID gives the model (below).
 # Skips (exit 77) when the cache has not been filled

@@ -4,7 +4,7 @@
 # isolinux on an El Torito CD-ROM (images made by scripts/x86-boot-images.sh).
 # Checks the loader's banner on COM1 (its config says SERIAL 0), then what the
 # direct boot checks (pc_linux_checks.sh): the init's markers, ACPI, the IOAPIC
-# and the local APIC timer in use, the TSC calibrated against the PIT, and the
+# and the local APIC timer in use, the TSC's frequency found, and the
 # ACPI power-off that ends the run (status 0). Skips (exit 77) when the images
 # have not been built.
 # usage: boot_pc_loader.sh disk|cd KILN [extra kiln args...]
