@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <thread>
 
@@ -24,6 +25,29 @@ uint64_t host_ticks() {
   return uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
 #endif
 }
+
+// For its lifetime, host time is not the guest's: the CPU thread is making
+// code (translating a block, forming a JIT region, installing or waiting for
+// compiled code), and on hardware code run for the first time costs no more
+// than code run again. The virtual clock leaves it out (EventLoop::exclude;
+// no events: nothing to tell). `depth` counts the nested ones: only the
+// outermost tells, so no time is left out twice.
+class NotGuestTime {
+ public:
+  NotGuestTime(EventLoop* events, unsigned& depth) : events_(depth++ == 0 ? events : nullptr), depth_(depth) {}
+  ~NotGuestTime() {
+    depth_--;
+    if (events_)
+      events_->exclude(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0_).count()));
+  }
+  NotGuestTime(const NotGuestTime&) = delete;
+  NotGuestTime& operator=(const NotGuestTime&) = delete;
+
+ private:
+  EventLoop* events_;
+  unsigned& depth_;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+};
 }  // namespace
 
 Engine::Engine(cpu::Cpu& cpu, mem::PhysMap& map, Log& log, Options opts)
@@ -151,6 +175,7 @@ void Engine::free_retired() {
 }
 
 void Engine::collect_compiled() {
+  NotGuestTime not_guest_time(events_, making_code_);
   opts_.jit->take_finished(this, &compiled_);
   for (const jit::Finished& f : compiled_) {
     auto it = compiling_.find(f.ticket);
@@ -221,6 +246,7 @@ void Engine::drop_sharers(CachedBlock* head) {
 void Engine::optimize_if_hot(CachedBlock* b) {
   // A block retired while it ran (a store into its page) is freed at the next block: no new requests.
   if (b->retired || b->links.runs < opts_.jit_optimize_after) return;
+  NotGuestTime not_guest_time(events_, making_code_);
   quick_.erase(b);
   // The optimised code keeps the entries the guest has used: an entry into
   // the middle of a loop makes it irreducible, which LLVM optimises less well.
@@ -239,6 +265,7 @@ void Engine::optimize_if_hot(CachedBlock* b) {
 }
 
 void Engine::wait_for(jit::Ticket t) {
+  NotGuestTime not_guest_time(events_, making_code_);
   while (opts_.jit_sync && compiling_.count(t)) {  // deterministic tier-up for tests
     std::this_thread::yield();
     collect_compiled();
@@ -262,6 +289,7 @@ bool Engine::compile_region(CachedBlock* head, bool straight_ok) {
   // kRegionRecheck runs until it has a loop (its other blocks may have been
   // translated since) or the straight-line threshold is reached.
   if (!straight_ok && (head->executions - opts_.jit_threshold) % kRegionRecheck) return false;
+  NotGuestTime not_guest_time(events_, making_code_);
   std::vector<CachedBlock*> members = region_members(head);
   std::vector<const ir::Block*> blocks = ir_of(members);
   if (!straight_ok && !jit::region_has_loop(blocks)) return false;
@@ -402,6 +430,7 @@ void Engine::code_written(uint64_t pa, unsigned size) {
 }
 
 Engine::CachedBlock* Engine::translate(uint64_t pa, uint64_t mode) {
+  NotGuestTime not_guest_time(events_, making_code_);
   cpu::StateHeader& st = cpu_.state();
   ir::Block ir;
   ir.pc = st.pc;

@@ -272,7 +272,8 @@ class Engine : public mem::CodeWatcher {
   std::unordered_set<CachedBlock*> linked_;  // blocks with an outgoing link: what unlink_all visits
   std::unordered_set<CachedBlock*> quick_;   // blocks running quick code that may become worth optimising
   bool code_replaced_ = false;               // collect_compiled() swapped in optimised code
-  std::vector<jit::Finished> compiled_;  // scratch for collect_compiled
+  std::vector<jit::Finished> compiled_;      // scratch for collect_compiled
+  unsigned making_code_ = 0;                 // NotGuestTime (engine.cpp) nesting: its time is not the guest's
   std::atomic<bool> stop_{false};
   std::atomic<int> stop_code_{0};
   Stats stats_;

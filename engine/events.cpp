@@ -26,7 +26,8 @@ void EventLoop::remove_exit_flag(std::atomic<uint32_t>* flag) {
 }
 
 uint64_t EventLoop::now_ns() const {
-  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count());
+  const uint64_t host = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count());
+  return host - excluded_ns_.load(std::memory_order_relaxed);
 }
 
 Clock::TimerId EventLoop::schedule(uint64_t deadline_ns, Callback fn) {

@@ -154,6 +154,8 @@ Bytes io(uint16_t base, uint8_t count) {
 }
 // An IRQ descriptor without flags (edge, active high): the IRQ's bit in a 16-bit mask.
 Bytes irq(uint8_t n) { return {0x22, uint8_t(1u << n), uint8_t((1u << n) >> 8)}; }
+// A DMA descriptor: the channel's bit; compatibility timing, not a bus master, 8-bit transfers.
+Bytes dma(uint8_t channel) { return {0x2a, uint8_t(1u << channel), 0x00}; }
 // Extended interrupt descriptor: one interrupt, consumer, level-triggered, active high, shared.
 Bytes shared_level_irq(uint32_t n) {
   Bytes out{0x89, 0x06, 0x00, 0x01 | 0x08, 0x01};
@@ -223,6 +225,14 @@ Bytes facs() {
   return out;
 }
 
+// Device (name) { Name (_HID, EISAID (hid)) Name (_CRS, ResourceTemplate () { resources }) }.
+Bytes isa_device(const char* name, const char* hid, Bytes resources) {
+  append(resources, res::kEndTag);
+  Bytes body = aml::name_decl("_HID", aml::integer(aml::eisa_id(hid)));
+  append(body, aml::name_decl("_CRS", aml::buffer(resources)));
+  return aml::device(name, body);
+}
+
 Bytes dsdt(const AcpiDescription& d) {
   Bytes crs;
   append(crs, res::word_space(res::kBusNumber, 0, 0x00, 0xff));
@@ -262,15 +272,19 @@ Bytes dsdt(const AcpiDescription& d) {
     append(links, aml::device(std::string("LNK") + char('A' + pirq), link));
   }
   if (!routes.empty()) append(pci0, aml::name_decl("_PRT", aml::package(routes)));
-  // The PIIX3's ISA bridge (01.0) and the 8042's keyboard behind it.
+  // The PIIX3's ISA bridge (01.0) and the 8042's keyboard behind it, and the floppy controller.
   Bytes kbd_crs = res::io(d.kbd_data_port, 1);
   append(kbd_crs, res::io(d.kbd_command_port, 1));
   append(kbd_crs, res::irq(d.kbd_irq));
-  append(kbd_crs, res::kEndTag);
-  Bytes kbd = aml::name_decl("_HID", aml::integer(aml::eisa_id("PNP0303")));
-  append(kbd, aml::name_decl("_CRS", aml::buffer(kbd_crs)));
   Bytes isa = aml::name_decl("_ADR", aml::integer(0x00010000));
-  append(isa, aml::device("KBD_", kbd));
+  append(isa, isa_device("KBD_", "PNP0303", kbd_crs));
+  if (d.fdc) {
+    Bytes fdc_crs = res::io(d.fdc_base, d.fdc_ports);
+    append(fdc_crs, res::io(d.fdc_dir_port, 1));
+    append(fdc_crs, res::irq(d.fdc_irq));
+    append(fdc_crs, res::dma(d.fdc_dma));
+    append(isa, isa_device("FDC0", "PNP0700", fdc_crs));
+  }
   append(pci0, aml::device("ISA_", isa));
   Bytes out = table_header("DSDT", 2, "KILNDSDT");
   // \_S5: SLP_TYPa, SLP_TYPb (no PM1b block), two reserved.

@@ -3,7 +3,8 @@
 // (revision 3) with its FACS and a DSDT, and a MADT. The DSDT's AML is
 // encoded by hand (AcpiDescription says what it holds): \_S5 for soft-off
 // and \_SB.PCI0, the PCI host bridge with the resources it decodes and its
-// interrupt routing (_PRT), and the ISA bridge's PS/2 keyboard.
+// interrupt routing (_PRT), and the ISA bridge's PS/2 keyboard and, if the
+// board has one, floppy controller.
 //
 // The tables come as two blobs, QEMU's fw_cfg files "etc/acpi/tables" (FACS
 // first, then DSDT, FADT, MADT, RSDT, XSDT) and "etc/acpi/rsdp", with the
@@ -44,6 +45,12 @@ struct AcpiDescription {
   // for it before it sets up the PS/2 keyboard, Linux's i8042 driver too.
   uint16_t kbd_data_port = 0x60, kbd_command_port = 0x64;
   uint8_t kbd_irq = 1;
+  // The floppy controller, as \_SB.PCI0.ISA.FDC0 (PNP0700), as QEMU's DSDT
+  // has it: its ports (fdc_ports from fdc_base, and the digital input port),
+  // IRQ and ISA DMA channel (8-bit, compatibility timing). None without `fdc`.
+  bool fdc = false;
+  uint16_t fdc_base = 0x3f0, fdc_dir_port = 0x3f7;
+  uint8_t fdc_ports = 6, fdc_irq = 6, fdc_dma = 2;
 };
 
 // A pointer field the loader must add a blob's guest address to.

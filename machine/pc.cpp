@@ -114,7 +114,7 @@ class Pc final : public Machine {
       pci_->set_up_without_firmware(pc::kAcpiPmBase, pc::kPirqIrqs);
       isa_dma_->set_up_cascade();
       const firmware::AcpiTables acpi =
-          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp}));
+          firmware::build_acpi_tables(pc::acpi_description({.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .fdc = fdc_ != nullptr}));
       pc::AcpiImage acpi_image{.rsdp_addr = pc::kAcpiRsdpAddr, .tables_addr = pc::kAcpiTablesAddr, .rsdp = {}, .tables = {}};
       acpi.link(acpi_image.tables_addr, acpi_image.tables, acpi_image.rsdp);
       Result<pc::KernelEntry> entry = pc::load_kernel(cfg, map_, acpi_image);
@@ -187,6 +187,7 @@ class Pc final : public Machine {
     c.cpu = std::make_unique<x86::X86Cpu>(map_, model, features);
     c.cpu->set_log(&log_);  // -d int
     c.cpu->s().ports = &ports_;
+    c.cpu->s().clock = &events_;  // the TSC counts the time the devices count
     c.engine = std::make_unique<engine::Engine>(*c.cpu, map_, log_,
                                                 engine::Options{64, cfg.verify_ir, jit_.get(), cfg.jit_threshold, cfg.jit_straight_threshold,
                                                                 cfg.jit_sync, cfg.stats, cfg.jit_optimize_after});
@@ -717,7 +718,7 @@ class Pc final : public Machine {
     Result<int64_t> start = pc::rtc_start_ns(cfg.rtc_base, std::chrono::duration_cast<std::chrono::nanoseconds>(host_now).count());
     if (!start) return make_error(start.error());
     const pc::FirmwareFacts facts{.ram_bytes = cfg.ram_bytes, .cpus = cfg.smp, .boot_order = cfg.boot_order.empty() ? "cad" : cfg.boot_order,
-                                  .ide_disks = cmos_disks(), .floppy_types = floppy_types_};
+                                  .ide_disks = cmos_disks(), .floppy_types = floppy_types_, .fdc = fdc_ != nullptr};
     rtc_ = std::make_unique<devices::Mc146818>(events_, isa_irq(8), *start);
     pc::fill_cmos(*rtc_, facts);
     fw_cfg_ = std::make_unique<devices::FwCfg>(map_);

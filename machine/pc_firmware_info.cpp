@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iterator>
 
+#include "devices/pc/floppy.h"
 #include "devices/pc/i8042.h"
 #include "devices/pc/ioapic.h"
 #include "devices/pc/lapic.h"
@@ -120,6 +121,12 @@ firmware::AcpiDescription acpi_description(const FirmwareFacts& facts) {
   d.kbd_data_port = uint16_t(devices::I8042::kDataPort);
   d.kbd_command_port = uint16_t(devices::I8042::kCommandPort);
   d.kbd_irq = 1;  // the board wires the 8042's keyboard to ISA IRQ 1
+  d.fdc = facts.fdc;
+  d.fdc_base = uint16_t(devices::FloppyController::kBase);
+  d.fdc_ports = uint8_t(devices::FloppyController::kLowPorts);
+  d.fdc_dir_port = uint16_t(devices::FloppyController::kDirPort);
+  d.fdc_irq = uint8_t(devices::FloppyController::kIrq);
+  d.fdc_dma = uint8_t(devices::FloppyController::kDmaChannel);
   return d;
 }
 

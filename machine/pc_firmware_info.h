@@ -30,6 +30,8 @@ struct FirmwareFacts {
   std::array<std::optional<DiskGeometry>, 2> ide_disks{};
   // The CMOS types of floppy drives A: and B: (0: none; 2 1.2M, 3 720K, 4 1.44M, 5 2.88M).
   std::array<uint8_t, 2> floppy_types{};
+  // The board has the floppy controller (the DSDT then describes it).
+  bool fdc = false;
 };
 
 // CMOS bytes (IBM AT layout plus the Bochs/QEMU extensions SeaBIOS reads).

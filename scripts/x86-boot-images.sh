@@ -10,9 +10,10 @@
 #                      no-emulation boot image with its boot info table, the boot
 #                      catalog, ldlinux.c32, isolinux.cfg, vmlinuz and initrd
 # Both configs send the loader's console to COM1 (SERIAL 0 115200) and boot
-# with kiln.test, so the init resets after its markers.
-# usage: scripts/x86-boot-images.sh [--force]   (without --force, images newer
-# than the kernel and initrd are kept: fast when present)
+# with kiln.test, so the init powers off through ACPI after its markers.
+# usage: scripts/x86-boot-images.sh [--force]   (without --force, an image
+# newer than the kernel, the initrd and this script, built from the same
+# loader config (kept beside it as IMAGE.cfg), is kept: fast when present)
 set -euo pipefail
 cache=${KILN_LINUX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln/linux}
 force=0
@@ -21,7 +22,7 @@ for f in vmlinuz initrd.cpio.gz; do
   [ -f "$cache/$f" ] || { echo "x86-boot-images: $cache/$f missing (run scripts/x86-linux.sh --fetch-only)" >&2; exit 1; }
 done
 syslinux_bios=/usr/lib/syslinux/modules/bios
-cmdline="console=ttyS0 noapic nolapic acpi=off panic=-1 kiln.test"
+cmdline="console=ttyS0 panic=-1 kiln.test"
 loader_cfg() { # the same config for syslinux and isolinux
   cat <<CFG
 SERIAL 0 115200
@@ -34,7 +35,10 @@ LABEL linux
   APPEND $cmdline
 CFG
 }
-up_to_date() { [ $force = 0 ] && [ -f "$1" ] && [ "$1" -nt "$cache/vmlinuz" ] && [ "$1" -nt "$cache/initrd.cpio.gz" ] && [ "$1" -nt "$0" ]; }
+up_to_date() {
+  [ $force = 0 ] && [ -f "$1" ] && [ "$1" -nt "$cache/vmlinuz" ] && [ "$1" -nt "$cache/initrd.cpio.gz" ] && [ "$1" -nt "$0" ] &&
+    loader_cfg | cmp -s - "$1.cfg"
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -55,6 +59,7 @@ if ! up_to_date "$disk"; then
   # syslinux writes the partition's boot sector and ldlinux.sys/ldlinux.c32 through mtools.
   syslinux --offset $((part_start * 512)) --install "$tmp"
   mv "$tmp" "$disk"
+  loader_cfg > "$disk.cfg"
   echo "x86-boot-images: built $disk"
 fi
 
@@ -70,5 +75,6 @@ if ! up_to_date "$iso"; then
     -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$tree" \
     2>"$work/xorriso.log" || { cat "$work/xorriso.log" >&2; exit 1; }  # (its banner goes to stderr even with -quiet)
   mv "$work/cd.iso" "$iso"
+  loader_cfg > "$iso.cfg"
   echo "x86-boot-images: built $iso"
 fi

@@ -14,6 +14,9 @@
 #include "cpu/common/state.h"
 #include "cpu/x86/features.h"
 
+namespace kiln {
+class Clock;
+}
 namespace kiln::mem {
 class PortSpace;
 }
@@ -205,6 +208,8 @@ struct X86State : cpu::StateHeader {
   mem::PortSpace* ports = nullptr;  // the board's I/O port bus; none: every port reads as all ones
   // The board's local APIC (IA32_APIC_BASE, CR8, CPUID's APIC bit and ID); none: apic_base is a plain MSR.
   ApicLink* apic = nullptr;
+  // The board's virtual clock, which the TSC counts (as its timers do); none: host time.
+  const Clock* clock = nullptr;
 };
 
 constexpr uint64_t kReturnToFaulting = ~0ull;

@@ -4,6 +4,7 @@
 // the state unchanged when it refuses.
 #include <chrono>
 
+#include "common/clock.h"
 #include "cpu/x86/apic_link.h"
 #include "cpu/x86/cpuid.h"
 #include "cpu/x86/flags.h"
@@ -208,8 +209,11 @@ uint64_t cpuid_helper(void* env, uint64_t, uint64_t, uint64_t) {
   return 0;
 }
 
-// The time-stamp counter: host nanoseconds (a 1 GHz TSC) plus the guest's offset.
+// The time-stamp counter: a 1 GHz count of the board's virtual clock, so it
+// keeps step with the PIT, the APIC timer and the PM timer (a kernel
+// calibrates it against them), plus the guest's offset.
 uint64_t tsc(const X86State* s) {
+  if (s->clock) return s->clock->now_ns() + s->tsc_offset;
   const auto ns = std::chrono::steady_clock::now().time_since_epoch();
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(ns).count()) + s->tsc_offset;
 }

@@ -150,6 +150,32 @@ TEST_CASE("ACPI tables linked: checksums, pointers, FADT, MADT per CPU, DSDT", "
   }
 }
 
+TEST_CASE("ACPI DSDT: the floppy controller FDC0 only on a board with one", "[acpi]") {
+  // Device (FDC0) { Name (_HID, EISAID ("PNP0700")) Name (_CRS, ResourceTemplate () {
+  //   IO (Decode16, 0x3F0, 0x3F0, 1, 6) IO (Decode16, 0x3F7, 0x3F7, 1, 1) IRQNoFlags () {6}
+  //   DMA (Compatibility, NotBusMaster, Transfer8) {2} }) }, as iasl encodes it.
+  const Bytes fdc0{0x5b, 0x82, 0x30, 'F', 'D', 'C', '0', 0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x07, 0x00,
+                   0x08, '_', 'C', 'R', 'S', 0x11, 0x1b, 0x0a, 0x18,
+                   0x47, 0x01, 0xf0, 0x03, 0xf0, 0x03, 0x01, 0x06,
+                   0x47, 0x01, 0xf7, 0x03, 0xf7, 0x03, 0x01, 0x01,
+                   0x22, 0x40, 0x00,
+                   0x2a, 0x04, 0x00,
+                   0x79, 0x00};
+  for (bool fdc : {false, true}) {
+    AcpiDescription d = board(1);
+    d.fdc = fdc;
+    const AcpiTables t = build_acpi_tables(d);
+    Bytes tables, rsdp;
+    t.link(0x7ff0000, tables, rsdp);
+    const bool found = std::search(tables.begin(), tables.end(), fdc0.begin(), fdc0.end()) != tables.end();
+    CHECK(found == fdc);
+    // The keyboard is there either way, its _CRS ended as before.
+    const Bytes kbd_crs{0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01, 0x47, 0x01, 0x64, 0x00,
+                        0x64, 0x00, 0x01, 0x01, 0x22, 0x02, 0x00, 0x79, 0x00};
+    CHECK(std::search(tables.begin(), tables.end(), kbd_crs.begin(), kbd_crs.end()) != tables.end());
+  }
+}
+
 TEST_CASE("ACPI loader script: SeaBIOS's linking gives what link() gives", "[acpi]") {
   const AcpiTables t = build_acpi_tables(board(2));
   constexpr uint64_t kBase = 0x7fe0040, kRsdpAt = 0xf5a70;

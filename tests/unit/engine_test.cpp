@@ -5,7 +5,8 @@
 // fence.i ending its block without flushing, cache hits not translating again,
 // and the debugger's hooks (breakpoints inside blocks, exact single steps with
 // interrupts held, watchpoints stopping before the access) with the RISC-V
-// DebugTarget (registers, side-effect-free memory through Sv39).
+// DebugTarget (registers, side-effect-free memory through Sv39), and the
+// virtual clock leaving out the time excluded from it (translation).
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -488,4 +489,15 @@ TEST_CASE("RISC-V debug target: registers, and memory through Sv39 without side 
   CHECK(out.find("is not mapped") != std::string::npos);
   CHECK_FALSE(t.monitor("frobnicate", &out));
   CHECK(t.mode_name() == "S (supervisor)");
+}
+
+TEST_CASE("the virtual clock leaves out the host time excluded from it", "[engine][clock]") {
+  engine::EventLoop events;
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const uint64_t before = events.now_ns();
+  CHECK(before >= 20'000'000);
+  events.exclude(10'000'000);  // as Engine::translate does with the time it took
+  const uint64_t after = events.now_ns();
+  CHECK(after < before);
+  CHECK(after + 10'000'000 >= before);
 }

@@ -151,6 +151,14 @@ TEST_CASE("pc e820 and fw_cfg items from the board's map", "[pc][fw_cfg]") {
   CHECK(d.pm_base == kAcpiPmBase);
   CHECK(d.pci_memory_base == kLowRamMaxEnd);
   CHECK(d.pci_memory_end == 0xfebfffffu);
+  CHECK_FALSE(d.fdc);
+  const firmware::AcpiDescription with_fdc = acpi_description({.ram_bytes = kGiB, .cpus = 1, .fdc = true});
+  CHECK(with_fdc.fdc);
+  CHECK(with_fdc.fdc_base == 0x3f0);
+  CHECK(with_fdc.fdc_ports == 6);
+  CHECK(with_fdc.fdc_dir_port == 0x3f7);
+  CHECK(with_fdc.fdc_irq == 6);
+  CHECK(with_fdc.fdc_dma == 2);
   const firmware::AcpiTables acpi = firmware::build_acpi_tables(d);
   CHECK(*fw.file("etc/acpi/tables") == acpi.tables);
   CHECK(*fw.file("etc/acpi/rsdp") == acpi.rsdp);
