@@ -56,6 +56,8 @@ uint64_t write_cr(void* env, uint64_t n, uint64_t v, uint64_t) {
                                cr4::PGE | cr4::PCE | cr4::OSFXSR | cr4::OSXMMEXCPT;
       if (v & ~allowed) return gp(s);
       if ((v & cr4::PGE) && !s->features.has(Feature::Pge)) return gp(s);  // global pages: CPUID.PGE
+      if ((v & cr4::PSE) && !s->features.has(Feature::Pse)) return gp(s);  // 4 MiB pages: CPUID.PSE
+      if ((v & cr4::PAE) && !s->features.has(Feature::Pae)) return gp(s);  // PAE paging: CPUID.PAE
       if (long_mode(*s) && !(v & cr4::PAE)) return gp(s);
       s->cr4 = v;
       if ((old ^ v) & (cr4::PSE | cr4::PAE | cr4::PGE)) flush_all_translations(*s);

@@ -3,10 +3,10 @@
 ; any model with CPUID (486 on), each feature below is probed by running what
 ; it brings, and the outcome must match its CPUID bit: present, the
 ; instruction runs (RDMSR of the TSC and SYSENTER with SYSENTER_CS 0 may #GP
-; instead); absent, it raises #UD (CR4.PGE, EFER.NXE and EFER.LME: #GP(0);
+; instead); absent, it raises #UD (CR4.PGE/PSE/PAE, EFER.NXE and EFER.LME: #GP(0);
 ; F3 0F BD without ABM is BSR, so LZCNT of 1 gives 0 instead of 31). Each
 ; probe prints " +name" or " -name" on the debugcon at 0xE9 in this order:
-;   tsc msr cx8 sep pge cmov mmx fxsr sse sse2 pni ssse3 popcnt movbe
+;   tsc msr cx8 sep pge cmov mmx fxsr sse sse2 pni ssse3 popcnt movbe pse pae
 ; and where CPUID has leaf 0x80000001 (x86-64 models): abm rdtscp nx lm.
 ; So the test's expected line says which features the -cpu option gave, and
 ; the ROM that they work or fault accordingly. The end prints "PASS" and exits
@@ -98,6 +98,19 @@ idtr32: dw 256 * 8 - 1
   end_probe
 %endmacro
 
+; The probe of CR4 bit mask %2, there with CPUID.1:EDX bit %1 (%3, number %4): setting it
+; raises #GP(0) without the feature; the bit is cleared again after.
+%macro cr4_probe 4
+  probe W1EDX, %1, 13, %3, %4
+  mov eax, cr4
+  or eax, %2
+  mov cr4, eax
+  end_probe
+  mov eax, cr4
+  and eax, ~%2
+  mov cr4, eax
+%endmacro
+
 ; The probe of EFER bit %2, there with CPUID.80000001h:EDX bit %1 (%3, number %4): setting it
 ; is #GP(0) without; then it is cleared again.
 %macro efer_probe 4
@@ -187,14 +200,7 @@ pm32:
   probe W1EDX, 11, 6, "sep", 13, 13
   sysenter
   end_probe
-  probe W1EDX, 13, 13, "pge", 14
-  mov eax, cr4
-  or eax, 0x80
-  mov cr4, eax
-  end_probe
-  mov eax, cr4
-  and eax, ~0x80
-  mov cr4, eax
+  cr4_probe 13, 0x80, "pge", 14
   ud_probe W1EDX, 15, "cmov", 15, {cmove eax, ebx}
   ud_probe W1EDX, 23, "mmx", 16, emms
   ud_probe W1EDX, 24, "fxsr", 17, fxsave [BUF]
@@ -204,6 +210,8 @@ pm32:
   ud_probe W1ECX, 9, "ssse3", 21, {pshufb xmm0, xmm1}
   ud_probe W1ECX, 23, "popcnt", 22, {popcnt eax, ebx}
   ud_probe W1ECX, 22, "movbe", 23, {movbe eax, [BUF + 0x200]}
+  cr4_probe 3, 0x10, "pse", 24      ; CR4.PSE
+  cr4_probe 6, 0x20, "pae", 25      ; CR4.PAE (paging is off)
 
   mov eax, 0x80000000
   cpuid
