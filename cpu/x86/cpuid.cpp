@@ -78,10 +78,11 @@ Features model_features(Model model) {
   using F = Feature;
   Features f;
   if (model >= Model::I386) f.set(F::Fpu);
-  if (model >= Model::Pentium) f.set(F::Tsc).set(F::Msr).set(F::Cx8).set(F::Apic);
+  // The Pentium (P54C) brought 4 MiB pages (PSE) with the TSC, MSRs and CMPXCHG8B.
+  if (model >= Model::Pentium) f.set(F::Pse).set(F::Tsc).set(F::Msr).set(F::Cx8).set(F::Apic);
   // MMX and SSE from the Pentium III (the `pentium` model is a P54C, without MMX), SSE2-SSSE3 with x86-64.
   if (model >= Model::Pentium3) {
-    for (F x : {F::Pse, F::Pae, F::Sep, F::Mtrr, F::Pge, F::Cmov, F::Pat, F::Pse36, F::Clflush, F::Fxsr, F::Mmx, F::Sse})
+    for (F x : {F::Pae, F::Sep, F::Mtrr, F::Pge, F::Cmov, F::Pat, F::Pse36, F::Clflush, F::Fxsr, F::Mmx, F::Sse})
       f.set(x);
   }
   if (model >= Model::X64) {
