@@ -6,7 +6,7 @@
 ; instead); absent, it raises #UD (CR4.PGE/PSE/PAE, EFER.NXE and EFER.LME: #GP(0);
 ; F3 0F BD without ABM is BSR, so LZCNT of 1 gives 0 instead of 31). Each
 ; probe prints " +name" or " -name" on the debugcon at 0xE9 in this order:
-;   tsc msr cx8 sep pge cmov mmx fxsr sse sse2 pni ssse3 popcnt movbe pse pae
+;   tsc msr cx8 sep pge cmov mmx fxsr sse sse2 pni ssse3 popcnt movbe pse pae fpu em
 ; and where CPUID has leaf 0x80000001 (x86-64 models): abm rdtscp nx lm.
 ; So the test's expected line says which features the -cpu option gave, and
 ; the ROM that they work or fault accordingly. The end prints "PASS" and exits
@@ -62,8 +62,9 @@ bits 32
 report_routines
 
 handler 6, 0
+handler 7, 0
 handler 13, 1
-handlers: dd 6, LIN(handler_6), 13, LIN(handler_13)
+handlers: dd 6, LIN(handler_6), 7, LIN(handler_7), 13, LIN(handler_13)
 handlers_end:
 
 idtr32: dw 256 * 8 - 1
@@ -212,6 +213,28 @@ pm32:
   ud_probe W1ECX, 22, "movbe", 23, {movbe eax, [BUF + 0x200]}
   cr4_probe 3, 0x10, "pse", 24      ; CR4.PSE
   cr4_probe 6, 0x20, "pae", 25      ; CR4.PAE (paging is off)
+  ; fpu: FNINIT then FNSTSW AX clear AX with a coprocessor; without one AX keeps
+  ; its value (a BIOS's FPU test), and the probe makes that a #UD.
+  probe W1EDX, 0, 6, "fpu", 26
+  mov ax, 0x5a5a
+  fninit
+  fnstsw ax
+  test ax, ax
+  jz %$present
+  ud2
+%$present:
+  end_probe
+  ; em: under CR0.EM every x87 instruction raises #NM, coprocessor or not (so an
+  ; OS can emulate one); printed as the fpu bit.
+  probe W1EDX, 0, 7, "em", 27, 7
+  mov eax, cr0
+  or eax, 4
+  mov cr0, eax
+  fninit
+  end_probe
+  mov eax, cr0
+  and eax, ~4
+  mov cr0, eax
 
   mov eax, 0x80000000
   cpuid

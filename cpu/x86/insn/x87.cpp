@@ -134,8 +134,16 @@ U64 emit(Ctx& c, uint64_t esc, U64 extra = {}) {
   return c.b.call(x87::kExec, c.b.c64(code), c.linear(seg, off), off);
 }
 
+// Without a coprocessor the CPU still makes its CR0 checks first: #NM under
+// CR0.EM (how an OS emulating the FPU, or a 486SX's, gets each instruction)
+// or CR0.TS; past them the instruction does nothing (its operand is decoded).
+bool no_fpu(Ctx& c, uint64_t esc) {
+  c.b.call(x87::kCheck, c.b.c64(pack(c, esc)));
+  return true;
+}
+
 bool escape(Ctx& c, unsigned esc) {
-  if (!has_fpu(c)) return true;  // no coprocessor: the operand is decoded, nothing happens
+  if (!has_fpu(c)) return no_fpu(c, esc);
   const unsigned modrm = unsigned(c.in.mod) << 6 | (c.in.reg & 7) << 3 | c.in.rm;
   if (c.in.mod != 3) {
     if (mem_shape(c, esc, c.in.reg & 7).bytes == 0) return false;
@@ -167,9 +175,9 @@ bool group15(Ctx& c) {
 // coprocessor that is not there (the 8086 reads the operand; nothing changes).
 bool ESC(Ctx& c) { return escape(c, c.in.opcode - 0xd8); }
 
-// WAIT/FWAIT: #NM with CR0.TS and MP, #MF for a pending unmasked exception.
+// WAIT/FWAIT: #NM with CR0.TS and MP, #MF for a pending unmasked exception (none
+// without a coprocessor: its status word stays clear).
 bool WAIT(Ctx& c) {
-  if (!has_fpu(c)) return true;
   c.b.call(x87::kCheck, c.b.c64(pack(c, kWait)));
   return true;
 }
